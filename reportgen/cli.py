@@ -1,0 +1,202 @@
+"""The ``reportgen`` command line: a thin layer over the Python API.
+
+This is the only module that knows about Typer. It parses arguments, calls the API,
+prints in Chinese and chooses the exit code:
+
+    0  no errors (warnings allowed)
+    1  errors found in the data, or a file could not be read or written
+    2  the command itself was used wrongly
+
+Domain errors (``ReportgenError``) and usage errors are caught in one place,
+``ReportgenGroup.main``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List
+
+import typer
+from typer import _click, rich_utils
+from typer.core import TyperCommand, TyperGroup
+
+from . import __version__, statutory
+from .check import check_file
+from .errors import ReportgenError
+from .findings import format_file, format_summary, to_json
+from .reference import format_reference
+
+# ------------------------------------------------------------ Chinese help text
+# Typer prints its help and error frames with English words; these are its own
+# constants, replaced once here so that every screen a clerk sees is Chinese.
+rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+rich_utils.OPTIONS_PANEL_TITLE = "选项"
+rich_utils.COMMANDS_PANEL_TITLE = "命令"
+rich_utils.ERRORS_PANEL_TITLE = "错误"
+rich_utils.DEFAULT_STRING = "[默认：{}]"
+rich_utils.REQUIRED_LONG_STRING = "[必填]"
+rich_utils.RICH_HELP = "运行 '{command_path} {help_option}' 查看帮助。"
+
+HELP_OPTION_TEXT = "显示本帮助并退出。"
+
+
+class _ChineseHelp:
+    """Chinese usage line and help-option text for commands and groups."""
+
+    def format_usage(self, ctx, formatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法：")
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_OPTION_TEXT
+        return option
+
+
+class ReportgenCommand(_ChineseHelp, TyperCommand):
+    pass
+
+
+class ReportgenGroup(_ChineseHelp, TyperGroup):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Run the CLI; the one place where errors become messages and exit codes."""
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _click.exceptions.NoArgsIsHelpError as problem:
+            typer.echo(problem.ctx.get_help())
+            code = 2
+        except _click.exceptions.UsageError as problem:
+            typer.echo(usage_message(problem), err=True)
+            code = 2
+        except ReportgenError as problem:
+            typer.echo(f"错误：{problem}", err=True)
+            code = 1
+        except (typer.Abort, KeyboardInterrupt):
+            typer.echo("已中断。", err=True)
+            code = 130
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+_NOT_ONE_OF = re.compile(r"'(?P<value>.*)' is not one of (?P<choices>.*?)\.?$")
+_NOT_INTEGER = re.compile(r"valid integer")
+
+
+def usage_message(problem: _click.exceptions.UsageError) -> str:
+    """A click usage error, in Chinese."""
+    exceptions = _click.exceptions
+    if isinstance(problem, exceptions.NoSuchOption):
+        text = f"没有这个选项：{problem.option_name}。"
+        if problem.possibilities:
+            text += f"您是否要用 {'、'.join(sorted(problem.possibilities))}？"
+    elif isinstance(problem, exceptions.MissingParameter):
+        name = problem.param.get_error_hint() if problem.param else "参数"
+        is_argument = getattr(problem.param, "param_type_name", "") == "argument"
+        text = f"缺少{'参数' if is_argument else '选项'} {name}。"
+    elif isinstance(problem, exceptions.BadParameter):
+        name = problem.param.get_error_hint() if problem.param else "参数"
+        detail = problem.message.removeprefix("Value error, ")
+        if match := _NOT_ONE_OF.search(detail):
+            text = f"{name} 的值“{match['value']}”无效，只能是：{match['choices'].replace(chr(39), '')}。"
+        elif match := _NOT_INTEGER.search(detail):
+            text = f"{name} 的值无效，应为整数。"
+        else:
+            text = f"{name} 的值无效：{detail}"
+    elif isinstance(problem, exceptions.BadOptionUsage):
+        if "requires an argument" in problem.message:
+            text = f"选项 {problem.option_name} 后面要写一个值。"
+        else:
+            text = f"选项 {problem.option_name} 的用法不对：{problem.message}"
+    elif problem.message.startswith("No such command"):
+        commands = "、".join(problem.ctx.command.list_commands(problem.ctx)) if problem.ctx else ""
+        text = f"没有这个命令。可用的命令：{commands}。"
+    else:
+        text = f"用法错误：{problem.message}"
+    lines = [f"错误：{text}"]
+    if problem.ctx is not None:
+        lines.insert(0, problem.ctx.get_usage())
+        lines.append(f"运行 '{problem.ctx.command_path} --help' 查看帮助。")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ commands
+
+app = typer.Typer(
+    cls=ReportgenGroup,
+    name="reportgen",
+    help="起草《政府信息公开工作年度报告》：检查数据、生成 Word 和 Markdown 草稿。",
+    no_args_is_help=True,
+    add_completion=False,
+    options_metavar="[选项]",
+    pretty_exceptions_show_locals=False,
+    subcommand_metavar="命令 [参数]...",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"reportgen {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", "-V", callback=_show_version, is_eager=True, help="显示版本号并退出。"
+    ),
+) -> None:
+    """起草《政府信息公开工作年度报告》：检查数据、生成 Word 和 Markdown 草稿。
+
+    每个机关每年一个 TOML 数据文件，如 data/某某市财政局/2024.toml。
+    """
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+FILES_ARGUMENT = typer.Argument(..., help="数据文件（.toml），可以写多个。", metavar="文件", show_default=False)
+
+
+@app.command(cls=ReportgenCommand, options_metavar="[选项]")
+def check(
+    files: List[Path] = FILES_ARGUMENT,
+    output: OutputFormat = typer.Option(OutputFormat.text, "--format", help="输出格式：text（文字）或 json（供程序读取）。"),
+) -> None:
+    """检查数据文件：表格勾稽关系、必填项、键名和数值类型，一次列出全部问题。
+
+    没有错误时退出码为 0（可以有警告），有错误时为 1，用法错误为 2。
+    """
+    results = [check_file(path) for path in files]
+    pairs = [(str(r.path), r.findings) for r in results]
+    if output is OutputFormat.json:
+        typer.echo(to_json(pairs))
+    else:
+        for path, findings in pairs:
+            typer.echo(format_file(path, findings))
+            typer.echo()
+        typer.echo(format_summary(pairs))
+    raise typer.Exit(1 if any(not r.ok for r in results) else 0)
+
+
+@app.command(cls=ReportgenCommand, options_metavar="[选项]")
+def keys(
+    year: int = typer.Option(..., "--year", "-y", help="报告年度，决定使用哪个版本的表格格式。"),
+) -> None:
+    """列出某一年度数据文件的全部键名，以及每个键对应的法定栏目。"""
+    fmt = statutory.format_for_year(year)
+    if fmt is None:
+        raise ReportgenError(f"{year} 年度没有全国统一的报告格式（{statutory.first_statutory_year()} 年起才有）。")
+    typer.echo(format_reference(fmt))
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,20 @@
+"""Every exception reportgen raises on purpose.
+
+The CLI catches ``ReportgenError`` in one place and prints its message (in Chinese) with a
+non-zero exit. Problems *in* a data file are not exceptions: they are findings
+(``reportgen.findings``), so that a check reports all of them at once.
+"""
+
+from __future__ import annotations
+
+
+class ReportgenError(Exception):
+    """Base class. ``str(error)`` is a complete message for the user, in Chinese."""
+
+
+class InputError(ReportgenError):
+    """A file or folder the user named cannot be read."""
+
+
+class FormatDefinitionError(ReportgenError):
+    """A statutory format data file in reportgen/formats is itself malformed (a bug)."""

@@ -1,0 +1,141 @@
+"""Findings: what a check says about a data file, and how findings are printed.
+
+A finding names everything a clerk needs to fix a figure: the file and line, the TOML key,
+the statutory table, row and column, the expected and actual values, and one sentence in
+Chinese.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Iterable, Sequence
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        return {"error": "错误", "warning": "警告"}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    code: str  # R1…R5, X1…X3 for statutory rules; a short word for other checks
+    message: str  # one or two sentences in Chinese
+    key: str = ""  # the dotted TOML key
+    table: str = ""  # e.g. "表三 三、收到和处理政府信息公开申请情况"
+    row: str = ""
+    column: str = ""
+    expected: object = None
+    actual: object = None
+    file: str = ""
+    line: int | None = None
+    col: int | None = None  # character column, for TOML syntax errors
+    related: tuple[str, ...] = field(default=())  # other keys the finding involves
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+def error(code: str, message: str, **where) -> Finding:
+    return Finding(Severity.ERROR, code, message, **where)
+
+
+def warning(code: str, message: str, **where) -> Finding:
+    return Finding(Severity.WARNING, code, message, **where)
+
+
+def count(findings: Iterable[Finding]) -> tuple[int, int]:
+    """(errors, warnings)"""
+    findings = list(findings)
+    errors = sum(1 for f in findings if f.is_error)
+    return errors, len(findings) - errors
+
+
+# ----------------------------------------------------------------- printing
+
+
+def _show(value: object) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def format_finding(finding: Finding) -> str:
+    """A finding as indented lines of Chinese text."""
+    head = [f"[{finding.severity.label}]"]
+    if finding.line:
+        head.append(f"第{finding.line}行" + (f"第{finding.col}列" if finding.col else ""))
+    if finding.key:
+        head.append(finding.key)
+    head.append(f"（{finding.code}）")
+    lines = ["  " + " ".join(head)]
+    place = []
+    if finding.table:
+        place.append(finding.table)
+    if finding.row:
+        place.append(f"行“{finding.row}”")
+    if finding.column:
+        place.append(f"列“{finding.column}”")
+    if place:
+        lines.append("      位置：" + " ".join(place))
+    if finding.expected is not None or finding.actual is not None:
+        lines.append(f"      应为：{_show(finding.expected)}　实际：{_show(finding.actual)}")
+    lines.append("      " + finding.message)
+    return "\n".join(lines)
+
+
+def format_file(path: str, findings: Sequence[Finding]) -> str:
+    errors, warnings = count(findings)
+    if not findings:
+        status = "通过，没有发现问题"
+    elif errors:
+        status = f"{errors} 个错误" + (f"，{warnings} 个警告" if warnings else "")
+    else:
+        status = f"通过，{warnings} 个警告"
+    body = [f"{path}：{status}"]
+    body.extend(format_finding(f) for f in findings)
+    return "\n".join(body)
+
+
+def format_summary(results: Sequence[tuple[str, Sequence[Finding]]]) -> str:
+    failed = sum(1 for _, fs in results if count(fs)[0])
+    errors = sum(count(fs)[0] for _, fs in results)
+    warnings = sum(count(fs)[1] for _, fs in results)
+    return (
+        f"共检查 {len(results)} 个文件：{len(results) - failed} 个通过，{failed} 个有错误"
+        f"（共 {errors} 个错误，{warnings} 个警告）。"
+    )
+
+
+def to_dict(finding: Finding) -> dict:
+    data = asdict(finding)
+    data["severity"] = finding.severity.value
+    data["related"] = list(finding.related)
+    for name in ("expected", "actual"):
+        value = data[name]
+        if value is not None and not isinstance(value, (int, str)):
+            data[name] = _show(value)
+    return data
+
+
+def to_json(results: Sequence[tuple[str, Sequence[Finding]]]) -> str:
+    files = []
+    for path, findings in results:
+        errors, warnings = count(findings)
+        files.append(
+            {
+                "file": path,
+                "errors": errors,
+                "warnings": warnings,
+                "findings": [to_dict(f) for f in findings],
+            }
+        )
+    return json.dumps({"files": files}, ensure_ascii=False, indent=2)

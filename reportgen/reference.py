@@ -1,0 +1,120 @@
+"""The reference of data-file keys, generated from the statutory formats and the schema.
+
+``docs/reference.md`` is this module's output; a test keeps it current. ``reportgen keys``
+prints the part for one year.
+"""
+
+from __future__ import annotations
+
+from . import statutory
+from .arithmetic import computed_keys
+from .schema import FEE_FIELDS, FIELDS, TYPE_WORDS, Field, wanted
+from .statutory import Format, Table
+
+
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+
+def _fields(fields: tuple[Field, ...]) -> list[str]:
+    lines = [_row("键", "含义", "必填", "写法"), _row("---", "---", "---", "---")]
+    for f in fields:
+        lines.append(_row(f"`{f.key}`", f.label, "是" if f.required else "", wanted(f)))
+    return lines
+
+
+def _texts(fmt: Format) -> list[str]:
+    lines = [_row("键", "位置", "说明"), _row("---", "---", "---")]
+    for section in fmt.sections:
+        if section.text:
+            note = "开头段落" if section.themes else ("必填" if section.required else "")
+            lines.append(_row(f"`text.{section.text}`", section.heading, note))
+        for theme in section.themes:
+            notes = ["必填" if theme.required else "可不填"]
+            if theme.kinds:
+                notes.append("仅" + "、".join(theme.kinds) + "报告")
+            lines.append(_row(f"`text.{theme.text}`", f"{section.heading} {theme.heading}", "，".join(notes)))
+    return lines
+
+
+def _table(table: Table, computed: frozenset[str]) -> list[str]:
+    lines = [f"### {table.short_name} `[{table.key}]` {table.title}", ""]
+    rows = [r for r in table.rows]
+    if table.kind == "matrix" and len(rows) > 1:
+        columns = rows[0].columns
+        lines.append(
+            f"每个数字的键是 `{table.key}.行.列`，例如 `{table.key}.{rows[0].id}.{columns[0].id}`；"
+            f"一行可以写成 `{rows[0].id} = {{ {columns[0].id} = 3, {columns[1].id} = 1 }}`。"
+        )
+        lines += ["", "行：", "", _row("行", "法定栏目", "说明"), _row("---", "---", "---")]
+        for row in rows:
+            auto = all(f"{table.key}.{row.id}.{c.id}" in computed for c in columns)
+            lines.append(_row(f"`{row.id}`", row.name, "总计，由程序计算" if auto else ""))
+        lines += ["", "列：", "", _row("列", "法定栏目", "说明"), _row("---", "---", "---")]
+        for column in columns:
+            auto = all(f"{table.key}.{r.id}.{column.id}" in computed for r in rows)
+            lines.append(_row(f"`{column.id}`", column.name, "总计，由程序计算" if auto else ""))
+    else:
+        lines += [_row("键", "法定栏目", "写法"), _row("---", "---", "---")]
+        for cell in table.cells():
+            how = TYPE_WORDS[cell.type] + ("；总计，由程序计算" if cell.key in computed else "")
+            name = "／".join(p for p in (cell.row.name, cell.column.name) if p)
+            lines.append(_row(f"`{cell.key}`", name, how))
+            if cell.column.unit_key:
+                unit_key = ".".join(p for p in (table.key, cell.row.id, cell.column.unit_key) if p)
+                lines.append(_row(f"`{unit_key}`", f"{name}的单位", f"文字，不填为“{cell.column.default_unit}”"))
+    lines.append("")
+    return lines
+
+
+def format_reference(fmt: Format) -> str:
+    years = f"{fmt.first_year}年及以后"
+    later = [f.first_year for f in statutory.formats().values() if f.first_year > fmt.first_year]
+    if later:
+        years = f"{fmt.first_year}—{min(later) - 1}年"
+    computed = computed_keys(fmt)
+    lines = [
+        f"## {fmt.label}：{years}的报告",
+        "",
+        "### 报告信息 `[report]`",
+        "",
+        *_fields(FIELDS),
+        "",
+        "### 正文 `[text]`",
+        "",
+        "每段文字写在三引号 `\"\"\"` 之间，每行一段；以“（一）”等编号开头、不以句号结尾的一行排成小标题。",
+        "",
+        *_texts(fmt),
+        "",
+    ]
+    for table in fmt.tables.values():
+        lines += _table(table, computed)
+    if fmt.has_fees:
+        lines += ["### 信息处理费 `[processing_fees]`（六、其他需要报告的事项）", "", *_fields(FEE_FIELDS), ""]
+    return "\n".join(lines)
+
+
+def reference() -> str:
+    """The whole reference document, in Markdown."""
+    parts = [
+        "# 数据文件说明",
+        "",
+        "<!-- 本文件由 `python -m reportgen.reference > docs/reference.md` 生成，请勿手工修改。 -->",
+        "",
+        "每个机关每年一个 TOML 数据文件，如 `data/qingchuan-finance/2025.toml`。"
+        "键名用英文，下表给出每个键对应的法定栏目。",
+        "",
+        "- 不写的数字按 0 计算。",
+        "- 表三、表四的“总计”由程序计算，不必填写；如果写了（例如从已发布的报告抄来），程序会核对，不会照抄。",
+        "- 数字后面需要印说明时，写成 `{ value = 22, note = \"其中修订16件\" }`，草稿中印成“22（其中修订16件）”。",
+        "- 金额（万元、元）按填写的小数位原样印出，如 `5949.088667`。",
+        "- 表格格式按报告年度自动选用：2019、2020 年度用 2019 年版，2021 年度起用 2021 年版。",
+        "",
+    ]
+    for fmt in reversed(list(statutory.formats().values())):
+        parts.append(format_reference(fmt))
+    return "\n".join(parts).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(reference(), end="")

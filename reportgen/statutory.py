@@ -1,0 +1,449 @@
+"""The statutory report formats, loaded from the data files in ``reportgen/formats/``.
+
+Every piece of code that needs a statutory label, a table's shape or an arithmetic rule
+reads it from here: the validator, the renderers and the importers. Adding a format
+version means adding a data file, nothing else.
+
+A format has
+- sections: the six headings, the narrative text each takes, the table each holds;
+- tables: each statutory table, as header trees (``matrix`` tables: 三, 四) or as a list
+  of captioned blocks (``blocks`` tables: 二). From the trees come both the cells a data
+  file addresses (``Table.rows``) and the merged-cell layout (``reportgen.layout``);
+- rules: the arithmetic between cells (勾稽关系).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Iterator
+
+from .errors import FormatDefinitionError
+
+COUNT = "count"  # a non-negative whole number of items
+SIGNED = "signed"  # a whole number that may be negative (2019 本年增/减)
+AMOUNT = "amount"  # a non-negative decimal amount, kept exactly as written
+VALUE_TYPES = (COUNT, SIGNED, AMOUNT)
+
+LABEL_SEPARATOR = "／"
+
+
+@dataclass(frozen=True)
+class Header:
+    """A node of a header tree: a table row or column label, possibly with children."""
+
+    label: str
+    key: str = ""
+    children: tuple[Header, ...] = ()
+    type: str = COUNT
+    span: int = 1  # blocks tables: how many grid columns a column covers
+    blank: bool = False  # blocks tables: an empty filler column
+    unit_key: str = ""  # the data file may state the unit of this amount under this key
+    default_unit: str = ""
+
+    def leaves(self) -> tuple[Header, ...]:
+        if not self.children:
+            return (self,)
+        return tuple(leaf for child in self.children for leaf in child.leaves())
+
+    def depth(self) -> int:
+        return 1 + max((child.depth() for child in self.children), default=0)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column as a data file addresses it."""
+
+    id: str  # dotted key below the row; "" when the row itself is the cell
+    name: str  # human label, e.g. "法人或其他组织／商业企业"
+    type: str = COUNT
+    unit_key: str = ""
+    default_unit: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row as a data file addresses it, with the columns it has."""
+
+    id: str  # dotted key below the table; "" for table 四's single row
+    name: str  # human label, e.g. "三、本年度办理结果／（一）予以公开"
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A captioned block of a ``blocks`` table (table 二)."""
+
+    caption: str
+    columns: tuple[Header, ...]
+    rows: tuple[Header, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    key: str  # the data file's table name, e.g. "requests"
+    number: str  # 二, 三, 四
+    title: str  # the heading of the section that holds it
+    kind: str  # "matrix" or "blocks"
+    rows: tuple[Row, ...]  # every addressable row, in printed order
+    # matrix tables
+    column_tree: tuple[Header, ...] = ()
+    row_tree: tuple[Header, ...] = ()
+    corner: str = ""
+    # blocks tables
+    blocks: tuple[Block, ...] = ()
+    row_header: str = ""
+
+    @property
+    def short_name(self) -> str:
+        """"表三" and the like, as findings name a table."""
+        return f"表{self.number}"
+
+    def row(self, row_id: str) -> Row:
+        for row in self.rows:
+            if row.id == row_id:
+                return row
+        raise KeyError(row_id)
+
+    def cells(self) -> Iterator[Cell]:
+        for row in self.rows:
+            for column in row.columns:
+                yield Cell(self, row, column)
+
+    def cell(self, row_id: str, column_id: str) -> Cell:
+        row = self.row(row_id)
+        for column in row.columns:
+            if column.id == column_id:
+                return Cell(self, row, column)
+        raise KeyError(f"{row_id}/{column_id}")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure of a statutory table."""
+
+    table: Table
+    row: Row
+    column: Column
+
+    @property
+    def key(self) -> str:
+        """The dotted TOML key a data file uses for this figure."""
+        return ".".join(part for part in (self.table.key, self.row.id, self.column.id) if part)
+
+    @property
+    def type(self) -> str:
+        return self.column.type
+
+
+@dataclass(frozen=True)
+class SumRule:
+    """total = Σ parts, holding in every row (along="columns") or every column (along="rows")."""
+
+    id: str
+    table: str
+    along: str
+    total: str
+    parts: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class BalanceRule:
+    """Σ left rows = Σ right rows, in every column that is not a computed total."""
+
+    id: str
+    table: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A themed sub-heading of section 一, e.g. （一）主动公开."""
+
+    text: str
+    heading: str
+    required: bool
+    kinds: tuple[str, ...] = ()  # report kinds it applies to; empty means all
+
+    def applies_to(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    heading: str
+    text: str = ""  # the narrative text key, if the section has free text
+    required: bool = False
+    table: str = ""  # the table key, if the section holds a statutory table
+    themes: tuple[Theme, ...] = ()
+    fees: bool = False  # the section reports 信息处理费 (2021 format, section 六)
+
+
+@dataclass(frozen=True, eq=False)
+class Format:
+    id: str
+    name: str
+    source: str
+    first_year: int
+    sections: tuple[Section, ...]
+    tables: dict[str, Table]
+    rules: tuple[SumRule | BalanceRule, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.source}）"
+
+    def text_keys(self) -> tuple[str, ...]:
+        """Every narrative text key, in the order the report prints them."""
+        keys: list[str] = []
+        for section in self.sections:
+            if section.text:
+                keys.append(section.text)
+            keys.extend(theme.text for theme in section.themes)
+        return tuple(keys)
+
+    def text_heading(self, key: str) -> str:
+        for section in self.sections:
+            if section.text == key:
+                return section.heading
+            for theme in section.themes:
+                if theme.text == key:
+                    return f"{section.heading}／{theme.heading}"
+        raise KeyError(key)
+
+    @property
+    def has_fees(self) -> bool:
+        return any(section.fees for section in self.sections)
+
+    def cells(self) -> Iterator[Cell]:
+        for table in self.tables.values():
+            yield from table.cells()
+
+    def cell_by_key(self) -> dict[str, Cell]:
+        return _cell_index(self)
+
+    def sum_rules(self, table: str | None = None) -> tuple[SumRule, ...]:
+        return tuple(
+            r for r in self.rules if isinstance(r, SumRule) and table in (None, r.table)
+        )
+
+    def computed_keys(self) -> frozenset[str]:
+        """Keys of the totals the tool computes (a file may state them; they are checked)."""
+        return _computed_keys(self)
+
+
+@cache
+def _cell_index(fmt: Format) -> dict[str, Cell]:
+    return {cell.key: cell for cell in fmt.cells()}
+
+
+@cache
+def _computed_keys(fmt: Format) -> frozenset[str]:
+    keys = set()
+    for rule in fmt.sum_rules():
+        table = fmt.tables[rule.table]
+        for cell in table.cells():
+            axis_id = cell.column.id if rule.along == "columns" else cell.row.id
+            if axis_id == rule.total:
+                keys.add(cell.key)
+    return frozenset(keys)
+
+
+# ------------------------------------------------------------------- loading
+
+
+@cache
+def formats() -> dict[str, Format]:
+    """Every format shipped in ``reportgen/formats``, by id, oldest first."""
+    found = []
+    for entry in resources.files("reportgen.formats").iterdir():
+        if entry.name.endswith(".toml"):
+            with entry.open("rb") as handle:
+                found.append(_load_format(tomllib.load(handle), entry.name))
+    found.sort(key=lambda f: f.first_year)
+    return {fmt.id: fmt for fmt in found}
+
+
+def format_for_year(year: int) -> Format | None:
+    """The statutory format in force for a report year, or None before 2019."""
+    chosen = None
+    for fmt in formats().values():
+        if fmt.first_year <= year:
+            chosen = fmt
+    return chosen
+
+
+def first_statutory_year() -> int:
+    return min(fmt.first_year for fmt in formats().values())
+
+
+def _header(data: dict, where: str) -> Header:
+    allowed = {"label", "key", "children", "type", "span", "blank", "unit_key", "default_unit", "required"}
+    extra = set(data) - allowed
+    if extra:
+        raise FormatDefinitionError(f"{where}: unknown fields {sorted(extra)}")
+    type_ = data.get("type", COUNT)
+    if type_ not in VALUE_TYPES:
+        raise FormatDefinitionError(f"{where}: unknown type {type_!r}")
+    return Header(
+        label=data.get("label", ""),
+        key=data.get("key", ""),
+        children=tuple(_header(c, where) for c in data.get("children", ())),
+        type=type_,
+        span=data.get("span", 1),
+        blank=data.get("blank", False),
+        unit_key=data.get("unit_key", ""),
+        default_unit=data.get("default_unit", ""),
+    )
+
+
+def _paths(nodes: tuple[Header, ...]) -> Iterator[tuple[Header, ...]]:
+    """Every root-to-leaf path through a header forest."""
+    for node in nodes:
+        if node.children:
+            for tail in _paths(node.children):
+                yield (node, *tail)
+        else:
+            yield (node,)
+
+
+def _name(path: tuple[Header, ...], leaf_count: int) -> str:
+    """The readable label of a path, leaving out nodes that cover the whole table."""
+    kept = [n.label for n in path[:-1] if n.label and len(n.leaves()) < leaf_count]
+    kept.append(path[-1].label)
+    return LABEL_SEPARATOR.join(label for label in kept if label)
+
+
+def _leaf_columns(tree: tuple[Header, ...]) -> tuple[Column, ...]:
+    width = sum(len(n.leaves()) for n in tree)
+    return tuple(
+        Column(
+            id=".".join(n.key for n in path if n.key),
+            name=_name(path, width),
+            type=path[-1].type,
+            unit_key=path[-1].unit_key,
+            default_unit=path[-1].default_unit,
+        )
+        for path in _paths(tree)
+    )
+
+
+def _matrix_table(data: dict, title: str) -> Table:
+    column_tree = tuple(_header(c, f"{data['key']}.columns") for c in data["columns"])
+    row_tree = tuple(_header(r, f"{data['key']}.rows") for r in data["rows"])
+    columns = _leaf_columns(column_tree)
+    height = sum(len(n.leaves()) for n in row_tree)
+    rows = tuple(
+        Row(
+            id=".".join(n.key for n in path if n.key),
+            name=_name(path, height),
+            columns=columns,
+        )
+        for path in _paths(row_tree)
+    )
+    return Table(
+        key=data["key"],
+        number=data["number"],
+        title=title,
+        kind="matrix",
+        rows=rows,
+        column_tree=column_tree,
+        row_tree=row_tree,
+        corner=data.get("corner", ""),
+    )
+
+
+def _blocks_table(data: dict, title: str) -> Table:
+    blocks = []
+    rows = []
+    for raw in data["blocks"]:
+        where = f"{data['key']}.{raw['caption']}"
+        block = Block(
+            caption=raw["caption"],
+            columns=tuple(_header(c, where) for c in raw["columns"]),
+            rows=tuple(_header(r, where) for r in raw["rows"]),
+        )
+        blocks.append(block)
+        columns = tuple(
+            Column(c.key, c.label, c.type, c.unit_key, c.default_unit)
+            for c in block.columns
+            if not c.blank
+        )
+        for header in block.rows:
+            rows.append(Row(header.key, LABEL_SEPARATOR.join((block.caption, header.label)), columns))
+    widths = {sum(c.span for c in b.columns) for b in blocks}
+    if len(widths) != 1:
+        raise FormatDefinitionError(f"{data['key']}: blocks differ in width {sorted(widths)}")
+    return Table(
+        key=data["key"],
+        number=data["number"],
+        title=title,
+        kind="blocks",
+        rows=tuple(rows),
+        blocks=tuple(blocks),
+        row_header=data["row_header"],
+    )
+
+
+def _rule(data: dict, tables: dict[str, Table]) -> SumRule | BalanceRule:
+    table = tables.get(data["table"])
+    if table is None:
+        raise FormatDefinitionError(f"rule {data['id']}: unknown table {data['table']!r}")
+    row_ids = {r.id for r in table.rows}
+    column_ids = {c.id for r in table.rows for c in r.columns}
+    if data["kind"] == "sum":
+        ids = row_ids if data["along"] == "rows" else column_ids
+        missing = {data["total"], *data["parts"]} - ids
+        rule: SumRule | BalanceRule = SumRule(
+            data["id"], data["table"], data["along"], data["total"], tuple(data["parts"]), data["text"]
+        )
+    elif data["kind"] == "balance":
+        missing = {*data["left"], *data["right"]} - row_ids
+        rule = BalanceRule(data["id"], data["table"], tuple(data["left"]), tuple(data["right"]), data["text"])
+    else:
+        raise FormatDefinitionError(f"rule {data['id']}: unknown kind {data['kind']!r}")
+    if missing:
+        raise FormatDefinitionError(f"rule {data['id']}: unknown rows or columns {sorted(missing)}")
+    return rule
+
+
+def _load_format(data: dict, source: str) -> Format:
+    try:
+        sections = tuple(
+            Section(
+                key=s["key"],
+                heading=s["heading"],
+                text=s.get("text", ""),
+                required=s.get("required", False),
+                table=s.get("table", ""),
+                fees=s.get("fees", False),
+                themes=tuple(
+                    Theme(t["text"], t["heading"], t.get("required", False), tuple(t.get("kinds", ())))
+                    for t in s.get("themes", ())
+                ),
+            )
+            for s in data["sections"]
+        )
+        titles = {s.table: s.heading for s in sections if s.table}
+        tables = {}
+        for raw in data["tables"]:
+            build = _matrix_table if raw["kind"] == "matrix" else _blocks_table
+            tables[raw["key"]] = build(raw, titles[raw["key"]])
+        rules = tuple(_rule(r, tables) for r in data.get("rules", ()))
+        return Format(
+            id=data["id"],
+            name=data["name"],
+            source=data["source"],
+            first_year=data["first_year"],
+            sections=sections,
+            tables=tables,
+            rules=rules,
+        )
+    except KeyError as missing:
+        raise FormatDefinitionError(f"{source}: missing field {missing}") from None

@@ -1,0 +1,188 @@
+"""Reading a data file's TOML: exact decimals, Chinese syntax errors, and the line of each key.
+
+``tomllib`` gives neither positions nor exact amounts. This module adds both:
+- floats are parsed as ``Decimal`` so that 5949.088667 stays 5949.088667;
+- ``key_lines`` maps every dotted key to the line it is written on, so that findings can
+  name the line;
+- a ``tomllib.TOMLDecodeError`` becomes a ``TomlSyntaxError`` with a Chinese message and
+  the line and column.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+
+_POSITION = re.compile(r"^(?P<what>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+_POSITION_END = re.compile(r"^(?P<what>.*) \(at end of document\)$")
+
+# tomllib's messages, put into Chinese for the clerk; anything unknown is shown as is.
+_MESSAGES = [
+    (re.compile(r"^Invalid value$"), "值的写法不对（文字要加英文双引号，数字和日期不加引号）"),
+    (re.compile(r"^Expected '=' after a key in a key/value pair$"), "键名后面缺少“=”"),
+    (re.compile(r"^Cannot declare (.*) twice$"), r"“\1”重复出现了两次"),
+    (re.compile(r"^Cannot overwrite a value$"), "同一个键写了两次"),
+    (re.compile(r"^Duplicate inline table key (.*)$"), r"花括号里的键 \1 写了两次"),
+    (re.compile(r"^Unterminated string$"), "文字缺少结尾的引号"),
+    (re.compile(r"^Unclosed array$"), "方括号 [ ] 没有闭合"),
+    (re.compile(r"^Unclosed inline table$"), "花括号 { } 没有闭合，或花括号内换了行"),
+    (re.compile(r"^Invalid date or datetime$"), "日期写法不对，应写成 2024-01-20 这样"),
+    (re.compile(r"^Invalid statement$"), "这一行不是合法的“键 = 值”"),
+    (re.compile(r"^Invalid initial character for a key part$"), "键名只能用英文字母、数字和下划线"),
+    (re.compile(r"^Expected ']' at the end of a table declaration$"), "表名缺少结尾的“]”"),
+    (re.compile(r"^Expected ']]' at the end of an array declaration$"), "表名缺少结尾的“]]”"),
+    (re.compile(r"^Illegal character (.*)$"), r"出现了不允许的字符 \1"),
+    (re.compile(r"^Found invalid character (.*)$"), r"出现了不允许的字符 \1"),
+    (re.compile(r"^Unescaped '\\' in a string$"), "文字中的反斜杠“\\”要写成“\\\\”，或改用单引号"),
+    (re.compile(r"^Expected newline or end of document after a statement$"), "一行只能写一个“键 = 值”"),
+]
+
+
+@dataclass(frozen=True)
+class TomlSyntaxError(Exception):
+    """The file is not valid TOML. ``message`` is Chinese; line and column are 1-based."""
+
+    message: str
+    line: int | None
+    column: int | None
+    detail: str  # tomllib's own words
+
+
+def parse(text: str) -> dict:
+    """Parse TOML text, keeping floats as exact Decimals. Raises TomlSyntaxError."""
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise _syntax_error(str(error), text) from None
+
+
+def _syntax_error(raw: str, text: str) -> TomlSyntaxError:
+    line = column = None
+    what = raw
+    if match := _POSITION.match(raw):
+        what, line, column = match["what"], int(match["line"]), int(match["column"])
+    elif match := _POSITION_END.match(raw):
+        what, line = match["what"], len(text.splitlines()) or 1
+    for pattern, chinese in _MESSAGES:
+        if pattern.match(what):
+            return TomlSyntaxError(pattern.sub(chinese, what), line, column, raw)
+    return TomlSyntaxError(what, line, column, raw)
+
+
+# ------------------------------------------------------------------ key lines
+
+_HEADER = re.compile(r"^\s*\[\[?(?P<key>[^\]]*)\]\]?\s*(#.*)?$")
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _split_key(text: str) -> tuple[str, ...] | None:
+    """Split a dotted key (bare or quoted parts); None if it is not a key."""
+    parts, rest = [], text.strip()
+    while rest:
+        if rest[0] in "\"'":
+            end = rest.find(rest[0], 1)
+            if end < 0:
+                return None
+            parts.append(rest[1:end])
+            rest = rest[end + 1 :].lstrip()
+        elif match := _BARE.match(rest):
+            parts.append(match.group())
+            rest = rest[match.end() :].lstrip()
+        else:
+            return None
+        if rest.startswith("."):
+            rest = rest[1:].lstrip()
+        elif rest:
+            return None
+    return tuple(parts) or None
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """Map each dotted key written in ``text`` (tables, keys, inline-table keys) to its line."""
+    lines: dict[str, int] = {}
+    table: tuple[str, ...] = ()
+    closing = ""  # the delimiter of a multi-line string we are inside
+    for number, line in enumerate(text.splitlines(), 1):
+        if closing:
+            if closing in line:
+                closing = ""
+            continue
+        header = _HEADER.match(line)
+        if header and (key := _split_key(header["key"])):
+            table = key
+            lines.setdefault(".".join(table), number)
+            continue
+        closing = _scan_line(line, table, number, lines)
+    return lines
+
+
+def _scan_line(line: str, table: tuple[str, ...], number: int, lines: dict[str, int]) -> str:
+    """Record the keys assigned on one line, including those inside inline tables.
+
+    Returns the closing delimiter if the line opens a multi-line string it does not close.
+    """
+    stack: list[tuple[str, ...]] = [table]  # key prefix at each inline-table depth
+    last_key: tuple[str, ...] = ()
+    expect_key = True
+    i = 0
+    while i < len(line):
+        char = line[i]
+        if expect_key and not char.isspace():
+            expect_key = False
+            equals = _find_equals(line, i)
+            if equals is not None and (key := _split_key(line[i:equals])):
+                last_key = stack[-1] + key
+                lines.setdefault(".".join(last_key), number)
+                i = equals + 1
+                continue
+        if char == "#":
+            break
+        if char in "\"'":
+            triple = line[i : i + 3]
+            if triple in ('"""', "'''"):
+                end = line.find(triple, i + 3)
+                if end < 0:
+                    return triple
+                i = end + 3
+            else:
+                i = _skip_string(line, i)
+            continue
+        if char == "{":
+            stack.append(last_key)
+            expect_key = True
+        elif char == "}" and len(stack) > 1:
+            stack.pop()
+        elif char == "," and len(stack) > 1:
+            expect_key = True
+        i += 1
+    return ""
+
+
+def _find_equals(line: str, start: int) -> int | None:
+    """Index of the '=' that ends a key starting at ``start``, skipping quoted parts."""
+    i = start
+    while i < len(line):
+        if line[i] in "\"'":
+            i = _skip_string(line, i)
+            continue
+        if line[i] == "=":
+            return i
+        if line[i] in "{}[],#":
+            return None
+        i += 1
+    return None
+
+
+def _skip_string(line: str, start: int) -> int:
+    quote = line[start]
+    i = start + 1
+    while i < len(line):
+        if quote == '"' and line[i] == "\\":
+            i += 2
+            continue
+        if line[i] == quote:
+            return i + 1
+        i += 1
+    return i

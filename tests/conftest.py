@@ -1,0 +1,71 @@
+"""Shared helpers: paths, and data files built from a valid skeleton."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+EXAMPLES = sorted(DATA.glob("*/*.toml"))
+SPEC = REPO.parent / "shared" / "spec" / "statutory-format.md"
+IN_CI = bool(os.environ.get("CI"))
+
+_TEXTS_2021 = """
+[text]
+proactive = "全年主动公开政府信息120条。"
+on_request = "严格依法办理政府信息公开申请。"
+management = "动态更新政府信息公开目录。"
+platforms = "持续完善门户网站政府信息公开专栏。"
+supervision = "将政务公开纳入年度考核。"
+problems = "政策解读形式还比较单一，下一年将增加图解和视频解读。"
+"""
+
+_TEXTS_2019 = """
+[text]
+overview = "本年度政府信息公开工作平稳有序。"
+problems = "政策解读形式还比较单一，下一年将增加图解和视频解读。"
+"""
+
+
+def skeleton(year: int = 2021, kind: str = "部门") -> str:
+    """A complete, valid data file with every table left at 0."""
+    texts = _TEXTS_2021 if year >= 2021 else _TEXTS_2019
+    if kind == "政府":
+        texts += 'assessment = "将政务公开纳入绩效考核。"\n'
+    return f"""[report]
+agency = "测试市测试局"
+year = {year}
+kind = "{kind}"
+published = {year + 1}-01-20
+
+[report.contact]
+office = "测试市测试局办公室"
+address = "测试市人民路1号"
+postcode = "100000"
+phone = "010-12345678"
+
+[report.download]
+site = "测试市人民政府门户网站"
+url = "https://www.example.gov.cn"
+{texts}"""
+
+
+def with_tables(tables: str, year: int = 2021, kind: str = "部门") -> str:
+    """The skeleton plus table sections given as TOML text."""
+    return skeleton(year, kind) + "\n" + tables.strip() + "\n"
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write(text, name="2021.toml") -> Path of a data file in a temporary folder."""
+
+    def _write(text: str, name: str = "2021.toml") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
