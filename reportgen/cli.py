@@ -17,17 +17,18 @@ import re
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 from typer import _click, rich_utils
 from typer.core import TyperCommand, TyperGroup
 
-from . import __version__, statutory
+from . import __version__, build, statutory
 from .check import check_file
 from .errors import ReportgenError
 from .findings import format_file, format_summary, to_json
 from .reference import format_reference
+from .render_word import Fonts
 
 # ------------------------------------------------------------ Chinese help text
 # Typer prints its help and error frames with English words; these are its own
@@ -99,7 +100,7 @@ def usage_message(problem: _click.exceptions.UsageError) -> str:
         is_argument = getattr(problem.param, "param_type_name", "") == "argument"
         text = f"缺少{'参数' if is_argument else '选项'} {name}。"
     elif isinstance(problem, exceptions.BadParameter):
-        name = problem.param.get_error_hint() if problem.param else "参数"
+        name = problem.param.get_error_hint() if problem.param else (problem.param_hint or "参数")
         detail = problem.message.removeprefix("Value error, ")
         if match := _NOT_ONE_OF.search(detail):
             text = f"{name} 的值“{match['value']}”无效，只能是：{match['choices'].replace(chr(39), '')}。"
@@ -184,6 +185,61 @@ def check(
             typer.echo()
         typer.echo(format_summary(pairs))
     raise typer.Exit(1 if any(not r.ok for r in results) else 0)
+
+
+def _kinds(value: str) -> tuple[str, ...]:
+    kinds = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [k for k in kinds if k not in build.KINDS]
+    if unknown or not kinds:
+        raise typer.BadParameter(f"'{value}' is not one of 'docx', 'md'", param_hint="'--to'")
+    return kinds
+
+
+@app.command("build", cls=ReportgenCommand, options_metavar="[选项]")
+def build_command(
+    files: List[Path] = FILES_ARGUMENT,
+    out_dir: Path = typer.Option(Path("output"), "--output", "-o", help="草稿写到这个文件夹。"),
+    to: str = typer.Option("docx,md", "--to", help="生成哪些草稿：docx、md，用逗号分隔。"),
+    allow_errors: bool = typer.Option(
+        False, "--allow-errors", help="数据有错误也生成草稿；草稿标有【数据待核】，文末列出全部问题。"
+    ),
+    blank_zeros: bool = typer.Option(False, "--blank-zeros", help="表格中的 0 印成空白（默认印 0）。"),
+    templates_dir: Optional[Path] = typer.Option(
+        None, "--templates", help="模板文件夹（含 report.docx 和 report.md.j2）；默认用 ./templates 或自带模板。"
+    ),
+    font_title: Optional[str] = typer.Option(None, "--font-title", help="标题字体（默认 方正小标宋简体）。"),
+    font_body: Optional[str] = typer.Option(None, "--font-body", help="正文字体（默认 仿宋_GB2312）。"),
+    font_heading: Optional[str] = typer.Option(None, "--font-heading", help="一级标题字体（默认 黑体）。"),
+    font_subheading: Optional[str] = typer.Option(None, "--font-subheading", help="二级标题字体（默认 楷体_GB2312）。"),
+    font_table: Optional[str] = typer.Option(None, "--font-table", help="表格字体（默认 宋体）。"),
+) -> None:
+    """生成 Word（.docx）和 Markdown（.md）草稿。
+
+    先检查数据；有错误时不生成（退出码 1），除非使用 --allow-errors。
+    文件名由机关名称和年度组成，写在输出文件夹中。
+    """
+    kinds = _kinds(to)
+    fonts = Fonts(font_title, font_body, font_heading, font_subheading, font_table)
+    renderers = build.Renderers.prepare(templates_dir, fonts)
+    failed = 0
+    written: dict[Path, Path] = {}
+    for source in files:
+        result = build.build_file(
+            source, out_dir, renderers, kinds=kinds, allow_errors=allow_errors, blank_zeros=blank_zeros,
+            taken=written,
+        )
+        typer.echo(format_file(str(source), result.check.findings))
+        if result.built:
+            typer.echo("  已生成：" + "、".join(str(p) for p in result.outputs))
+            if result.check.errors:
+                typer.echo("  注意：数据有错误，草稿已标注【数据待核】，文末列出了全部问题。")
+        else:
+            failed += 1
+            typer.echo(f"  未生成：{result.reason}")
+        typer.echo()
+    built_count = len(files) - failed
+    typer.echo(f"共 {len(files)} 个数据文件：生成 {built_count} 份草稿，{failed} 个未生成。草稿在 {out_dir}。")
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command(cls=ReportgenCommand, options_metavar="[选项]")

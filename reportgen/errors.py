@@ -18,3 +18,15 @@ class InputError(ReportgenError):
 
 class FormatDefinitionError(ReportgenError):
     """A statutory format data file in reportgen/formats is itself malformed (a bug)."""
+
+
+class TemplateError(ReportgenError):
+    """A Word or Markdown template is missing, malformed, or lacks what reportgen needs."""
+
+
+class OutputError(ReportgenError):
+    """A draft cannot be written where it should go."""
+
+
+class RenderError(ReportgenError):
+    """A value could not be put into a draft faithfully."""

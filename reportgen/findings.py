@@ -86,8 +86,13 @@ def format_finding(finding: Finding) -> str:
         place.append(f"列“{finding.column}”")
     if place:
         lines.append("      位置：" + " ".join(place))
-    if finding.expected is not None or finding.actual is not None:
-        lines.append(f"      应为：{_show(finding.expected)}　实际：{_show(finding.actual)}")
+    values = []
+    if finding.expected is not None:
+        values.append(f"应为：{_show(finding.expected)}")
+    if finding.actual is not None:
+        values.append(f"实际：{_show(finding.actual)}")
+    if values:
+        lines.append("      " + "　".join(values))
     lines.append("      " + finding.message)
     return "\n".join(lines)
 

@@ -17,6 +17,7 @@ or missing field becomes a finding, and whatever could be read is kept.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from functools import cache
 from datetime import date, datetime
@@ -66,6 +67,9 @@ FEE_FIELDS = (
     Field("processing_fees.notices", "发出信息处理费收费通知的件数", COUNT),
     Field("processing_fees.amount", "收取信息处理费金额（元）", AMOUNT),
 )
+
+# Characters XML 1.0 forbids (and so Word documents cannot hold).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 # A figure may be written as {value = 22, note = "其中修订16件"}.
 FIGURE_VALUE = "value"
@@ -175,7 +179,7 @@ class _Reader:
             if not isinstance(raw_note, str):
                 self.findings.append(self._problem(
                     "type", slot, f"“{slot.label}”的说明 note 应为文字（加英文双引号）。"))
-            else:
+            elif not self._has_illegal_character(slot, raw_note):
                 note = raw_note.strip()
             value = value[FIGURE_VALUE]
         number = self._number(slot, value)
@@ -225,8 +229,21 @@ class _Reader:
                 expected=choices, actual=_show(value)))
             return None
         if isinstance(value, str):
+            if self._has_illegal_character(slot, value):
+                return None
             value = value.strip()
         return value
+
+    def _has_illegal_character(self, slot: Slot, text: str) -> bool:
+        """Control characters cannot be written into a Word document; say so, never drop them."""
+        found = _ILLEGAL.search(text)
+        if found:
+            code = f"U+{ord(found.group()):04X}"
+            self.findings.append(self._problem(
+                "character", slot,
+                f"“{slot.label}”中有不能写入 Word 文档的控制字符 {code}（第 {text[:found.start()].count(chr(10)) + 1} 行文字），"
+                "请删除后重试。", actual=code))
+        return bool(found)
 
     # -- findings
 

@@ -42,6 +42,7 @@ class Header:
     blank: bool = False  # blocks tables: an empty filler column
     unit_key: str = ""  # the data file may state the unit of this amount under this key
     default_unit: str = ""
+    subtotal: str = ""  # row groups: the name under which generated text may use their sum
 
     def leaves(self) -> tuple[Header, ...]:
         if not self.children:
@@ -169,6 +170,7 @@ class Theme:
     heading: str
     required: bool
     kinds: tuple[str, ...] = ()  # report kinds it applies to; empty means all
+    lead: str = ""  # a sentence generated from the figures, printed before the text (Jinja)
 
     def applies_to(self, kind: str) -> bool:
         return not self.kinds or kind in self.kinds
@@ -183,6 +185,8 @@ class Section:
     table: str = ""  # the table key, if the section holds a statutory table
     themes: tuple[Theme, ...] = ()
     fees: bool = False  # the section reports 信息处理费 (2021 format, section 六)
+    lead: str = ""  # a sentence generated from the figures, printed first (Jinja)
+    when_empty: str = ""  # printed when the section has nothing else (Jinja)
 
 
 @dataclass(frozen=True, eq=False)
@@ -194,6 +198,7 @@ class Format:
     sections: tuple[Section, ...]
     tables: dict[str, Table]
     rules: tuple[SumRule | BalanceRule, ...]
+    opening: str = ""  # the customary opening paragraph (Jinja)
 
     @property
     def label(self) -> str:
@@ -284,7 +289,7 @@ def first_statutory_year() -> int:
 
 
 def _header(data: dict, where: str) -> Header:
-    allowed = {"label", "key", "children", "type", "span", "blank", "unit_key", "default_unit", "required"}
+    allowed = {"label", "key", "children", "type", "span", "blank", "unit_key", "default_unit", "subtotal"}
     extra = set(data) - allowed
     if extra:
         raise FormatDefinitionError(f"{where}: unknown fields {sorted(extra)}")
@@ -300,6 +305,7 @@ def _header(data: dict, where: str) -> Header:
         blank=data.get("blank", False),
         unit_key=data.get("unit_key", ""),
         default_unit=data.get("default_unit", ""),
+        subtotal=data.get("subtotal", ""),
     )
 
 
@@ -423,8 +429,10 @@ def _load_format(data: dict, source: str) -> Format:
                 required=s.get("required", False),
                 table=s.get("table", ""),
                 fees=s.get("fees", False),
+                lead=s.get("lead", ""),
+                when_empty=s.get("when_empty", ""),
                 themes=tuple(
-                    Theme(t["text"], t["heading"], t.get("required", False), tuple(t.get("kinds", ())))
+                    Theme(t["text"], t["heading"], t.get("required", False), tuple(t.get("kinds", ())), t.get("lead", ""))
                     for t in s.get("themes", ())
                 ),
             )
@@ -444,6 +452,7 @@ def _load_format(data: dict, source: str) -> Format:
             sections=sections,
             tables=tables,
             rules=rules,
+            opening=data.get("opening", ""),
         )
     except KeyError as missing:
         raise FormatDefinitionError(f"{source}: missing field {missing}") from None

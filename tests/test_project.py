@@ -55,3 +55,17 @@ def test_the_toml_package_is_not_used():
     assert not any(re.match(r"toml\b(?!kit)", d) for d in dependencies)
     for source in (REPO / "reportgen").rglob("*.py"):
         assert not re.search(r"^\s*(import toml\b|from toml\b)", source.read_text(encoding="utf-8"), re.M), source
+
+
+def test_the_installed_package_builds_with_its_own_templates(tmp_path):
+    """Run from a folder without ./templates: the templates shipped with the package are used."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "reportgen", "build", str(REPO / "tests" / "golden" / "government-2019.toml"),
+         "-o", str(tmp_path / "out")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".docx", ".md"]

@@ -1,0 +1,110 @@
+"""Building drafts: check a data file, render its Word and Markdown drafts, write them.
+
+    from reportgen.build import Renderers, build_file
+    renderers = Renderers.prepare()              # templates compiled once
+    result = build_file("data/x/2025.toml", Path("output"), renderers)
+
+A file with errors is not built unless ``allow_errors`` is given; the draft is then
+flagged 【数据待核】 and lists the findings at its end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import render_markdown, template_folder
+from .check import CheckResult, check_file
+from .draft import build_draft, title
+from .model import Report
+from .output import inside, safe_name, write_atomic
+from .render_word import Fonts, WordTemplate
+
+DOCX = "docx"
+MD = "md"
+KINDS = (DOCX, MD)
+
+
+@dataclass
+class Renderers:
+    """The templates, prepared once and reused for every draft."""
+
+    folder: Path
+    word: WordTemplate
+
+    @classmethod
+    def prepare(cls, folder: Path | None = None, fonts: Fonts = Fonts()) -> Renderers:
+        found = template_folder.find(folder)
+        return cls(found, WordTemplate(found / template_folder.WORD, fonts))
+
+    def render(self, kind: str, draft) -> bytes:
+        if kind == DOCX:
+            return self.word.render(draft)
+        return render_markdown.render(draft, self.folder).encode("utf-8")
+
+
+@dataclass
+class BuildResult:
+    source: Path
+    check: CheckResult
+    outputs: list[Path] = field(default_factory=list)
+    reason: str = ""  # why nothing was built, in Chinese
+
+    @property
+    def built(self) -> bool:
+        return bool(self.outputs)
+
+
+def output_stem(report: Report, source: Path) -> str:
+    """The file name of a report's drafts, without extension: agency, year and title."""
+    return safe_name(title(report), fallback=f"{source.parent.name}-{source.stem}")
+
+
+def render_drafts(
+    report: Report,
+    renderers: Renderers,
+    kinds=KINDS,
+    findings=(),
+    blank_zeros: bool = False,
+) -> dict[str, bytes]:
+    """The bytes of each draft of a report. Pure: writes nothing."""
+    draft = build_draft(report, findings, blank_zeros=blank_zeros)
+    return {kind: renderers.render(kind, draft) for kind in kinds}
+
+
+def build_file(
+    source: Path | str,
+    out_dir: Path,
+    renderers: Renderers,
+    *,
+    kinds=KINDS,
+    allow_errors: bool = False,
+    blank_zeros: bool = False,
+    taken: dict[Path, Path] | None = None,
+) -> BuildResult:
+    """Check and build one data file. ``taken`` maps outputs already written in this run
+    to their sources, so that two files of the same agency and year do not overwrite
+    each other."""
+    source = Path(source)
+    checked = check_file(source)
+    result = BuildResult(source, checked)
+    if checked.report is None:
+        result.reason = "数据文件无法读取，没有生成草稿。"
+        return result
+    if checked.errors and not allow_errors:
+        result.reason = "数据有错误，没有生成草稿（修正后重试，或用 --allow-errors 生成标有【数据待核】的草稿）。"
+        return result
+    flagged = checked.findings if checked.errors else ()
+    drafts = render_drafts(checked.report, renderers, kinds, flagged, blank_zeros)
+    stem = output_stem(checked.report, source)
+    paths = {kind: inside(out_dir, f"{stem}.{kind}") for kind in drafts}
+    taken = {} if taken is None else taken
+    clash = next((taken[p] for p in paths.values() if p in taken and taken[p] != source), None)
+    if clash is not None:
+        result.reason = f"与 {clash} 的草稿同名（同一机关、同一年度），没有覆盖。"
+        return result
+    for kind, data in drafts.items():
+        write_atomic(paths[kind], data)
+        taken[paths[kind]] = source
+        result.outputs.append(paths[kind])
+    return result

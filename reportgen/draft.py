@@ -1,0 +1,183 @@
+"""A report as a document: title, paragraphs, headings and printed tables, before any file format.
+
+``build_draft`` is pure. The Markdown and Word renderers turn the same ``Draft`` into
+their files, so the two drafts cannot say different things.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import arithmetic, layout, prose
+from .check import missing_texts
+from .findings import Finding
+from .layout import VALUE, Grid
+from .model import Figure, Report
+from .statutory import Table
+
+PARAGRAPH = "paragraph"
+SUBHEADING = "subheading"
+TABLE = "table"
+NOTE = "note"  # a small note under a table
+PLACEHOLDER = "placeholder"  # 【待填写：…】
+
+# A line such as "（一）加强组织领导，确保有效开展" is a sub-heading: it starts with a
+# Chinese ordinal in brackets, is short, and does not end like a sentence.
+_SUBHEADING = re.compile(r"^（[一二三四五六七八九十]{1,3}）[^。；：！？]{1,40}$")
+
+FLAG = "【数据待核】"
+
+
+@dataclass(frozen=True)
+class PrintedCell:
+    column: int
+    role: str  # see reportgen.layout
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass(frozen=True)
+class PrintedTable:
+    """A statutory table with every cell's printed text, laid out on its grid."""
+
+    table: Table
+    grid: Grid
+    rows: tuple[tuple[PrintedCell, ...], ...]
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str
+    text: str = ""
+    table: PrintedTable | None = None
+
+
+@dataclass(frozen=True)
+class DraftSection:
+    heading: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Draft:
+    title: str
+    opening: tuple[str, ...]
+    sections: tuple[DraftSection, ...]
+    signature: tuple[str, str]  # agency, date
+    published: date | None = None
+    findings: tuple[str, ...] = field(default=())  # printed at the end of an unchecked draft
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.findings)
+
+    @property
+    def flag_note(self) -> str:
+        return f"本草稿的数据未通过核对，共 {len(self.findings)} 个问题，见文末“数据核对问题清单”。核对无误前请勿发布。"
+
+
+def title(report: Report) -> str:
+    return f"{report.agency or prose.placeholder('机关名称')}{report.year}年政府信息公开工作年度报告"
+
+
+def paragraphs(text: str) -> list[Block]:
+    """Narrative text as blocks: one paragraph per line, sub-headings recognised."""
+    blocks = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            blocks.append(Block(SUBHEADING if _SUBHEADING.match(line) else PARAGRAPH, line))
+    return blocks
+
+
+def printed_table(table: Table, figures: dict[str, Figure], blank_zeros: bool = False) -> PrintedTable:
+    grid = layout.grid(table)
+    rows = []
+    for row in grid.rows:
+        cells = []
+        for cell in row:
+            if cell.role == VALUE:
+                figure = figures[cell.cell.key]
+                text = "" if blank_zeros and figure.value == 0 and not figure.note else str(figure)
+            else:
+                text = cell.text
+            cells.append(PrintedCell(cell.column, cell.role, text, cell.colspan, cell.rowspan))
+        rows.append(tuple(cells))
+    return PrintedTable(table, grid, tuple(rows))
+
+
+def _unit_notes(report: Report, table: Table) -> list[Block]:
+    notes = []
+    for cell in table.cells():
+        if cell.column.unit_key:
+            unit = report.unit(cell.key, cell.column.default_unit)
+            notes.append(Block(NOTE, f"注：{cell.row.name.rsplit('／', 1)[-1]}的{cell.column.name}单位为{unit}。"))
+    return notes
+
+
+def build_draft(
+    report: Report,
+    findings: list[Finding] | tuple[Finding, ...] = (),
+    *,
+    blank_zeros: bool = False,
+) -> Draft:
+    """The draft of a report. Findings given here (errors a user chose to build past) are
+    listed at the end and flag the draft 【数据待核】."""
+    fmt = report.format
+    figures = arithmetic.complete(fmt, report.figures)
+    names = prose.names(report, figures)
+    missing = {key for key, _ in missing_texts(report)}
+
+    def text_blocks(key: str, heading: str) -> list[Block]:
+        text = report.text.get(key, "")
+        if text.strip():
+            return paragraphs(text)
+        if key in missing:
+            return [Block(PLACEHOLDER, prose.placeholder(heading))]
+        return []
+
+    sections = []
+    for section in fmt.sections:
+        blocks: list[Block] = []
+        if section.lead:
+            blocks.append(Block(PARAGRAPH, prose.render(section.lead, names)))
+        if section.text:
+            blocks += text_blocks(section.text, section.heading)
+        for theme in section.themes:
+            if not theme.applies_to(report.kind):
+                continue
+            body = text_blocks(theme.text, f"{section.heading}{theme.heading}")
+            if body or theme.required:
+                lead = [Block(PARAGRAPH, prose.render(theme.lead, names))] if theme.lead else []
+                blocks += [Block(SUBHEADING, theme.heading), *lead, *body]
+        if section.table:
+            table = fmt.tables[section.table]
+            blocks.append(Block(TABLE, table=printed_table(table, figures, blank_zeros)))
+            blocks += _unit_notes(report, table)
+        if not blocks and section.when_empty:
+            blocks.append(Block(PARAGRAPH, prose.render(section.when_empty, names)))
+        sections.append(DraftSection(section.heading, tuple(blocks)))
+
+    signed = prose.chinese_date(report.published) if report.published else prose.placeholder("发布日期")
+    return Draft(
+        title=title(report),
+        opening=(prose.render(fmt.opening, names),) if fmt.opening else (),
+        sections=tuple(sections),
+        signature=(report.agency or prose.placeholder("机关名称"), signed),
+        published=report.published,
+        findings=tuple(_finding_line(f) for f in findings),
+    )
+
+
+def _finding_line(finding: Finding) -> str:
+    where = "，".join(p for p in (
+        f"第{finding.line}行" if finding.line else "",
+        finding.key,
+        finding.table,
+        f"行“{finding.row}”" if finding.row else "",
+        f"列“{finding.column}”" if finding.column else "",
+    ) if p)
+    return f"[{finding.severity.label}] {finding.message}（{where}）" if where else f"[{finding.severity.label}] {finding.message}"

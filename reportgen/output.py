@@ -1,0 +1,70 @@
+"""Writing drafts to disk: safe file names and atomic writes.
+
+A draft is first written to a hidden temporary file in the output folder, then renamed
+over its final name, so that an interrupted run never leaves a half-written draft.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.I)
+TEMP_PREFIX = ".reportgen-"
+MAX_NAME = 120
+
+
+def safe_name(name: str, fallback: str = "report") -> str:
+    """A file name with no path in it: separators, control and reserved characters become
+    "_", leading and trailing dots and spaces go."""
+    cleaned = _UNSAFE.sub("_", name).strip(" .")
+    cleaned = cleaned[:MAX_NAME].rstrip(" .")
+    if not cleaned or set(cleaned) <= {"_", "."}:
+        cleaned = _UNSAFE.sub("_", fallback).strip(" .") or "report"
+    if _WINDOWS_RESERVED.match(cleaned):
+        cleaned = "_" + cleaned
+    return cleaned
+
+
+def inside(folder: Path, name: str) -> Path:
+    """The path of ``name`` in ``folder``, refusing anything that would land elsewhere."""
+    path = folder / name
+    if path.resolve().parent != folder.resolve():
+        raise OutputError(f"文件名 {name!r} 会写到输出文件夹 {folder} 之外，已拒绝。")
+    return path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` completely or not at all."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
+    except OSError as problem:
+        raise OutputError(f"无法在 {path.parent} 中写文件：{problem.strerror}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException as problem:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        if isinstance(problem, OSError):
+            raise OutputError(f"无法写入 {path}：{problem.strerror}") from None
+        raise
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Delete temporary files a killed run left behind. Returns how many."""
+    removed = 0
+    if folder.is_dir():
+        for leftover in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+            leftover.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -1,0 +1,91 @@
+"""The Markdown draft: headings and paragraphs, statutory tables as HTML ``<table>``.
+
+Pipe tables cannot merge cells, so tables are HTML with ``rowspan``/``colspan`` (an HTML
+block in CommonMark/GFM: no blank line inside). Narrative text is escaped for Markdown,
+table cells for HTML; the template renders with autoescape on and undefined names as
+errors.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError as JinjaError
+from markupsafe import Markup, escape
+
+from . import template_folder
+from .draft import TABLE, Draft, PrintedTable
+from .errors import TemplateError
+from .layout import CAPTION, CORNER, HEADER
+
+_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
+_LINE_START = re.compile(r"^(#|>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$))")
+
+
+def md(text: str) -> Markup:
+    """Escape text so that CommonMark prints it literally, as one paragraph."""
+    text = _INLINE.sub(r"\\\1", str(text))
+    text = _LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
+    return Markup(text)
+
+
+def html_table(printed: PrintedTable) -> Markup:
+    """A printed table as one HTML block, with merged cells."""
+    lines = ["<table>"]
+    for row in printed.rows:
+        cells = []
+        for cell in row:
+            tag = "th" if cell.role in (CORNER, HEADER, CAPTION) else "td"
+            spans = "".join(
+                f' {name}="{n}"' for name, n in (("colspan", cell.colspan), ("rowspan", cell.rowspan)) if n > 1
+            )
+            cells.append(f"<{tag}{spans}>{escape(cell.text)}</{tag}>")
+        lines.append("<tr>" + "".join(cells) + "</tr>")
+    lines.append("</table>")
+    return Markup("\n".join(lines))
+
+
+@lru_cache(maxsize=8)
+def _template(folder: Path):
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md
+    try:
+        return env.get_template(template_folder.MARKDOWN)
+    except JinjaError as problem:
+        raise TemplateError(f"Markdown 模板 {folder / template_folder.MARKDOWN} 有错误：{problem}") from None
+
+
+def render(draft: Draft, folder: Path) -> str:
+    """The Markdown text of a draft."""
+    sections = [
+        {
+            "heading": section.heading,
+            "blocks": [
+                {"kind": b.kind, "text": b.text, "html": html_table(b.table) if b.kind == TABLE else ""}
+                for b in section.blocks
+            ],
+        }
+        for section in draft.sections
+    ]
+    try:
+        text = _template(folder).render(
+            title=draft.title,
+            flagged=draft.flagged,
+            flag_note=draft.flag_note,
+            opening=draft.opening,
+            sections=sections,
+            signature=draft.signature,
+            findings=draft.findings,
+        )
+    except JinjaError as problem:
+        raise TemplateError(f"Markdown 模板 {folder / template_folder.MARKDOWN} 有错误：{problem}") from None
+    return re.sub(r"\n{3,}", "\n\n", text)

@@ -1,0 +1,38 @@
+"""Finding the templates: ``--templates DIR``, else ``./templates``, else the shipped copy.
+
+A templates folder holds ``report.docx`` (the Word template, docxtpl) and ``report.md.j2``
+(the Markdown template, Jinja). A clerk may copy it, put a letterhead into the Word
+template and point ``--templates`` at the copy.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from .errors import TemplateError
+
+WORD = "report.docx"
+MARKDOWN = "report.md.j2"
+NAMES = (WORD, MARKDOWN)
+
+
+def shipped() -> Path:
+    """The templates installed with the package (or, in a source checkout, the repo's)."""
+    installed = Path(str(resources.files("reportgen"))) / "templates"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def find(directory: Path | None = None, cwd: Path | None = None) -> Path:
+    """The folder to read templates from. Raises TemplateError if a given one is incomplete."""
+    if directory is not None:
+        missing = [name for name in NAMES if not (directory / name).is_file()]
+        if missing:
+            raise TemplateError(f"模板文件夹 {directory} 中缺少：{'、'.join(missing)}")
+        return directory
+    local = (cwd or Path.cwd()) / "templates"
+    if all((local / name).is_file() for name in NAMES):
+        return local
+    return shipped()

@@ -1,0 +1,303 @@
+"""Write templates/report.docx, the Word template, from scratch.
+
+    python scripts/make_word_template.py
+
+The template is a small, complete WordprocessingML package written out part by part, so
+that every style and setting in it is visible here: A4 with GB/T 9704 margins, 公文
+fonts with the East Asian font set explicitly (no theme fonts), odd/even page numbers
+"— N —", and a body of docxtpl tags. Clerks may open the result in Word or LibreOffice,
+add a letterhead and save it; reportgen reads whatever they save.
+"""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "templates" / "report.docx"
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+LATIN = "Times New Roman"
+PT = 2  # half-points per point (w:sz)
+TWIP = 20  # twips per point
+MM = 56.7  # twips per millimetre
+
+
+def fonts(east_asia: str, latin: str = LATIN) -> str:
+    return f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east_asia}" w:cs="{latin}"/>'
+
+
+def size(points: float) -> str:
+    half = int(points * PT)
+    return f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
+
+
+BODY_PT = 16  # 三号
+LINE = 28 * TWIP  # fixed 28 pt line spacing
+INDENT = '<w:ind w:firstLineChars="200" w:firstLine="640"/>'  # two characters of 三号
+NO_INDENT = '<w:ind w:firstLineChars="0" w:firstLine="0"/>'
+
+
+def paragraph_style(style_id, name, ppr, rpr, based_on="Normal", next_style="Normal", extra=""):
+    based = f'<w:basedOn w:val="{based_on}"/>' if based_on else ""
+    return (
+        f'<w:style w:type="paragraph" w:styleId="{style_id}"><w:name w:val="{name}"/>{based}'
+        f'<w:next w:val="{next_style}"/>{extra}<w:qFormat/><w:pPr>{ppr}</w:pPr><w:rPr>{rpr}</w:rPr></w:style>'
+    )
+
+
+STYLES = (
+    XML
+    + f'<w:styles xmlns:w="{W}" xmlns:r="{R}">'
+    + "<w:docDefaults><w:rPrDefault><w:rPr>"
+    + fonts("仿宋_GB2312")
+    + '<w:kern w:val="2"/>'
+    + size(BODY_PT)
+    + '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+    + "</w:rPr></w:rPrDefault>"
+    + '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>'
+    + "</w:docDefaults>"
+    # 正文：仿宋_GB2312 三号，首行缩进两字，固定行距 28 磅
+    + '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
+    + f'<w:pPr><w:spacing w:before="0" w:after="0" w:line="{LINE}" w:lineRule="exact"/>{INDENT}</w:pPr>'
+    + f"<w:rPr>{fonts('仿宋_GB2312')}{size(BODY_PT)}</w:rPr></w:style>"
+    + '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+    + '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>'
+    + '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
+    + '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
+    + '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+    + '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+    + '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/>'
+    + "<w:uiPriority w:val=\"99\"/><w:semiHidden/><w:unhideWhenUsed/></w:style>"
+    # 标题：方正小标宋简体 二号，居中
+    + paragraph_style(
+        "Title", "Title",
+        f'<w:spacing w:before="0" w:after="{LINE}" w:line="{30 * TWIP}" w:lineRule="exact"/>{NO_INDENT}<w:jc w:val="center"/>',
+        fonts("方正小标宋简体") + size(22),
+    )
+    # 一级标题：黑体 三号
+    + paragraph_style(
+        "Heading1", "heading 1", '<w:keepNext/><w:outlineLvl w:val="0"/>', fonts("黑体") + size(BODY_PT)
+    )
+    # 二级标题：楷体_GB2312 三号
+    + paragraph_style(
+        "Heading2", "heading 2", '<w:keepNext/><w:outlineLvl w:val="1"/>', fonts("楷体_GB2312") + size(BODY_PT)
+    )
+    # 表格文字：宋体 五号，单倍行距，不对齐网格
+    + paragraph_style(
+        "TableText", "表格文字",
+        f'<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{NO_INDENT}<w:jc w:val="center"/>',
+        fonts("宋体") + size(10.5),
+        based_on="", next_style="TableText",
+    )
+    # 表注：仿宋_GB2312 小四
+    + paragraph_style(
+        "TableNote", "表注",
+        f'<w:spacing w:before="60" w:after="120" w:line="{20 * TWIP}" w:lineRule="exact"/>{NO_INDENT}',
+        fonts("仿宋_GB2312") + size(12),
+    )
+    # 署名、日期：右对齐，右空四字
+    + paragraph_style(
+        "Signature", "署名",
+        '<w:ind w:firstLineChars="0" w:firstLine="0" w:right="1280" w:rightChars="400"/><w:jc w:val="right"/>',
+        fonts("仿宋_GB2312") + size(BODY_PT),
+    )
+    # 【数据待核】：醒目的红色黑体
+    + paragraph_style(
+        "Flag", "数据待核",
+        f'{NO_INDENT}<w:jc w:val="center"/><w:pBdr><w:top w:val="single" w:sz="12" w:space="4" w:color="FF0000"/>'
+        '<w:bottom w:val="single" w:sz="12" w:space="4" w:color="FF0000"/></w:pBdr>',
+        fonts("黑体") + size(BODY_PT) + '<w:b/><w:color w:val="FF0000"/>',
+    )
+    # 【待填写】：红字黄底
+    + paragraph_style(
+        "Placeholder", "待填写", "", '<w:color w:val="C00000"/><w:shd w:val="clear" w:color="auto" w:fill="FFFF00"/>'
+    )
+    # 页码：宋体 四号
+    + paragraph_style(
+        "Footer", "footer",
+        f'<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{NO_INDENT}',
+        fonts("宋体", "宋体") + size(14),
+    )
+    + "</w:styles>"
+)
+
+
+def page_footer(align: str) -> str:
+    """A footer with the page number as "— N —": odd pages right, even pages left, one character in."""
+    indent = '<w:ind w:right="280" w:rightChars="100"/>' if align == "right" else '<w:ind w:left="280" w:leftChars="100"/>'
+    run = lambda text: f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'  # noqa: E731
+    return (
+        XML
+        + f'<w:ftr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Footer"/>{indent}<w:jc w:val="{align}"/></w:pPr>'
+        + run("— ")
+        + '<w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
+        + run(" —")
+        + "</w:p></w:ftr>"
+    )
+
+
+def para(text: str, style: str = "") -> str:
+    ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f'<w:p>{ppr}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+
+
+def tag(text: str) -> str:
+    """A paragraph holding only a docxtpl control tag; docxtpl removes the paragraph itself."""
+    return para(text)
+
+
+BODY = "".join(
+    [
+        para("{{ title }}", "Title"),
+        tag("{%p if flagged %}"),
+        para("【数据待核】{{ flag_note }}", "Flag"),
+        tag("{%p endif %}"),
+        tag("{%p for paragraph in opening %}"),
+        para("{{ paragraph }}"),
+        tag("{%p endfor %}"),
+        tag("{%p for section in sections %}"),
+        para("{{ section.heading }}", "Heading1"),
+        tag("{%p for block in section.blocks %}"),
+        tag('{%p if block.kind == "subheading" %}'),
+        para("{{ block.text }}", "Heading2"),
+        tag('{%p elif block.kind == "table" %}'),
+        tag("{{p block.xml }}"),
+        tag('{%p elif block.kind == "note" %}'),
+        para("{{ block.text }}", "TableNote"),
+        tag('{%p elif block.kind == "placeholder" %}'),
+        para("{{ block.text }}", "Placeholder"),
+        tag("{%p else %}"),
+        para("{{ block.text }}"),
+        tag("{%p endif %}"),
+        tag("{%p endfor %}"),
+        tag("{%p endfor %}"),
+        para(""),
+        para("{{ signature[0] }}", "Signature"),
+        para("{{ signature[1] }}", "Signature"),
+        tag("{%p if findings %}"),
+        para("附：数据核对问题清单", "Heading1"),
+        tag("{%p for line in findings %}"),
+        para("{{ loop.index }}. {{ line }}", "TableNote"),
+        tag("{%p endfor %}"),
+        tag("{%p endif %}"),
+    ]
+)
+
+SECTION = (
+    '<w:sectPr><w:footerReference w:type="default" r:id="rId3"/><w:footerReference w:type="even" r:id="rId4"/>'
+    '<w:pgSz w:w="11906" w:h="16838"/>'
+    f'<w:pgMar w:top="{round(37 * MM)}" w:right="{round(26 * MM)}" w:bottom="{round(35 * MM)}" '
+    f'w:left="{round(28 * MM)}" w:header="851" w:footer="{round(23 * MM)}" w:gutter="0"/>'
+    f'<w:cols w:space="425"/><w:docGrid w:type="lines" w:linePitch="{LINE}"/></w:sectPr>'
+)
+
+DOCUMENT = XML + f'<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>{BODY}{SECTION}</w:body></w:document>'
+
+SETTINGS = (
+    XML
+    + f'<w:settings xmlns:w="{W}" xmlns:r="{R}"><w:evenAndOddHeaders/><w:defaultTabStop w:val="420"/>'
+    + '<w:characterSpacingControl w:val="compressPunctuation"/>'
+    + '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
+    + "</w:settings>"
+)
+
+
+def font_entry(name: str, alt: str = "", charset: str = "86") -> str:
+    alt_xml = f'<w:altName w:val="{alt}"/>' if alt else ""
+    return f'<w:font w:name="{name}">{alt_xml}<w:charset w:val="{charset}"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+
+
+FONT_TABLE = (
+    XML
+    + f'<w:fonts xmlns:w="{W}" xmlns:r="{R}">'
+    + font_entry("Times New Roman", charset="00")
+    + font_entry("仿宋_GB2312", "仿宋")
+    + font_entry("方正小标宋简体", "宋体")
+    + font_entry("黑体", "SimHei")
+    + font_entry("楷体_GB2312", "楷体")
+    + font_entry("宋体", "SimSun")
+    + "</w:fonts>"
+)
+
+CONTENT_TYPES = (
+    XML
+    + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    + '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    + '<Default Extension="xml" ContentType="application/xml"/>'
+    + '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    + '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+    + '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
+    + '<Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
+    + '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
+    + '<Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
+    + '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    + '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+    + "</Types>"
+)
+
+PACKAGE_RELS = (
+    XML
+    + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    + '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+    + '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    + '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>'
+    + "</Relationships>"
+)
+
+DOCUMENT_RELS = (
+    XML
+    + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    + '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+    + '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>'
+    + '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>'
+    + '<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer2.xml"/>'
+    + '<Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>'
+    + "</Relationships>"
+)
+
+CORE = (
+    XML
+    + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    + 'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    + 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    + "<dc:title>政府信息公开工作年度报告（模板）</dc:title><dc:creator>reportgen</dc:creator></cp:coreProperties>"
+)
+
+APP = (
+    XML
+    + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    + "<Application>reportgen</Application></Properties>"
+)
+
+PARTS = {
+    "[Content_Types].xml": CONTENT_TYPES,
+    "_rels/.rels": PACKAGE_RELS,
+    "docProps/core.xml": CORE,
+    "docProps/app.xml": APP,
+    "word/document.xml": DOCUMENT,
+    "word/_rels/document.xml.rels": DOCUMENT_RELS,
+    "word/styles.xml": STYLES,
+    "word/settings.xml": SETTINGS,
+    "word/fontTable.xml": FONT_TABLE,
+    "word/footer1.xml": page_footer("right"),
+    "word/footer2.xml": page_footer("left"),
+}
+
+
+def main(out: Path = OUT) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, text in PARTS.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            package.writestr(info, text.encode("utf-8"))
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
