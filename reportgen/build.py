@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import render_markdown, template_folder
-from .check import CheckResult, check_file
+from .check import AUTO, CheckResult, check_file
 from .draft import build_draft, title
 from .model import Report
-from .output import inside, safe_name, write_atomic
+from .errors import EditedDraftError
+from .output import Manifest, inside, safe_name, write_atomic
 from .render_word import Fonts, WordTemplate
 
 DOCX = "docx"
@@ -48,6 +49,7 @@ class BuildResult:
     source: Path
     check: CheckResult
     outputs: list[Path] = field(default_factory=list)
+    backups: list[Path] = field(default_factory=list)
     reason: str = ""  # why nothing was built, in Chinese
 
     @property
@@ -66,9 +68,10 @@ def render_drafts(
     kinds=KINDS,
     findings=(),
     blank_zeros: bool = False,
+    previous: Report | None = None,
 ) -> dict[str, bytes]:
     """The bytes of each draft of a report. Pure: writes nothing."""
-    draft = build_draft(report, findings, blank_zeros=blank_zeros)
+    draft = build_draft(report, findings, previous=previous, blank_zeros=blank_zeros)
     return {kind: renderers.render(kind, draft) for kind in kinds}
 
 
@@ -81,12 +84,18 @@ def build_file(
     allow_errors: bool = False,
     blank_zeros: bool = False,
     taken: dict[Path, Path] | None = None,
+    previous=AUTO,
+    force: bool = False,
+    manifest: Manifest | None = None,
 ) -> BuildResult:
-    """Check and build one data file. ``taken`` maps outputs already written in this run
-    to their sources, so that two files of the same agency and year do not overwrite
-    each other."""
+    """Check and build one data file.
+
+    ``taken`` maps outputs already written in this run to their sources, so that two
+    files of the same agency and year do not overwrite each other. A draft a person has
+    edited since it was generated is not overwritten unless ``force`` (then it is backed
+    up first); ``manifest`` is the output folder's record of what reportgen wrote."""
     source = Path(source)
-    checked = check_file(source)
+    checked = check_file(source, previous=previous)
     result = BuildResult(source, checked)
     if checked.report is None:
         result.reason = "数据文件无法读取，没有生成草稿。"
@@ -95,7 +104,8 @@ def build_file(
         result.reason = "数据有错误，没有生成草稿（修正后重试，或用 --allow-errors 生成标有【数据待核】的草稿）。"
         return result
     flagged = checked.findings if checked.errors else ()
-    drafts = render_drafts(checked.report, renderers, kinds, flagged, blank_zeros)
+    last = checked.previous.report if checked.previous else None
+    drafts = render_drafts(checked.report, renderers, kinds, flagged, blank_zeros, last)
     stem = output_stem(checked.report, source)
     paths = {kind: inside(out_dir, f"{stem}.{kind}") for kind in drafts}
     taken = {} if taken is None else taken
@@ -103,8 +113,19 @@ def build_file(
     if clash is not None:
         result.reason = f"与 {clash} 的草稿同名（同一机关、同一年度），没有覆盖。"
         return result
+    manifest = manifest or Manifest(out_dir)
+    try:
+        decisions = {kind: manifest.check(paths[kind], data, force) for kind, data in drafts.items()}
+    except EditedDraftError as edited:
+        result.reason = str(edited)
+        return result
     for kind, data in drafts.items():
-        write_atomic(paths[kind], data)
-        taken[paths[kind]] = source
-        result.outputs.append(paths[kind])
+        path = paths[kind]
+        if decisions[kind] == "backup":
+            result.backups.append(manifest.backup(path))
+        if decisions[kind] != "same":
+            write_atomic(path, data)
+        manifest.record(path, data)
+        taken[path] = source
+        result.outputs.append(path)
     return result

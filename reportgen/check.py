@@ -9,11 +9,22 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import arithmetic, schema
+from datetime import date
+
+from . import arithmetic, crossyear, narrative, prose, schema
 from .errors import InputError
 from .findings import Finding, count, error, warning
-from .model import Report
+from .model import DEADLINES, KINDS, Report
+from .prose import PROMPT, chinese_date
 from .tomlsource import TomlSyntaxError, key_lines, parse
+
+
+@dataclass(frozen=True)
+class Previous:
+    """Last year's report of the same agency, for the cross-year checks."""
+
+    report: Report
+    path: Path
 
 
 @dataclass
@@ -21,6 +32,7 @@ class CheckResult:
     path: Path
     report: Report | None
     findings: list[Finding] = field(default_factory=list)
+    previous: Previous | None = None
 
     @property
     def errors(self) -> int:
@@ -33,6 +45,19 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return self.errors == 0
+
+    @property
+    def deadline(self) -> date | None:
+        return deadline(self.report) if self.report and self.report.kind in KINDS else None
+
+    def notes(self) -> list[str]:
+        """What the check established besides findings, in Chinese."""
+        notes = []
+        if self.deadline:
+            notes.append(f"法定公开期限：{chinese_date(self.deadline)}前（{self.report.kind}报告）")
+        if self.previous:
+            notes.append(f"已与上年报告核对：{self.previous.path}")
+        return notes
 
 
 def read_text(path: Path) -> str:
@@ -55,17 +80,42 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def check_file(path: Path | str) -> CheckResult:
+AUTO = "auto"
+
+
+def check_file(path: Path | str, previous: Path | str | None = AUTO) -> CheckResult:
+    """Check a data file. ``previous``: last year's file; by default the file of year − 1
+    beside it, if there is one; None for no cross-year checks."""
     path = Path(path)
     try:
         text = read_text(path)
     except InputError as problem:
         return CheckResult(path, None, [error("file", str(problem), file=str(path))])
-    return check_text(text, path)
+    return check_text(text, path, lambda report: _previous(report, path, previous))
 
 
-def check_text(text: str, path: Path | str = "<数据>") -> CheckResult:
-    """Check a data file's text. Pure: reads nothing from disk."""
+def _previous(report: Report, path: Path, wanted) -> Previous | Finding | None:
+    if wanted is None:
+        return None
+    if wanted == AUTO:
+        found = crossyear.find_previous(path, report.year)
+        if found is None:
+            return None
+        wanted = found
+    wanted = Path(wanted)
+    result = check_file(wanted, previous=None)
+    if result.report is None or result.report.format is None:
+        return warning("previous", f"上年报告 {wanted} 无法读取，没有做跨年度核对。", key="report.year")
+    if result.report.year != report.year - 1:
+        return warning(
+            "previous", f"{wanted} 是 {result.report.year} 年度的报告，不是上一年（{report.year - 1} 年度），"
+            "没有做跨年度核对。", key="report.year")
+    return Previous(result.report, wanted)
+
+
+def check_text(text: str, path: Path | str = "<数据>", previous=None) -> CheckResult:
+    """Check a data file's text. ``previous`` maps the report to last year's (a ``Previous``),
+    a finding explaining why there is none, or None."""
     path = Path(path)
     text = text.removeprefix("\ufeff")  # Windows editors often save UTF-8 with a BOM
     try:
@@ -78,23 +128,44 @@ def check_text(text: str, path: Path | str = "<数据>") -> CheckResult:
                    actual=problem.detail)],
         )
     report, findings = schema.read(data, source=path)
+    last = None
     if report is not None:
         findings += arithmetic.check(report.format, report.figures)
         findings += completeness(report)
+        findings += narrative_findings(report)
+        findings += deadline_findings(report)
+        found = previous(report) if previous else None
+        if isinstance(found, Finding):
+            findings.append(found)
+        elif found is not None:
+            last = found
+            findings += crossyear.check(report, found.report, found.path)
     lines = key_lines(text)
-    placed = [_place(f, str(path), lines) for f in findings]
+    placed = [_place(f, str(path), lines, text) for f in findings]
     placed.sort(key=lambda f: (not f.is_error, f.line or 0))
-    return CheckResult(path, report, placed)
+    return CheckResult(path, report, placed, last)
 
 
-def _place(finding: Finding, path: str, lines: dict[str, int]) -> Finding:
-    """Attach the file and the line of the key (or of its nearest written parent)."""
+def _place(finding: Finding, path: str, lines: dict[str, int], text: str) -> Finding:
+    """Attach the file and the line: of the quoted text within a narrative if the finding
+    has one, else of the key (or of its nearest written parent)."""
     line = finding.line
     key = finding.key
+    if line is None and finding.snippet and key in lines:
+        line = _line_of(text, finding.snippet, lines[key])
     while line is None and key:
         line = lines.get(key)
         key = key.rpartition(".")[0]
     return replace(finding, file=path, line=line)
+
+
+def _line_of(text: str, snippet: str, start: int) -> int:
+    """The line, from ``start`` on, where ``snippet`` (or its first line) is written."""
+    first = snippet.splitlines()[0] if snippet else ""
+    for number, line in enumerate(text.splitlines()[start - 1 :], start):
+        if first and first in line:
+            return number
+    return start
 
 
 _POSTCODE = re.compile(r"^\d{6}$")
@@ -123,6 +194,50 @@ def completeness(report: Report) -> list[Finding]:
     return found
 
 
+def unfilled(text: str) -> bool:
+    """Empty, or still the prompt ``reportgen init`` wrote."""
+    return not text.strip() or PROMPT in text
+
+
+def narrative_findings(report: Report) -> list[Finding]:
+    """Placeholders that cannot be filled (errors), typed numbers that disagree with the
+    tables, and next-year review marks still in place (warnings)."""
+    names = prose.names(report, arithmetic.complete(report.format, report.figures))
+    found = []
+    for key in report.format.text_keys():
+        text = report.text.get(key, "")
+        heading = report.format.text_heading(key)
+        for problem in narrative.problems(text, names):
+            found.append(error("placeholder", f"“{heading}”第 {problem.line} 行：{problem.message}",
+                               key=f"text.{key}", snippet=problem.snippet))
+        for mismatch in narrative.lint(text, names):
+            found.append(warning("text-figure", narrative.lint_message(mismatch), key=f"text.{key}",
+                                 expected=mismatch.actual, actual=mismatch.typed, snippet=mismatch.sentence))
+        if crossyear.REVIEW_MARK in text:
+            found.append(warning(
+                "review", f"“{heading}”还是上年的文字，开头有“{crossyear.REVIEW_MARK}”标记。改写后删除这一行。",
+                key=f"text.{key}", snippet=crossyear.REVIEW_MARK))
+    return found
+
+
+def deadline(report: Report) -> date:
+    month, day = DEADLINES[report.kind]
+    return date(report.year + 1, month, day)
+
+
+def deadline_findings(report: Report) -> list[Finding]:
+    if report.kind not in KINDS or not report.published:
+        return []
+    due = deadline(report)
+    if report.published <= due:
+        return []
+    return [warning(
+        "deadline",
+        f"发布日期 {chinese_date(report.published)} 晚于法定期限 {chinese_date(due)}"
+        f"（{report.kind}报告应在次年{due.month}月{due.day}日前公开，《条例》第四十九条）。",
+        key="report.published", expected=f"不晚于 {due.isoformat()}", actual=report.published.isoformat())]
+
+
 def missing_texts(report: Report) -> list[tuple[str, str]]:
     """(text key, heading) of each narrative the format requires that the file leaves empty.
 
@@ -130,7 +245,7 @@ def missing_texts(report: Report) -> list[tuple[str, str]]:
     required; otherwise a section needs its own text or some theme's text.
     """
     def empty(key: str) -> bool:
-        return not report.text.get(key, "").strip()
+        return unfilled(report.text.get(key, ""))
 
     missing = []
     for section in report.format.sections:

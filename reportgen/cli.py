@@ -23,10 +23,12 @@ import typer
 from typer import _click, rich_utils
 from typer.core import TyperCommand, TyperGroup
 
-from . import __version__, build, statutory
-from .check import check_file
+from . import __version__, build, nextyear, scaffold, statutory
+from .check import AUTO, check_file
 from .errors import ReportgenError
 from .findings import format_file, format_summary, to_json
+from .model import KINDS
+from .output import Manifest, safe_name, write_atomic
 from .reference import format_reference
 from .render_word import Fonts
 
@@ -166,22 +168,43 @@ class OutputFormat(str, Enum):
 FILES_ARGUMENT = typer.Argument(..., help="数据文件（.toml），可以写多个。", metavar="文件", show_default=False)
 
 
+PREVIOUS_OPTION = typer.Option(
+    None, "--previous", help="上一年度的数据文件，用于跨年度核对（默认自动使用同一文件夹中上一年的文件）。"
+)
+
+
+def _previous_for(files: List[Path], previous: Optional[Path]):
+    if previous is not None and len(files) > 1:
+        raise typer.BadParameter("only one file may be given with --previous", param_hint="'--previous'")
+    return AUTO if previous is None else previous
+
+
 @app.command(cls=ReportgenCommand, options_metavar="[选项]")
 def check(
     files: List[Path] = FILES_ARGUMENT,
     output: OutputFormat = typer.Option(OutputFormat.text, "--format", help="输出格式：text（文字）或 json（供程序读取）。"),
+    previous: Optional[Path] = PREVIOUS_OPTION,
 ) -> None:
-    """检查数据文件：表格勾稽关系、必填项、键名和数值类型，一次列出全部问题。
+    """检查数据文件：表格勾稽关系、必填项、键名和数值类型、与上年报告的衔接、
+    公开期限和内容雷同，一次列出全部问题。
 
     没有错误时退出码为 0（可以有警告），有错误时为 1，用法错误为 2。
     """
-    results = [check_file(path) for path in files]
+    wanted = _previous_for(files, previous)
+    results = [check_file(path, previous=wanted) for path in files]
     pairs = [(str(r.path), r.findings) for r in results]
     if output is OutputFormat.json:
-        typer.echo(to_json(pairs))
+        extra = [
+            {
+                "deadline": r.deadline.isoformat() if r.deadline else None,
+                "previous": str(r.previous.path) if r.previous else None,
+            }
+            for r in results
+        ]
+        typer.echo(to_json(pairs, extra))
     else:
-        for path, findings in pairs:
-            typer.echo(format_file(path, findings))
+        for result in results:
+            typer.echo(format_file(str(result.path), result.findings, result.notes()))
             typer.echo()
         typer.echo(format_summary(pairs))
     raise typer.Exit(1 if any(not r.ok for r in results) else 0)
@@ -212,6 +235,10 @@ def build_command(
     font_heading: Optional[str] = typer.Option(None, "--font-heading", help="一级标题字体（默认 黑体）。"),
     font_subheading: Optional[str] = typer.Option(None, "--font-subheading", help="二级标题字体（默认 楷体_GB2312）。"),
     font_table: Optional[str] = typer.Option(None, "--font-table", help="表格字体（默认 宋体）。"),
+    previous: Optional[Path] = PREVIOUS_OPTION,
+    force: bool = typer.Option(
+        False, "--force", help="覆盖生成后被人改过的草稿（先把原文件备份为“文件名.备份-1.docx”）。"
+    ),
 ) -> None:
     """生成 Word（.docx）和 Markdown（.md）草稿。
 
@@ -219,18 +246,22 @@ def build_command(
     文件名由机关名称和年度组成，写在输出文件夹中。
     """
     kinds = _kinds(to)
+    wanted = _previous_for(files, previous)
     fonts = Fonts(font_title, font_body, font_heading, font_subheading, font_table)
     renderers = build.Renderers.prepare(templates_dir, fonts)
     failed = 0
     written: dict[Path, Path] = {}
+    manifest = Manifest(out_dir)
     for source in files:
         result = build.build_file(
             source, out_dir, renderers, kinds=kinds, allow_errors=allow_errors, blank_zeros=blank_zeros,
-            taken=written,
+            taken=written, previous=wanted, force=force, manifest=manifest,
         )
-        typer.echo(format_file(str(source), result.check.findings))
+        typer.echo(format_file(str(source), result.check.findings, result.check.notes()))
         if result.built:
             typer.echo("  已生成：" + "、".join(str(p) for p in result.outputs))
+            for backup in result.backups:
+                typer.echo(f"  原文件已备份为：{backup}")
             if result.check.errors:
                 typer.echo("  注意：数据有错误，草稿已标注【数据待核】，文末列出了全部问题。")
         else:
@@ -240,6 +271,62 @@ def build_command(
     built_count = len(files) - failed
     typer.echo(f"共 {len(files)} 个数据文件：生成 {built_count} 份草稿，{failed} 个未生成。草稿在 {out_dir}。")
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command(cls=ReportgenCommand, options_metavar="[选项]")
+def init(
+    agency: str = typer.Option(..., "--agency", help="机关名称，如“某某市财政局”。"),
+    year: int = typer.Option(..., "--year", "-y", help="报告年度。"),
+    kind: str = typer.Option("部门", "--kind", help="报告类别：部门 或 政府。"),
+    path: Optional[Path] = typer.Option(None, "--output", "-o", help="新文件的路径（默认 data/<机关名称>/<年度>.toml）。"),
+) -> None:
+    """新建一个数据文件：全部键名都已列出并注明法定栏目，数字为 0，文字处写着【待填写】。
+
+    不会覆盖已有的文件。
+    """
+    if kind not in KINDS:
+        raise typer.BadParameter(f"'{kind}' is not one of '部门', '政府'", param_hint="'--kind'")
+    fmt = statutory.format_for_year(year)
+    if fmt is None:
+        raise ReportgenError(f"{year} 年度没有全国统一的报告格式（{statutory.first_statutory_year()} 年起才有）。")
+    target = path or Path("data") / safe_name(agency) / f"{year}.toml"
+    _refuse_existing(target)
+    write_atomic(target, scaffold.new_file(fmt, agency, year, kind).encode("utf-8"))
+    typer.echo(f"已新建：{target}（{fmt.label}）")
+    typer.echo(f"请填写数字和文字，然后运行：reportgen check {target}")
+
+
+@app.command("next-year", cls=ReportgenCommand, options_metavar="[选项]")
+def next_year_command(
+    source: Path = typer.Argument(..., help="上一年度的数据文件，如 data/某局/2024.toml。", metavar="文件", show_default=False),
+    path: Optional[Path] = typer.Option(None, "--output", "-o", help="新文件的路径（默认与上年文件同一文件夹，年度加一）。"),
+) -> None:
+    """由上年的数据文件生成本年的数据文件。
+
+    上年“结转下年度继续办理”成为本年“上年结转”，现行有效件数等延续，本年发生的数字清零；
+    文字保留，但每段都标上待改写；注释和键的顺序不变。不会覆盖已有的文件。
+    """
+    made = nextyear.next_year(source, path)
+    _refuse_existing(made.path)
+    write_atomic(made.path, made.text.encode("utf-8"))
+    typer.echo(f"已生成 {made.report.year + 1} 年度的数据文件：{made.path}")
+    if made.carried:
+        typer.echo("从上年延续的数字：")
+        for line in made.carried:
+            typer.echo(f"  {line}")
+    typer.echo("本年发生的数字（新收申请、办理结果、复议诉讼、收费等）已清零；"
+               "填好前，check 会因上年结转的申请尚未办理而报告表三不平衡。")
+    if made.dropped:
+        typer.echo("新格式中已不存在、因而删除的键：")
+        for key in made.dropped:
+            typer.echo(f"  {key}")
+    for note in made.notes:
+        typer.echo(note)
+
+
+def _refuse_existing(path: Path) -> None:
+    if path.exists():
+        raise ReportgenError(f"{path} 已经存在，没有覆盖。请换一个路径（-o），或先移走原文件。")
 
 
 @app.command(cls=ReportgenCommand, options_metavar="[选项]")

@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import arithmetic, layout, prose
+from . import arithmetic, layout, narrative, prose
 from .check import missing_texts
+from .crossyear import REVIEW_MARK
 from .findings import Finding
 from .layout import VALUE, Grid
 from .model import Figure, Report
@@ -88,7 +89,9 @@ def paragraphs(text: str) -> list[Block]:
     blocks = []
     for line in text.splitlines():
         line = line.strip()
-        if line:
+        if line == REVIEW_MARK:
+            blocks.append(Block(PLACEHOLDER, line))
+        elif line:
             blocks.append(Block(SUBHEADING if _SUBHEADING.match(line) else PARAGRAPH, line))
     return blocks
 
@@ -122,19 +125,23 @@ def build_draft(
     report: Report,
     findings: list[Finding] | tuple[Finding, ...] = (),
     *,
+    previous: Report | None = None,
     blank_zeros: bool = False,
 ) -> Draft:
     """The draft of a report. Findings given here (errors a user chose to build past) are
-    listed at the end and flag the draft 【数据待核】."""
+    listed at the end and flag the draft 【数据待核】. With last year's report, the
+    generated sentences also state the change against last year."""
     fmt = report.format
     figures = arithmetic.complete(fmt, report.figures)
-    names = prose.names(report, figures)
+    data_names = prose.names(report, figures)
+    last_names = prose.names(previous, arithmetic.complete(previous.format, previous.figures)) if previous else None
+    names = prose.with_year_on_year(data_names, last_names)
     missing = {key for key, _ in missing_texts(report)}
 
     def text_blocks(key: str, heading: str) -> list[Block]:
         text = report.text.get(key, "")
-        if text.strip():
-            return paragraphs(text)
+        if key not in missing and text.strip():
+            return paragraphs(narrative.render(text, data_names))
         if key in missing:
             return [Block(PLACEHOLDER, prose.placeholder(heading))]
         return []

@@ -30,3 +30,11 @@ class OutputError(ReportgenError):
 
 class RenderError(ReportgenError):
     """A value could not be put into a draft faithfully."""
+
+
+class EditedDraftError(OutputError):
+    """A draft on disk may hold a person's edits; it is not overwritten unless forced."""
+
+    def __init__(self, message: str, path):
+        super().__init__(message)
+        self.path = path

@@ -38,6 +38,7 @@ class Finding:
     line: int | None = None
     col: int | None = None  # character column, for TOML syntax errors
     related: tuple[str, ...] = field(default=())  # other keys the finding involves
+    snippet: str = ""  # text quoted from a narrative, to find its line
 
     @property
     def is_error(self) -> bool:
@@ -97,7 +98,7 @@ def format_finding(finding: Finding) -> str:
     return "\n".join(lines)
 
 
-def format_file(path: str, findings: Sequence[Finding]) -> str:
+def format_file(path: str, findings: Sequence[Finding], notes: Sequence[str] = ()) -> str:
     errors, warnings = count(findings)
     if not findings:
         status = "通过，没有发现问题"
@@ -106,6 +107,7 @@ def format_file(path: str, findings: Sequence[Finding]) -> str:
     else:
         status = f"通过，{warnings} 个警告"
     body = [f"{path}：{status}"]
+    body.extend(f"  {note}" for note in notes)
     body.extend(format_finding(f) for f in findings)
     return "\n".join(body)
 
@@ -131,15 +133,17 @@ def to_dict(finding: Finding) -> dict:
     return data
 
 
-def to_json(results: Sequence[tuple[str, Sequence[Finding]]]) -> str:
+def to_json(results: Sequence[tuple[str, Sequence[Finding]]], extra: Sequence[dict] = ()) -> str:
+    """The findings of each file as JSON; ``extra`` adds fields per file (same order)."""
     files = []
-    for path, findings in results:
+    for index, (path, findings) in enumerate(results):
         errors, warnings = count(findings)
         files.append(
             {
                 "file": path,
                 "errors": errors,
                 "warnings": warnings,
+                **(extra[index] if index < len(extra) else {}),
                 "findings": [to_dict(f) for f in findings],
             }
         )

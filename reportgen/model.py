@@ -17,6 +17,9 @@ DEPARTMENT = "部门"
 GOVERNMENT = "政府"
 KINDS = (DEPARTMENT, GOVERNMENT)
 
+# Publication deadline in the year after the report year (条例 art. 49): (month, day).
+DEADLINES = {DEPARTMENT: (1, 31), GOVERNMENT: (3, 31)}
+
 Number = int | Decimal
 
 

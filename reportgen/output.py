@@ -6,12 +6,15 @@ over its final name, so that an interrupted run never leaves a half-written draf
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import EditedDraftError, OutputError
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.I)
@@ -68,3 +71,77 @@ def remove_stale_temporaries(folder: Path) -> int:
             leftover.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+# ------------------------------------------------------------------ edited drafts
+
+MANIFEST = ".reportgen-manifest.jsonl"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Manifest:
+    """What reportgen wrote into an output folder: file name → SHA-256 of its bytes.
+
+    A draft whose bytes no longer match its record was edited by a person (or was never
+    written by reportgen), and is not overwritten without ``force``. The record is an
+    append-only JSON-lines file, so that parallel workers can add to it safely; the last
+    line for a name wins.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.path = folder / MANIFEST
+        self.hashes: dict[str, str] = {}
+        lines = 0
+        if self.path.exists():
+            for line in self.path.read_text(encoding="utf-8").splitlines():
+                try:
+                    entry = json.loads(line)
+                    self.hashes[entry["file"]] = entry["sha256"]
+                    lines += 1
+                except (ValueError, KeyError, TypeError):
+                    continue  # a line cut short by a kill: ignore it
+        if lines > 2 * len(self.hashes) + 100:
+            self._compact()
+
+    def _compact(self) -> None:
+        text = "".join(json.dumps({"file": k, "sha256": v}, ensure_ascii=False) + "\n" for k, v in self.hashes.items())
+        write_atomic(self.path, text.encode("utf-8"))
+
+    def record(self, path: Path, data: bytes) -> None:
+        line = json.dumps({"file": path.name, "sha256": digest(data)}, ensure_ascii=False) + "\n"
+        with open(self.path, "a", encoding="utf-8") as log:
+            log.write(line)
+        self.hashes[path.name] = digest(data)
+
+    def check(self, path: Path, data: bytes, force: bool = False) -> str:
+        """Decide about writing ``data`` to ``path``: "new", "same" (already these bytes),
+        "ours" (reportgen's unedited draft) or "backup" (force given; backed up first).
+        Raises EditedDraftError when a person may have edited the file."""
+        if not path.exists():
+            return "new"
+        current = path.read_bytes()
+        if current == data:
+            return "same"
+        recorded = self.hashes.get(path.name)
+        if recorded == digest(current):
+            return "ours"
+        if not force:
+            why = "在生成后被修改过" if recorded else "不是本程序生成的，或生成记录已丢失"
+            raise EditedDraftError(
+                f"{path} {why}，为免丢失修改，没有覆盖。确需重新生成，请加 --force（会先把原文件备份）。", path
+            )
+        return "backup"
+
+    def backup(self, path: Path) -> Path:
+        """Copy a file aside before it is overwritten: X.docx → X.备份-1.docx."""
+        number = 1
+        while True:
+            copy = path.with_name(f"{path.stem}.备份-{number}{path.suffix}")
+            if not copy.exists():
+                shutil.copy2(path, copy)
+                return copy
+            number += 1

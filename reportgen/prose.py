@@ -60,9 +60,12 @@ def render(source: str, names: dict) -> str:
     return compile_template(source).render(names).strip()
 
 
+PROMPT = "【待填写"
+
+
 def placeholder(what: str) -> str:
     """The visible mark a draft prints where something is still to be filled in."""
-    return f"【待填写：{what}】"
+    return f"{PROMPT}：{what}】"
 
 
 def chinese_date(day) -> str:
@@ -121,8 +124,7 @@ def _contact(report: Report) -> str:
     return f"{office}（{'，'.join(p for p in parts if p)}）"
 
 
-def names(report: Report, completed: dict[str, Figure]) -> dict:
-    """Everything generated text may refer to, by name."""
+def _tables(report: Report, completed: dict[str, Figure]) -> dict:
     items: dict = {}
     for table in report.format.tables.values():
         tree: dict = {}
@@ -132,7 +134,14 @@ def names(report: Report, completed: dict[str, Figure]) -> dict:
         if table.kind == "matrix":
             _subtotals(table, completed, tree)
         items[table.key] = tree
-    items["fees"] = {"notices": report.fees.notices, "amount": report.fees.amount}
+    if report.format.has_fees:
+        items["fees"] = {"notices": report.fees.notices, "amount": report.fees.amount}
+    return items
+
+
+def names(report: Report, completed: dict[str, Figure]) -> dict:
+    """Every figure and report field text may refer to, by name (narrative placeholders too)."""
+    items = _tables(report, completed)
     items["report"] = {
         "agency": report.agency or placeholder("机关名称"),
         "year": report.year,
@@ -142,3 +151,39 @@ def names(report: Report, completed: dict[str, Figure]) -> dict:
         "published": chinese_date(report.published) if report.published else placeholder("发布日期"),
     }
     return {name: _freeze(value) for name, value in items.items()}
+
+
+def with_year_on_year(current: dict, previous: dict | None) -> dict:
+    """The names for generated sentences: ``current`` plus ``yoy("requests.new.total")``,
+    the change against last year's ``names`` ("" when there is no last year)."""
+    return current | {"yoy": _year_on_year(current, previous)}
+
+
+def lookup(names: dict, dotted: str):
+    """The value of a dotted name, or None if there is none."""
+    value: object = Names(names)
+    for part in dotted.split("."):
+        if not isinstance(value, Names) or part not in value:
+            return None
+        value = getattr(value, part)
+    return None if isinstance(value, Names) else value
+
+
+def _year_on_year(current: dict, previous: dict | None):
+    def yoy(dotted: str, unit: str = "件") -> str:
+        """"，较上年增加7件（30.4%）" and the like; "" without last year's figure."""
+        if previous is None:
+            return ""
+        now, before = lookup(current, dotted), lookup(previous, dotted)
+        if now is None or before is None:
+            return ""
+        change = now - before
+        if change == 0:
+            return "，与上年持平"
+        word = "增加" if change > 0 else "减少"
+        text = f"，较上年{word}{format_number(abs(change))}{unit}"
+        if before:
+            text += f"（{abs(change) / before:.1%}）"
+        return text
+
+    return yoy

@@ -67,6 +67,42 @@ def _table(table: Table, computed: frozenset[str]) -> list[str]:
     return lines
 
 
+def _placeholders(fmt: Format) -> list[str]:
+    """The names narrative text may use in {{ … }} placeholders."""
+    lines = [
+        "### 正文中可以引用的数字",
+        "",
+        "正文中可以写 `{{ 名称 }}` 代替手工输入的数字，重新生成草稿时文字会随表格更新，例如"
+        "“全年共收到政府信息公开申请{{ requests.new.total }}件”。可以使用的名称：",
+        "",
+        "- 表格中的每一个数字，名称就是上面表格里的键，包括由程序计算的总计，"
+        "如 `requests.new.total`（一、本年新收政府信息公开申请数量／总计）、`appeals.review.total`。",
+    ]
+    for table in fmt.tables.values():
+        for node in _subtotal_nodes(table.row_tree):
+            column = table.rows[0].columns[-1].id
+            lines.append(
+                f"- `{table.key}.{node.subtotal}.列`：{table.short_name}“{node.label}”各项之和，"
+                f"如 `{table.key}.{node.subtotal}.{column}`。"
+            )
+    if fmt.has_fees:
+        lines.append("- `fees.notices`、`fees.amount`：信息处理费的收费通知件数、收取金额（元）。")
+    lines += [
+        "- `report.year`、`report.agency`：报告年度、机关名称。",
+        "",
+        "占位符中只能写名称，不能写计算、函数或 `{% %}` 语句。",
+        "",
+    ]
+    return lines
+
+
+def _subtotal_nodes(nodes):
+    for node in nodes:
+        if node.subtotal:
+            yield node
+        yield from _subtotal_nodes(node.children)
+
+
 def format_reference(fmt: Format) -> str:
     years = f"{fmt.first_year}年及以后"
     later = [f.first_year for f in statutory.formats().values() if f.first_year > fmt.first_year]
@@ -91,6 +127,7 @@ def format_reference(fmt: Format) -> str:
         lines += _table(table, computed)
     if fmt.has_fees:
         lines += ["### 信息处理费 `[processing_fees]`（六、其他需要报告的事项）", "", *_fields(FEE_FIELDS), ""]
+    lines += _placeholders(fmt)
     return "\n".join(lines)
 
 

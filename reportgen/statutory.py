@@ -163,6 +163,26 @@ class BalanceRule:
 
 
 @dataclass(frozen=True)
+class CrossYearRule:
+    """this year's target cell = Σ last year's from_last cells + Σ add − Σ subtract (this year).
+
+    over="columns": ids are rows, holding in every non-total column; over="rows": ids are
+    columns, holding in each of ``rows``.
+    """
+
+    id: str
+    severity: str  # "error" or "warning"
+    table: str
+    over: str
+    target: str
+    from_last: tuple[str, ...]
+    text: str
+    add: tuple[str, ...] = ()
+    subtract: tuple[str, ...] = ()
+    rows: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Theme:
     """A themed sub-heading of section 一, e.g. （一）主动公开."""
 
@@ -199,6 +219,7 @@ class Format:
     tables: dict[str, Table]
     rules: tuple[SumRule | BalanceRule, ...]
     opening: str = ""  # the customary opening paragraph (Jinja)
+    cross_year: tuple[CrossYearRule, ...] = ()
 
     @property
     def label(self) -> str:
@@ -419,6 +440,30 @@ def _rule(data: dict, tables: dict[str, Table]) -> SumRule | BalanceRule:
     return rule
 
 
+def _cross_year_rule(data: dict, tables: dict[str, Table]) -> CrossYearRule:
+    rule = CrossYearRule(
+        id=data["id"],
+        severity=data["severity"],
+        table=data["table"],
+        over=data["over"],
+        target=data["target"],
+        from_last=tuple(data["from_last"]),
+        text=data["text"],
+        add=tuple(data.get("add", ())),
+        subtract=tuple(data.get("subtract", ())),
+        rows=tuple(data.get("rows", ())),
+    )
+    table = tables[rule.table]
+    ids = (rule.target, *rule.add, *rule.subtract)
+    if rule.over == "columns":
+        known = {r.id for r in table.rows}
+    else:
+        known = {c.id for row_id in rule.rows for c in table.row(row_id).columns}
+    if not set(ids) <= known:
+        raise FormatDefinitionError(f"cross-year rule {rule.id}: unknown ids {sorted(set(ids) - known)}")
+    return rule
+
+
 def _load_format(data: dict, source: str) -> Format:
     try:
         sections = tuple(
@@ -453,6 +498,7 @@ def _load_format(data: dict, source: str) -> Format:
             tables=tables,
             rules=rules,
             opening=data.get("opening", ""),
+            cross_year=tuple(_cross_year_rule(r, tables) for r in data.get("cross_year", ())),
         )
     except KeyError as missing:
         raise FormatDefinitionError(f"{source}: missing field {missing}") from None

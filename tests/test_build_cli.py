@@ -21,6 +21,11 @@ def run(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
+def drafts(folder) -> list:
+    """The drafts in an output folder (not reportgen's own hidden record of them)."""
+    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+
+
 def paragraphs(path) -> list[str]:
     return [p.text for p in docx.Document(io.BytesIO(path.read_bytes())).paragraphs]
 
@@ -28,7 +33,7 @@ def paragraphs(path) -> list[str]:
 def test_build_writes_a_docx_and_a_md_per_example(tmp_path):
     result = run("build", *EXAMPLES, "-o", tmp_path)
     assert result.exit_code == 0, result.output
-    names = sorted(p.name for p in tmp_path.iterdir())
+    names = [p.name for p in drafts(tmp_path)]
     assert "乌海市财政局2019年政府信息公开工作年度报告.docx" in names
     assert "青川市财政局2025年政府信息公开工作年度报告.md" in names
     assert len(names) == 2 * len(EXAMPLES)
@@ -91,7 +96,7 @@ def test_agency_names_cannot_write_outside_the_output_folder(tmp_path, agency, e
     out = tmp_path / "out"
     result = run("build", source, "-o", out)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [f"{expected}.docx", f"{expected}.md"]
+    assert [p.name for p in drafts(out)] == [f"{expected}.docx", f"{expected}.md"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
 
 
@@ -106,7 +111,7 @@ def test_two_files_for_the_same_agency_and_year_do_not_overwrite_each_other(tmp_
 def test_to_selects_the_drafts_and_rejects_unknown_kinds(tmp_path):
     result = run("build", GOLDEN / "government-2019.toml", "-o", tmp_path, "--to", "md")
     assert result.exit_code == 0
-    assert [p.suffix for p in tmp_path.iterdir()] == [".md"]
+    assert [p.suffix for p in drafts(tmp_path)] == [".md"]
     result = run("build", GOLDEN / "government-2019.toml", "-o", tmp_path, "--to", "pdf")
     assert result.exit_code == 2
     assert "'--to' 的值“pdf”无效，只能是：docx, md。" in result.output
@@ -114,13 +119,13 @@ def test_to_selects_the_drafts_and_rejects_unknown_kinds(tmp_path):
 
 def test_no_temporary_files_are_left_behind(tmp_path):
     run("build", *EXAMPLES, "-o", tmp_path)
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".reportgen-manifest.jsonl"]
 
 
 def test_rebuilding_unchanged_input_gives_identical_bytes(tmp_path):
     run("build", EXAMPLES[0], "-o", tmp_path / "a")
     run("build", EXAMPLES[0], "-o", tmp_path / "b")
-    for first in (tmp_path / "a").iterdir():
+    for first in drafts(tmp_path / "a"):
         assert first.read_bytes() == (tmp_path / "b" / first.name).read_bytes()
 
 

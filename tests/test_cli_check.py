@@ -96,6 +96,7 @@ def test_json_output_carries_the_same_findings(write):
         "line": line_of(text, "administrative_fees = -1.25"),
         "col": None,
         "related": [],
+        "snippet": "",
     }
 
 

@@ -1,0 +1,214 @@
+"""Turning last year's data file into this year's: ``reportgen next-year``.
+
+The new file is last year's, edited in place with tomlkit so that the clerk's comments
+and key order survive:
+- the year moves on; the publication date becomes the new deadline, to be corrected;
+- figures the cross-year rules carry (上年结转, 现行有效件数, 上一年项目数量) start from
+  last year's; every other figure starts at 0; stated totals go (they are computed);
+- narrative is kept, each text marked for review so that it is rewritten, not reused;
+- where the statutory format changes (2020 → 2021), a table whose keys changed is
+  rebuilt from the new format, and the keys that no longer exist are listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import tomlkit
+from tomlkit.items import InlineTable, Table as TomlTable
+
+from . import arithmetic, crossyear, scaffold, statutory
+from .check import check_file, read_text, unfilled
+from .errors import InputError
+from .model import DEADLINES, Figure, Report
+from .statutory import Format, Table
+
+
+@dataclass
+class NextYear:
+    path: Path
+    text: str
+    report: Report  # last year's
+    carried: list[str] = field(default_factory=list)  # Chinese descriptions
+    dropped: list[str] = field(default_factory=list)  # keys that no longer exist
+    notes: list[str] = field(default_factory=list)
+
+
+def next_year(source: Path, target: Path | None = None) -> NextYear:
+    """This year's file from last year's. Pure apart from reading ``source``."""
+    checked = check_file(source, previous=None)
+    report = checked.report
+    if report is None:
+        reasons = "；".join(f.message for f in checked.findings if f.is_error)
+        raise InputError(f"无法读取上年文件 {source}：{reasons}")
+    year = report.year + 1
+    fmt = statutory.format_for_year(year)
+    doc = tomlkit.parse(read_text(source).removeprefix("\ufeff"))
+    result = NextYear(target or crossyear.path_for_year(source, report.year, year), "", report)
+    if checked.errors:
+        result.notes.append(f"注意：上年文件有 {checked.errors} 个错误，结转的数字可能不对，请先核对上年数据。")
+
+    meta = doc["report"]
+    meta["year"] = year
+    if report.kind in DEADLINES:
+        month, day = DEADLINES[report.kind]
+        meta["published"] = date(year + 1, month, day)
+        result.notes.append(f"发布日期暂定为法定期限 {year + 1}-{month:02d}-{day:02d}，请改为实际发布日期。")
+    if "format" in meta:
+        del meta["format"]
+        result.notes.append("删除了 report.format：表格格式按新年度自动选用。")
+    if fmt is not report.format:
+        result.notes.append(f"{year} 年度起使用{fmt.label}，表格按新格式调整。")
+
+    carried = crossyear.carried(fmt, report)
+    for table in fmt.tables.values():
+        _next_table(doc, fmt, report, table, carried, result)
+    _next_fees(doc, fmt, result)
+    _next_texts(doc, fmt, report, result)
+    result.text = tomlkit.dumps(doc)
+    return result
+
+
+def _cell_keys(fmt: Format, table_key: str) -> set[str]:
+    computed = arithmetic.computed_keys(fmt)
+    return {c.key for c in fmt.tables[table_key].cells() if c.key not in computed} if table_key in fmt.tables else set()
+
+
+def _next_table(doc, fmt: Format, report: Report, table: Table, carried: dict[str, Figure], result: NextYear) -> None:
+    old_keys = _cell_keys(report.format, table.key)
+    new_keys = _cell_keys(fmt, table.key)
+    for key in sorted(new_keys & set(carried)):
+        value = carried[key].value
+        if value:
+            cell = fmt.cell_by_key()[key]
+            where = "／".join(p.rsplit("／", 1)[-1] for p in (cell.row.name, cell.column.name) if p)
+            result.carried.append(f"{key}（{where}）= {value}")
+    units = {k: report.unit(k, "") for k in report.units}
+    if table.key not in doc or old_keys != new_keys:
+        rebuilt = scaffold.table_section(fmt, table, carried, units)
+        if table.key in doc:
+            result.dropped += sorted(old_keys - new_keys)
+            doc[table.key] = rebuilt  # in place: the table keeps its position
+        else:
+            doc.add(table.key, rebuilt)
+        return
+    section = doc[table.key]
+    computed = arithmetic.computed_keys(fmt)
+    for key in sorted(_written_cells(section, table.key, fmt)):
+        if key in computed:
+            _delete(section, key)
+        else:
+            _set(section, key, carried.get(key, Figure()).value)
+    for key in sorted(new_keys & set(carried)):
+        if carried[key].value and _get(section, key) is None:
+            _set(section, key, carried[key].value)
+
+
+def _written_cells(section, table_key: str, fmt: Format) -> set[str]:
+    """The cell keys a table section actually writes (its unknown keys left alone)."""
+    cells = fmt.cell_by_key()
+    found = set()
+
+    def walk(node, prefix: str) -> None:
+        for name, value in node.items():
+            key = f"{prefix}.{name}"
+            if key in cells:
+                found.add(key)
+            elif isinstance(value, (dict, TomlTable, InlineTable)):
+                walk(value, key)
+
+    walk(section, table_key)
+    return found
+
+
+def _parts(key: str) -> list[str]:
+    return key.split(".")[1:]
+
+
+def _get(section, key: str):
+    node = section
+    for part in _parts(key):
+        if not isinstance(node, (dict, TomlTable, InlineTable)) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _set(section, key: str, value) -> None:
+    node = section
+    *path, last = _parts(key)
+    for part in path:
+        if part not in node:
+            node[part] = tomlkit.inline_table()
+        node = node[part]
+    node[last] = value
+
+
+def _delete(section, key: str) -> None:
+    *path, last = _parts(key)
+    node = section
+    for part in path:
+        node = node[part]
+    del node[last]
+
+
+def _next_fees(doc, fmt: Format, result: NextYear) -> None:
+    if fmt.has_fees:
+        if "processing_fees" in doc:
+            for name in ("notices", "amount"):
+                doc["processing_fees"][name] = 0
+        else:
+            fees = tomlkit.table()
+            fees.add("notices", 0)
+            fees.add("amount", 0)
+            doc.add("processing_fees", fees)
+    elif "processing_fees" in doc:
+        result.dropped += [f"processing_fees.{k}" for k in doc["processing_fees"]]
+        del doc["processing_fees"]
+
+
+def _next_texts(doc, fmt: Format, report: Report, result: NextYear) -> None:
+    if "text" not in doc:
+        doc.add("text", tomlkit.table())
+    texts = doc["text"]
+    keys = fmt.text_keys()
+    for key in list(texts):
+        if key not in keys:
+            result.dropped.append(f"text.{key}")
+            del texts[key]
+    required = {k for k, _ in _required(fmt, report.kind)}
+    marked = []
+    anchor = next((k for k in reversed(list(texts)) if k in keys), None)
+    for key in keys:
+        old = report.text.get(key, "")
+        if not unfilled(old):
+            body = old.strip("\n").replace(crossyear.REVIEW_MARK + "\n", "")
+            texts[key] = scaffold.multiline(f"{crossyear.REVIEW_MARK}\n{body}")
+            marked.append(fmt.text_heading(key))
+        elif key in required and key in texts:
+            texts[key] = scaffold.multiline(scaffold.TEXT_PROMPT)
+        elif key in required:
+            _insert_after(texts, anchor, key, scaffold.multiline(scaffold.TEXT_PROMPT))
+            texts[key].comment(fmt.text_heading(key).replace("／", ""))
+            anchor = key
+    if marked:
+        result.notes.append(f"保留了上年的文字（{len(marked)} 处），每处开头加了“{crossyear.REVIEW_MARK}”，请逐段改写。")
+
+
+def _insert_after(table, anchor: str | None, key: str, item) -> None:
+    """Add a key after ``anchor``, before the comments that head the next table."""
+    if anchor is None:
+        table.add(key, item)
+        return
+    table.value._insert_after(anchor, key, item)  # tomlkit has no public insert-after
+
+
+def _required(fmt: Format, kind: str) -> list[tuple[str, str]]:
+    found = []
+    for section in fmt.sections:
+        if section.text and section.required:
+            found.append((section.text, section.heading))
+        found += [(t.text, t.heading) for t in section.themes if t.required and t.applies_to(kind)]
+    return found

@@ -1,0 +1,151 @@
+"""New data files for a clerk to fill in: every key present, with its Chinese label.
+
+``new_file`` writes what ``reportgen init`` saves: figures at 0, narrative with 【待填写】
+prompts, and a comment beside every key naming its statutory label. ``table_section``
+is also how ``reportgen next-year`` rebuilds a table whose format changed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import tomlkit
+from tomlkit.items import Item, Table as TomlTable
+
+from . import arithmetic
+from .model import DEADLINES, KINDS, Figure, Number
+from .prose import PROMPT
+from .schema import FEE_FIELDS, FIELDS
+from .statutory import Cell, Format, Table
+
+TEXT_PROMPT = f"{PROMPT}】"
+
+
+def multiline(text: str) -> Item:
+    """A TOML multi-line string written as the clerk expects to see it, one line per paragraph."""
+    body = text.replace("\\", "\\\\").replace('"""', '""\\"')
+    if not body.endswith("\n"):
+        body += "\n"
+    return tomlkit.parse(f'x = """\n{body}"""\n')["x"]
+
+
+def number(value: Number) -> Item:
+    return tomlkit.item(value)
+
+
+def _groups(table: Table, computed: frozenset[str]) -> dict[str, list[Cell]]:
+    """The table's non-computed cells, grouped under the first key below the table."""
+    groups: dict[str, list[Cell]] = {}
+    for cell in table.cells():
+        if cell.key in computed:
+            continue
+        first = cell.key.split(".")[1]
+        groups.setdefault(first, []).append(cell)
+    return groups
+
+
+def _label(cells: list[Cell], table: Table) -> str:
+    """What a group of cells is called: its row, or the column group they share."""
+    rows = {c.row.name for c in cells}
+    if len(rows) == 1 and next(iter(rows)):
+        name = next(iter(rows))
+        return name.split("／", 1)[1] if name.startswith("三、本年度办理结果／") else name
+    return cells[0].column.name.rsplit("／", 1)[0]
+
+
+def _leaf(cell: Cell, group: str) -> str:
+    """The key of a cell inside its group's inline table ("" when the group is the cell)."""
+    return cell.key.split(".", 2)[2] if cell.key.count(".") > 1 else ""
+
+
+def table_section(
+    fmt: Format, table: Table, values: dict[str, Figure], units: dict[str, str] | None = None
+) -> TomlTable:
+    """A table's section: one line per row (or column group), every figure present."""
+    section = tomlkit.table()
+    groups = _groups(table, arithmetic.computed_keys(fmt))
+    columns_shared = table.kind == "matrix" and len({c.row.name for cells in groups.values() for c in cells}) > 1
+    if columns_shared:
+        legend = "、".join(f"{c.id} {c.name.rsplit('／', 1)[-1]}" for c in table.rows[0].columns if c.id != "total")
+        section.add(tomlkit.comment(f"各列：{legend}"))
+    for key, cells in groups.items():
+        label = _label(cells, table)
+        if len(cells) == 1 and not _leaf(cells[0], key):
+            section.add(key, number(values.get(cells[0].key, Figure()).value))
+            section[key].comment(f"{label}：{cells[0].column.name}")
+            continue
+        inline = tomlkit.inline_table()
+        for cell in cells:
+            inline.append(_leaf(cell, key), values.get(cell.key, Figure()).value)
+            if cell.column.unit_key:
+                inline.append(cell.column.unit_key, (units or {}).get(cell.key, cell.column.default_unit))
+        section.add(key, inline)
+        if columns_shared:
+            section[key].comment(label)
+        else:
+            names = "、".join(f"{_leaf(c, key)} {c.column.name.rsplit('／', 1)[-1]}" for c in cells)
+            section[key].comment(f"{label}：{names}")
+    return section
+
+
+def _field_comment(label: str, hint: str) -> str:
+    return f"{label}（{hint}）" if hint else label
+
+
+def new_file(fmt: Format, agency: str, year: int, kind: str) -> str:
+    """The text of a new data file for one agency and year."""
+    month, day = DEADLINES[kind]
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment(f"{agency}{year}年政府信息公开工作年度报告 数据文件（{fmt.name}格式）"))
+    doc.add(tomlkit.comment("由 reportgen init 生成。填写说明："))
+    doc.add(tomlkit.comment("- 把下面的 0 改成本年度的数字；表三、表四的“总计”由程序计算，不必填写。"))
+    doc.add(tomlkit.comment('- 数字后面要印说明时写成 { value = 41, note = "其中修订3件" }。'))
+    doc.add(tomlkit.comment("- 文字写在三引号之间，每行一段，把【待填写】换成正文；"))
+    doc.add(tomlkit.comment("  可以用 {{ requests.new.total }} 这样的占位符引用表格中的数字（名称见 reportgen keys）。"))
+    doc.add(tomlkit.comment("- 填好后运行 reportgen check 检查，reportgen build 生成草稿。"))
+    doc.add(tomlkit.nl())
+
+    report = tomlkit.table()
+    values = {"report.agency": agency, "report.year": year, "report.kind": kind,
+              "report.published": date(year + 1, month, day)}
+    subtables: dict[str, TomlTable] = {}
+    for field in FIELDS:
+        if field.key == "report.format":
+            continue
+        parts = field.key.split(".")
+        target = report
+        if len(parts) == 3:
+            target = subtables.setdefault(parts[1], tomlkit.table())
+        target.add(parts[-1], values.get(field.key, ""))
+        hint = "请改为实际发布日期" if field.key == "report.published" else (
+            "部门 或 政府" if field.key == "report.kind" else "")
+        target[parts[-1]].comment(_field_comment(field.label, hint))
+    for name, table in subtables.items():
+        report.add(name, table)
+    doc.add("report", report)
+
+    text = tomlkit.table()
+    for section in fmt.sections:
+        keys = ([(section.text, section.heading, section.required and not section.themes)] if section.text else [])
+        keys += [(t.text, f"{section.heading}{t.heading}", t.required) for t in section.themes if t.applies_to(kind)]
+        for key, heading, required in keys:
+            text.add(tomlkit.comment(heading + ("" if required else "（可不填）")))
+            text.add(key, multiline(TEXT_PROMPT) if required else "")
+    doc.add("text", text)
+
+    for table in fmt.tables.values():
+        section = table_section(fmt, table, {})
+        doc.add(table.key, section)
+        doc[table.key].comment(f"{table.number}、{table.title.split('、', 1)[1]}")
+    if fmt.has_fees:
+        fees = tomlkit.table()
+        for field in FEE_FIELDS:
+            name = field.key.split(".")[1]
+            fees.add(name, 0)
+            fees[name].comment(field.label)
+        doc.add("processing_fees", fees)
+        doc["processing_fees"].comment("六、信息处理费")
+    return tomlkit.dumps(doc)
+
+
+assert set(DEADLINES) == set(KINDS)
