@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from typing import Mapping
+from weakref import WeakKeyDictionary
 
 from .findings import Finding, error
-from .model import Figure, Number, format_number
+from .model import Figure, Number, Report, format_number
 from .statutory import BalanceRule, Cell, Format, SumRule
 
 
@@ -82,31 +83,56 @@ def computed_keys(fmt: Format) -> frozenset[str]:
     return frozenset(checks(fmt).totals)
 
 
+@cache
+def _plan(fmt: Format) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """(leaf keys, [(total key, part keys)] in an order where parts come before totals)."""
+    totals = checks(fmt).totals
+    order: list[tuple[str, tuple[str, ...]]] = []
+    done: set[str] = set()
+
+    def visit(key: str) -> None:
+        if key in done or key not in totals:
+            return
+        parts = tuple(p.key for p in totals[key].parts)
+        for part in parts:
+            visit(part)
+        done.add(key)
+        order.append((key, parts))
+
+    for cell in fmt.cells():
+        visit(cell.key)
+    leaves = tuple(c.key for c in fmt.cells() if c.key not in totals)
+    return leaves, tuple(order)
+
+
 def complete(fmt: Format, stated: Mapping[str, Figure]) -> dict[str, Figure]:
     """Every cell of every table: stated leaves (0 when omitted) and computed totals.
 
     A stated total's annotation is kept; its value is always the computed one.
     """
-    totals = checks(fmt).totals
-    values: dict[str, Figure] = {}
-
-    def value(cell: Cell) -> Number:
-        if cell.key not in values:
-            if cell.key in totals:
-                number = sum((value(part) for part in totals[cell.key].parts), start=0)
-                values[cell.key] = Figure(number, stated.get(cell.key, Figure()).note)
-            else:
-                values[cell.key] = stated.get(cell.key, Figure())
-        return values[cell.key].value
-
-    for cell in fmt.cells():
-        value(cell)
+    leaves, order = _plan(fmt)
+    zero = Figure()
+    values = {key: stated.get(key, zero) for key in leaves}
+    for key, parts in order:
+        total = sum((values[p].value for p in parts), start=0)
+        values[key] = Figure(total, stated[key].note if key in stated else "")
     return values
 
 
-def check(fmt: Format, stated: Mapping[str, Figure]) -> list[Finding]:
-    """Findings for every stated total that disagrees with its parts, and every broken balance."""
-    full = complete(fmt, stated)
+_completed: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def completed(report: Report) -> dict[str, Figure]:
+    """``complete`` for a report, computed once per report."""
+    if report not in _completed:
+        _completed[report] = complete(report.format, report.figures)
+    return _completed[report]
+
+
+def check(fmt: Format, stated: Mapping[str, Figure], full: Mapping[str, Figure] | None = None) -> list[Finding]:
+    """Findings for every stated total that disagrees with its parts, and every broken balance.
+    ``full`` is ``complete(fmt, stated)`` if the caller has it already."""
+    full = complete(fmt, stated) if full is None else full
     findings = []
     for item in checks(fmt).sums:
         if item.total.key in stated:

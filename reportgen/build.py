@@ -87,18 +87,23 @@ def build_file(
     previous=AUTO,
     force: bool = False,
     manifest: Manifest | None = None,
+    year: int | None = None,
 ) -> BuildResult:
     """Check and build one data file.
 
     ``taken`` maps outputs already written in this run to their sources, so that two
     files of the same agency and year do not overwrite each other. A draft a person has
     edited since it was generated is not overwritten unless ``force`` (then it is backed
-    up first); ``manifest`` is the output folder's record of what reportgen wrote."""
+    up first); ``manifest`` is the output folder's record of what reportgen wrote. With
+    ``year``, a file of another year is refused."""
     source = Path(source)
     checked = check_file(source, previous=previous)
     result = BuildResult(source, checked)
     if checked.report is None:
         result.reason = "数据文件无法读取，没有生成草稿。"
+        return result
+    if year is not None and checked.report.year != year:
+        result.reason = f"这是 {checked.report.year} 年度的数据文件，不是 {year} 年度的，没有生成草稿。"
         return result
     if checked.errors and not allow_errors:
         result.reason = "数据有错误，没有生成草稿（修正后重试，或用 --allow-errors 生成标有【数据待核】的草稿）。"
@@ -125,7 +130,7 @@ def build_file(
             result.backups.append(manifest.backup(path))
         if decisions[kind] != "same":
             write_atomic(path, data)
-        manifest.record(path, data)
         taken[path] = source
         result.outputs.append(path)
+    manifest.record({paths[kind]: data for kind, data in drafts.items()})
     return result

@@ -130,7 +130,7 @@ def check_text(text: str, path: Path | str = "<数据>", previous=None) -> Check
     report, findings = schema.read(data, source=path)
     last = None
     if report is not None:
-        findings += arithmetic.check(report.format, report.figures)
+        findings += arithmetic.check(report.format, report.figures, arithmetic.completed(report))
         findings += completeness(report)
         findings += narrative_findings(report)
         findings += deadline_findings(report)
@@ -140,7 +140,7 @@ def check_text(text: str, path: Path | str = "<数据>", previous=None) -> Check
         elif found is not None:
             last = found
             findings += crossyear.check(report, found.report, found.path)
-    lines = key_lines(text)
+    lines = key_lines(text) if findings else {}
     placed = [_place(f, str(path), lines, text) for f in findings]
     placed.sort(key=lambda f: (not f.is_error, f.line or 0))
     return CheckResult(path, report, placed, last)
@@ -202,11 +202,13 @@ def unfilled(text: str) -> bool:
 def narrative_findings(report: Report) -> list[Finding]:
     """Placeholders that cannot be filled (errors), typed numbers that disagree with the
     tables, and next-year review marks still in place (warnings)."""
-    names = prose.names(report, arithmetic.complete(report.format, report.figures))
     found = []
     for key in report.format.text_keys():
         text = report.text.get(key, "")
+        if not text:
+            continue
         heading = report.format.text_heading(key)
+        names = prose.names(report) if narrative.has_placeholders(text) or narrative.may_state_figures(text) else {}
         for problem in narrative.problems(text, names):
             found.append(error("placeholder", f"“{heading}”第 {problem.line} 行：{problem.message}",
                                key=f"text.{key}", snippet=problem.snippet))

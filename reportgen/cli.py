@@ -13,8 +13,12 @@ Domain errors (``ReportgenError``) and usage errors are caught in one place,
 
 from __future__ import annotations
 
+import json
 import re
 import sys
+from dataclasses import replace
+import time
+import unicodedata
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -23,10 +27,11 @@ import typer
 from typer import _click, rich_utils
 from typer.core import TyperCommand, TyperGroup
 
-from . import __version__, build, nextyear, scaffold, statutory
+from . import __version__, aggregate, batch, build, nextyear, roster, scaffold, statutory
 from .check import AUTO, check_file
 from .errors import ReportgenError
-from .findings import format_file, format_summary, to_json
+from .draft import build_draft
+from .findings import format_file, format_finding, format_summary, to_json
 from .model import KINDS
 from .output import Manifest, safe_name, write_atomic
 from .reference import format_reference
@@ -179,20 +184,97 @@ def _previous_for(files: List[Path], previous: Optional[Path]):
     return AUTO if previous is None else previous
 
 
+INPUTS_ARGUMENT = typer.Argument(
+    ..., help="数据文件或文件夹；文件夹中取文件名含年度的 .toml（如 2025.toml）。", metavar="文件或文件夹", show_default=False
+)
+
+
+class Progress:
+    """A one-line progress bar on stderr: N/M, the agency just done, elapsed time, ETA.
+    Silent when stderr is not a terminal."""
+
+    def __init__(self, enabled: bool | None = None):
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int, result) -> None:
+        if not self.enabled:
+            return
+        elapsed = time.monotonic() - self.started
+        remaining = elapsed / done * (total - done) if done else 0
+        filled = int(24 * done / total) if total else 24
+        bar = "█" * filled + "·" * (24 - filled)
+        name = (result.agency or Path(result.source).parent.name)[:14]
+        line = f"\r[{bar}] {done}/{total} {name} 用时 {_clock(elapsed)} 剩余约 {_clock(remaining)}\x1b[K"
+        sys.stderr.write(line + ("\n" if done == total else ""))
+        sys.stderr.flush()
+
+
+def _clock(seconds: float) -> str:
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes:02d}:{seconds:02d}"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_table(header: tuple[str, ...], rows: list[list[str]]) -> str:
+    """Rows in aligned columns, counting CJK characters as two wide."""
+    widths = [max(_width(str(r[i])) for r in [list(header), *rows]) for i in range(len(header))]
+    lines = ["  ".join(_pad(str(c), w) for c, w in zip(header, widths)).rstrip()]
+    lines.append("  ".join("─" * w for w in widths))
+    lines += ["  ".join(_pad(str(c), w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+def _load_roster(path: Optional[Path]):
+    return roster.load(path) if path else None
+
+
+def _inputs(inputs: List[Path], year: Optional[int]) -> List[Path]:
+    if any(p.is_dir() for p in inputs) and year is None:
+        raise typer.BadParameter("a folder needs --year", param_hint="'--year'")
+    files = batch.collect(inputs, year)
+    if not files:
+        raise ReportgenError(f"在 {'、'.join(map(str, inputs))} 中没有找到 {year} 年度的数据文件（文件名应含年度，如 {year}.toml）。")
+    return files
+
+
+ROSTER_OPTION = typer.Option(None, "--roster", help="应报送单位名单（.toml 或 .csv），列出未报送的单位和名单外的文件。")
+
+
 @app.command(cls=ReportgenCommand, options_metavar="[选项]")
 def check(
-    files: List[Path] = FILES_ARGUMENT,
+    inputs: List[Path] = INPUTS_ARGUMENT,
     output: OutputFormat = typer.Option(OutputFormat.text, "--format", help="输出格式：text（文字）或 json（供程序读取）。"),
     previous: Optional[Path] = PREVIOUS_OPTION,
+    year: Optional[int] = typer.Option(None, "--year", "-y", help="报告年度（给出文件夹或名单时需要）。"),
+    roster_file: Optional[Path] = ROSTER_OPTION,
 ) -> None:
     """检查数据文件：表格勾稽关系、必填项、键名和数值类型、与上年报告的衔接、
     公开期限和内容雷同，一次列出全部问题。
 
-    没有错误时退出码为 0（可以有警告），有错误时为 1，用法错误为 2。
+    没有错误时退出码为 0（可以有警告），有错误或名单中有单位未报送时为 1，用法错误为 2。
     """
+    if roster_file is not None and year is None:
+        raise typer.BadParameter("--roster needs --year", param_hint="'--year'")
+    units = _load_roster(roster_file)
+    files = _inputs(inputs, year)
     wanted = _previous_for(files, previous)
     results = [check_file(path, previous=wanted) for path in files]
     pairs = [(str(r.path), r.findings) for r in results]
+    missing, extra_files = [], []
+    if units is not None:
+        found: dict[str, list[str]] = {}
+        for result in results:
+            if result.report and result.report.agency:
+                found.setdefault(result.report.agency, []).append(str(result.path))
+        missing, extra_files = roster.compare(units, found)
     if output is OutputFormat.json:
         extra = [
             {
@@ -201,13 +283,29 @@ def check(
             }
             for r in results
         ]
-        typer.echo(to_json(pairs, extra))
+        document = json.loads(to_json(pairs, extra))
+        if units is not None:
+            document["missing"] = [u.agency for u in missing]
+            document["extra"] = extra_files
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         for result in results:
             typer.echo(format_file(str(result.path), result.findings, result.notes()))
             typer.echo()
         typer.echo(format_summary(pairs))
-    raise typer.Exit(1 if any(not r.ok for r in results) else 0)
+        _print_roster(units, missing, extra_files, year)
+    raise typer.Exit(1 if any(not r.ok for r in results) or missing else 0)
+
+
+def _print_roster(units, missing, extra_files, year) -> None:
+    if units is None:
+        return
+    if missing:
+        typer.echo(f"名单中 {len(missing)} 个单位没有 {year} 年度的数据文件（未报送）：" + "、".join(u.agency for u in missing))
+    else:
+        typer.echo(f"名单中的 {len(units)} 个单位都已报送。")
+    if extra_files:
+        typer.echo("不在名单中的数据文件：" + "、".join(extra_files))
 
 
 def _kinds(value: str) -> tuple[str, ...]:
@@ -271,6 +369,109 @@ def build_command(
     built_count = len(files) - failed
     typer.echo(f"共 {len(files)} 个数据文件：生成 {built_count} 份草稿，{failed} 个未生成。草稿在 {out_dir}。")
     raise typer.Exit(1 if failed else 0)
+
+
+
+@app.command("batch", cls=ReportgenCommand, options_metavar="[选项]")
+def batch_command(
+    inputs: List[Path] = INPUTS_ARGUMENT,
+    year: int = typer.Option(..., "--year", "-y", help="报告年度。"),
+    out_dir: Path = typer.Option(Path("output"), "--output", "-o", help="草稿和汇总清单写到这个文件夹。"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="同时处理的进程数（默认等于 CPU 核数）。", min=1),
+    roster_file: Optional[Path] = ROSTER_OPTION,
+    to: str = typer.Option("docx,md", "--to", help="生成哪些草稿：docx、md，用逗号分隔。"),
+    allow_errors: bool = typer.Option(False, "--allow-errors", help="数据有错误也生成草稿（标有【数据待核】）。"),
+    blank_zeros: bool = typer.Option(False, "--blank-zeros", help="表格中的 0 印成空白。"),
+    templates_dir: Optional[Path] = typer.Option(None, "--templates", help="模板文件夹。"),
+    force: bool = typer.Option(False, "--force", help="覆盖生成后被人改过的草稿（先备份）。"),
+) -> None:
+    """批量生成一个年度全部单位的草稿，最后列出每个单位的结果。
+
+    一个单位出错不影响其他单位。结果同时写入输出文件夹中的 summary.json 和 summary.csv。
+    全部成功（且名单中的单位都已报送）时退出码为 0，否则为 1。
+    """
+    options = batch.Options(_kinds(to), allow_errors, blank_zeros, force, templates_dir)
+    build.Renderers.prepare(templates_dir)  # a broken template fails here, once, not per agency
+    units = _load_roster(roster_file)
+    files = _inputs(inputs, year)
+    typer.echo(f"共 {len(files)} 个 {year} 年度的数据文件，开始生成……", err=True)
+    outcome = batch.run(files, out_dir, year, options, jobs, units, Progress())
+    json_path, csv_path = batch.write_summaries(outcome, out_dir)
+    rows = batch.summary_rows(outcome)
+    shown = rows if len(rows) <= 60 else [r for r in rows if r[2] not in batch.STATUSES_OK]
+    if shown:
+        drafts = lambda row: "、".join(Path(o).suffix.lstrip(".") for o in row[5].split("；") if o)  # noqa: E731
+        typer.echo(format_table(batch.SUMMARY_COLUMNS[:6], [[*r[:5], drafts(r)] for r in shown]))
+        for row in shown:
+            if row[6] and row[2] not in batch.STATUSES_OK:
+                typer.echo(f"  {row[0] or row[1]}：{row[6]}")
+    if len(rows) > len(shown):
+        typer.echo(f"（共 {len(rows)} 行，上面只列出未成功的；完整清单见 {csv_path}）")
+    _print_roster(units, outcome.missing, outcome.extra, year)
+    rate = len(outcome.results) / outcome.elapsed if outcome.elapsed else 0
+    typer.echo(
+        f"共 {len(outcome.results)} 个单位：成功 {len(outcome.results) - len(outcome.failed)}，"
+        f"未成功 {len(outcome.failed)}"
+        + (f"，未报送 {len(outcome.missing)}" if units is not None else "")
+        + f"。用时 {outcome.elapsed:.1f} 秒（每秒 {rate:.0f} 份）。汇总清单：{json_path}、{csv_path}"
+    )
+    if outcome.interrupted:
+        typer.echo("已中断：已完成的草稿都是完整的，未完成的没有写出。", err=True)
+        raise typer.Exit(130)
+    raise typer.Exit(0 if outcome.ok else 1)
+
+
+@app.command("aggregate", cls=ReportgenCommand, options_metavar="[选项]")
+def aggregate_command(
+    inputs: List[Path] = INPUTS_ARGUMENT,
+    year: int = typer.Option(..., "--year", "-y", help="报告年度。"),
+    name: str = typer.Option(..., "--name", help="汇总单位的名称，如“某某市”。"),
+    out_dir: Path = typer.Option(Path("output"), "--output", "-o", help="汇总表写到这个文件夹。"),
+    templates_dir: Optional[Path] = typer.Option(None, "--templates", help="模板文件夹。"),
+    force: bool = typer.Option(False, "--force", help="覆盖生成后被人改过的汇总表（先备份）。"),
+) -> None:
+    """把多个单位的法定表格逐格相加，生成汇总表（Word、Markdown）和各单位数据一览（Excel）。
+
+    输入中若有汇总单位自己的报告（机关名称与 --name 相同），逐格核对它是否等于各单位之和。
+    有数据错误而未计入的单位、或核对不一致时，退出码为 1。
+    """
+    if statutory.format_for_year(year) is None:
+        raise ReportgenError(f"{year} 年度没有全国统一的报告格式（{statutory.first_statutory_year()} 年起才有）。")
+    files = _inputs(inputs, year)
+    result = aggregate.aggregate(files, name, year)
+    if not result.members:
+        raise ReportgenError("没有可以汇总的单位（每个输入文件都有错误或年度不符）。")
+    renderers = build.Renderers.prepare(templates_dir)
+    draft = replace(build_draft(result.total, summary=aggregate.summary_text(result)), title=aggregate.title(result))
+    stem = safe_name(aggregate.title(result))
+    outputs = {
+        out_dir / f"{stem}.docx": renderers.render(build.DOCX, draft),
+        out_dir / f"{stem}.md": renderers.render(build.MD, draft),
+        out_dir / f"{safe_name(aggregate.overview_title(result))}.xlsx": aggregate.overview_xlsx(result),
+    }
+    manifest = Manifest(out_dir)
+    decisions = {path: manifest.check(path, data, force) for path, data in outputs.items()}
+    for path, data in outputs.items():
+        if decisions[path] == "backup":
+            typer.echo(f"原文件已备份为：{manifest.backup(path)}")
+        if decisions[path] != "same":
+            write_atomic(path, data)
+    manifest.record(outputs)
+    typer.echo(f"已汇总 {len(result.members)} 个单位：" + "、".join(r.agency for _, r in result.members))
+    for path, why in result.excluded:
+        typer.echo(f"  未计入：{path}：{why}")
+    for line in result.warnings:
+        typer.echo(f"  注意：{line}")
+    if result.parent:
+        path, parent = result.parent
+        if result.differences:
+            typer.echo(f"{parent.agency}自己的报告（{path}）与各单位之和有 {len(result.differences)} 处不一致：")
+            for finding in result.differences:
+                typer.echo(format_finding(finding))
+        else:
+            typer.echo(f"{parent.agency}自己的报告（{path}）与各单位之和逐格一致。")
+    typer.echo("已生成：" + "、".join(str(p) for p in outputs))
+    raise typer.Exit(0 if result.ok else 1)
 
 
 @app.command(cls=ReportgenCommand, options_metavar="[选项]")

@@ -91,7 +91,7 @@ def _evaluate(instance: Instance, this: dict[str, Figure], last: dict[str, Figur
 
 def carried(new_format: Format, previous: Report) -> dict[str, Figure]:
     """The figures a new year's file starts with: what the cross-year rules carry over."""
-    last = arithmetic.complete(previous.format, previous.figures)
+    last = arithmetic.completed(previous)
     figures = {}
     for instance in instances(new_format):
         value = _evaluate(instance, {}, last)  # this year's own figures are still 0
@@ -102,8 +102,8 @@ def carried(new_format: Format, previous: Report) -> dict[str, Figure]:
 
 def check(report: Report, previous: Report, previous_path: Path) -> list[Finding]:
     """Findings of the cross-year rules and of 内容雷同, against last year's report."""
-    this = arithmetic.complete(report.format, report.figures)
-    last = arithmetic.complete(previous.format, previous.figures)
+    this = arithmetic.completed(report)
+    last = arithmetic.completed(previous)
     findings = []
     for instance in instances(report.format):
         expected = _evaluate(instance, this, last)
@@ -149,7 +149,10 @@ def comparable(text: str) -> str:
 
 
 def similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.quick_ratio() <= SIMILARITY_LIMIT:  # an upper bound: no need for the exact figure
+        return matcher.quick_ratio()
+    return matcher.ratio()
 
 
 def similar_texts(report: Report, previous: Report, previous_path: Path) -> list[Finding]:

@@ -32,21 +32,19 @@ FLAG = "【数据待核】"
 
 
 @dataclass(frozen=True)
-class PrintedCell:
-    column: int
-    role: str  # see reportgen.layout
-    text: str
-    colspan: int = 1
-    rowspan: int = 1
-
-
-@dataclass(frozen=True)
 class PrintedTable:
-    """A statutory table with every cell's printed text, laid out on its grid."""
+    """A statutory table ready to print: its layout grid and the text of each figure, in the
+    order of ``grid.values``."""
 
     table: Table
     grid: Grid
-    rows: tuple[tuple[PrintedCell, ...], ...]
+    values: tuple[str, ...]
+
+    def text(self, cell) -> str:
+        """The printed text of any grid cell."""
+        if cell.role == VALUE:
+            return self.values[self.grid.values.index(cell)]
+        return cell.text
 
 
 @dataclass(frozen=True)
@@ -98,18 +96,11 @@ def paragraphs(text: str) -> list[Block]:
 
 def printed_table(table: Table, figures: dict[str, Figure], blank_zeros: bool = False) -> PrintedTable:
     grid = layout.grid(table)
-    rows = []
-    for row in grid.rows:
-        cells = []
-        for cell in row:
-            if cell.role == VALUE:
-                figure = figures[cell.cell.key]
-                text = "" if blank_zeros and figure.value == 0 and not figure.note else str(figure)
-            else:
-                text = cell.text
-            cells.append(PrintedCell(cell.column, cell.role, text, cell.colspan, cell.rowspan))
-        rows.append(tuple(cells))
-    return PrintedTable(table, grid, tuple(rows))
+    texts = []
+    for cell in grid.values:
+        figure = figures[cell.cell.key]
+        texts.append("" if blank_zeros and figure.value == 0 and not figure.note else str(figure))
+    return PrintedTable(table, grid, tuple(texts))
 
 
 def _unit_notes(report: Report, table: Table) -> list[Block]:
@@ -127,14 +118,16 @@ def build_draft(
     *,
     previous: Report | None = None,
     blank_zeros: bool = False,
+    summary: str | None = None,
 ) -> Draft:
     """The draft of a report. Findings given here (errors a user chose to build past) are
     listed at the end and flag the draft 【数据待核】. With last year's report, the
-    generated sentences also state the change against last year."""
+    generated sentences also state the change against last year. With ``summary`` (an
+    opening paragraph), the draft is a table summary: only the sections holding tables."""
     fmt = report.format
-    figures = arithmetic.complete(fmt, report.figures)
-    data_names = prose.names(report, figures)
-    last_names = prose.names(previous, arithmetic.complete(previous.format, previous.figures)) if previous else None
+    figures = arithmetic.completed(report)
+    data_names = prose.names(report)
+    last_names = prose.names(previous) if previous else None
     names = prose.with_year_on_year(data_names, last_names)
     missing = {key for key, _ in missing_texts(report)}
 
@@ -148,6 +141,8 @@ def build_draft(
 
     sections = []
     for section in fmt.sections:
+        if summary is not None and not section.table:
+            continue
         blocks: list[Block] = []
         if section.lead:
             blocks.append(Block(PARAGRAPH, prose.render(section.lead, names)))
@@ -171,7 +166,7 @@ def build_draft(
     signed = prose.chinese_date(report.published) if report.published else prose.placeholder("发布日期")
     return Draft(
         title=title(report),
-        opening=(prose.render(fmt.opening, names),) if fmt.opening else (),
+        opening=(summary,) if summary is not None else ((prose.render(fmt.opening, names),) if fmt.opening else ()),
         sections=tuple(sections),
         signature=(report.agency or prose.placeholder("机关名称"), signed),
         published=report.published,

@@ -16,7 +16,7 @@ its data rows; a column may span several grid columns, and blank columns stay em
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from .statutory import Cell, Header, Table
 
@@ -38,12 +38,17 @@ class GridCell:
     rowspan: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Grid:
     width: int  # grid columns
     header_rows: int  # rows at the top that repeat on every page (0: none)
     label_columns: int  # grid columns holding row labels
     rows: tuple[tuple[GridCell, ...], ...]
+
+    @cached_property
+    def values(self) -> tuple[GridCell, ...]:
+        """The figure cells, row by row: the order in which a printed table lists its figures."""
+        return tuple(cell for row in self.rows for cell in row if cell.role == VALUE)
 
     def covered(self) -> list[list[GridCell | None]]:
         """For every row and grid column, the cell that covers it (None if none does)."""
@@ -54,6 +59,28 @@ class Grid:
                     for dc in range(cell.colspan):
                         slots[r + dr][cell.column + dc] = cell
         return slots
+
+
+class Skeleton:
+    """A rendered table with gaps where the figures go, filled in per report.
+
+    A renderer writes a table once with a marker in place of each figure; ``fill`` then
+    only interleaves the figures' (escaped) texts with the fixed pieces.
+    """
+
+    MARK = "\x00"  # never in a label, never altered by escaping
+
+    def __init__(self, rendered: str, gaps: int):
+        self.pieces = rendered.split(self.MARK)
+        if len(self.pieces) != gaps + 1:
+            raise ValueError("a table skeleton lost or gained a figure")
+
+    def fill(self, texts) -> str:
+        out = [self.pieces[0]]
+        for text, piece in zip(texts, self.pieces[1:]):
+            out.append(text)
+            out.append(piece)
+        return "".join(out)
 
 
 @cache

@@ -65,7 +65,7 @@ class ProcessingFees:
     amount: Number = 0  # amount collected, in 元
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity, so that computed views of it can be cached
 class Report:
     agency: str
     year: int
@@ -79,6 +79,7 @@ class Report:
     units: dict[str, str] = field(default_factory=dict)  # amount units the file states, by cell key
     fees: ProcessingFees = field(default_factory=ProcessingFees)
     source: Path | None = None
+    subject: str = ""  # how generated sentences name the reporter; by default 本机关 or 本级政府
 
     def figure(self, key: str) -> Figure:
         """The figure the file states for a cell; an omitted figure is 0."""

@@ -145,6 +145,12 @@ LINT_RULES = [
 ]
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+_STATES_FIGURE = re.compile(r"\d\s*[件元]")
+
+
+def may_state_figures(text: str) -> bool:
+    """Whether ``lint`` could have anything to say (a number of 件 or 元 is typed)."""
+    return bool(_STATES_FIGURE.search(text))
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,8 @@ class Mismatch:
 
 def lint(text: str, names: dict) -> list[Mismatch]:
     """Numbers typed beside a key phrase that disagree with the tables."""
+    if not may_state_figures(text):
+        return []
     found = []
     for sentence in _SENTENCE.findall(text):
         for pattern, figure, what in LINT_RULES:

@@ -36,10 +36,9 @@ def safe_name(name: str, fallback: str = "report") -> str:
 
 def inside(folder: Path, name: str) -> Path:
     """The path of ``name`` in ``folder``, refusing anything that would land elsewhere."""
-    path = folder / name
-    if path.resolve().parent != folder.resolve():
+    if name in ("", ".", "..") or "/" in name or "\\" in name or "\x00" in name:
         raise OutputError(f"文件名 {name!r} 会写到输出文件夹 {folder} 之外，已拒绝。")
-    return path
+    return folder / name
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -111,11 +110,14 @@ class Manifest:
         text = "".join(json.dumps({"file": k, "sha256": v}, ensure_ascii=False) + "\n" for k, v in self.hashes.items())
         write_atomic(self.path, text.encode("utf-8"))
 
-    def record(self, path: Path, data: bytes) -> None:
-        line = json.dumps({"file": path.name, "sha256": digest(data)}, ensure_ascii=False) + "\n"
+    def record(self, written: dict[Path, bytes]) -> None:
+        """Note what was written (one append for all of a report's drafts)."""
+        lines = []
+        for path, data in written.items():
+            self.hashes[path.name] = digest(data)
+            lines.append(json.dumps({"file": path.name, "sha256": self.hashes[path.name]}, ensure_ascii=False) + "\n")
         with open(self.path, "a", encoding="utf-8") as log:
-            log.write(line)
-        self.hashes[path.name] = digest(data)
+            log.write("".join(lines))
 
     def check(self, path: Path, data: bytes, force: bool = False) -> str:
         """Decide about writing ``data`` to ``path``: "new", "same" (already these bytes),

@@ -10,13 +10,15 @@ the 信息处理费 (``fees.amount``) and a few report fields (``report.year``).
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
+from weakref import WeakKeyDictionary
 
-from jinja2 import StrictUndefined
+from jinja2 import Environment, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from . import arithmetic
 from .model import DEPARTMENT, Figure, Report, format_number
-from .statutory import Header, Table
+from .statutory import Format, Header, Table
 
 
 class Names:
@@ -46,18 +48,28 @@ def _finalize(value: object) -> object:
     return value
 
 
+# Narrative text comes from data files: it renders in a sandbox.
 ENVIRONMENT = ImmutableSandboxedEnvironment(
     undefined=StrictUndefined, autoescape=False, finalize=_finalize, keep_trailing_newline=False
 )
+# The sentences of the format data ship with reportgen itself: they need no sandbox.
+FORMAT_ENVIRONMENT = Environment(undefined=StrictUndefined, autoescape=False, finalize=_finalize)
 
 
 @lru_cache(maxsize=512)
 def compile_template(source: str):
+    """A narrative text's template, compiled in the sandbox."""
     return ENVIRONMENT.from_string(source)
 
 
+@lru_cache(maxsize=64)
+def _format_template(source: str):
+    return FORMAT_ENVIRONMENT.from_string(source)
+
+
 def render(source: str, names: dict) -> str:
-    return compile_template(source).render(names).strip()
+    """One of the format's own sentence templates (opening, lead sentences), filled in."""
+    return _format_template(source).render(names).strip()
 
 
 PROMPT = "【待填写"
@@ -75,35 +87,53 @@ def chinese_date(day) -> str:
 # ------------------------------------------------------------------ names
 
 
-def _nest(items: dict, path: list[str], value: object) -> None:
-    for part in path[:-1]:
-        items = items.setdefault(part, {})
-    items[path[-1]] = value
+@cache
+def _tree(fmt: Format) -> dict:
+    """Where each figure is named: {table: {row: {column: cell key}}}. A subtotal's leaf is
+    the tuple of keys it sums (row groups with a ``subtotal`` name, e.g. requests.withheld)."""
+    tree: dict = {table: {} for table in fmt.tables}
+    for cell in fmt.cells():
+        node = tree[cell.table.key]
+        path = [p for p in (cell.row.id, *cell.column.id.split(".")) if p]
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = cell.key
+    for table in fmt.tables.values():
+        for group in _subtotal_groups(table.row_tree):
+            node = tree[table.key].setdefault(group.subtotal, {})
+            for column in table.rows[0].columns:
+                keys = tuple(table.cell(leaf.key, column.id).key for leaf in group.leaves())
+                *path, last = column.id.split(".")
+                target = node
+                for part in path:
+                    target = target.setdefault(part, {})
+                target[last] = keys
+    return tree
+
+
+def _subtotal_groups(nodes: tuple[Header, ...]):
+    for node in nodes:
+        if node.subtotal:
+            yield node
+        yield from _subtotal_groups(node.children)
+
+
+def _build(tree: dict, values: dict[str, Figure]) -> Names:
+    items = {}
+    for name, leaf in tree.items():
+        if isinstance(leaf, str):
+            items[name] = values[leaf].value
+        elif isinstance(leaf, tuple):
+            items[name] = sum((values[key].value for key in leaf), start=0)
+        else:
+            items[name] = _build(leaf, values)
+    return Names(items)
 
 
 def _freeze(items: object) -> object:
     if isinstance(items, dict):
         return Names({k: _freeze(v) for k, v in items.items()})
     return items
-
-
-def _subtotals(table: Table, values: dict[str, Figure], into: dict) -> None:
-    """Add the sum of each named row group, column by column."""
-
-    def walk(nodes: tuple[Header, ...]) -> None:
-        for node in nodes:
-            if node.subtotal:
-                row_ids = [leaf.key for leaf in node.leaves()]
-                for column in table.rows[0].columns:
-                    total = sum((values[_key(table, r, column.id)].value for r in row_ids), start=0)
-                    _nest(into, [node.subtotal, *column.id.split(".")], total)
-            walk(node.children)
-
-    walk(table.row_tree)
-
-
-def _key(table: Table, row_id: str, column_id: str) -> str:
-    return ".".join(p for p in (table.key, row_id, column_id) if p)
 
 
 def _download(report: Report) -> str:
@@ -125,27 +155,29 @@ def _contact(report: Report) -> str:
 
 
 def _tables(report: Report, completed: dict[str, Figure]) -> dict:
-    items: dict = {}
-    for table in report.format.tables.values():
-        tree: dict = {}
-        for cell in table.cells():
-            path = [p for p in (cell.row.id, *cell.column.id.split(".")) if p]
-            _nest(tree, path, completed[cell.key].value)
-        if table.kind == "matrix":
-            _subtotals(table, completed, tree)
-        items[table.key] = tree
+    items = {table: _build(tree, completed) for table, tree in _tree(report.format).items()}
     if report.format.has_fees:
-        items["fees"] = {"notices": report.fees.notices, "amount": report.fees.amount}
+        items["fees"] = Names({"notices": report.fees.notices, "amount": report.fees.amount})
     return items
 
 
-def names(report: Report, completed: dict[str, Figure]) -> dict:
-    """Every figure and report field text may refer to, by name (narrative placeholders too)."""
-    items = _tables(report, completed)
+_names: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def names(report: Report) -> dict:
+    """Every figure and report field text may refer to, by name (narrative placeholders too).
+    Computed once per report."""
+    if report not in _names:
+        _names[report] = _make_names(report)
+    return _names[report]
+
+
+def _make_names(report: Report) -> dict:
+    items = _tables(report, arithmetic.completed(report))
     items["report"] = {
         "agency": report.agency or placeholder("机关名称"),
         "year": report.year,
-        "subject": "本机关" if report.kind == DEPARTMENT else "本级政府",
+        "subject": report.subject or ("本机关" if report.kind == DEPARTMENT else "本级政府"),
         "download": _download(report),
         "contact": _contact(report),
         "published": chinese_date(report.published) if report.published else placeholder("发布日期"),

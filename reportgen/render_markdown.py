@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError as JinjaError
 from markupsafe import Markup, escape
@@ -18,7 +19,7 @@ from markupsafe import Markup, escape
 from . import template_folder
 from .draft import TABLE, Draft, PrintedTable
 from .errors import TemplateError
-from .layout import CAPTION, CORNER, HEADER
+from .layout import CAPTION, CORNER, HEADER, VALUE, Grid, Skeleton
 
 _INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
 _LINE_START = re.compile(r"^(#|>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$))")
@@ -33,18 +34,29 @@ def md(text: str) -> Markup:
 
 def html_table(printed: PrintedTable) -> Markup:
     """A printed table as one HTML block, with merged cells."""
+    return Markup(_html_skeleton(printed.grid).fill([_escaped(text) for text in printed.values]))
+
+
+@lru_cache(maxsize=8192)
+def _escaped(text: str) -> str:
+    return str(escape(text))
+
+
+@lru_cache(maxsize=64)
+def _html_skeleton(grid: Grid) -> Skeleton:
     lines = ["<table>"]
-    for row in printed.rows:
+    for row in grid.rows:
         cells = []
         for cell in row:
             tag = "th" if cell.role in (CORNER, HEADER, CAPTION) else "td"
             spans = "".join(
                 f' {name}="{n}"' for name, n in (("colspan", cell.colspan), ("rowspan", cell.rowspan)) if n > 1
             )
-            cells.append(f"<{tag}{spans}>{escape(cell.text)}</{tag}>")
+            text = Skeleton.MARK if cell.role == VALUE else escape(cell.text)
+            cells.append(f"<{tag}{spans}>{text}</{tag}>")
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</table>")
-    return Markup("\n".join(lines))
+    return Skeleton("\n".join(lines), len(grid.values))
 
 
 @lru_cache(maxsize=8)
@@ -66,14 +78,14 @@ def _template(folder: Path):
 
 def render(draft: Draft, folder: Path) -> str:
     """The Markdown text of a draft."""
-    sections = [
-        {
-            "heading": section.heading,
-            "blocks": [
-                {"kind": b.kind, "text": b.text, "html": html_table(b.table) if b.kind == TABLE else ""}
+    sections = [  # namespaces, not dicts: see render_word.WordTemplate.context
+        SimpleNamespace(
+            heading=section.heading,
+            blocks=[
+                SimpleNamespace(kind=b.kind, text=b.text, html=html_table(b.table) if b.kind == TABLE else "")
                 for b in section.blocks
             ],
-        }
+        )
         for section in draft.sections
     ]
     try:

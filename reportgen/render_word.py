@@ -13,12 +13,14 @@ data.
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
+from xml.parsers import expat
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError as JinjaError
@@ -27,16 +29,15 @@ from markupsafe import Markup, escape
 
 from .draft import TABLE, Draft, PrintedTable
 from .errors import RenderError, TemplateError
-from .layout import CAPTION, CORNER, HEADER, LABEL
+from .layout import LABEL, VALUE, Grid, GridCell, Skeleton
+from .zipwriter import Member, package
 
 DOCUMENT = "word/document.xml"
 STYLES = "word/styles.xml"
 CORE = "docProps/core.xml"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 
-TABLE_STYLE = "TableText"  # the paragraph style of table text; the template must define it
 
 
 @dataclass(frozen=True)
@@ -51,33 +52,41 @@ class Fonts:
     page_number: str | None = None  # 页码，默认 宋体
 
 
-# Which style each font setting changes.
-FONT_STYLES = {
-    "title": "Title",
-    "body": "Normal",
-    "heading": "Heading1",
-    "subheading": "Heading2",
-    "table": TABLE_STYLE,
-    "page_number": "Footer",
+# The styles reportgen relies on, by role: (style id in our template, style name). Word,
+# WPS and LibreOffice keep a style's name when they save a template but may change its id
+# (LibreOffice turns 表格文字 into Style12), so a style is found by either.
+STYLE_ROLES = {
+    "title": ("Title", "Title"),
+    "body": ("Normal", "Normal"),
+    "heading": ("Heading1", "heading 1"),
+    "subheading": ("Heading2", "heading 2"),
+    "table": ("TableText", "表格文字"),
+    "page_number": ("Footer", "footer"),
 }
 
 _THEME_FONT = re.compile(r'\s+w:(?:ascii|hAnsi|eastAsia|cs)Theme="[^"]*"')
 
 
-def fix_fonts(styles_xml: bytes, fonts: Fonts) -> bytes:
+def fix_fonts(styles_xml: bytes, fonts: Fonts) -> tuple[bytes, dict[str, str]]:
     """Set the East Asian font of each 公文 style explicitly and drop theme fonts.
 
     Theme font attributes (``w:eastAsiaTheme`` …) override explicit fonts, and Word adds
     them back when a template is saved; without them, ``w:eastAsia`` is what prints.
+    Returns the new styles part and the style id of each role.
     """
     root = etree.fromstring(_THEME_FONT.sub("", styles_xml.decode("utf-8")).encode("utf-8"))
-    styles = {s.get(f"{W}styleId"): s for s in root.iter(f"{W}style")}
-    missing = [sid for sid in FONT_STYLES.values() if sid not in styles]
+    found: dict[str, etree._Element] = {}
+    for style in root.iter(f"{W}style"):
+        name = style.find(f"{W}name")
+        for role, (style_id, style_name) in STYLE_ROLES.items():
+            if style.get(f"{W}styleId") == style_id or (name is not None and name.get(f"{W}val") == style_name):
+                found.setdefault(role, style)
+    missing = [STYLE_ROLES[role][1] for role in STYLE_ROLES if role not in found]
     if missing:
         raise TemplateError(f"Word 模板缺少样式：{'、'.join(missing)}（reportgen 用这些样式排版）。")
     for field in fields(fonts):
         font = getattr(fonts, field.name)
-        style = styles[FONT_STYLES[field.name]]
+        style = found[field.name]
         rpr = style.find(f"{W}rPr")
         if rpr is None:
             rpr = etree.SubElement(style, f"{W}rPr")
@@ -88,8 +97,9 @@ def fix_fonts(styles_xml: bytes, fonts: Fonts) -> bytes:
         if font:
             rfonts.set(f"{W}eastAsia", font)
         elif not rfonts.get(f"{W}eastAsia"):
-            raise TemplateError(f"Word 模板的样式 {FONT_STYLES[field.name]} 没有设置中文字体（w:eastAsia）。")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            raise TemplateError(f"Word 模板的样式“{STYLE_ROLES[field.name][1]}”没有设置中文字体（w:eastAsia）。")
+    ids = {role: style.get(f"{W}styleId") for role, style in found.items()}
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), ids
 
 
 # ------------------------------------------------------------------ tables
@@ -100,12 +110,11 @@ _BORDERS = "".join(
 )
 
 
-def column_widths(printed: PrintedTable, total: int) -> list[int]:
+def column_widths(grid: Grid, kind: str, total: int) -> list[int]:
     """Grid column widths in twips: row labels get room, figures share the rest evenly."""
-    grid = printed.grid
     labels = grid.label_columns
     data = grid.width - labels
-    if printed.table.kind == "blocks":
+    if kind == "blocks":
         first = round(total * 0.28)
         rest = [(total - first) // data] * data
         return [first, *rest]
@@ -117,23 +126,48 @@ def column_widths(printed: PrintedTable, total: int) -> list[int]:
     return label_widths + [(total - label_share) // data] * data
 
 
-def _cell(width: int, text: str, colspan: int, merge: str, align: str) -> str:
+def _run(text: str) -> str:
+    """A run of already escaped text ("" for none)."""
+    if not text:
+        return ""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f"<w:r><w:t{space}>{text}</w:t></w:r>"
+
+
+# Characters XML 1.0 forbids; the schema refuses them in data files, and this is the last guard.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+@lru_cache(maxsize=8192)
+def _figure_run(text: str) -> str:
+    """The run of a figure's text, escaped; figures repeat, so each is built once."""
+    if _NOT_XML.search(text):
+        raise RenderError(f"表格中的“{text!r}”含有不能写入 Word 文档的字符，已停止写出。")
+    return _run(str(escape(text)))
+
+
+def _cell(width: int, run: str, colspan: int, merge: str, align: str, style: str) -> str:
     span = f'<w:gridSpan w:val="{colspan}"/>' if colspan > 1 else ""
-    run = f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{merge}<w:vAlign w:val="center"/></w:tcPr>'
-        f'<w:p><w:pPr><w:pStyle w:val="{TABLE_STYLE}"/><w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>'
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>'
     )
 
 
-def table_xml(printed: PrintedTable, total_width: int) -> Markup:
+def table_xml(printed: PrintedTable, total_width: int, style: str = "TableText") -> Markup:
     """A printed table as a ``w:tbl``: merges as gridSpan/vMerge, header rows repeated,
-    rows kept whole on a page."""
-    widths = column_widths(printed, total_width)
-    grid = printed.grid
-    starts = [{cell.column: cell for cell in row} for row in printed.rows]
-    covering: list[dict[int, object]] = [{} for _ in printed.rows]
-    for r, row in enumerate(printed.rows):
+    rows kept whole on a page. ``style`` is the id of the table-text paragraph style."""
+    skeleton = _word_skeleton(printed.grid, printed.table.kind, total_width, style)
+    runs = [_figure_run(text) for text in printed.values]
+    return Markup(skeleton.fill(runs))
+
+
+@lru_cache(maxsize=64)
+def _word_skeleton(grid: Grid, kind: str, total_width: int, style: str) -> Skeleton:
+    widths = column_widths(grid, kind, total_width)
+    starts = [{cell.column: cell for cell in row} for row in grid.rows]
+    covering: list[dict[int, GridCell]] = [{} for _ in grid.rows]
+    for r, row in enumerate(grid.rows):
         for cell in row:
             for dr in range(1, cell.rowspan):
                 covering[r + dr][cell.column] = cell
@@ -145,23 +179,27 @@ def table_xml(printed: PrintedTable, total_width: int) -> Markup:
         + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
         + "</w:tblGrid>"
     ]
-    for r in range(len(printed.rows)):
+    for r in range(len(grid.rows)):
         header = "<w:tblHeader/>" if r < grid.header_rows else ""
         parts.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
         column = 0
         while column < grid.width:
-            cell = starts[r].get(column) or covering[r].get(column)
+            cell = starts[r].get(column) or covering[r][column]
             width = sum(widths[column : column + cell.colspan])
             if column in starts[r]:
                 merge = '<w:vMerge w:val="restart"/>' if cell.rowspan > 1 else ""
                 align = "left" if cell.role == LABEL else "center"
-                parts.append(_cell(width, cell.text, cell.colspan, merge, align))
+                run = Skeleton.MARK if cell.role == VALUE else _run(escape(cell.text))
+                parts.append(_cell(width, run, cell.colspan, merge, align, style))
             else:  # continues a vertical merge from above
-                parts.append(_cell(width, "", cell.colspan, "<w:vMerge/>", "center"))
+                parts.append(_cell(width, "", cell.colspan, "<w:vMerge/>", "center", style))
             column += cell.colspan
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
-    return Markup("".join(parts))
+    skeleton = Skeleton("".join(parts), len(grid.values))
+    probe = skeleton.fill([_run("0")] * len(grid.values))
+    expat.ParserCreate().Parse(f'<w:body xmlns:w="{W_NS}">{probe}</w:body>'.encode("utf-8"), True)
+    return skeleton
 
 
 # ------------------------------------------------------------------ template
@@ -184,6 +222,23 @@ def _text_width(document_xml: str) -> int:
     return int(size.group(1)) - left - right
 
 
+_TAG = re.compile(r"\{[{%].*?[}%]\}", re.S)
+_ENTITIES = {"&quot;": '"', "&apos;": "'", "&#34;": '"', "&#39;": "'", "&amp;": "&"}
+
+
+def _unescape_tags(xml: str) -> str:
+    """Inside {{ }} and {% %}, undo the XML escaping that Word, WPS or LibreOffice apply to
+    quotes when they save a template (docxtpl itself only undoes &lt; &gt; and curly quotes)."""
+
+    def clean(match: re.Match) -> str:
+        tag = match.group()
+        for entity, char in _ENTITIES.items():
+            tag = tag.replace(entity, char)
+        return tag
+
+    return _TAG.sub(clean, xml)
+
+
 class WordTemplate:
     """A Word template prepared once, then rendered for any number of drafts."""
 
@@ -199,7 +254,7 @@ class WordTemplate:
         names = dict(self.entries)
         if DOCUMENT not in names or STYLES not in names:
             raise TemplateError(f"Word 模板 {path} 不是有效的 .docx 文件（缺少 {DOCUMENT} 或 {STYLES}）。")
-        self.styles = fix_fonts(names[STYLES], fonts)
+        self.styles, self.style_ids = fix_fonts(names[STYLES], fonts)
         env = _environment()
         self.compiled: dict[str, object] = {}
         parts = {DOCUMENT: docx.get_xml()}
@@ -207,30 +262,46 @@ class WordTemplate:
             if rel.reltype in (docx.HEADER_URI, docx.FOOTER_URI) and _HAS_TAGS.search(rel.target_part.blob):
                 parts[str(rel.target_part.partname).lstrip("/")] = docx.get_part_xml(rel.target_part)
         for name, xml in parts.items():
-            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", docx.patch_xml(_THEME_FONT.sub("", xml)))
+            source = _unescape_tags(docx.patch_xml(_THEME_FONT.sub("", xml)))
             try:
                 self.compiled[name] = env.from_string(source)
             except JinjaError as problem:
                 raise TemplateError(f"Word 模板 {path} 中的标记有错误：{problem}") from None
         self.text_width = _text_width(parts[DOCUMENT])
+        # What never changes is compressed once; only the rendered parts are, per draft.
+        per_draft = {*self.compiled, CORE}
+        self.members = [
+            None if name in per_draft else Member.deflated(name, self.styles if name == STYLES else data)
+            for name, data in self.entries
+        ]
         # docxtpl works on the body alone; the rendered body goes back between these.
         document = names[DOCUMENT].decode("utf-8")
         body = re.search(r"<w:body\b.*</w:body>", document, re.S)
         self.document_around = (document[: body.start()], document[body.end() :])
 
-    def context(self, draft: Draft) -> dict:
+    def context(self, draft: Draft, tables: list[str] | None = None) -> dict:
+        """The template's context. With ``tables``, each table is a marker element instead
+        of its XML, and the XML is appended to ``tables`` (see ``render_parts``)."""
+
+        def table(printed) -> Markup:
+            xml = table_xml(printed, self.text_width, self.style_ids["table"])
+            if tables is None:
+                return xml
+            tables.append(xml)
+            return Markup(f"<reportgen-table-{len(tables) - 1}/>")
+
+        # Namespaces rather than dicts: Jinja reads attributes, and a dict makes it fail
+        # over from getattr to [] for every one.
         sections = [
-            {
-                "heading": section.heading,
-                "blocks": [
-                    {
-                        "kind": block.kind,
-                        "text": block.text,
-                        "xml": table_xml(block.table, self.text_width) if block.kind == TABLE else "",
-                    }
+            SimpleNamespace(
+                heading=section.heading,
+                blocks=[
+                    SimpleNamespace(
+                        kind=block.kind, text=block.text, xml=table(block.table) if block.kind == TABLE else ""
+                    )
                     for block in section.blocks
                 ],
-            }
+            )
             for section in draft.sections
         ]
         return {
@@ -244,24 +315,31 @@ class WordTemplate:
         }
 
     def render_parts(self, draft: Draft) -> dict[str, bytes]:
-        """The XML parts that differ from the template, rendered for one draft."""
-        context = self.context(draft)
+        """The XML parts that differ from the template, rendered for one draft.
+
+        Every part is checked to be well-formed XML before it is written. The statutory
+        tables are checked where they are made (their skeleton once, each figure's text as
+        it is escaped), so the full check runs on the document with each table still a
+        marker, and the tables go in after it.
+        """
+        tables: list[str] = []
+        context = self.context(draft, tables)
         rendered = {}
         for name, template in self.compiled.items():
             try:
                 xml = template.render(context)
             except JinjaError as problem:
                 raise TemplateError(f"Word 模板 {self.path} 渲染出错：{problem}") from None
-            xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
             if name == DOCUMENT:
                 before, after = self.document_around
                 xml = before + xml + after
-            data = xml.encode("utf-8")
             try:
-                etree.fromstring(data)
-            except etree.XMLSyntaxError as problem:
+                expat.ParserCreate().Parse(xml.encode("utf-8"), True)
+            except expat.ExpatError as problem:
                 raise RenderError(f"生成的 Word 文档结构不完整（{problem}），已停止写出。") from None
-            rendered[name] = data
+            for index, table in enumerate(tables):
+                xml = xml.replace(f"<reportgen-table-{index}/>", table, 1)
+            rendered[name] = xml.encode("utf-8")
         rendered[STYLES] = self.styles
         rendered[CORE] = core_properties(draft.title, draft.published)
         return rendered
@@ -269,14 +347,11 @@ class WordTemplate:
     def render(self, draft: Draft) -> bytes:
         """The .docx file of a draft, byte for byte the same for the same draft."""
         rendered = self.render_parts(draft)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-            for name, data in self.entries:
-                info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 0
-                package.writestr(info, rendered.get(name, data))
-        return buffer.getvalue()
+        members = [
+            member or Member.deflated(name, rendered.get(name, data), level=1)
+            for member, (name, data) in zip(self.members, self.entries)
+        ]
+        return package(members)
 
 
 def core_properties(title: str, published: date | None) -> bytes:

@@ -116,6 +116,12 @@ def slots(fmt: Format) -> dict[str, Slot]:
     return found
 
 
+@cache
+def groups(fmt: Format) -> frozenset[str]:
+    """The tables a data file of this format may open."""
+    return frozenset(_groups(slots(fmt)))
+
+
 def _groups(keys) -> set[str]:
     """Every proper prefix of the given dotted keys: the tables a file may open."""
     groups = set()
@@ -134,7 +140,7 @@ class _Reader:
         self.findings: list[Finding] = []
         self.values: dict[str, object] = {}
         self.slots = slots(fmt) if fmt else {f.key: Slot(f.key, f.label, f.type, field=f) for f in FIELDS}
-        self.groups = _groups(self.slots)
+        self.groups = groups(fmt) if fmt else _groups(self.slots)
 
     # -- walking
 
@@ -289,7 +295,7 @@ class _Reader:
 
 def _format_with_key(key: str, current: Format | None) -> Format | None:
     for fmt in statutory.formats().values():
-        if fmt is not current and (key in slots(fmt) or key in _groups(slots(fmt))):
+        if fmt is not current and (key in slots(fmt) or key in groups(fmt)):
             return fmt
     return None
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Iterator
 
@@ -108,10 +108,9 @@ class Table:
                 return row
         raise KeyError(row_id)
 
-    def cells(self) -> Iterator[Cell]:
-        for row in self.rows:
-            for column in row.columns:
-                yield Cell(self, row, column)
+    def cells(self) -> tuple[Cell, ...]:
+        """Every cell, row by row; built once per table."""
+        return _table_cells(self)
 
     def cell(self, row_id: str, column_id: str) -> Cell:
         row = self.row(row_id)
@@ -129,7 +128,7 @@ class Cell:
     row: Row
     column: Column
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The dotted TOML key a data file uses for this figure."""
         return ".".join(part for part in (self.table.key, self.row.id, self.column.id) if part)
@@ -247,9 +246,8 @@ class Format:
     def has_fees(self) -> bool:
         return any(section.fees for section in self.sections)
 
-    def cells(self) -> Iterator[Cell]:
-        for table in self.tables.values():
-            yield from table.cells()
+    def cells(self) -> tuple[Cell, ...]:
+        return tuple(cell for table in self.tables.values() for cell in table.cells())
 
     def cell_by_key(self) -> dict[str, Cell]:
         return _cell_index(self)
@@ -262,6 +260,11 @@ class Format:
     def computed_keys(self) -> frozenset[str]:
         """Keys of the totals the tool computes (a file may state them; they are checked)."""
         return _computed_keys(self)
+
+
+@cache
+def _table_cells(table: Table) -> tuple[Cell, ...]:
+    return tuple(Cell(table, row, column) for row in table.rows for column in row.columns)
 
 
 @cache

@@ -301,3 +301,49 @@ def main(out: Path = OUT) -> None:
 
 if __name__ == "__main__":
     main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
+
+
+def in_word_package(out: Path, template: Path = OUT) -> None:
+    """The template as a clerk's copy saved by Word would be: our body, styles and page
+    numbers inside Word's own blank-document package (its theme, latent styles,
+    stylesWithEffects, theme fonts in the document defaults …).
+
+    Used by the benchmark and the tests, to see reportgen cope with such a template.
+    """
+    from copy import deepcopy
+
+    import docx
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    word = docx.Document()  # python-docx ships Word's blank document
+    ours = docx.Document(str(template))
+    styles = word.styles.element
+    for style in ours.styles.element.findall(qn("w:style")):
+        style_id = style.get(qn("w:styleId"))
+        existing = [s for s in styles.findall(qn("w:style")) if s.get(qn("w:styleId")) == style_id]
+        if existing:
+            styles.replace(existing[0], deepcopy(style))
+        else:
+            styles.append(deepcopy(style))
+    body = word.element.body
+    section_properties = body.find(qn("w:sectPr"))
+    for child in list(body):
+        if child is not section_properties:
+            body.remove(child)
+    for child in ours.element.body:
+        if child.tag != qn("w:sectPr"):
+            section_properties.addprevious(deepcopy(child))
+    section, source = word.sections[0], ours.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side in ("top_margin", "bottom_margin", "left_margin", "right_margin", "footer_distance"):
+        setattr(section, side, getattr(source, side))
+    word.settings.odd_and_even_pages_header_footer = True
+    for target, origin in ((section.footer, source.footer), (section.even_page_footer, source.even_page_footer)):
+        target.is_linked_to_previous = False
+        element = target._element
+        for child in list(element):
+            element.remove(child)
+        for child in origin._element:
+            element.append(deepcopy(child))
+    word.save(str(out))

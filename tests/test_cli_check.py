@@ -125,7 +125,7 @@ def test_a_gbk_file_is_named_with_a_hint(tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["check"], "错误：缺少参数 '文件'。"),
+        (["check"], "错误：缺少参数 '文件或文件夹'。"),
         (["check", "--format", "xml", "x.toml"], "错误：'--format' 的值“xml”无效，只能是：text, json。"),
         (["check", "--bogus", "x.toml"], "错误：没有这个选项：--bogus。"),
         (["chek"], "错误：没有这个命令。可用的命令："),

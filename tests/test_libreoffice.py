@@ -76,3 +76,33 @@ def test_the_pdf_holds_the_figures(pdf_texts):
     text, _ = pdf_texts["government-2019"]
     assert "行政许可312-1420581" in text
     assert "政府集中采购4612876.53" in text
+
+
+def test_a_template_saved_by_libreoffice_still_renders(tmp_path):
+    """Clerks edit the Word template in LibreOffice or Word. LibreOffice renames our custom
+    styles (表格文字 becomes Style12) and writes quotes in tags as &quot;; both must work."""
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    shutil.copy(REPO / "templates" / "report.md.j2", folder)
+    source = tmp_path / "report.docx"
+    shutil.copy(REPO / "templates" / "report.docx", source)
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(folder), str(source)],
+        check=True, capture_output=True, timeout=300,
+    )
+    import zipfile
+
+    with zipfile.ZipFile(folder / "report.docx") as resaved:
+        assert b"&quot;" in resaved.read("word/document.xml")  # what LibreOffice did to our tags
+    renderers = Renderers.prepare(folder)
+    data = render_drafts(check_file(GOLDEN / "small-department-2021.toml").report, renderers, ("docx",))["docx"]
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    assert document.paragraphs[0].text == "示例县市场监督管理局2023年政府信息公开工作年度报告"
+    assert len(document.tables) == 3
+    style = document.tables[1].rows[3].cells[3].paragraphs[0].style
+    assert style.name == "表格文字"

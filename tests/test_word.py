@@ -154,6 +154,13 @@ def test_table_four_header_merges(finance):
     assert len(rows[3]) == 15
 
 
+def test_every_text_element_holds_plain_text(finance):
+    """w:t may hold only characters: a run nested inside one prints nothing in LibreOffice."""
+    document = part(finance, "word/document.xml")
+    assert xpath(document, "//w:t/*") == []
+    assert len(xpath(document, "//w:tbl//w:t")) > 250
+
+
 def test_figures_are_centred_and_labels_left(finance):
     tbl = table_containing(part(finance, "word/document.xml"), "本年度办理结果")
     row = grid_rows(tbl)[3]

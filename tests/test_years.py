@@ -10,7 +10,7 @@ import pytest
 from conftest import DATA, skeleton, with_tables
 from typer.testing import CliRunner
 
-from reportgen import check_file, prose
+from reportgen import check_file, narrative
 from reportgen.cli import app
 from reportgen.crossyear import REVIEW_MARK
 
@@ -180,7 +180,8 @@ def test_previous_can_be_named_and_must_be_the_year_before(finance, tmp_path):
     assert f"已与上年报告核对：{other}" in result.output
     result = run("check", finance / "2025.toml", "--previous", finance / "2025.toml")
     assert "是 2025 年度的报告，不是上一年（2024 年度），没有做跨年度核对。" in result.output
-    result = run("check", finance / "2025.toml", finance / "2025.toml", "--previous", other)
+    shutil.copy(other, finance / "2024.toml")
+    result = run("check", finance / "2024.toml", finance / "2025.toml", "--previous", other)
     assert result.exit_code == 2
 
 
@@ -272,9 +273,11 @@ def test_the_sandbox_itself_refuses_internals_even_without_the_check():
     from jinja2.exceptions import SecurityError, UndefinedError
 
     with pytest.raises((SecurityError, UndefinedError)):
-        prose.render("{{ ''.__class__.__mro__ }}", {})
+        narrative.render("{{ ''.__class__.__mro__ }}", {})
+    with pytest.raises(SecurityError):
+        narrative.render("{{ [].append(1) }}", {})
     with pytest.raises(Exception):
-        prose.render("{% include 'x' %}", {})
+        narrative.render("{% include 'x' %}", {})
 
 
 def test_typed_numbers_that_disagree_with_the_tables_are_linted(tmp_path):

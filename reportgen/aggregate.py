@@ -1,0 +1,211 @@
+"""Summing many agencies' statutory tables into one (汇总), as a city office does.
+
+Only the figures each agency's file states are summed, leaf by leaf; the totals of the
+sum are computed from the summed leaves, like any report's. Files with errors are left
+out and named, never summed silently. Where the parent unit's own file is among the
+inputs (its agency is the summary's name), its tables are compared with the sum cell by
+cell.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from . import arithmetic, statutory
+from .check import check_file
+from .findings import Finding, error
+from .model import GOVERNMENT, Figure, Number, ProcessingFees, Report, format_number
+from .roster import normalise
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class Aggregate:
+    name: str
+    year: int
+    total: Report  # the summed tables, as a report of the unit ``name``
+    members: list[tuple[Path, Report]] = field(default_factory=list)
+    excluded: list[tuple[Path, str]] = field(default_factory=list)  # file, why (Chinese)
+    parent: tuple[Path, Report] | None = None
+    differences: list[Finding] = field(default_factory=list)  # parent ≠ Σ members
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.excluded and not self.differences
+
+
+def aggregate(files: list[Path], name: str, year: int) -> Aggregate:
+    fmt = statutory.format_for_year(year)
+    if fmt is None:
+        raise ValueError(year)
+    result = Aggregate(name, year, Report(agency=name, year=year, kind=GOVERNMENT, format=fmt))
+    for path in files:
+        checked = check_file(path, previous=None)
+        report = checked.report
+        if report is None or checked.errors:
+            first = next((f.message for f in checked.findings if f.is_error), "")
+            result.excluded.append((path, f"数据有 {checked.errors} 个错误，未计入汇总。{first}"))
+        elif report.year != year:
+            result.excluded.append((path, f"这是 {report.year} 年度的文件，未计入汇总。"))
+        elif report.format is not fmt:
+            result.excluded.append((path, f"使用了{report.format.label}，与 {year} 年度的格式不同，未计入汇总。"))
+        elif normalise(report.agency) == normalise(name):
+            result.parent = (path, report)
+        else:
+            result.members.append((path, report))
+    result.total = _sum(result, fmt)
+    if result.parent:
+        result.differences = compare(result.parent[1], result.total, result.parent[0])
+    return result
+
+
+def _sum(result: Aggregate, fmt) -> Report:
+    reports = [report for _, report in result.members]
+    computed = arithmetic.computed_keys(fmt)
+    figures: dict[str, Figure] = {}
+    units: dict[str, str] = {}
+    for cell in fmt.cells():
+        if cell.key in computed:
+            continue
+        total: Number = sum((r.figure(cell.key).value for r in reports), start=0)
+        if cell.column.unit_key:
+            seen = {r.unit(cell.key, cell.column.default_unit) for r in reports}
+            if len(seen) > 1:
+                result.warnings.append(
+                    f"各单位“{cell.row.name}／{cell.column.name}”的单位不一致（{'、'.join(sorted(seen))}），未汇总该项。")
+                continue
+            if seen:
+                units[cell.key] = seen.pop()
+        if total:
+            figures[cell.key] = Figure(total)
+    published = [r.published for r in reports if r.published]
+    return Report(
+        agency=result.name,
+        year=result.year,
+        kind=GOVERNMENT,
+        format=fmt,
+        published=max(published) if published else None,
+        figures=figures,
+        units=units,
+        fees=ProcessingFees(
+            sum((r.fees.notices for r in reports), start=0), sum((r.fees.amount for r in reports), start=0)
+        ),
+        subject=f"纳入汇总的{len(reports)}个单位",
+    )
+
+
+def compare(parent: Report, total: Report, path: Path) -> list[Finding]:
+    """Cell by cell: the parent unit's own figures against the sum of its members."""
+    mine = arithmetic.completed(parent)
+    summed = arithmetic.completed(total)
+    found = []
+    for cell in parent.format.cells():
+        expected, actual = summed[cell.key].value, mine[cell.key].value
+        if expected != actual:
+            where = "／".join(p.rsplit("／", 1)[-1] for p in (cell.row.name, cell.column.name) if p)
+            found.append(error(
+                "sum", f"“{where}”：各单位合计为 {format_number(expected)}，{parent.agency}的报告中为 {format_number(actual)}。",
+                key=cell.key, table=f"{cell.table.short_name} {cell.table.title}", row=cell.row.name,
+                column=cell.column.name, expected=expected, actual=actual, file=str(path)))
+    return found
+
+
+def summary_text(result: Aggregate) -> str:
+    return (
+        f"本表汇总了{result.name}{len(result.members)}个单位{result.year}年度政府信息公开工作年度报告中的统计数据，"
+        f"各单位名单及主要数字见《{overview_title(result)}》。"
+    )
+
+
+def title(result: Aggregate) -> str:
+    return f"{result.name}{result.year}年政府信息公开工作年度报告统计汇总表"
+
+
+def overview_title(result: Aggregate) -> str:
+    return f"{result.name}{result.year}年各单位政府信息公开数据一览"
+
+
+# ------------------------------------------------------------------ the overview spreadsheet
+
+# (column heading, dotted name in prose.names, or a callable of the report)
+OVERVIEW_COLUMNS = [
+    ("新收申请", "requests.new.total"),
+    ("上年结转", "requests.carried_over.total"),
+    ("办结", "requests.total.total"),
+    ("予以公开", "requests.disclosed.total"),
+    ("部分公开", "requests.partly_disclosed.total"),
+    ("不予公开", "requests.withheld.total"),
+    ("无法提供", "requests.unable.total"),
+    ("不予处理", "requests.unprocessed.total"),
+    ("其他处理", "requests.other.total"),
+    ("结转下年度", "requests.carry_forward.total"),
+    ("行政复议", "appeals.review.total"),
+    ("行政诉讼（直接起诉）", "appeals.lawsuit_direct.total"),
+    ("行政诉讼（复议后起诉）", "appeals.lawsuit_after_review.total"),
+    ("信息处理费（元）", "fees.amount"),
+]
+
+
+def _overview_row(report: Report) -> list:
+    from .prose import lookup, names
+
+    values = names(report)
+    return [lookup(values, key) for _, key in OVERVIEW_COLUMNS]
+
+
+def overview_xlsx(result: Aggregate) -> bytes:
+    """One row per agency with its key figures, and the total; for offices that work in Excel."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"{result.year}年度"
+    header = ["机关名称", "报告类别", "发布日期", *(h for h, _ in OVERVIEW_COLUMNS), "数据文件"]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for path, report in result.members:
+        published = report.published.isoformat() if report.published else ""
+        sheet.append([report.agency, report.kind, published, *map(_excel, _overview_row(report)), str(path)])
+    sheet.append(["合计", "", "", *map(_excel, _overview_row(result.total)), f"{len(result.members)} 个单位"])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for path, why in result.excluded:
+        sheet.append([f"（未计入）{path.parent.name}", "", "", *([""] * len(OVERVIEW_COLUMNS)), f"{path}：{why}"])
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = 30
+    for index in range(2, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 11
+    sheet.column_dimensions[get_column_letter(len(header))].width = 40
+    moment = datetime.combine(result.total.published, datetime.min.time()) if result.total.published else datetime(result.year + 1, 1, 1)
+    book.properties.created = book.properties.modified = moment
+    book.properties.creator = "reportgen"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _fixed_zip_times(buffer.getvalue())
+
+
+def _excel(value):
+    return "" if value is None else value
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same spreadsheet with every zip entry dated 1980-01-01, so equal input gives equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.create_system = 0
+            target.writestr(fixed, source.read(info.filename))
+    return buffer.getvalue()

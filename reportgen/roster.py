@@ -1,0 +1,88 @@
+"""A roster: the units an office expects a report from, in a TOML or CSV file.
+
+TOML::
+
+    [[unit]]
+    agency = "青川市财政局"
+    kind = "部门"        # optional
+
+CSV (UTF-8, or GBK as Excel saves it on Chinese Windows), with a header row naming the
+column 机关名称 (or 单位名称, or agency), and optionally 类别 (or kind).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+NAME_COLUMNS = ("机关名称", "单位名称", "agency")
+KIND_COLUMNS = ("类别", "报告类别", "kind")
+
+
+@dataclass(frozen=True)
+class Unit:
+    agency: str
+    kind: str = ""
+
+
+def normalise(name: str) -> str:
+    return "".join(name.split())
+
+
+def load(path: Path) -> list[Unit]:
+    try:
+        raw = path.read_bytes()
+    except OSError as problem:
+        raise InputError(f"无法读取名单 {path}：{problem.strerror or problem}") from None
+    units = _from_toml(raw, path) if path.suffix.lower() == ".toml" else _from_csv(raw, path)
+    if not units:
+        raise InputError(f"名单 {path} 中没有任何单位。")
+    return units
+
+
+def _from_toml(raw: bytes, path: Path) -> list[Unit]:
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
+        raise InputError(f"名单 {path} 无法读取：{problem}") from None
+    entries = data.get("unit", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("agency"), str) for e in entries):
+        raise InputError(f"名单 {path} 应写成若干 [[unit]]，每个有 agency = \"机关名称\"。")
+    return [Unit(e["agency"].strip(), str(e.get("kind", "")).strip()) for e in entries]
+
+
+def _from_csv(raw: bytes, path: Path) -> list[Unit]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError(f"名单 {path} 的编码无法识别，请另存为 UTF-8 编码的 CSV。")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    header = rows[0].keys() if rows else []
+    name = next((c for c in NAME_COLUMNS if c in header), None)
+    if name is None:
+        raise InputError(f"名单 {path} 的第一行应有“机关名称”一列。")
+    kind = next((c for c in KIND_COLUMNS if c in header), None)
+    return [
+        Unit(row[name].strip(), (row.get(kind) or "").strip() if kind else "")
+        for row in rows
+        if (row.get(name) or "").strip()
+    ]
+
+
+def compare(units: list[Unit], agencies: dict[str, list[str]]) -> tuple[list[Unit], list[str]]:
+    """(units with no data file, data files of no listed unit). ``agencies`` maps each
+    agency name found in the data to its files."""
+    listed = {normalise(u.agency) for u in units}
+    found = {normalise(a) for a in agencies}
+    missing = [u for u in units if normalise(u.agency) not in found]
+    extra = sorted(f for agency, files in agencies.items() if normalise(agency) not in listed for f in files)
+    return missing, extra

@@ -1,0 +1,318 @@
+"""`reportgen batch`, rosters and `reportgen aggregate`, through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+from conftest import DATA, REPO, skeleton, with_tables
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from reportgen import build as build_module
+from reportgen.cli import Progress, app
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def office(tmp_path):
+    """A data folder of four 2025 reports: two good, one with bad TOML, one failing R1."""
+    data = tmp_path / "data"
+    for slug in ("qingchuan-finance", "qingchuan-hrss"):
+        shutil.copytree(DATA / slug, data / slug)
+    (data / "broken-toml").mkdir()
+    (data / "broken-toml" / "2025.toml").write_text("[report]\nagency = 未加引号\n", encoding="utf-8")
+    (data / "bad-figures").mkdir()
+    (data / "bad-figures" / "2025.toml").write_text(
+        with_tables("[requests]\nnew = { natural_person = 4 }\n", year=2025).replace("测试市测试局", "测试市统计局"),
+        encoding="utf-8")
+    return data
+
+
+def summary(out):
+    return json.loads((out / "summary.json").read_text(encoding="utf-8"))
+
+
+def test_one_broken_agency_never_stops_the_others(office, tmp_path):
+    out = tmp_path / "out"
+    result = run("batch", office, "--year", 2025, "-o", out, "--jobs", 2)
+    assert result.exit_code == 1, result.output
+    data = summary(out)
+    by_source = {os.path.basename(os.path.dirname(r["source"])): r for r in data["results"]}
+    assert (data["agencies"], data["succeeded"], data["failed"]) == (4, 2, 2)
+    assert by_source["qingchuan-finance"]["status"] == "成功"
+    assert by_source["qingchuan-hrss"]["status"] == "成功"
+    assert by_source["broken-toml"]["status"] == "有错误"
+    assert "TOML 语法错误" in by_source["broken-toml"]["message"]
+    assert by_source["bad-figures"]["status"] == "有错误"
+    assert by_source["bad-figures"]["errors"] == 1 and by_source["bad-figures"]["outputs"] == []
+    assert (out / "青川市财政局2025年政府信息公开工作年度报告.docx").exists()
+    assert (out / "青川市人力资源和社会保障局2025年政府信息公开工作年度报告.md").exists()
+    # the terminal table and the same as CSV
+    assert "青川市财政局" in result.output and "成功" in result.output
+    assert "共 4 个单位：成功 2，未成功 2。" in result.output
+    rows = list(csv.reader(io.StringIO((out / "summary.csv").read_bytes().decode("utf-8-sig"))))
+    assert rows[0] == ["机关名称", "数据文件", "状态", "错误数", "警告数", "草稿", "说明"]
+    assert sorted(r[2] for r in rows[1:]) == ["成功", "成功", "有错误", "有错误"]
+
+
+def test_a_crash_inside_a_renderer_is_one_failed_agency(office, tmp_path, monkeypatch):
+    real = build_module.render_drafts
+
+    def fragile(report, *args, **kwargs):
+        if report.agency == "青川市财政局":
+            raise ZeroDivisionError("renderer bug")
+        return real(report, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "render_drafts", fragile)
+    out = tmp_path / "out"
+    result = run("batch", office / "qingchuan-finance", office / "qingchuan-hrss", "--year", 2025, "-o", out, "--jobs", 1)
+    assert result.exit_code == 1
+    data = summary(out)
+    statuses = {r["agency"] or r["source"]: r["status"] for r in data["results"]}
+    assert statuses == {str(office / "qingchuan-finance" / "2025.toml"): "失败", "青川市人力资源和社会保障局": "成功"}
+    crashed = next(r for r in data["results"] if r["status"] == "失败")
+    assert crashed["message"].startswith("程序出错：ZeroDivisionError: renderer bug")
+
+
+def test_all_good_exits_zero_and_the_examples_build(tmp_path):
+    result = run("batch", DATA, "--year", 2025, "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert summary(tmp_path)["succeeded"] == 3
+
+
+def test_a_file_of_another_year_is_not_built(tmp_path):
+    out = tmp_path / "out"
+    result = run("batch", DATA / "qingchuan-finance" / "2024.toml", "--year", 2025, "-o", out)
+    assert result.exit_code == 1
+    [row] = summary(out)["results"]
+    assert row["status"] == "未生成" and "这是 2024 年度的数据文件" in row["message"]
+
+
+def test_a_folder_needs_a_year():
+    result = run("batch", DATA)
+    assert result.exit_code == 2
+
+
+# ------------------------------------------------------------------ roster
+
+
+def test_a_roster_names_missing_units_and_extra_files(office, tmp_path):
+    roster = tmp_path / "名单.toml"
+    roster.write_text(
+        '[[unit]]\nagency = "青川市财政局"\n[[unit]]\nagency = "青川市人力资源和社会保障局"\n'
+        '[[unit]]\nagency = "青川市教育局"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    shutil.rmtree(office / "broken-toml")
+    result = run("batch", office, "--year", 2025, "-o", out, "--roster", roster)
+    assert result.exit_code == 1
+    assert "名单中 1 个单位没有 2025 年度的数据文件（未报送）：青川市教育局" in result.output
+    assert f"不在名单中的数据文件：{office / 'bad-figures' / '2025.toml'}" in result.output
+    data = summary(out)
+    assert data["missing"] == [{"agency": "青川市教育局", "kind": ""}]
+    assert data["extra"] == [str(office / "bad-figures" / "2025.toml")]
+    rows = list(csv.reader(io.StringIO((out / "summary.csv").read_bytes().decode("utf-8-sig"))))
+    assert ["青川市教育局", "", "未报送"] == rows[-1][:3]
+
+
+def test_check_reads_a_csv_roster_saved_by_excel_in_gbk(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes("机关名称,类别\n青川市财政局,部门\n青川市人力资源和社会保障局,部门\n青川市临江区人民政府,政府\n"
+                       .encode("gbk"))
+    result = run("check", DATA, "--year", 2025, "--roster", roster)
+    assert result.exit_code == 0, result.output
+    assert "名单中的 3 个单位都已报送。" in result.output
+    roster.write_bytes("机关名称\n青川市财政局\n青川市水利局\n".encode("gbk"))
+    result = run("check", DATA, "--year", 2025, "--roster", roster)
+    assert result.exit_code == 1
+    assert "未报送）：青川市水利局" in result.output
+    assert "不在名单中的数据文件：" in result.output and "linjiang-district" in result.output
+
+
+# ------------------------------------------------------------------ progress
+
+
+def test_the_progress_bar_shows_count_agency_elapsed_and_eta(capsys):
+    progress = Progress(enabled=True)
+    progress.started -= 10
+    from reportgen.batch import AgencyResult
+
+    progress(2, 4, AgencyResult("x.toml", agency="青川市财政局"))
+    line = capsys.readouterr().err
+    assert line.startswith("\r[") and "2/4 青川市财政局 用时 00:10 剩余约 00:10" in line
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "reportgen", "batch", str(DATA), "--year", "2025", "-o", str(tmp_path)],
+        capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0
+    assert "\r" not in result.stderr and "█" not in result.stderr
+
+
+# ------------------------------------------------------------------ interruption
+
+
+def many_agencies(folder, count):
+    template = (DATA / "qingchuan-hrss" / "2025.toml").read_text(encoding="utf-8")
+    for index in range(count):
+        path = folder / f"unit-{index:04d}" / "2025.toml"
+        path.parent.mkdir(parents=True)
+        path.write_text(template.replace("青川市人力资源和社会保障局", f"青川市第{index:04d}号单位"), encoding="utf-8")
+
+
+def complete_outputs(out):
+    drafts = [p for p in out.iterdir() if not p.name.startswith(".") and p.suffix in (".docx", ".md")]
+    for path in drafts:
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as package:
+                assert package.testzip() is None
+                assert b"</w:document>" in package.read("word/document.xml")
+        else:
+            assert path.read_text(encoding="utf-8").rstrip().endswith("</p>"), path
+    return drafts
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_an_interrupted_batch_leaves_only_complete_drafts(tmp_path, how):
+    many_agencies(tmp_path / "data", 300)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "batch", str(tmp_path / "data"), "--year", "2025", "-o", str(out),
+         "--jobs", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if out.exists() and len([p for p in out.iterdir() if p.suffix == ".docx"]) >= 20:
+            break
+        time.sleep(0.005)
+    os.killpg(process.pid, how)
+    process.communicate(timeout=60)
+    drafts = complete_outputs(out)
+    assert 20 <= len(drafts) < 600
+    if how == signal.SIGINT:
+        assert process.returncode == 130
+        assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    # the next run finishes the job and clears whatever a killed run left behind
+    result = run("batch", tmp_path / "data", "--year", "2025", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert len(complete_outputs(out)) == 600
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+# ------------------------------------------------------------------ aggregate
+
+
+def unit(folder, name, agency, tables, kind="部门"):
+    path = folder / name / "2025.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text(with_tables(tables, year=2025, kind=kind).replace("测试市测试局", agency), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def city(tmp_path):
+    data = tmp_path / "city"
+    unit(data, "a", "示例市甲局", """
+[proactive]
+licensing = 10
+administrative_fees = 1.25
+[requests]
+new = { natural_person = 3, commercial = 1 }
+disclosed = { natural_person = 2, commercial = 1 }
+carry_forward = { natural_person = 1 }
+[appeals]
+review = { upheld = 1 }
+""")
+    unit(data, "b", "示例市乙局", """
+[proactive]
+licensing = 5
+administrative_fees = 0.75
+[requests]
+new = { natural_person = 2 }
+carried_over = { natural_person = 1 }
+disclosed = { natural_person = 3 }
+[appeals]
+review = { corrected = 2 }
+lawsuit_direct = { pending = 1 }
+""")
+    return data
+
+
+def test_aggregate_sums_every_cell_into_the_statutory_tables(city, tmp_path):
+    out = tmp_path / "out"
+    result = run("aggregate", city, "--year", 2025, "--name", "示例市", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "已汇总 2 个单位：示例市甲局、示例市乙局" in result.output
+    md = (out / "示例市2025年政府信息公开工作年度报告统计汇总表.md").read_text(encoding="utf-8")
+    assert md.startswith("# 示例市2025年政府信息公开工作年度报告统计汇总表")
+    # hand-computed: 10 + 5 licences, 1.25 + 0.75 万元, new 3+1+2 = 6, carried 1, disclosed 2+1+3 = 6
+    assert '<tr><td>行政许可</td><td colspan="3">15</td></tr>' in md
+    assert '<tr><td>行政事业性收费</td><td colspan="3">2.00</td></tr>' in md
+    assert '<tr><td colspan="3">一、本年新收政府信息公开申请数量</td><td>5</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>6</td></tr>' in md
+    assert '<td colspan="2">（一）予以公开</td><td>5</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>6</td>' in md
+    assert "纳入汇总的2个单位共新收政府信息公开申请6件" in md
+    assert (out / "示例市2025年政府信息公开工作年度报告统计汇总表.docx").exists()
+
+    sheet = load_workbook(out / "示例市2025年各单位政府信息公开数据一览.xlsx").active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = rows[0]
+    assert header[:4] == ["机关名称", "报告类别", "发布日期", "新收申请"]
+    by_name = {r[0]: dict(zip(header, r)) for r in rows[1:]}
+    assert by_name["示例市甲局"]["新收申请"] == 4 and by_name["示例市乙局"]["新收申请"] == 2
+    assert by_name["合计"]["新收申请"] == 6
+    assert by_name["合计"]["行政复议"] == 3
+    assert by_name["合计"]["行政诉讼（直接起诉）"] == 1
+
+
+def test_table_four_of_the_sum_is_exact(city, tmp_path):
+    out = tmp_path / "out"
+    run("aggregate", city, "--year", 2025, "--name", "示例市", "-o", out)
+    md = (out / "示例市2025年政府信息公开工作年度报告统计汇总表.md").read_text(encoding="utf-8")
+    table_four = md.split("## 四、")[1]
+    last_row = [r for r in table_four.splitlines() if r.startswith("<tr><td>")][0]
+    assert last_row == ("<tr><td>1</td><td>2</td><td>0</td><td>0</td><td>3</td>"
+                        "<td>0</td><td>0</td><td>0</td><td>1</td><td>1</td>"
+                        "<td>0</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>")
+
+
+def test_aggregate_checks_the_parents_own_report_cell_by_cell(city, tmp_path):
+    unit(city, "parent", "示例市", """
+[proactive]
+licensing = 14
+administrative_fees = 2.00
+[requests]
+new = { natural_person = 5, commercial = 1 }
+carried_over = { natural_person = 1 }
+disclosed = { natural_person = 5, commercial = 1 }
+carry_forward = { natural_person = 1 }
+[appeals]
+review = { upheld = 1, corrected = 2 }
+lawsuit_direct = { pending = 1 }
+""", kind="政府")
+    result = run("aggregate", city, "--year", 2025, "--name", "示例市", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "示例市自己的报告" in result.output and "与各单位之和有 1 处不一致" in result.output
+    assert "“行政许可／本年处理决定数量”：各单位合计为 15，示例市的报告中为 14。" in result.output
+
+
+def test_files_with_errors_are_left_out_and_named(city, tmp_path):
+    unit(city, "bad", "示例市丙局", "[requests]\nnew = { natural_person = 9 }\n")
+    result = run("aggregate", city, "--year", 2025, "--name", "示例市", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert f"未计入：{city / 'bad' / '2025.toml'}：数据有 1 个错误，未计入汇总。" in result.output
+    assert "已汇总 2 个单位" in result.output
