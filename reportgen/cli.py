@@ -256,9 +256,9 @@ def check(
     year: Optional[int] = typer.Option(None, "--year", "-y", help="报告年度（给出文件夹或名单时需要）。"),
     roster_file: Optional[Path] = ROSTER_OPTION,
 ) -> None:
-    """检查数据文件：表格勾稽关系、必填项、键名和数值类型、与上年报告的衔接、
-    公开期限和内容雷同，一次列出全部问题。
+    """检查数据文件，一次列出全部问题。
 
+    核对表格勾稽关系、必填项、键名和数值类型、与上年报告的衔接、公开期限和内容雷同。
     没有错误时退出码为 0（可以有警告），有错误或名单中有单位未报送时为 1，用法错误为 2。
     """
     if roster_file is not None and year is None:
@@ -430,9 +430,9 @@ def aggregate_command(
     templates_dir: Optional[Path] = typer.Option(None, "--templates", help="模板文件夹。"),
     force: bool = typer.Option(False, "--force", help="覆盖生成后被人改过的汇总表（先备份）。"),
 ) -> None:
-    """把多个单位的法定表格逐格相加，生成汇总表（Word、Markdown）和各单位数据一览（Excel）。
+    """汇总多个单位的法定表格。
 
-    输入中若有汇总单位自己的报告（机关名称与 --name 相同），逐格核对它是否等于各单位之和。
+    逐格相加，生成汇总表（Word、Markdown）和各单位数据一览（Excel）。输入中若有汇总单位自己的报告（机关名称与 --name 相同），逐格核对它是否等于各单位之和。
     有数据错误而未计入的单位、或核对不一致时，退出码为 1。
     """
     if statutory.format_for_year(year) is None:
@@ -481,9 +481,9 @@ def init(
     kind: str = typer.Option("部门", "--kind", help="报告类别：部门 或 政府。"),
     path: Optional[Path] = typer.Option(None, "--output", "-o", help="新文件的路径（默认 data/<机关名称>/<年度>.toml）。"),
 ) -> None:
-    """新建一个数据文件：全部键名都已列出并注明法定栏目，数字为 0，文字处写着【待填写】。
+    """新建一个数据文件。
 
-    不会覆盖已有的文件。
+    全部键名都已列出并注明法定栏目，数字为 0，文字处写着【待填写】。不会覆盖已有的文件。
     """
     if kind not in KINDS:
         raise typer.BadParameter(f"'{kind}' is not one of '部门', '政府'", param_hint="'--kind'")

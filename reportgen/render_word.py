@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 
 from .draft import TABLE, Draft, PrintedTable
 from .errors import RenderError, TemplateError
-from .layout import LABEL, VALUE, Grid, GridCell, Skeleton
+from .layout import CAPTION, HEADER, LABEL, VALUE, Grid, GridCell, Skeleton
 from .zipwriter import Member, package
 
 DOCUMENT = "word/document.xml"
@@ -146,11 +146,12 @@ def _figure_run(text: str) -> str:
     return _run(str(escape(text)))
 
 
-def _cell(width: int, run: str, colspan: int, merge: str, align: str, style: str) -> str:
+def _cell(width: int, run: str, colspan: int, merge: str, align: str, style: str, keep: bool = False) -> str:
     span = f'<w:gridSpan w:val="{colspan}"/>' if colspan > 1 else ""
+    keep_next = "<w:keepNext/>" if keep else ""  # a caption or header row stays with the rows under it
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{merge}<w:vAlign w:val="center"/></w:tcPr>'
-        f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>'
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}<w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>'
     )
 
 
@@ -181,6 +182,7 @@ def _word_skeleton(grid: Grid, kind: str, total_width: int, style: str) -> Skele
     ]
     for r in range(len(grid.rows)):
         header = "<w:tblHeader/>" if r < grid.header_rows else ""
+        keep = any(cell.role in (CAPTION, HEADER) for cell in grid.rows[r])
         parts.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
         column = 0
         while column < grid.width:
@@ -190,9 +192,9 @@ def _word_skeleton(grid: Grid, kind: str, total_width: int, style: str) -> Skele
                 merge = '<w:vMerge w:val="restart"/>' if cell.rowspan > 1 else ""
                 align = "left" if cell.role == LABEL else "center"
                 run = Skeleton.MARK if cell.role == VALUE else _run(escape(cell.text))
-                parts.append(_cell(width, run, cell.colspan, merge, align, style))
+                parts.append(_cell(width, run, cell.colspan, merge, align, style, keep))
             else:  # continues a vertical merge from above
-                parts.append(_cell(width, "", cell.colspan, "<w:vMerge/>", "center", style))
+                parts.append(_cell(width, "", cell.colspan, "<w:vMerge/>", "center", style, keep))
             column += cell.colspan
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
