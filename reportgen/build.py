@@ -18,7 +18,7 @@ from .check import AUTO, CheckResult, check_file
 from .draft import build_draft, title
 from .model import Report
 from .errors import EditedDraftError
-from .output import Manifest, inside, safe_name, write_atomic
+from .output import Manifest, inside, safe_name
 from .render_word import Fonts, WordTemplate
 
 DOCX = "docx"
@@ -120,17 +120,11 @@ def build_file(
         return result
     manifest = manifest or Manifest(out_dir)
     try:
-        decisions = {kind: manifest.check(paths[kind], data, force) for kind, data in drafts.items()}
+        result.backups = manifest.write({paths[kind]: data for kind, data in drafts.items()}, force)
     except EditedDraftError as edited:
         result.reason = str(edited)
         return result
-    for kind, data in drafts.items():
-        path = paths[kind]
-        if decisions[kind] == "backup":
-            result.backups.append(manifest.backup(path))
-        if decisions[kind] != "same":
-            write_atomic(path, data)
+    for path in paths.values():
         taken[path] = source
         result.outputs.append(path)
-    manifest.record({paths[kind]: data for kind, data in drafts.items()})
     return result

@@ -449,14 +449,8 @@ def aggregate_command(
         out_dir / f"{stem}.md": renderers.render(build.MD, draft),
         out_dir / f"{safe_name(aggregate.overview_title(result))}.xlsx": aggregate.overview_xlsx(result),
     }
-    manifest = Manifest(out_dir)
-    decisions = {path: manifest.check(path, data, force) for path, data in outputs.items()}
-    for path, data in outputs.items():
-        if decisions[path] == "backup":
-            typer.echo(f"原文件已备份为：{manifest.backup(path)}")
-        if decisions[path] != "same":
-            write_atomic(path, data)
-    manifest.record(outputs)
+    for backup in Manifest(out_dir).write(outputs, force):
+        typer.echo(f"原文件已备份为：{backup}")
     typer.echo(f"已汇总 {len(result.members)} 个单位：" + "、".join(r.agency for _, r in result.members))
     for path, why in result.excluded:
         typer.echo(f"  未计入：{path}：{why}")

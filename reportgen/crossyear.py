@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import cache, partial
 from pathlib import Path
 
 from . import arithmetic
@@ -51,26 +52,32 @@ class Instance:
     terms: tuple[Term, ...]
 
 
-def instances(fmt: Format) -> list[Instance]:
+@cache
+def instances(fmt: Format) -> tuple[Instance, ...]:
     """Every cell each cross-year rule of a format speaks about, with the terms it sums."""
     found = []
     computed = arithmetic.computed_keys(fmt)
     for rule in fmt.cross_year:
         table = fmt.tables[rule.table]
+        # Each spot finds a rule's cells by their id on the other axis.
         if rule.over == "columns":
             spots = [
-                (lambda row_id, c=column.id: table.cell(row_id, c))
+                partial(_cell_in_column, table, column.id)
                 for column in table.rows[0].columns
                 if table.cell(rule.target, column.id).key not in computed
             ]
         else:
-            spots = [(lambda column_id, r=row_id: table.cell(r, column_id)) for row_id in rule.rows]
+            spots = [partial(table.cell, row_id) for row_id in rule.rows]
         for cell_at in spots:
             terms = [Term(cell_at(i).key, +1, True, _short(cell_at(i), rule)) for i in rule.from_last]
             terms += [Term(cell_at(i).key, +1, False, _short(cell_at(i), rule)) for i in rule.add]
             terms += [Term(cell_at(i).key, -1, False, _short(cell_at(i), rule)) for i in rule.subtract]
             found.append(Instance(rule, cell_at(rule.target), tuple(terms)))
-    return found
+    return tuple(found)
+
+
+def _cell_in_column(table, column_id: str, row_id: str) -> Cell:
+    return table.cell(row_id, column_id)
 
 
 def _short(cell: Cell, rule: CrossYearRule) -> str:

@@ -50,16 +50,6 @@ class Grid:
         """The figure cells, row by row: the order in which a printed table lists its figures."""
         return tuple(cell for row in self.rows for cell in row if cell.role == VALUE)
 
-    def covered(self) -> list[list[GridCell | None]]:
-        """For every row and grid column, the cell that covers it (None if none does)."""
-        slots: list[list[GridCell | None]] = [[None] * self.width for _ in self.rows]
-        for r, row in enumerate(self.rows):
-            for cell in row:
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        slots[r + dr][cell.column + dc] = cell
-        return slots
-
 
 class Skeleton:
     """A rendered table with gaps where the figures go, filled in per report.

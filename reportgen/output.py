@@ -138,6 +138,20 @@ class Manifest:
             )
         return "backup"
 
+    def write(self, outputs: dict[Path, bytes], force: bool = False) -> list[Path]:
+        """Write several drafts that belong together, all or none: if any of them may hold a
+        person's edits (and ``force`` is not given), EditedDraftError is raised before
+        anything is written. Returns the backups made."""
+        decisions = {path: self.check(path, data, force) for path, data in outputs.items()}
+        backups = []
+        for path, data in outputs.items():
+            if decisions[path] == "backup":
+                backups.append(self.backup(path))
+            if decisions[path] != "same":
+                write_atomic(path, data)
+        self.record(outputs)
+        return backups
+
     def backup(self, path: Path) -> Path:
         """Copy a file aside before it is overwritten: X.docx → X.备份-1.docx."""
         number = 1

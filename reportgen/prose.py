@@ -18,7 +18,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import arithmetic
 from .model import DEPARTMENT, Figure, Report, format_number
-from .statutory import Format, Header, Table
+from .statutory import Format, Header
 
 
 class Names:
@@ -130,12 +130,6 @@ def _build(tree: dict, values: dict[str, Figure]) -> Names:
     return Names(items)
 
 
-def _freeze(items: object) -> object:
-    if isinstance(items, dict):
-        return Names({k: _freeze(v) for k, v in items.items()})
-    return items
-
-
 def _download(report: Report) -> str:
     site, url = report.download.site, report.download.url
     if site and url:
@@ -174,15 +168,15 @@ def names(report: Report) -> dict:
 
 def _make_names(report: Report) -> dict:
     items = _tables(report, arithmetic.completed(report))
-    items["report"] = {
+    items["report"] = Names({
         "agency": report.agency or placeholder("机关名称"),
         "year": report.year,
         "subject": report.subject or ("本机关" if report.kind == DEPARTMENT else "本级政府"),
         "download": _download(report),
         "contact": _contact(report),
         "published": chinese_date(report.published) if report.published else placeholder("发布日期"),
-    }
-    return {name: _freeze(value) for name, value in items.items()}
+    })
+    return items
 
 
 def with_year_on_year(current: dict, previous: dict | None) -> dict:

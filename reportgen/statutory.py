@@ -252,15 +252,6 @@ class Format:
     def cell_by_key(self) -> dict[str, Cell]:
         return _cell_index(self)
 
-    def sum_rules(self, table: str | None = None) -> tuple[SumRule, ...]:
-        return tuple(
-            r for r in self.rules if isinstance(r, SumRule) and table in (None, r.table)
-        )
-
-    def computed_keys(self) -> frozenset[str]:
-        """Keys of the totals the tool computes (a file may state them; they are checked)."""
-        return _computed_keys(self)
-
 
 @cache
 def _table_cells(table: Table) -> tuple[Cell, ...]:
@@ -270,18 +261,6 @@ def _table_cells(table: Table) -> tuple[Cell, ...]:
 @cache
 def _cell_index(fmt: Format) -> dict[str, Cell]:
     return {cell.key: cell for cell in fmt.cells()}
-
-
-@cache
-def _computed_keys(fmt: Format) -> frozenset[str]:
-    keys = set()
-    for rule in fmt.sum_rules():
-        table = fmt.tables[rule.table]
-        for cell in table.cells():
-            axis_id = cell.column.id if rule.along == "columns" else cell.row.id
-            if axis_id == rule.total:
-                keys.add(cell.key)
-    return frozenset(keys)
 
 
 # ------------------------------------------------------------------- loading

@@ -14,7 +14,7 @@ import time
 import zipfile
 
 import pytest
-from conftest import DATA, REPO, skeleton, with_tables
+from conftest import DATA, with_tables
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
