@@ -261,3 +261,22 @@ def test_blank_zeros_prints_zero_cells_empty(renderers):
     report = check_file(EXAMPLES[0]).report
     tables = read_back(docx_of(report, renderers, blank_zeros=True))
     assert all(text != "0" for table in tables for row in table for text in row)
+
+
+def test_text_that_cannot_be_written_stops_the_draft_instead_of_losing_it(renderers):
+    """Data files cannot carry control characters (the check refuses them); a script that
+    builds a report itself gets an error, never a damaged or shortened document."""
+    from dataclasses import replace
+
+    from reportgen.errors import RenderError
+
+    report = check_file(EXAMPLES[0]).report
+    draft = build_draft(report)
+    bad = replace(draft, opening=("前文\x01后文",))
+    with pytest.raises(RenderError, match="生成的 Word 文档结构不完整"):
+        renderers.word.render(bad)
+    table = next(b.table for s in draft.sections for b in s.blocks if b.table)
+    broken = replace(table, values=("1\x02",) + table.values[1:])
+    with pytest.raises(RenderError, match="不能写入 Word 文档的字符"):
+        renderers.word.render(replace(draft, sections=(replace(draft.sections[1], blocks=(replace(
+            draft.sections[1].blocks[-1], table=broken),)),)))
