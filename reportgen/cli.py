@@ -384,14 +384,20 @@ def batch_command(
     blank_zeros: bool = typer.Option(False, "--blank-zeros", help="表格中的 0 印成空白。"),
     templates_dir: Optional[Path] = typer.Option(None, "--templates", help="模板文件夹。"),
     force: bool = typer.Option(False, "--force", help="覆盖生成后被人改过的草稿（先备份）。"),
+    font_title: Optional[str] = typer.Option(None, "--font-title", help="标题字体。"),
+    font_body: Optional[str] = typer.Option(None, "--font-body", help="正文字体。"),
+    font_heading: Optional[str] = typer.Option(None, "--font-heading", help="一级标题字体。"),
+    font_subheading: Optional[str] = typer.Option(None, "--font-subheading", help="二级标题字体。"),
+    font_table: Optional[str] = typer.Option(None, "--font-table", help="表格字体。"),
 ) -> None:
     """批量生成一个年度全部单位的草稿，最后列出每个单位的结果。
 
     一个单位出错不影响其他单位。结果同时写入输出文件夹中的 summary.json 和 summary.csv。
     全部成功（且名单中的单位都已报送）时退出码为 0，否则为 1。
     """
-    options = batch.Options(_kinds(to), allow_errors, blank_zeros, force, templates_dir)
-    build.Renderers.prepare(templates_dir)  # a broken template fails here, once, not per agency
+    fonts = Fonts(font_title, font_body, font_heading, font_subheading, font_table)
+    options = batch.Options(_kinds(to), allow_errors, blank_zeros, force, templates_dir, fonts)
+    build.Renderers.prepare(templates_dir, fonts)  # a broken template fails here, once, not per agency
     units = _load_roster(roster_file)
     files = _inputs(inputs, year)
     typer.echo(f"共 {len(files)} 个 {year} 年度的数据文件，开始生成……", err=True)

@@ -316,3 +316,11 @@ def test_files_with_errors_are_left_out_and_named(city, tmp_path):
     assert result.exit_code == 1
     assert f"未计入：{city / 'bad' / '2025.toml'}：数据有 1 个错误，未计入汇总。" in result.output
     assert "已汇总 2 个单位" in result.output
+
+
+def test_batch_takes_the_same_font_options_as_build(tmp_path):
+    result = run("batch", DATA / "qingchuan-hrss", "--year", 2025, "-o", tmp_path, "--font-body", "仿宋", "--to", "docx")
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(next(tmp_path.glob("*.docx"))) as package:
+        styles = package.read("word/styles.xml").decode("utf-8")
+    assert 'w:eastAsia="仿宋"' in styles
