@@ -14,7 +14,7 @@ from datetime import date
 from . import arithmetic, crossyear, narrative, prose, schema
 from .errors import InputError
 from .findings import Finding, count, error, warning
-from .model import DEADLINES, KINDS, Report
+from .model import KINDS, Report, deadline
 from .prose import PROMPT, chinese_date
 from .tomlsource import TomlSyntaxError, key_lines, parse
 
@@ -48,7 +48,7 @@ class CheckResult:
 
     @property
     def deadline(self) -> date | None:
-        return deadline(self.report) if self.report and self.report.kind in KINDS else None
+        return deadline(self.report.year, self.report.kind) if self.report and self.report.kind in KINDS else None
 
     def notes(self) -> list[str]:
         """What the check established besides findings, in Chinese."""
@@ -117,7 +117,7 @@ def read_report(path: Path) -> Report | None:
     """A data file read into a report without checking it (None if it cannot be read):
     for last year's file, whose own findings are not this check's business."""
     try:
-        data = parse(read_text(path).removeprefix("\ufeff"))
+        data = parse(read_text(path))
     except (InputError, TomlSyntaxError):
         return None
     return schema.read(data, source=path)[0]
@@ -232,15 +232,10 @@ def narrative_findings(report: Report) -> list[Finding]:
     return found
 
 
-def deadline(report: Report) -> date:
-    month, day = DEADLINES[report.kind]
-    return date(report.year + 1, month, day)
-
-
 def deadline_findings(report: Report) -> list[Finding]:
     if report.kind not in KINDS or not report.published:
         return []
-    due = deadline(report)
+    due = deadline(report.year, report.kind)
     if report.published <= due:
         return []
     return [warning(

@@ -163,12 +163,11 @@ def build_draft(
             blocks.append(Block(PARAGRAPH, prose.render(section.when_empty, names)))
         sections.append(DraftSection(section.heading, tuple(blocks)))
 
-    signed = prose.chinese_date(report.published) if report.published else prose.placeholder("发布日期")
     return Draft(
         title=title(report),
         opening=(summary,) if summary is not None else ((prose.render(fmt.opening, names),) if fmt.opening else ()),
         sections=tuple(sections),
-        signature=(report.agency or prose.placeholder("机关名称"), signed),
+        signature=(data_names["report"].agency, data_names["report"].published),
         published=report.published,
         findings=tuple(_finding_line(f) for f in findings),
     )

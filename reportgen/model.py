@@ -6,6 +6,7 @@ and totals are not stored here but computed by ``reportgen.arithmetic``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -19,6 +20,15 @@ KINDS = (DEPARTMENT, GOVERNMENT)
 
 # Publication deadline in the year after the report year (条例 art. 49): (month, day).
 DEADLINES = {DEPARTMENT: (1, 31), GOVERNMENT: (3, 31)}
+
+# Characters XML 1.0 forbids, which a Word document therefore cannot hold.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def deadline(year: int, kind: str) -> date:
+    """The last day to publish the report of ``year`` by an agency of ``kind``."""
+    month, day = DEADLINES[kind]
+    return date(year + 1, month, day)
 
 Number = int | Decimal
 

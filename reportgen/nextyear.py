@@ -13,7 +13,6 @@ and key order survive:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import tomlkit
@@ -22,7 +21,7 @@ from tomlkit.items import InlineTable, Table as TomlTable
 from . import arithmetic, crossyear, scaffold, statutory
 from .check import check_file, read_text, unfilled
 from .errors import InputError
-from .model import DEADLINES, Figure, Report
+from .model import KINDS, Figure, Report, deadline
 from .statutory import Format, Table
 
 
@@ -45,17 +44,16 @@ def next_year(source: Path, target: Path | None = None) -> NextYear:
         raise InputError(f"无法读取上年文件 {source}：{reasons}")
     year = report.year + 1
     fmt = statutory.format_for_year(year)
-    doc = tomlkit.parse(read_text(source).removeprefix("\ufeff"))
+    doc = tomlkit.parse(read_text(source))
     result = NextYear(target or crossyear.path_for_year(source, report.year, year), "", report)
     if checked.errors:
         result.notes.append(f"注意：上年文件有 {checked.errors} 个错误，结转的数字可能不对，请先核对上年数据。")
 
     meta = doc["report"]
     meta["year"] = year
-    if report.kind in DEADLINES:
-        month, day = DEADLINES[report.kind]
-        meta["published"] = date(year + 1, month, day)
-        result.notes.append(f"发布日期暂定为法定期限 {year + 1}-{month:02d}-{day:02d}，请改为实际发布日期。")
+    if report.kind in KINDS:
+        meta["published"] = due = deadline(year, report.kind)
+        result.notes.append(f"发布日期暂定为法定期限 {due.isoformat()}，请改为实际发布日期。")
     if "format" in meta:
         del meta["format"]
         result.notes.append("删除了 report.format：表格格式按新年度自动选用。")
@@ -178,7 +176,7 @@ def _next_texts(doc, fmt: Format, report: Report, result: NextYear) -> None:
         if key not in keys:
             result.dropped.append(f"text.{key}")
             del texts[key]
-    required = {k for k, _ in _required(fmt, report.kind)}
+    required = fmt.required_texts(report.kind)
     marked = []
     anchor = next((k for k in reversed(list(texts)) if k in keys), None)
     for key in keys:
@@ -203,12 +201,3 @@ def _insert_after(table, anchor: str | None, key: str, item) -> None:
         table.add(key, item)
         return
     table.value._insert_after(anchor, key, item)  # tomlkit has no public insert-after
-
-
-def _required(fmt: Format, kind: str) -> list[tuple[str, str]]:
-    found = []
-    for section in fmt.sections:
-        if section.text and section.required:
-            found.append((section.text, section.heading))
-        found += [(t.text, t.heading) for t in section.themes if t.required and t.applies_to(kind)]
-    return found

@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 
 from .draft import TABLE, Draft, PrintedTable
 from .errors import RenderError, TemplateError
+from .model import NOT_XML
 from .layout import CAPTION, HEADER, LABEL, VALUE, Grid, GridCell, Skeleton
 from .zipwriter import Member, package
 
@@ -134,14 +135,13 @@ def _run(text: str) -> str:
     return f"<w:r><w:t{space}>{text}</w:t></w:r>"
 
 
-# Characters XML 1.0 forbids; the schema refuses them in data files, and this is the last guard.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# NOT_XML: the schema refuses these characters in data files; this is the last guard.
 
 
 @lru_cache(maxsize=8192)
 def _figure_run(text: str) -> str:
     """The run of a figure's text, escaped; figures repeat, so each is built once."""
-    if _NOT_XML.search(text):
+    if NOT_XML.search(text):
         raise RenderError(f"表格中的“{text!r}”含有不能写入 Word 文档的字符，已停止写出。")
     return _run(str(escape(text)))
 

@@ -7,13 +7,12 @@ is also how ``reportgen next-year`` rebuilds a table whose format changed.
 
 from __future__ import annotations
 
-from datetime import date
 
 import tomlkit
 from tomlkit.items import Item, Table as TomlTable
 
 from . import arithmetic
-from .model import DEADLINES, KINDS, Figure, Number
+from .model import Figure, Number, deadline
 from .prose import PROMPT
 from .schema import FEE_FIELDS, FIELDS
 from .statutory import Cell, Format, Table
@@ -94,7 +93,6 @@ def _field_comment(label: str, hint: str) -> str:
 
 def new_file(fmt: Format, agency: str, year: int, kind: str) -> str:
     """The text of a new data file for one agency and year."""
-    month, day = DEADLINES[kind]
     doc = tomlkit.document()
     doc.add(tomlkit.comment(f"{agency}{year}年政府信息公开工作年度报告 数据文件（{fmt.name}格式）"))
     doc.add(tomlkit.comment("由 reportgen init 生成。填写说明："))
@@ -107,7 +105,7 @@ def new_file(fmt: Format, agency: str, year: int, kind: str) -> str:
 
     report = tomlkit.table()
     values = {"report.agency": agency, "report.year": year, "report.kind": kind,
-              "report.published": date(year + 1, month, day)}
+              "report.published": deadline(year, kind)}
     subtables: dict[str, TomlTable] = {}
     for field in FIELDS:
         if field.key == "report.format":
@@ -125,12 +123,13 @@ def new_file(fmt: Format, agency: str, year: int, kind: str) -> str:
     doc.add("report", report)
 
     text = tomlkit.table()
+    required = fmt.required_texts(kind)
     for section in fmt.sections:
-        keys = ([(section.text, section.heading, section.required and not section.themes)] if section.text else [])
-        keys += [(t.text, f"{section.heading}{t.heading}", t.required) for t in section.themes if t.applies_to(kind)]
-        for key, heading, required in keys:
-            text.add(tomlkit.comment(heading + ("" if required else "（可不填）")))
-            text.add(key, multiline(TEXT_PROMPT) if required else "")
+        keys = ([(section.text, section.heading)] if section.text else [])
+        keys += [(t.text, f"{section.heading}{t.heading}") for t in section.themes if t.applies_to(kind)]
+        for key, heading in keys:
+            text.add(tomlkit.comment(heading + ("" if key in required else "（可不填）")))
+            text.add(key, multiline(TEXT_PROMPT) if key in required else "")
     doc.add("text", text)
 
     for table in fmt.tables.values():
@@ -147,5 +146,3 @@ def new_file(fmt: Format, agency: str, year: int, kind: str) -> str:
         doc["processing_fees"].comment("六、信息处理费")
     return tomlkit.dumps(doc)
 
-
-assert set(DEADLINES) == set(KINDS)

@@ -17,7 +17,6 @@ or missing field becomes a finding, and whatever could be read is kept.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from functools import cache
 from datetime import date, datetime
@@ -25,7 +24,7 @@ from decimal import Decimal
 
 from . import statutory
 from .findings import Finding, error, warning
-from .model import KINDS, Contact, Download, Figure, ProcessingFees, Report
+from .model import KINDS, NOT_XML, Contact, Download, Figure, ProcessingFees, Report
 from .statutory import AMOUNT, COUNT, SIGNED, Cell, Format
 
 TEXT = "text"
@@ -67,9 +66,6 @@ FEE_FIELDS = (
     Field("processing_fees.notices", "发出信息处理费收费通知的件数", COUNT),
     Field("processing_fees.amount", "收取信息处理费金额（元）", AMOUNT),
 )
-
-# Characters XML 1.0 forbids (and so Word documents cannot hold).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 # A figure may be written as {value = 22, note = "其中修订16件"}.
 FIGURE_VALUE = "value"
@@ -242,7 +238,7 @@ class _Reader:
 
     def _has_illegal_character(self, slot: Slot, text: str) -> bool:
         """Control characters cannot be written into a Word document; say so, never drop them."""
-        found = _ILLEGAL.search(text)
+        found = NOT_XML.search(text)
         if found:
             code = f"U+{ord(found.group()):04X}"
             self.findings.append(self._problem(

@@ -233,6 +233,15 @@ class Format:
             keys.extend(theme.text for theme in section.themes)
         return tuple(keys)
 
+    def required_texts(self, kind: str) -> tuple[str, ...]:
+        """The narrative text keys a report of this kind must fill in."""
+        keys: list[str] = []
+        for section in self.sections:
+            if section.text and section.required:
+                keys.append(section.text)
+            keys += [t.text for t in section.themes if t.required and t.applies_to(kind)]
+        return tuple(keys)
+
     def text_heading(self, key: str) -> str:
         for section in self.sections:
             if section.text == key:
