@@ -20,8 +20,7 @@ from .check import check_file
 from .findings import Finding, error
 from .model import GOVERNMENT, Figure, Number, ProcessingFees, Report, format_number
 from .roster import normalise
-
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+from .zipwriter import Member, package
 
 
 @dataclass
@@ -199,13 +198,6 @@ def _excel(value):
 
 
 def _fixed_zip_times(data: bytes) -> bytes:
-    """The same spreadsheet with every zip entry dated 1980-01-01, so equal input gives equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.create_system = 0
-            target.writestr(fixed, source.read(info.filename))
-    return buffer.getvalue()
+    """The same spreadsheet repackaged with fixed zip times, so equal input gives equal bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        return package([Member.deflated(name, source.read(name)) for name in source.namelist()])

@@ -206,11 +206,7 @@ def run(
     report.results.sort(key=lambda r: r.source)
     _mark_clashes(report)
     if roster is not None:
-        found: dict[str, list[str]] = {}
-        for result in report.results:
-            if result.agency:
-                found.setdefault(result.agency, []).append(result.source)
-        report.missing, report.extra = rosters.compare(roster, found)
+        report.missing, report.extra = rosters.compare(roster, ((r.agency, r.source) for r in report.results))
     return report
 
 

@@ -270,11 +270,8 @@ def check(
     pairs = [(str(r.path), r.findings) for r in results]
     missing, extra_files = [], []
     if units is not None:
-        found: dict[str, list[str]] = {}
-        for result in results:
-            if result.report and result.report.agency:
-                found.setdefault(result.report.agency, []).append(str(result.path))
-        missing, extra_files = roster.compare(units, found)
+        missing, extra_files = roster.compare(
+            units, ((r.report.agency if r.report else "", str(r.path)) for r in results))
     if output is OutputFormat.json:
         extra = [
             {

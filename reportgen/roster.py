@@ -17,6 +17,7 @@ import io
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from .errors import InputError
 
@@ -78,11 +79,12 @@ def _from_csv(raw: bytes, path: Path) -> list[Unit]:
     ]
 
 
-def compare(units: list[Unit], agencies: dict[str, list[str]]) -> tuple[list[Unit], list[str]]:
-    """(units with no data file, data files of no listed unit). ``agencies`` maps each
-    agency name found in the data to its files."""
+def compare(units: list[Unit], files: Iterable[tuple[str, str]]) -> tuple[list[Unit], list[str]]:
+    """(units with no data file, data files of no listed unit), given each data file as
+    (agency name in it, file); files whose agency could not be read are left out."""
+    files = [(agency, path) for agency, path in files if agency]
     listed = {normalise(u.agency) for u in units}
-    found = {normalise(a) for a in agencies}
+    found = {normalise(agency) for agency, _ in files}
     missing = [u for u in units if normalise(u.agency) not in found]
-    extra = sorted(f for agency, files in agencies.items() if normalise(agency) not in listed for f in files)
+    extra = sorted(path for agency, path in files if normalise(agency) not in listed)
     return missing, extra
