@@ -107,10 +107,9 @@ def compare(parent: Report, total: Report, path: Path) -> list[Finding]:
     for cell in parent.format.cells():
         expected, actual = summed[cell.key].value, mine[cell.key].value
         if expected != actual:
-            where = "／".join(p.rsplit("／", 1)[-1] for p in (cell.row.name, cell.column.name) if p)
             found.append(error(
-                "sum", f"“{where}”：各单位合计为 {format_number(expected)}，{parent.agency}的报告中为 {format_number(actual)}。",
-                key=cell.key, table=f"{cell.table.short_name} {cell.table.title}", row=cell.row.name,
+                "sum", f"“{cell.short_name}”：各单位合计为 {format_number(expected)}，{parent.agency}的报告中为 {format_number(actual)}。",
+                key=cell.key, table=cell.table.full_name, row=cell.row.name,
                 column=cell.column.name, expected=expected, actual=actual, file=str(path)))
     return found
 

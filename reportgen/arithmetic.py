@@ -142,10 +142,6 @@ def check(fmt: Format, stated: Mapping[str, Figure], full: Mapping[str, Figure] 
     return findings
 
 
-def _table_name(cell: Cell) -> str:
-    return f"{cell.table.short_name} {cell.table.title}"
-
-
 def _short(label: str) -> str:
     """The last part of a row or column name: "（三）不予公开／1.属于国家秘密" -> "1.属于国家秘密"."""
     return label.rsplit("／", 1)[-1]
@@ -184,7 +180,7 @@ def _check_sum(
             item.rule.id,
             message,
             key=item.total.key,
-            table=_table_name(item.total),
+            table=item.total.table.full_name,
             row=item.total.row.name,
             column=item.total.column.name,
             expected=expected,
@@ -215,7 +211,7 @@ def _check_balance(
             item.rule.id,
             message,
             key=first.key,
-            table=_table_name(first),
+            table=first.table.full_name,
             row=item.rule.text,
             column=item.column_name,
             expected=right,

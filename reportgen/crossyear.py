@@ -119,15 +119,14 @@ def check(report: Report, previous: Report, previous_path: Path) -> list[Finding
             continue
         target = instance.target
         parts = _formula(instance.terms, this, last)
-        where = "／".join(p.rsplit("／", 1)[-1] for p in (target.row.name, target.column.name) if p)
         findings.append(
             Finding(
                 Severity(instance.rule.severity),
                 instance.rule.id,
-                f"“{where}”应为 {format_number(expected)}（{parts}），本年写的是 {format_number(actual)}。"
+                f"“{target.short_name}”应为 {format_number(expected)}（{parts}），本年写的是 {format_number(actual)}。"
                 f"规则：{instance.rule.text}。上年报告：{previous_path}。",
                 key=target.key,
-                table=f"{target.table.short_name} {target.table.title}",
+                table=target.table.full_name,
                 row=target.row.name,
                 column=target.column.name,
                 expected=expected,

@@ -14,7 +14,7 @@ from . import arithmetic, layout, narrative, prose
 from .check import missing_texts
 from .crossyear import REVIEW_MARK
 from .findings import Finding
-from .layout import VALUE, Grid
+from .layout import Grid
 from .model import Figure, Report
 from .statutory import Table
 
@@ -28,9 +28,6 @@ PLACEHOLDER = "placeholder"  # 【待填写：…】
 # Chinese ordinal in brackets, is short, and does not end like a sentence.
 _SUBHEADING = re.compile(r"^（[一二三四五六七八九十]{1,3}）[^。；：！？]{1,40}$")
 
-FLAG = "【数据待核】"
-
-
 @dataclass(frozen=True)
 class PrintedTable:
     """A statutory table ready to print: its layout grid and the text of each figure, in the
@@ -39,12 +36,6 @@ class PrintedTable:
     table: Table
     grid: Grid
     values: tuple[str, ...]
-
-    def text(self, cell) -> str:
-        """The printed text of any grid cell."""
-        if cell.role == VALUE:
-            return self.values[self.grid.values.index(cell)]
-        return cell.text
 
 
 @dataclass(frozen=True)

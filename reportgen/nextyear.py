@@ -80,10 +80,8 @@ def _next_table(doc, fmt: Format, report: Report, table: Table, carried: dict[st
     for key in sorted(new_keys & set(carried)):
         value = carried[key].value
         if value:
-            cell = fmt.cell_by_key()[key]
-            where = "／".join(p.rsplit("／", 1)[-1] for p in (cell.row.name, cell.column.name) if p)
-            result.carried.append(f"{key}（{where}）= {value}")
-    units = {k: report.unit(k, "") for k in report.units}
+            result.carried.append(f"{key}（{fmt.cell_by_key()[key].short_name}）= {value}")
+    units = report.units
     if table.key not in doc or old_keys != new_keys:
         rebuilt = scaffold.table_section(fmt, table, carried, units)
         if table.key in doc:

@@ -103,9 +103,7 @@ def slots(fmt: Format) -> dict[str, Slot]:
     for key in fmt.text_keys():
         found[f"text.{key}"] = Slot(f"text.{key}", fmt.text_heading(key), TEXT)
     for cell in fmt.cells():
-        label = cell.table.short_name + " " + "／".join(
-            p.rsplit("／", 1)[-1] for p in (cell.row.name, cell.column.name) if p)
-        found[cell.key] = Slot(cell.key, label, cell.type, cell=cell)
+        found[cell.key] = Slot(cell.key, f"{cell.table.short_name} {cell.short_name}", cell.type, cell=cell)
         if cell.column.unit_key:
             key = ".".join(p for p in (cell.table.key, cell.row.id, cell.column.unit_key) if p)
             found[key] = Slot(key, f"{cell.column.name}的单位（不填为{cell.column.default_unit}）", TEXT, unit_of=cell)
@@ -253,7 +251,7 @@ class _Reader:
         where = {}
         if slot.cell is not None:
             cell = slot.cell
-            where = dict(table=f"{cell.table.short_name} {cell.table.title}",
+            where = dict(table=cell.table.full_name,
                          row=cell.row.name, column=cell.column.name)
         return error(code, message, key=slot.key, **where, **extra)
 

@@ -102,6 +102,11 @@ class Table:
         """"表三" and the like, as findings name a table."""
         return f"表{self.number}"
 
+    @property
+    def full_name(self) -> str:
+        """"表三 三、收到和处理政府信息公开申请情况"."""
+        return f"{self.short_name} {self.title}"
+
     def row(self, row_id: str) -> Row:
         for row in self.rows:
             if row.id == row_id:
@@ -136,6 +141,13 @@ class Cell:
     @property
     def type(self) -> str:
         return self.column.type
+
+    @property
+    def short_name(self) -> str:
+        """The cell's row and column by their own labels: "（一）予以公开／自然人"."""
+        return LABEL_SEPARATOR.join(
+            name.rsplit(LABEL_SEPARATOR, 1)[-1] for name in (self.row.name, self.column.name) if name
+        )
 
 
 @dataclass(frozen=True)
