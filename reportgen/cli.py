@@ -313,27 +313,40 @@ def _kinds(value: str) -> tuple[str, ...]:
     return kinds
 
 
+# Options build and batch share, declared once.
+TO_OPTION = typer.Option("docx,md", "--to", help="生成哪些草稿：docx、md，用逗号分隔。")
+ALLOW_ERRORS_OPTION = typer.Option(
+    False, "--allow-errors", help="数据有错误也生成草稿；草稿标有【数据待核】，文末列出全部问题。"
+)
+BLANK_ZEROS_OPTION = typer.Option(False, "--blank-zeros", help="表格中的 0 印成空白（默认印 0）。")
+TEMPLATES_OPTION = typer.Option(
+    None, "--templates", help="模板文件夹（含 report.docx 和 report.md.j2）；默认用 ./templates 或自带模板。"
+)
+FORCE_OPTION = typer.Option(
+    False, "--force", help="覆盖生成后被人改过的文件（先把原文件备份为“文件名.备份-1.docx”）。"
+)
+FONT_TITLE = typer.Option(None, "--font-title", help="标题字体（默认 方正小标宋简体）。")
+FONT_BODY = typer.Option(None, "--font-body", help="正文字体（默认 仿宋_GB2312）。")
+FONT_HEADING = typer.Option(None, "--font-heading", help="一级标题字体（默认 黑体）。")
+FONT_SUBHEADING = typer.Option(None, "--font-subheading", help="二级标题字体（默认 楷体_GB2312）。")
+FONT_TABLE = typer.Option(None, "--font-table", help="表格字体（默认 宋体）。")
+
+
 @app.command("build", cls=ReportgenCommand, options_metavar="[选项]")
 def build_command(
     files: List[Path] = FILES_ARGUMENT,
     out_dir: Path = typer.Option(Path("output"), "--output", "-o", help="草稿写到这个文件夹。"),
-    to: str = typer.Option("docx,md", "--to", help="生成哪些草稿：docx、md，用逗号分隔。"),
-    allow_errors: bool = typer.Option(
-        False, "--allow-errors", help="数据有错误也生成草稿；草稿标有【数据待核】，文末列出全部问题。"
-    ),
-    blank_zeros: bool = typer.Option(False, "--blank-zeros", help="表格中的 0 印成空白（默认印 0）。"),
-    templates_dir: Optional[Path] = typer.Option(
-        None, "--templates", help="模板文件夹（含 report.docx 和 report.md.j2）；默认用 ./templates 或自带模板。"
-    ),
-    font_title: Optional[str] = typer.Option(None, "--font-title", help="标题字体（默认 方正小标宋简体）。"),
-    font_body: Optional[str] = typer.Option(None, "--font-body", help="正文字体（默认 仿宋_GB2312）。"),
-    font_heading: Optional[str] = typer.Option(None, "--font-heading", help="一级标题字体（默认 黑体）。"),
-    font_subheading: Optional[str] = typer.Option(None, "--font-subheading", help="二级标题字体（默认 楷体_GB2312）。"),
-    font_table: Optional[str] = typer.Option(None, "--font-table", help="表格字体（默认 宋体）。"),
+    to: str = TO_OPTION,
+    allow_errors: bool = ALLOW_ERRORS_OPTION,
+    blank_zeros: bool = BLANK_ZEROS_OPTION,
+    templates_dir: Optional[Path] = TEMPLATES_OPTION,
+    font_title: Optional[str] = FONT_TITLE,
+    font_body: Optional[str] = FONT_BODY,
+    font_heading: Optional[str] = FONT_HEADING,
+    font_subheading: Optional[str] = FONT_SUBHEADING,
+    font_table: Optional[str] = FONT_TABLE,
     previous: Optional[Path] = PREVIOUS_OPTION,
-    force: bool = typer.Option(
-        False, "--force", help="覆盖生成后被人改过的草稿（先把原文件备份为“文件名.备份-1.docx”）。"
-    ),
+    force: bool = FORCE_OPTION,
 ) -> None:
     """生成 Word（.docx）和 Markdown（.md）草稿。
 
@@ -376,16 +389,16 @@ def batch_command(
     out_dir: Path = typer.Option(Path("output"), "--output", "-o", help="草稿和汇总清单写到这个文件夹。"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="同时处理的进程数（默认等于 CPU 核数）。", min=1),
     roster_file: Optional[Path] = ROSTER_OPTION,
-    to: str = typer.Option("docx,md", "--to", help="生成哪些草稿：docx、md，用逗号分隔。"),
-    allow_errors: bool = typer.Option(False, "--allow-errors", help="数据有错误也生成草稿（标有【数据待核】）。"),
-    blank_zeros: bool = typer.Option(False, "--blank-zeros", help="表格中的 0 印成空白。"),
-    templates_dir: Optional[Path] = typer.Option(None, "--templates", help="模板文件夹。"),
-    force: bool = typer.Option(False, "--force", help="覆盖生成后被人改过的草稿（先备份）。"),
-    font_title: Optional[str] = typer.Option(None, "--font-title", help="标题字体。"),
-    font_body: Optional[str] = typer.Option(None, "--font-body", help="正文字体。"),
-    font_heading: Optional[str] = typer.Option(None, "--font-heading", help="一级标题字体。"),
-    font_subheading: Optional[str] = typer.Option(None, "--font-subheading", help="二级标题字体。"),
-    font_table: Optional[str] = typer.Option(None, "--font-table", help="表格字体。"),
+    to: str = TO_OPTION,
+    allow_errors: bool = ALLOW_ERRORS_OPTION,
+    blank_zeros: bool = BLANK_ZEROS_OPTION,
+    templates_dir: Optional[Path] = TEMPLATES_OPTION,
+    force: bool = FORCE_OPTION,
+    font_title: Optional[str] = FONT_TITLE,
+    font_body: Optional[str] = FONT_BODY,
+    font_heading: Optional[str] = FONT_HEADING,
+    font_subheading: Optional[str] = FONT_SUBHEADING,
+    font_table: Optional[str] = FONT_TABLE,
 ) -> None:
     """批量生成一个年度全部单位的草稿，最后列出每个单位的结果。
 
@@ -430,8 +443,8 @@ def aggregate_command(
     year: int = typer.Option(..., "--year", "-y", help="报告年度。"),
     name: str = typer.Option(..., "--name", help="汇总单位的名称，如“某某市”。"),
     out_dir: Path = typer.Option(Path("output"), "--output", "-o", help="汇总表写到这个文件夹。"),
-    templates_dir: Optional[Path] = typer.Option(None, "--templates", help="模板文件夹。"),
-    force: bool = typer.Option(False, "--force", help="覆盖生成后被人改过的汇总表（先备份）。"),
+    templates_dir: Optional[Path] = TEMPLATES_OPTION,
+    force: bool = FORCE_OPTION,
 ) -> None:
     """汇总多个单位的法定表格。
 
