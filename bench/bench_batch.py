@@ -33,10 +33,12 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 
-from reportgen import batch, check_file, statutory
-from reportgen.arithmetic import computed_keys
-from reportgen.build import Renderers
-from reportgen.draft import build_draft
+from reportgen import check_file
+from reportgen.workflows import batch
+from reportgen.formats import statutory
+from reportgen.checks.arithmetic import computed_keys
+from reportgen.workflows.build import Renderers
+from reportgen.draft.document import build_draft
 
 YEAR = 2025
 REPO = Path(__file__).resolve().parent.parent

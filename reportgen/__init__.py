@@ -9,6 +9,6 @@ The Python API, for scripts:
 
 __version__ = "0.1.0"
 
-from .check import CheckResult, check_file, check_text  # noqa: E402
+from reportgen.checks.check import CheckResult, check_file, check_text  # noqa: E402
 
 __all__ = ["__version__", "CheckResult", "check_file", "check_text"]

@@ -1,3 +1,3 @@
-from .cli import run
+from reportgen.cli.main import run
 
 run()

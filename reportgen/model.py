@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .statutory import Format
+from reportgen.formats.statutory import Format
 
 DEPARTMENT = "部门"
 GOVERNMENT = "政府"

@@ -18,8 +18,8 @@ from conftest import DATA, with_tables
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from reportgen import build as build_module
-from reportgen.cli import Progress, app
+from reportgen.workflows import build as build_module
+from reportgen.cli.main import Progress, app
 
 runner = CliRunner()
 
@@ -149,7 +149,7 @@ def test_check_reads_a_csv_roster_saved_by_excel_in_gbk(tmp_path):
 def test_the_progress_bar_shows_count_agency_elapsed_and_eta(capsys):
     progress = Progress(enabled=True)
     progress.started -= 10
-    from reportgen.batch import AgencyResult
+    from reportgen.workflows.batch import AgencyResult
 
     progress(2, 4, AgencyResult("x.toml", agency="青川市财政局"))
     line = capsys.readouterr().err

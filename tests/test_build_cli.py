@@ -11,7 +11,7 @@ import pytest
 from conftest import EXAMPLES, REPO, skeleton, with_tables
 from typer.testing import CliRunner
 
-from reportgen.cli import app
+from reportgen.cli.main import app
 
 runner = CliRunner()
 GOLDEN = REPO / "tests" / "golden"

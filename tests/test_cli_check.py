@@ -9,7 +9,7 @@ from conftest import EXAMPLES, skeleton, with_tables
 from typer.testing import CliRunner
 
 from reportgen import __version__
-from reportgen.cli import app
+from reportgen.cli.main import app
 
 runner = CliRunner()
 

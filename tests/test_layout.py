@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen import layout, statutory
+from reportgen.formats import layout
+from reportgen.formats import statutory
 
 FORMATS = statutory.formats()
 

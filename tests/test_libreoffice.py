@@ -14,8 +14,9 @@ import subprocess
 import pytest
 from conftest import IN_CI, REPO
 
-from reportgen import check_file, layout
-from reportgen.build import Renderers, render_drafts
+from reportgen import check_file
+from reportgen.formats import layout
+from reportgen.workflows.build import Renderers, render_drafts
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")

@@ -11,8 +11,8 @@ from conftest import REPO
 from markdown_it import MarkdownIt
 
 from reportgen import check_file
-from reportgen.build import Renderers, render_drafts
-from reportgen.render_markdown import md
+from reportgen.workflows.build import Renderers, render_drafts
+from reportgen.renderers.markdown import md
 
 GOLDEN = REPO / "tests" / "golden"
 CASES = sorted(GOLDEN.glob("*.toml"))

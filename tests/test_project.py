@@ -8,7 +8,7 @@ import tomllib
 from conftest import DATA, EXAMPLES, REPO
 
 from reportgen import check_file
-from reportgen.reference import reference
+from reportgen.workflows.reference import reference
 
 
 def quick_start() -> list[str]:

@@ -11,7 +11,9 @@ from conftest import with_tables
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportgen import arithmetic, check_text, statutory
+from reportgen import check_text
+from reportgen.checks import arithmetic
+from reportgen.formats import statutory
 
 FMT_IDS = list(statutory.formats())
 

@@ -13,8 +13,8 @@ from collections import Counter
 import pytest
 from conftest import IN_CI, SPEC
 
-from reportgen import statutory
-from reportgen.statutory import Header
+from reportgen.formats import statutory
+from reportgen.formats.statutory import Header
 
 FORMATS = statutory.formats()
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from reportgen.tomlsource import TomlSyntaxError, key_lines, parse
+from reportgen.sources.tomlfile import TomlSyntaxError, key_lines, parse
 
 TEXT = '''# comment = 1
 [report]

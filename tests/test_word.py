@@ -15,10 +15,11 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 from lxml import etree
 
-from reportgen import check_file, check_text, layout
-from reportgen.build import Renderers, render_drafts
-from reportgen.draft import build_draft
-from reportgen.render_word import Fonts
+from reportgen import check_file, check_text
+from reportgen.formats import layout
+from reportgen.workflows.build import Renderers, render_drafts
+from reportgen.draft.document import build_draft
+from reportgen.renderers.word import Fonts
 
 MM = 56.7
 

@@ -10,9 +10,10 @@ import pytest
 from conftest import DATA, skeleton, with_tables
 from typer.testing import CliRunner
 
-from reportgen import check_file, narrative
-from reportgen.cli import app
-from reportgen.crossyear import REVIEW_MARK
+from reportgen import check_file
+from reportgen.checks import narrative
+from reportgen.cli.main import app
+from reportgen.checks.crossyear import REVIEW_MARK
 
 runner = CliRunner()
 

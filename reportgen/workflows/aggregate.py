@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import arithmetic, statutory
-from .check import check_file
-from .findings import Finding, error
-from .model import GOVERNMENT, Figure, Number, ProcessingFees, Report, format_number
-from .roster import normalise
-from .zipwriter import Member, package
+from reportgen.checks import arithmetic
+from reportgen.formats import statutory
+from reportgen.checks.check import check_file
+from reportgen.checks.findings import Finding, error
+from reportgen.model import GOVERNMENT, Figure, Number, ProcessingFees, Report, format_number
+from reportgen.workflows.roster import normalise
+from reportgen.renderers.zipwriter import Member, package
 
 
 @dataclass
@@ -151,7 +152,7 @@ OVERVIEW_COLUMNS = [
 
 
 def _overview_row(report: Report) -> list:
-    from .prose import lookup, names
+    from reportgen.draft.prose import lookup, names
 
     values = names(report)
     return [lookup(values, key) for _, key in OVERVIEW_COLUMNS]

@@ -11,12 +11,16 @@ from pathlib import Path
 
 from datetime import date
 
-from . import arithmetic, crossyear, narrative, prose, schema
-from .errors import InputError
-from .findings import Finding, count, error, warning
-from .model import KINDS, Report, deadline
-from .prose import PROMPT, chinese_date
-from .tomlsource import TomlSyntaxError, key_lines, parse
+from reportgen.checks import arithmetic
+from reportgen.checks import crossyear
+from reportgen.checks import narrative
+from reportgen.draft import prose
+from reportgen.sources import schema
+from reportgen.errors import InputError
+from reportgen.checks.findings import Finding, count, error, warning
+from reportgen.model import KINDS, Report, deadline
+from reportgen.draft.prose import PROMPT, chinese_date
+from reportgen.sources.tomlfile import TomlSyntaxError, key_lines, parse
 
 
 @dataclass(frozen=True)

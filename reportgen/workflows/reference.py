@@ -6,10 +6,10 @@ prints the part for one year.
 
 from __future__ import annotations
 
-from . import statutory
-from .arithmetic import computed_keys
-from .schema import FEE_FIELDS, FIELDS, TYPE_WORDS, Field, wanted
-from .statutory import Format, Table
+from reportgen.formats import statutory
+from reportgen.checks.arithmetic import computed_keys
+from reportgen.sources.schema import FEE_FIELDS, FIELDS, TYPE_WORDS, Field, wanted
+from reportgen.formats.statutory import Format, Table
 
 
 def _row(*cells: str) -> str:

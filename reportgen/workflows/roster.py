@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .errors import InputError
+from reportgen.errors import InputError
 
 NAME_COLUMNS = ("机关名称", "单位名称", "agency")
 KIND_COLUMNS = ("类别", "报告类别", "kind")

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 
-from . import arithmetic
-from .findings import Finding, Severity
-from .model import Figure, Number, Report, format_number
-from .statutory import Cell, CrossYearRule, Format
+from reportgen.checks import arithmetic
+from reportgen.checks.findings import Finding, Severity
+from reportgen.model import Figure, Number, Report, format_number
+from reportgen.formats.statutory import Cell, CrossYearRule, Format
 
 SIMILARITY_LIMIT = 0.5  # local assessors deduct points above 50 % (内容雷同)
 REVIEW_MARK = "【请按本年情况改写，改写后删除本行】"

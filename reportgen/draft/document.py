@@ -10,13 +10,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import arithmetic, layout, narrative, prose
-from .check import missing_texts
-from .crossyear import REVIEW_MARK
-from .findings import Finding
-from .layout import Grid
-from .model import Figure, Report
-from .statutory import Table
+from reportgen.checks import arithmetic
+from reportgen.formats import layout
+from reportgen.checks import narrative
+from reportgen.draft import prose
+from reportgen.checks.check import missing_texts
+from reportgen.checks.crossyear import REVIEW_MARK
+from reportgen.checks.findings import Finding
+from reportgen.formats.layout import Grid
+from reportgen.model import Figure, Report
+from reportgen.formats.statutory import Table
 
 PARAGRAPH = "paragraph"
 SUBHEADING = "subheading"

@@ -18,10 +18,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import roster as rosters
-from .build import KINDS, BuildResult, Renderers, build_file
-from .output import Manifest, remove_stale_temporaries
-from .render_word import Fonts
+from reportgen.workflows import roster as rosters
+from reportgen.workflows.build import KINDS, BuildResult, Renderers, build_file
+from reportgen.output.files import Manifest, remove_stale_temporaries
+from reportgen.renderers.word import Fonts
 
 OK = "成功"
 WARNED = "有警告"
@@ -260,7 +260,7 @@ def write_summaries(report: BatchReport, out_dir: Path) -> tuple[Path, Path]:
     import io
     import json
 
-    from .output import write_atomic
+    from reportgen.output.files import write_atomic
 
     json_path, csv_path = out_dir / "summary.json", out_dir / "summary.csv"
     write_atomic(json_path, json.dumps(report.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"))

@@ -11,11 +11,11 @@ from __future__ import annotations
 import tomlkit
 from tomlkit.items import Item, Table as TomlTable
 
-from . import arithmetic
-from .model import Figure, Number, deadline
-from .prose import PROMPT
-from .schema import FEE_FIELDS, FIELDS
-from .statutory import Cell, Format, Table
+from reportgen.checks import arithmetic
+from reportgen.model import Figure, Number, deadline
+from reportgen.draft.prose import PROMPT
+from reportgen.sources.schema import FEE_FIELDS, FIELDS
+from reportgen.formats.statutory import Cell, Format, Table
 
 TEXT_PROMPT = f"{PROMPT}】"
 

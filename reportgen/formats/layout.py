@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from .statutory import Cell, Header, Table
+from reportgen.formats.statutory import Cell, Header, Table
 
 CORNER = "corner"  # the top-left cell of a matrix table
 CAPTION = "caption"  # a block caption spanning the table (表二)

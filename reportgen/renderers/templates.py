@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from .errors import TemplateError
+from reportgen.errors import TemplateError
 
 WORD = "report.docx"
 MARKDOWN = "report.md.j2"
@@ -22,7 +22,7 @@ def shipped() -> Path:
     installed = Path(str(resources.files("reportgen"))) / "templates"
     if installed.is_dir():
         return installed
-    return Path(__file__).resolve().parent.parent / "templates"
+    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def find(directory: Path | None = None, cwd: Path | None = None) -> Path:

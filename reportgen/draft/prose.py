@@ -16,9 +16,9 @@ from weakref import WeakKeyDictionary
 from jinja2 import Environment, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from . import arithmetic
-from .model import DEPARTMENT, Figure, Report, format_number
-from .statutory import Format, Header
+from reportgen.checks import arithmetic
+from reportgen.model import DEPARTMENT, Figure, Report, format_number
+from reportgen.formats.statutory import Format, Header
 
 
 class Names:

@@ -27,11 +27,11 @@ from jinja2 import Environment, StrictUndefined, TemplateError as JinjaError
 from lxml import etree
 from markupsafe import Markup, escape
 
-from .draft import TABLE, Draft, PrintedTable
-from .errors import RenderError, TemplateError
-from .model import NOT_XML
-from .layout import CAPTION, HEADER, LABEL, VALUE, Grid, GridCell, Skeleton
-from .zipwriter import Member, package
+from reportgen.draft.document import TABLE, Draft, PrintedTable
+from reportgen.errors import RenderError, TemplateError
+from reportgen.model import NOT_XML
+from reportgen.formats.layout import CAPTION, HEADER, LABEL, VALUE, Grid, GridCell, Skeleton
+from reportgen.renderers.zipwriter import Member, package
 
 DOCUMENT = "word/document.xml"
 STYLES = "word/styles.xml"

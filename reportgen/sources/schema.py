@@ -22,10 +22,10 @@ from functools import cache
 from datetime import date, datetime
 from decimal import Decimal
 
-from . import statutory
-from .findings import Finding, error, warning
-from .model import KINDS, NOT_XML, Contact, Download, Figure, ProcessingFees, Report
-from .statutory import AMOUNT, COUNT, SIGNED, Cell, Format
+from reportgen.formats import statutory
+from reportgen.checks.findings import Finding, error, warning
+from reportgen.model import KINDS, NOT_XML, Contact, Download, Figure, ProcessingFees, Report
+from reportgen.formats.statutory import AMOUNT, COUNT, SIGNED, Cell, Format
 
 TEXT = "text"
 YEAR = "year"

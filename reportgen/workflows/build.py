@@ -1,6 +1,6 @@
 """Building drafts: check a data file, render its Word and Markdown drafts, write them.
 
-    from reportgen.build import Renderers, build_file
+    from reportgen.workflows.build import Renderers, build_file
     renderers = Renderers.prepare()              # templates compiled once
     result = build_file("data/x/2025.toml", Path("output"), renderers)
 
@@ -13,13 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import render_markdown, template_folder
-from .check import AUTO, CheckResult, check_file
-from .draft import build_draft, title
-from .model import Report
-from .errors import EditedDraftError
-from .output import Manifest, inside, safe_name
-from .render_word import Fonts, WordTemplate
+from reportgen.renderers import markdown as render_markdown
+from reportgen.renderers import templates as template_folder
+from reportgen.checks.check import AUTO, CheckResult, check_file
+from reportgen.draft.document import build_draft, title
+from reportgen.model import Report
+from reportgen.errors import EditedDraftError
+from reportgen.output.files import Manifest, inside, safe_name
+from reportgen.renderers.word import Fonts, WordTemplate
 
 DOCX = "docx"
 MD = "md"

@@ -18,11 +18,14 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import InlineTable, Table as TomlTable
 
-from . import arithmetic, crossyear, scaffold, statutory
-from .check import check_file, read_text, unfilled
-from .errors import InputError
-from .model import KINDS, Figure, Report, deadline
-from .statutory import Format, Table
+from reportgen.checks import arithmetic
+from reportgen.checks import crossyear
+from reportgen.workflows import scaffold
+from reportgen.formats import statutory
+from reportgen.checks.check import check_file, read_text, unfilled
+from reportgen.errors import InputError
+from reportgen.model import KINDS, Figure, Report, deadline
+from reportgen.formats.statutory import Format, Table
 
 
 @dataclass

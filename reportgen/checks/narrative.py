@@ -23,9 +23,9 @@ from decimal import Decimal
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from . import prose
-from .model import Number, format_number
-from .prose import Names
+from reportgen.draft import prose
+from reportgen.model import Number, format_number
+from reportgen.draft.prose import Names
 
 EXAMPLE = "{{ requests.new.total }}"
 

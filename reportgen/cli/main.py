@@ -27,15 +27,22 @@ import typer
 from typer import _click, rich_utils
 from typer.core import TyperCommand, TyperGroup
 
-from . import __version__, aggregate, batch, build, nextyear, roster, scaffold, statutory
-from .check import AUTO, check_file
-from .errors import ReportgenError
-from .draft import build_draft
-from .findings import format_file, format_finding, format_summary, to_json
-from .model import KINDS
-from .output import Manifest, safe_name, write_atomic
-from .reference import format_reference
-from .render_word import Fonts
+from reportgen import __version__
+from reportgen.workflows import aggregate
+from reportgen.workflows import batch
+from reportgen.workflows import build
+from reportgen.workflows import nextyear
+from reportgen.workflows import roster
+from reportgen.workflows import scaffold
+from reportgen.formats import statutory
+from reportgen.checks.check import AUTO, check_file
+from reportgen.errors import ReportgenError
+from reportgen.draft.document import build_draft
+from reportgen.checks.findings import format_file, format_finding, format_summary, to_json
+from reportgen.model import KINDS
+from reportgen.output.files import Manifest, safe_name, write_atomic
+from reportgen.workflows.reference import format_reference
+from reportgen.renderers.word import Fonts
 
 # ------------------------------------------------------------ Chinese help text
 # Typer prints its help and error frames with English words; these are its own

@@ -15,9 +15,9 @@ from functools import cache
 from typing import Mapping
 from weakref import WeakKeyDictionary
 
-from .findings import Finding, error
-from .model import Figure, Number, Report, format_number
-from .statutory import BalanceRule, Cell, Format, SumRule
+from reportgen.checks.findings import Finding, error
+from reportgen.model import Figure, Number, Report, format_number
+from reportgen.formats.statutory import BalanceRule, Cell, Format, SumRule
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from functools import cache, cached_property
 from importlib import resources
 from typing import Iterator
 
-from .errors import FormatDefinitionError
+from reportgen.errors import FormatDefinitionError
 
 COUNT = "count"  # a non-negative whole number of items
 SIGNED = "signed"  # a whole number that may be negative (2019 本年增/减)

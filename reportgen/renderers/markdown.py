@@ -16,10 +16,10 @@ from types import SimpleNamespace
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError as JinjaError
 from markupsafe import Markup, escape
 
-from . import template_folder
-from .draft import TABLE, Draft, PrintedTable
-from .errors import TemplateError
-from .layout import CAPTION, CORNER, HEADER, VALUE, Grid, Skeleton
+from reportgen.renderers import templates as template_folder
+from reportgen.draft.document import TABLE, Draft, PrintedTable
+from reportgen.errors import TemplateError
+from reportgen.formats.layout import CAPTION, CORNER, HEADER, VALUE, Grid, Skeleton
 
 _INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
 _LINE_START = re.compile(r"^(#|>|[-+*](?=\s|$)|\d{1,9}[.)](?=\s|$))")
