@@ -2,13 +2,50 @@
 
 The Python API, for scripts:
 
-    from reportgen import check_file
+    from reportgen import check_file, build_file, Renderers
     result = check_file("data/qingchuan-finance/2025.toml")
     for finding in result.findings: ...
+
+The package is laid out as a pipeline:
+
+    formats/    the statutory formats, as data, and the merged-cell layout of their tables
+    sources/    reading data files (TOML) into the model
+    model.py    one agency's report for one year
+    checks/     findings: 勾稽关系, schema, narrative, cross-year, deadlines
+    draft/      the report as a document, before any file format
+    renderers/  Word and Markdown
+    output/     writing files atomically, and the record of what was written
+    workflows/  build, batch, aggregate, init, next-year, keys: what the commands do
+    cli/        the ``reportgen`` command line, a thin layer over the above
+
+Names are imported on first use, so that ``import reportgen`` stays cheap.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-from reportgen.checks.check import CheckResult, check_file, check_text  # noqa: E402
+_API = {
+    "CheckResult": "reportgen.checks.check",
+    "check_file": "reportgen.checks.check",
+    "check_text": "reportgen.checks.check",
+    "BuildResult": "reportgen.workflows.build",
+    "Renderers": "reportgen.workflows.build",
+    "build_file": "reportgen.workflows.build",
+    "render_drafts": "reportgen.workflows.build",
+    "BatchReport": "reportgen.workflows.batch",
+    "run_batch": "reportgen.workflows.batch",
+    "aggregate": "reportgen.workflows.aggregate",
+    "ReportgenError": "reportgen.errors",
+}
 
-__all__ = ["__version__", "CheckResult", "check_file", "check_text"]
+__all__ = ["__version__", *_API]
+
+
+def __getattr__(name: str):
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'reportgen' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), "run" if name == "run_batch" else name)
+    globals()[name] = value
+    return value

@@ -38,3 +38,33 @@ class EditedDraftError(OutputError):
     def __init__(self, message: str, path):
         super().__init__(message)
         self.path = path
+
+
+# What an operating-system error means, in Chinese; the system's own words follow in
+# brackets, so that an administrator can still search for them.
+_OS_REASONS = {
+    "EACCES": "没有权限",
+    "EPERM": "没有权限",
+    "ENOSPC": "磁盘空间不足",
+    "EDQUOT": "超出了磁盘配额",
+    "EROFS": "所在的磁盘或文件夹是只读的",
+    "ENOENT": "找不到文件或文件夹",
+    "EISDIR": "这是一个文件夹，不是文件",
+    "ENOTDIR": "路径中有一段不是文件夹",
+    "ENAMETOOLONG": "文件名太长",
+    "EMFILE": "同时打开的文件太多",
+    "EBUSY": "文件正被其他程序占用",
+    "ETXTBSY": "文件正被其他程序占用",
+    "EIO": "磁盘读写出错",
+    "EEXIST": "文件已经存在",
+}
+
+
+def os_reason(problem: OSError) -> str:
+    """"磁盘空间不足（No space left on device）" and the like."""
+    import errno
+
+    name = errno.errorcode.get(problem.errno or 0, "")
+    own = problem.strerror or str(problem)
+    chinese = _OS_REASONS.get(name)
+    return f"{chinese}（{own}）" if chinese else f"系统错误（{own}）"

@@ -14,18 +14,14 @@ import time
 import zipfile
 
 import pytest
+from cli_helpers import run
 from conftest import DATA, with_tables
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
 from reportgen.workflows import build as build_module
-from reportgen.cli.main import Progress, app
-
-runner = CliRunner()
+from reportgen.cli.commands import Progress
 
 
-def run(*args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture

@@ -8,17 +8,12 @@ import shutil
 
 import docx
 import pytest
+from cli_helpers import run
 from conftest import EXAMPLES, REPO, skeleton, with_tables
-from typer.testing import CliRunner
 
-from reportgen.cli.main import app
 
-runner = CliRunner()
 GOLDEN = REPO / "tests" / "golden"
 
-
-def run(*args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def drafts(folder) -> list:
@@ -114,7 +109,7 @@ def test_to_selects_the_drafts_and_rejects_unknown_kinds(tmp_path):
     assert [p.suffix for p in drafts(tmp_path)] == [".md"]
     result = run("build", GOLDEN / "government-2019.toml", "-o", tmp_path, "--to", "pdf")
     assert result.exit_code == 2
-    assert "'--to' 的值“pdf”无效，只能是：docx, md。" in result.output
+    assert "--to 的值“pdf”无效，只能是：docx、md" in result.output
 
 
 def test_no_temporary_files_are_left_behind(tmp_path):

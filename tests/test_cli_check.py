@@ -5,17 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_helpers import run
 from conftest import EXAMPLES, skeleton, with_tables
-from typer.testing import CliRunner
 
 from reportgen import __version__
-from reportgen.cli.main import app
-
-runner = CliRunner()
 
 
-def run(*args: str):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def test_every_example_passes_without_errors():
@@ -125,11 +120,15 @@ def test_a_gbk_file_is_named_with_a_hint(tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["check"], "错误：缺少参数 '文件或文件夹'。"),
-        (["check", "--format", "xml", "x.toml"], "错误：'--format' 的值“xml”无效，只能是：text, json。"),
+        (["check"], "错误：缺少参数 文件或文件夹。"),
+        (["check", "--format", "xml", "x.toml"], "错误：--format 的值“xml”无效，只能是：text、json。"),
+        (["check", "x.toml", "--format"], "错误：选项 --format 后面要写一个值。"),
+        (["check", "--formt", "json", "x.toml"], "错误：没有这个选项：--formt。您是否要用 --format？"),
+        (["batch", "data"], "错误：缺少选项 --year。"),
+        (["batch", "data", "--year", "2025", "--jobs", "0"], "错误：--jobs 的值“0”无效，应为 1 或更大的整数。"),
         (["check", "--bogus", "x.toml"], "错误：没有这个选项：--bogus。"),
-        (["chek"], "错误：没有这个命令。可用的命令："),
-        (["keys", "--year", "abc"], "错误：'--year' / '-y' 的值无效，应为整数。"),
+        (["chek"], "错误：没有这个命令：chek。可用的命令："),
+        (["keys", "--year", "abc"], "错误：--year 的值“abc”无效，应为整数。"),
     ],
 )
 def test_usage_errors_exit_two_with_a_chinese_message(args, message):
@@ -164,3 +163,13 @@ def test_keys_refuses_a_year_before_2019():
     result = run("keys", "--year", "2018")
     assert result.exit_code == 1
     assert "2018 年度没有全国统一的报告格式" in result.output
+
+
+@pytest.mark.parametrize("year", ["9999", "2007", "0"])
+def test_keys_and_init_refuse_an_absurd_year(tmp_path, year):
+    for args in (["keys", "--year", year], ["init", "--agency", "某局", "--year", year, "-o", tmp_path / "x.toml"]):
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        assert f"报告年度 {year} 不合理" in result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "x.toml").exists()

@@ -34,7 +34,7 @@ def test_ci_runs_the_readme_test_command():
 
 def test_the_key_reference_is_current():
     committed = (REPO / "docs" / "reference.md").read_text(encoding="utf-8")
-    assert committed == reference(), "run: python -m reportgen.reference > docs/reference.md"
+    assert committed == reference(), "run: python -m reportgen.workflows.reference > docs/reference.md"
 
 
 def test_examples_are_clean_and_cover_both_formats():

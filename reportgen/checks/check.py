@@ -16,8 +16,8 @@ from reportgen.checks import crossyear
 from reportgen.checks import narrative
 from reportgen.draft import prose
 from reportgen.sources import schema
-from reportgen.errors import InputError
-from reportgen.checks.findings import Finding, count, error, warning
+from reportgen.errors import InputError, os_reason
+from reportgen.checks.findings import UNFILLED, Finding, count, error, warning
 from reportgen.model import KINDS, Report, deadline
 from reportgen.draft.prose import PROMPT, chinese_date
 from reportgen.sources.tomlfile import TomlSyntaxError, key_lines, parse
@@ -51,6 +51,11 @@ class CheckResult:
         return self.errors == 0
 
     @property
+    def unfilled_sections(self) -> int:
+        """How many required sections are still 【待填写】."""
+        return sum(1 for f in self.findings if f.code == UNFILLED)
+
+    @property
     def deadline(self) -> date | None:
         return deadline(self.report.year, self.report.kind) if self.report and self.report.kind in KINDS else None
 
@@ -73,7 +78,7 @@ def read_text(path: Path) -> str:
     except IsADirectoryError:
         raise InputError(f"{path} 是一个文件夹，不是数据文件") from None
     except OSError as problem:
-        raise InputError(f"无法读取文件 {path}：{problem.strerror}") from None
+        raise InputError(f"无法读取文件 {path}：{os_reason(problem)}") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as problem:
@@ -236,8 +241,28 @@ def narrative_findings(report: Report) -> list[Finding]:
     return found
 
 
+# A report is published after its year ends, and seldom more than a year late.
+LATEST_PUBLICATION = 2  # years after the report year
+
+
 def deadline_findings(report: Report) -> list[Finding]:
-    if report.kind not in KINDS or not report.published:
+    if not report.published:
+        return []
+    year_end = date(report.year, 12, 31)
+    if report.published <= year_end:
+        return [error(
+            "published",
+            f"发布日期 {chinese_date(report.published)} 早于报告年度结束（{chinese_date(year_end)}）。"
+            f"年度报告在年度结束后才能发布，请核对年份。",
+            key="report.published", expected=f"晚于 {year_end.isoformat()}", actual=report.published.isoformat())]
+    latest = date(report.year + LATEST_PUBLICATION, 12, 31)
+    if report.published > latest:
+        return [error(
+            "published",
+            f"发布日期 {chinese_date(report.published)} 不合理：{report.year} 年度的报告应在 "
+            f"{report.year + 1} 年发布，最晚不超过 {chinese_date(latest)}。请核对年份。",
+            key="report.published", expected=f"不晚于 {latest.isoformat()}", actual=report.published.isoformat())]
+    if report.kind not in KINDS:
         return []
     due = deadline(report.year, report.kind)
     if report.published <= due:

@@ -98,15 +98,33 @@ def format_finding(finding: Finding) -> str:
     return "\n".join(lines)
 
 
-def format_file(path: str, findings: Sequence[Finding], notes: Sequence[str] = ()) -> str:
+# Codes of the findings the status line counts on their own, so that they are not missed
+# among many warnings.
+UNFILLED = "empty-text"  # a required section still 【待填写】
+CROSS_YEAR = ("X1", "X2", "X3")
+
+
+def status_line(findings: Sequence[Finding]) -> str:
+    """"通过，9 个警告（其中 6 个部分还是【待填写】）" and the like."""
     errors, warnings = count(findings)
     if not findings:
-        status = "通过，没有发现问题"
-    elif errors:
+        return "通过，没有发现问题"
+    if errors:
         status = f"{errors} 个错误" + (f"，{warnings} 个警告" if warnings else "")
     else:
         status = f"通过，{warnings} 个警告"
-    body = [f"{path}：{status}"]
+    details = []
+    unfilled = sum(1 for f in findings if f.code == UNFILLED)
+    if unfilled:
+        details.append(f"{unfilled} 个部分还是【待填写】")
+    cross = sum(1 for f in findings if f.code in CROSS_YEAR and not f.is_error)
+    if cross:
+        details.append(f"{cross} 个跨年度衔接警告")
+    return status + (f"（其中 {'，'.join(details)}）" if details else "")
+
+
+def format_file(path: str, findings: Sequence[Finding], notes: Sequence[str] = ()) -> str:
+    body = [f"{path}：{status_line(findings)}"]
     body.extend(f"  {note}" for note in notes)
     body.extend(format_finding(f) for f in findings)
     return "\n".join(body)
@@ -116,9 +134,13 @@ def format_summary(results: Sequence[tuple[str, Sequence[Finding]]]) -> str:
     failed = sum(1 for _, fs in results if count(fs)[0])
     errors = sum(count(fs)[0] for _, fs in results)
     warnings = sum(count(fs)[1] for _, fs in results)
+    unfilled = sum(1 for _, fs in results for f in fs if f.code == UNFILLED)
+    cross = sum(1 for _, fs in results for f in fs if f.code in CROSS_YEAR and not f.is_error)
+    extra = (f"；{unfilled} 个部分还是【待填写】" if unfilled else "") + (
+        f"；{cross} 个跨年度衔接警告，请逐条核对" if cross else "")
     return (
         f"共检查 {len(results)} 个文件：{len(results) - failed} 个通过，{failed} 个有错误"
-        f"（共 {errors} 个错误，{warnings} 个警告）。"
+        f"（共 {errors} 个错误，{warnings} 个警告{extra}）。"
     )
 
 

@@ -7,8 +7,11 @@ A clerk may write a figure into the narrative as a placeholder instead of typing
 so that when the figures change, the prose changes with them. The names are the data
 file's own keys (``reportgen keys`` and docs/reference.md list them). Placeholders are
 the only template feature narrative text may use: no statements, calls, filters or
-indexing. They are checked before rendering, and rendered in the sandbox of
-``reportgen.prose``, so a data file can neither run code nor read files.
+indexing. ``problems`` reports anything else (Jinja's parser reads the text, nothing is
+run). ``render`` never evaluates anything: it replaces each ``{{ dotted.name }}`` that
+names a figure by the figure, and leaves every other character as written, so refused text
+is printed literally, a data file can neither run code nor read files, and rendering takes
+time and space in proportion to the text.
 
 ``lint`` warns where the narrative *types* a number next to a key phrase (收到…申请 N件,
 办结, 结转, 行政复议, 行政诉讼, 信息处理费) and the number disagrees with the tables.
@@ -21,7 +24,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jinja2 import TemplateSyntaxError, nodes
+from functools import cache
 
 from reportgen.draft import prose
 from reportgen.model import Number, format_number
@@ -43,25 +46,37 @@ def has_placeholders(text: str) -> bool:
     return "{{" in text or "{%" in text or "{#" in text
 
 
+@cache
+def _parser():
+    from jinja2 import Environment
+
+    return Environment()
+
+
 def problems(text: str, names: dict) -> list[Problem]:
     """Everything wrong with the placeholders of a narrative text."""
     if not has_placeholders(text):
         return []
+    from jinja2 import TemplateSyntaxError, nodes
+
     try:
-        tree = prose.ENVIRONMENT.parse(text)
+        tree = _parser().parse(text)
     except TemplateSyntaxError as error:
         return [Problem(error.lineno or 1, _line(text, error.lineno), f"占位符写法不对（{error.message}）。"
-                        f"引用数字请写成 {EXAMPLE} 这样。")]
+                        f"引用数字请写成 {EXAMPLE} 这样。草稿中原样印出这段文字。")]
+    except RecursionError:
+        return [Problem(1, _line(text, 1), f"占位符中的括号嵌套太深。引用数字请写成 {EXAMPLE} 这样。草稿中原样印出这段文字。")]
     found = []
     for node in tree.body:
         if not isinstance(node, nodes.Output):
             found.append(Problem(node.lineno, _line(text, node.lineno),
-                                 f"正文中只能用 {EXAMPLE} 这样的占位符引用数字，不能使用 {{% … %}} 语句。"))
+                                 f"正文中只能用 {EXAMPLE} 这样的占位符引用数字，不能使用 {{% … %}} 语句；"
+                                 "草稿中原样印出，不执行。"))
             continue
         for child in node.nodes:
             if isinstance(child, nodes.TemplateData) or (isinstance(child, nodes.Const) and isinstance(child.value, str)):
                 continue
-            path = _dotted(child)
+            path = _dotted(child, nodes)
             if path is None:
                 found.append(Problem(child.lineno, _line(text, child.lineno),
                                      f"占位符中只能写数字的名称，如 {EXAMPLE}；不能调用函数、用过滤器或访问内部属性。"))
@@ -72,14 +87,28 @@ def problems(text: str, names: dict) -> list[Problem]:
     return found
 
 
+_PLACEHOLDER = re.compile(r"\{\{-?\s*([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*-?\}\}")
+
+
 def render(text: str, names: dict) -> str:
-    """Narrative text with its placeholders filled in. Call ``problems`` first."""
-    if not has_placeholders(text):
+    """Narrative text with each placeholder that names a figure replaced by the figure.
+
+    Nothing is evaluated: anything else, including every construct ``problems`` refuses
+    ({% … %}, calls, unknown names), is left exactly as written."""
+    if "{{" not in text:
         return text
-    return prose.compile_template(text).render(names)
+
+    def fill(match: re.Match) -> str:
+        dotted = re.sub(r"\s+", "", match.group(1))
+        if any(part.startswith("_") for part in dotted.split(".")):
+            return match.group()
+        value = prose.lookup(names, dotted)
+        return match.group() if value is None else format_number(value)
+
+    return _PLACEHOLDER.sub(fill, text)
 
 
-def _dotted(node) -> list[str] | None:
+def _dotted(node, nodes) -> list[str] | None:
     """["requests", "new", "total"] for requests.new.total; None for anything else."""
     parts = []
     while isinstance(node, nodes.Getattr):

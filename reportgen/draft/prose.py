@@ -13,9 +13,6 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from weakref import WeakKeyDictionary
 
-from jinja2 import Environment, StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-
 from reportgen.checks import arithmetic
 from reportgen.model import DEPARTMENT, Figure, Report, format_number
 from reportgen.formats.statutory import Format, Header
@@ -48,23 +45,19 @@ def _finalize(value: object) -> object:
     return value
 
 
-# Narrative text comes from data files: it renders in a sandbox.
-ENVIRONMENT = ImmutableSandboxedEnvironment(
-    undefined=StrictUndefined, autoescape=False, finalize=_finalize, keep_trailing_newline=False
-)
-# The sentences of the format data ship with reportgen itself: they need no sandbox.
-FORMAT_ENVIRONMENT = Environment(undefined=StrictUndefined, autoescape=False, finalize=_finalize)
+@cache
+def _format_environment():
+    """The sentences of the format data ship with reportgen itself, so they are Jinja
+    templates. (Narrative text from data files is never rendered by Jinja: see
+    ``reportgen.checks.narrative.render``.) Jinja is imported only when a draft is made."""
+    from jinja2 import Environment, StrictUndefined
 
-
-@lru_cache(maxsize=512)
-def compile_template(source: str):
-    """A narrative text's template, compiled in the sandbox."""
-    return ENVIRONMENT.from_string(source)
+    return Environment(undefined=StrictUndefined, autoescape=False, finalize=_finalize)
 
 
 @lru_cache(maxsize=64)
 def _format_template(source: str):
-    return FORMAT_ENVIRONMENT.from_string(source)
+    return _format_environment().from_string(source)
 
 
 def render(source: str, names: dict) -> str:

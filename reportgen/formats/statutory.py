@@ -17,7 +17,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import cache, cached_property
-from importlib import resources
+from pathlib import Path
 from typing import Iterator
 
 from reportgen.errors import FormatDefinitionError
@@ -291,10 +291,9 @@ def _cell_index(fmt: Format) -> dict[str, Cell]:
 def formats() -> dict[str, Format]:
     """Every format shipped in ``reportgen/formats``, by id, oldest first."""
     found = []
-    for entry in resources.files("reportgen.formats").iterdir():
-        if entry.name.endswith(".toml"):
-            with entry.open("rb") as handle:
-                found.append(_load_format(tomllib.load(handle), entry.name))
+    for entry in sorted(Path(__file__).parent.glob("*.toml")):  # installed beside this module
+        with entry.open("rb") as handle:
+            found.append(_load_format(tomllib.load(handle), entry.name))
     found.sort(key=lambda f: f.first_year)
     return {fmt.id: fmt for fmt in found}
 
@@ -310,6 +309,38 @@ def format_for_year(year: int) -> Format | None:
 
 def first_statutory_year() -> int:
     return min(fmt.first_year for fmt in formats().values())
+
+
+EARLIEST_YEAR = 2008  # the first year of the 2008 条例: no report can be older
+
+
+def latest_year() -> int:
+    """The latest report year that makes sense: next year (a file prepared in advance)."""
+    from datetime import date
+
+    return date.today().year + 1
+
+
+def year_problem(year: int) -> str:
+    """Why a report year cannot be drafted, in Chinese; "" if it can."""
+    if not EARLIEST_YEAR <= year <= latest_year():
+        return (f"报告年度 {year} 不合理：应在 {EARLIEST_YEAR} 年（《政府信息公开条例》施行）"
+                f"到 {latest_year()} 年之间。")
+    if format_for_year(year) is None:
+        first = first_statutory_year()
+        return (f"{year} 年度没有全国统一的报告格式（{first} 年起才有），"
+                f"reportgen 只能起草 {first} 年及以后的报告。")
+    return ""
+
+
+def require_format(year: int) -> Format:
+    """The format of a report year; raises ReportgenError (a Chinese message) if none."""
+    from reportgen.errors import ReportgenError
+
+    problem = year_problem(year)
+    if problem:
+        raise ReportgenError(problem)
+    return format_for_year(year)
 
 
 def _header(data: dict, where: str) -> Header:

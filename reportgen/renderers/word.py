@@ -27,6 +27,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError as JinjaError
 from lxml import etree
 from markupsafe import Markup, escape
 
+from reportgen.renderers.fonts import Fonts
 from reportgen.draft.document import TABLE, Draft, PrintedTable
 from reportgen.errors import RenderError, TemplateError
 from reportgen.model import NOT_XML
@@ -39,18 +40,6 @@ CORE = "docProps/core.xml"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 
-
-
-@dataclass(frozen=True)
-class Fonts:
-    """East Asian fonts of the 公文 styles. None keeps the template's own choice."""
-
-    title: str | None = None  # 标题，默认 方正小标宋简体
-    body: str | None = None  # 正文，默认 仿宋_GB2312
-    heading: str | None = None  # 一级标题，默认 黑体
-    subheading: str | None = None  # 二级标题，默认 楷体_GB2312
-    table: str | None = None  # 表格，默认 宋体
-    page_number: str | None = None  # 页码，默认 宋体
 
 
 # The styles reportgen relies on, by role: (style id in our template, style name). Word,
@@ -76,7 +65,7 @@ def fix_fonts(styles_xml: bytes, fonts: Fonts) -> tuple[bytes, dict[str, str]]:
     Returns the new styles part and the style id of each role.
     """
     root = etree.fromstring(_THEME_FONT.sub("", styles_xml.decode("utf-8")).encode("utf-8"))
-    found: dict[str, etree._Element] = {}
+    found: dict[str, object] = {}
     for style in root.iter(f"{W}style"):
         name = style.find(f"{W}name")
         for role, (style_id, style_name) in STYLE_ROLES.items():

@@ -232,6 +232,9 @@ class _Reader:
             if self._has_illegal_character(slot, value):
                 return None
             value = value.strip()
+            if slot.key == "report.agency" and (problem := agency_problem(value)):
+                self.findings.append(self._problem("type", slot, f"“{slot.label}”{problem}", actual=_show(value)))
+                return None
         return value
 
     def _has_illegal_character(self, slot: Slot, text: str) -> bool:
@@ -287,6 +290,21 @@ class _Reader:
         return error("unknown-key", message, key=key)
 
 
+MAX_AGENCY = 60  # characters; the longest real agency names are about 30
+
+
+def agency_problem(name: str) -> str:
+    """What is wrong with an agency name, in Chinese ("" if nothing): it heads the title."""
+    name = name.strip()
+    if not name:
+        return "不能为空：报告标题以机关名称开头，如“某某市财政局”。"
+    if "\n" in name or "\r" in name:
+        return "不能分行，请写在一行内。"
+    if len(name) > MAX_AGENCY:
+        return f"太长（{len(name)} 个字），请核对：机关名称一般不超过 {MAX_AGENCY} 个字。"
+    return ""
+
+
 def _format_with_key(key: str, current: Format | None) -> Format | None:
     for fmt in statutory.formats().values():
         if fmt is not current and (key in slots(fmt) or key in groups(fmt)):
@@ -325,14 +343,12 @@ def choose_format(data: dict) -> tuple[Format | None, list[Finding]]:
     year = report.get("year")
     if not isinstance(year, int) or isinstance(year, bool):
         return None, []  # reported as a missing or mistyped field
-    by_year = statutory.format_for_year(year)
-    if by_year is None:
+    problem = statutory.year_problem(year)
+    if problem:
         first = statutory.first_statutory_year()
-        return None, [error(
-            "year",
-            f"报告年度 {year} 早于 {first} 年。{first} 年以前没有全国统一的年度报告表格格式，"
-            f"reportgen 只能起草 {first} 年及以后的报告。",
-            key="report.year", expected=f"{first} 年或以后", actual=year)]
+        return None, [error("year", problem, key="report.year",
+                            expected=f"{first}—{statutory.latest_year()} 年", actual=year)]
+    by_year = statutory.format_for_year(year)
     override = report.get("format")
     if override is None:
         return by_year, []

@@ -19,24 +19,24 @@ _POSITION = re.compile(r"^(?P<what>.*) \(at line (?P<line>\d+), column (?P<colum
 _POSITION_END = re.compile(r"^(?P<what>.*) \(at end of document\)$")
 
 # tomllib's messages, put into Chinese for the clerk; anything unknown is shown as is.
-_MESSAGES = [
-    (re.compile(r"^Invalid value$"), "值的写法不对（文字要加英文双引号，数字和日期不加引号）"),
-    (re.compile(r"^Expected '=' after a key in a key/value pair$"), "键名后面缺少“=”"),
-    (re.compile(r"^Cannot declare (.*) twice$"), r"“\1”重复出现了两次"),
-    (re.compile(r"^Cannot overwrite a value$"), "同一个键写了两次"),
-    (re.compile(r"^Duplicate inline table key (.*)$"), r"花括号里的键 \1 写了两次"),
-    (re.compile(r"^Unterminated string$"), "文字缺少结尾的引号"),
-    (re.compile(r"^Unclosed array$"), "方括号 [ ] 没有闭合"),
-    (re.compile(r"^Unclosed inline table$"), "花括号 { } 没有闭合，或花括号内换了行"),
-    (re.compile(r"^Invalid date or datetime$"), "日期写法不对，应写成 2024-01-20 这样"),
-    (re.compile(r"^Invalid statement$"), "这一行不是合法的“键 = 值”"),
-    (re.compile(r"^Invalid initial character for a key part$"), "键名只能用英文字母、数字和下划线"),
-    (re.compile(r"^Expected ']' at the end of a table declaration$"), "表名缺少结尾的“]”"),
-    (re.compile(r"^Expected ']]' at the end of an array declaration$"), "表名缺少结尾的“]]”"),
-    (re.compile(r"^Illegal character (.*)$"), r"出现了不允许的字符 \1"),
-    (re.compile(r"^Found invalid character (.*)$"), r"出现了不允许的字符 \1"),
-    (re.compile(r"^Unescaped '\\' in a string$"), "文字中的反斜杠“\\”要写成“\\\\”，或改用单引号"),
-    (re.compile(r"^Expected newline or end of document after a statement$"), "一行只能写一个“键 = 值”"),
+_MESSAGE_TEXTS = [
+    (r"^Invalid value$", "值的写法不对（文字要加英文双引号，数字和日期不加引号）"),
+    (r"^Expected '=' after a key in a key/value pair$", "键名后面缺少“=”"),
+    (r"^Cannot declare (.*) twice$", r"“\1”重复出现了两次"),
+    (r"^Cannot overwrite a value$", "同一个键写了两次"),
+    (r"^Duplicate inline table key (.*)$", r"花括号里的键 \1 写了两次"),
+    (r"^Unterminated string$", "文字缺少结尾的引号"),
+    (r"^Unclosed array$", "方括号 [ ] 没有闭合"),
+    (r"^Unclosed inline table$", "花括号 { } 没有闭合，或花括号内换了行"),
+    (r"^Invalid date or datetime$", "日期写法不对，应写成 2024-01-20 这样"),
+    (r"^Invalid statement$", "这一行不是合法的“键 = 值”"),
+    (r"^Invalid initial character for a key part$", "键名只能用英文字母、数字和下划线"),
+    (r"^Expected ']' at the end of a table declaration$", "表名缺少结尾的“]”"),
+    (r"^Expected ']]' at the end of an array declaration$", "表名缺少结尾的“]]”"),
+    (r"^Illegal character (.*)$", r"出现了不允许的字符 \1"),
+    (r"^Found invalid character (.*)$", r"出现了不允许的字符 \1"),
+    (r"^Unescaped '\\' in a string$", "文字中的反斜杠“\\”要写成“\\\\”，或改用单引号"),
+    (r"^Expected newline or end of document after a statement$", "一行只能写一个“键 = 值”"),
 ]
 
 
@@ -56,6 +56,25 @@ def parse(text: str) -> dict:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(str(error), text) from None
+    except RecursionError:
+        raise TomlSyntaxError(
+            f"花括号 {{ }} 或方括号 [ ] 嵌套的层数太多（数据文件最多只需要 {MAX_DEPTH} 层）",
+            _deepest_line(text), None, "嵌套过深") from None
+
+
+MAX_DEPTH = 4  # the deepest nesting a data file needs: requests.withheld… = { value = …, note = … }
+
+
+def _deepest_line(text: str) -> int:
+    """The line where brackets first nest very deeply (for the message)."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        for char in line:
+            depth += char in "[{"
+            depth -= char in "]}"
+            if depth > 100:
+                return number
+    return 1
 
 
 def _syntax_error(raw: str, text: str) -> TomlSyntaxError:
@@ -65,7 +84,8 @@ def _syntax_error(raw: str, text: str) -> TomlSyntaxError:
         what, line, column = match["what"], int(match["line"]), int(match["column"])
     elif match := _POSITION_END.match(raw):
         what, line = match["what"], len(text.splitlines()) or 1
-    for pattern, chinese in _MESSAGES:
+    for raw_pattern, chinese in _MESSAGE_TEXTS:  # compiled only when a file has an error
+        pattern = re.compile(raw_pattern)
         if pattern.match(what):
             return TomlSyntaxError(pattern.sub(chinese, what), line, column, raw)
     return TomlSyntaxError(what, line, column, raw)

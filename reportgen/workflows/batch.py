@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import time
 import traceback
@@ -18,10 +19,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from reportgen.sources.files import collect  # noqa: F401  (part of this module's API)
 from reportgen.workflows import roster as rosters
 from reportgen.workflows.build import KINDS, BuildResult, Renderers, build_file
-from reportgen.output.files import Manifest, remove_stale_temporaries
-from reportgen.renderers.word import Fonts
+from reportgen.output.files import remove_stale_temporaries
+from reportgen.output.manifest import Manifest
+from reportgen.renderers.fonts import Fonts
 
 OK = "成功"
 WARNED = "有警告"
@@ -29,6 +32,7 @@ ERRORS = "有错误"
 NOT_BUILT = "未生成"
 CRASHED = "失败"
 CLASH = "重名"
+UNPROCESSED = "未处理"  # the run ended (interrupted) before this unit was started
 STATUSES_OK = (OK, WARNED)
 
 
@@ -69,42 +73,47 @@ class BatchReport:
     extra: list[str] = field(default_factory=list)
     elapsed: float = 0.0
     interrupted: bool = False
+    running: bool = False  # the summary is being written while the batch runs
+    processed: int = 0
+    summary_paths: tuple[Path, Path] | None = None
+    roster: list[rosters.Unit] | None = None
+
+    @property
+    def unprocessed(self) -> list[AgencyResult]:
+        return [r for r in self.results if r.status == UNPROCESSED]
 
     @property
     def failed(self) -> list[AgencyResult]:
-        return [r for r in self.results if not r.ok]
+        return [r for r in self.results if not r.ok and r.status != UNPROCESSED]
+
+    @property
+    def succeeded(self) -> int:
+        return sum(1 for r in self.results if r.ok)
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.missing and not self.interrupted
+        return not self.failed and not self.missing and not self.interrupted and not self.unprocessed
+
+    @property
+    def state(self) -> str:
+        if self.running:
+            return "进行中"
+        return "已中断" if self.interrupted or self.unprocessed else "已完成"
 
     def to_dict(self) -> dict:
         return {
             "year": self.year,
+            "state": self.state,
+            "running": self.running,
             "agencies": len(self.results),
-            "succeeded": len(self.results) - len(self.failed),
+            "succeeded": self.succeeded,
             "failed": len(self.failed),
+            "unprocessed": len(self.unprocessed),
             "missing": [asdict(u) for u in self.missing],
             "extra": self.extra,
             "interrupted": self.interrupted,
             "results": [asdict(r) for r in self.results],
         }
-
-
-# ------------------------------------------------------------------ inputs
-
-
-def collect(inputs: Iterable[Path], year: int | None) -> list[Path]:
-    """The data files named, and in folders those whose name carries the year (2025.toml)."""
-    found: list[Path] = []
-    for item in inputs:
-        if item.is_dir():
-            if year is None:
-                raise ValueError("a folder needs a year")
-            found += sorted(p for p in item.rglob("*.toml") if str(year) in p.name and not p.name.startswith("."))
-        else:
-            found.append(item)
-    return list(dict.fromkeys(found))
 
 
 # ------------------------------------------------------------------ workers
@@ -165,11 +174,30 @@ def build_one(source: Path, year: int) -> AgencyResult:
         )
 
 
-def _task(args: tuple[Path, int]) -> AgencyResult:
-    return build_one(*args)
+def _worker_main(connection, out_dir: Path, options: Options, year: int) -> None:
+    """A worker process: prepare once, then build the sources it is sent until told to stop.
+
+    Ctrl-C is the parent's business: the worker ignores SIGINT, so that the parent can let
+    every unit already started finish and be counted. If the parent is gone (killed), the
+    worker finishes the unit in hand, whose drafts are written atomically, and exits quietly.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _start_worker(out_dir, options)
+        while True:
+            source = connection.recv()
+            if source is None:
+                break
+            connection.send(build_one(source, year))
+    except (EOFError, OSError):  # the parent is gone: nothing to report to
+        pass
+    finally:
+        os._exit(0)
 
 
 # ------------------------------------------------------------------ the batch
+
+SUMMARY_INTERVAL = 1.0  # seconds between rewrites of the summary while a batch runs
 
 
 def run(
@@ -181,33 +209,112 @@ def run(
     roster: list[rosters.Unit] | None = None,
     on_result: Callable[[int, int, AgencyResult], None] | None = None,
 ) -> BatchReport:
-    """Build every file; ``on_result(done, total, result)`` is called as each finishes."""
+    """Build every file; ``on_result(done, total, result)`` is called as each finishes.
+
+    The summary files (summary.json, summary.csv) are written before the first unit, with
+    every unit 未处理 and the run marked 进行中, rewritten as units finish, and written
+    once more at the end; so the summary on disk always describes this run. On Ctrl-C the
+    units already started are finished and counted, and the rest stay 未处理."""
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
+    Manifest(out_dir).compact()
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(files) or 1))
-    report = BatchReport(year)
+    report = BatchReport(year, results=[AgencyResult(str(p), status=UNPROCESSED) for p in files], running=True)
+    report.roster = roster
+    writer = _SummaryWriter(report, out_dir)
+    writer.write()
     started = time.perf_counter()
-    tasks = [(path, year) for path in files]
+    index = {str(p): i for i, p in enumerate(files)}
+
+    def done(result: AgencyResult) -> None:
+        report.results[index[result.source]] = result
+        report.processed += 1
+        if on_result:
+            on_result(report.processed, len(files), result)
+        writer.maybe_write()
+
     try:
         if jobs == 1:
             _start_worker(out_dir, options)
-            outcomes = map(_task, tasks)
-            _collect(outcomes, report, len(tasks), on_result)
+            for path in files:
+                done(build_one(path, year))
         else:
-            chunk = max(1, min(32, len(tasks) // (jobs * 8)))
-            with multiprocessing.get_context(_start_method()).Pool(
-                jobs, initializer=_start_worker, initargs=(out_dir, options)
-            ) as pool:
-                _collect(pool.imap_unordered(_task, tasks, chunksize=chunk), report, len(tasks), on_result)
+            _run_pool(files, out_dir, year, options, jobs, done)
     except KeyboardInterrupt:
         report.interrupted = True
         remove_stale_temporaries(out_dir)
     report.elapsed = time.perf_counter() - started
-    report.results.sort(key=lambda r: r.source)
+    report.running = False
     _mark_clashes(report)
-    if roster is not None:
+    if roster is not None and not report.unprocessed:  # an unprocessed file's agency is unknown
         report.missing, report.extra = rosters.compare(roster, ((r.agency, r.source) for r in report.results))
+    Manifest(out_dir).compact()
+    writer.write()
     return report
+
+
+def _run_pool(files, out_dir, year, options, jobs, done) -> None:
+    """Send the files to ``jobs`` worker processes, at most two in hand per worker. On
+    KeyboardInterrupt, stop sending, collect what the workers have in hand, and re-raise."""
+    from multiprocessing import connection as connections
+
+    context = multiprocessing.get_context(_start_method())
+    pending = list(reversed(files))
+    workers = []
+    in_hand: dict = {}
+    for _ in range(jobs):
+        parent_end, child_end = context.Pipe()
+        process = context.Process(target=_worker_main, args=(child_end, out_dir, options, year), daemon=True)
+        process.start()
+        child_end.close()
+        workers.append((parent_end, process))
+        in_hand[parent_end] = 0
+
+    def feed(end) -> None:
+        while pending and in_hand[end] < 2:
+            end.send(pending.pop())
+            in_hand[end] += 1
+
+    def collect(timeout=None) -> None:
+        for end in connections.wait([e for e in in_hand if in_hand[e]], timeout):
+            try:
+                result = end.recv()
+            except (EOFError, OSError):  # the worker died: its units are reported below
+                in_hand.pop(end)
+                continue
+            in_hand[end] -= 1
+            done(result)
+
+    interrupted = False
+    try:
+        for end in in_hand:
+            feed(end)
+        while any(in_hand.values()):
+            collect()
+            for end in list(in_hand):
+                feed(end)
+    except KeyboardInterrupt:
+        interrupted = True
+        pending.clear()
+        deadline = time.monotonic() + 60
+        while any(in_hand.values()) and time.monotonic() < deadline:
+            try:
+                collect(timeout=1)
+            except KeyboardInterrupt:  # a second Ctrl-C: stop waiting
+                break
+    finally:
+        for end, process in workers:
+            try:
+                end.send(None)
+            except OSError:
+                pass
+        for end, process in workers:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+            end.close()
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def _start_method() -> str | None:
@@ -216,11 +323,21 @@ def _start_method() -> str | None:
     return "fork" if sys.platform.startswith("linux") else None
 
 
-def _collect(outcomes, report: BatchReport, total: int, on_result) -> None:
-    for result in outcomes:
-        report.results.append(result)
-        if on_result:
-            on_result(len(report.results), total, result)
+class _SummaryWriter:
+    """Writes summary.json and summary.csv now, and again at most once a second."""
+
+    def __init__(self, report: "BatchReport", out_dir: Path):
+        self.report = report
+        self.out_dir = out_dir
+        self.last = 0.0
+
+    def write(self) -> None:
+        self.report.summary_paths = write_summaries(self.report, self.out_dir)
+        self.last = time.monotonic()
+
+    def maybe_write(self) -> None:
+        if time.monotonic() - self.last >= SUMMARY_INTERVAL:
+            self.write()
 
 
 def _mark_clashes(report: BatchReport) -> None:
@@ -248,6 +365,9 @@ def summary_rows(report: BatchReport) -> list[list[str]]:
     rows = []
     for r in report.results:
         note = r.message + ("（不在名单中）" if r.source in extra else "")
+        if r.status == UNPROCESSED:
+            note = ("批量生成正在进行，或被强行终止：这个单位尚未确认完成，请重新运行。" if report.running
+                    else "批量生成中断，这个单位没有处理，请重新运行。")
         rows.append([r.agency, r.source, r.status, str(r.errors), str(r.warnings), "；".join(r.outputs), note])
     for unit in report.missing:
         rows.append([unit.agency, "", MISSING, "", "", "", f"没有 {report.year} 年度的数据文件"])

@@ -19,8 +19,9 @@ from reportgen.checks.check import AUTO, CheckResult, check_file
 from reportgen.draft.document import build_draft, title
 from reportgen.model import Report
 from reportgen.errors import EditedDraftError
-from reportgen.output.files import Manifest, inside, safe_name
-from reportgen.renderers.word import Fonts, WordTemplate
+from reportgen.output.files import inside, safe_name
+from reportgen.output.manifest import Manifest
+from reportgen.renderers.fonts import Fonts
 
 DOCX = "docx"
 MD = "md"
@@ -32,10 +33,12 @@ class Renderers:
     """The templates, prepared once and reused for every draft."""
 
     folder: Path
-    word: WordTemplate
+    word: object  # reportgen.renderers.word.WordTemplate
 
     @classmethod
     def prepare(cls, folder: Path | None = None, fonts: Fonts = Fonts()) -> Renderers:
+        from reportgen.renderers.word import WordTemplate
+
         found = template_folder.find(folder)
         return cls(found, WordTemplate(found / template_folder.WORD, fonts))
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import re
+
 import tomlkit
 from tomlkit.items import InlineTable, Table as TomlTable
 
@@ -47,7 +49,10 @@ def next_year(source: Path, target: Path | None = None) -> NextYear:
         raise InputError(f"无法读取上年文件 {source}：{reasons}")
     year = report.year + 1
     fmt = statutory.format_for_year(year)
-    doc = tomlkit.parse(read_text(source))
+    try:
+        doc = tomlkit.parse(read_text(source))
+    except RecursionError:
+        raise InputError(f"无法读取上年文件 {source}：花括号或方括号嵌套的层数太多。") from None
     result = NextYear(target or crossyear.path_for_year(source, report.year, year), "", report)
     if checked.errors:
         result.notes.append(f"注意：上年文件有 {checked.errors} 个错误，结转的数字可能不对，请先核对上年数据。")
@@ -68,8 +73,18 @@ def next_year(source: Path, target: Path | None = None) -> NextYear:
         _next_table(doc, fmt, report, table, carried, result)
     _next_fees(doc, fmt, result)
     _next_texts(doc, fmt, report, result)
-    result.text = tomlkit.dumps(doc)
+    result.text = _retitle(tomlkit.dumps(doc), report.year, year)
     return result
+
+
+def _retitle(text: str, old: int, new: int) -> str:
+    """The new year in the comment lines at the top of the file ("# 某局 2025 年…数据文件")."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if not line.startswith("#"):
+            break
+        lines[index] = re.sub(rf"(?<!\d){old}(\s*年)", rf"{new}\g<1>", line)
+    return "\n".join(lines)
 
 
 def _cell_keys(fmt: Format, table_key: str) -> set[str]:
@@ -189,16 +204,28 @@ def _next_texts(doc, fmt: Format, report: Report, result: NextYear) -> None:
         elif key in required and key in texts:
             texts[key] = scaffold.multiline(scaffold.TEXT_PROMPT)
         elif key in required:
-            _insert_after(texts, anchor, key, scaffold.multiline(scaffold.TEXT_PROMPT))
+            _insert_after(doc, anchor, key, scaffold.multiline(scaffold.TEXT_PROMPT))
+            texts = doc["text"]
             texts[key].comment(fmt.text_heading(key).replace("／", ""))
             anchor = key
     if marked:
         result.notes.append(f"保留了上年的文字（{len(marked)} 处），每处开头加了“{crossyear.REVIEW_MARK}”，请逐段改写。")
 
 
-def _insert_after(table, anchor: str | None, key: str, item) -> None:
-    """Add a key after ``anchor``, before the comments that head the next table."""
+def _insert_after(doc, anchor: str | None, key: str, item) -> None:
+    """Add a key to [text] right after ``anchor`` (before the comments that head the next
+    table). tomlkit has no public insert, so the table is rebuilt in order from its public
+    ``body``: comments, blank lines and values keep their places."""
+    table = doc["text"]
     if anchor is None:
         table.add(key, item)
         return
-    table.value._insert_after(anchor, key, item)  # tomlkit has no public insert-after
+    rebuilt = tomlkit.table()
+    for name, existing in table.value.body:
+        if name is None:
+            rebuilt.add(existing)
+        else:
+            rebuilt.add(name, existing)
+            if name.key == anchor:
+                rebuilt.add(key, item)
+    doc["text"] = rebuilt

@@ -136,7 +136,7 @@ def reference() -> str:
     parts = [
         "# 数据文件说明",
         "",
-        "<!-- 本文件由 `python -m reportgen.reference > docs/reference.md` 生成，请勿手工修改。 -->",
+        "<!-- 本文件由 `python -m reportgen.workflows.reference > docs/reference.md` 生成，请勿手工修改。 -->",
         "",
         "每个机关每年一个 TOML 数据文件，如 `data/qingchuan-finance/2025.toml`。"
         "键名用英文，下表给出每个键对应的法定栏目。",
@@ -146,6 +146,10 @@ def reference() -> str:
         "- 数字后面需要印说明时，写成 `{ value = 22, note = \"其中修订16件\" }`，草稿中印成“22（其中修订16件）”。",
         "- 金额（万元、元）按填写的小数位原样印出，如 `5949.088667`。",
         "- 表格格式按报告年度自动选用：2019、2020 年度用 2019 年版，2021 年度起用 2021 年版。",
+        "- 报告年度应在 2008 年到明年之间；发布日期应在报告年度结束之后，最晚不超过报告年度后第二年年底，否则是错误。",
+        "- 机关名称（`report.agency`）不能为空，报告标题以它开头。",
+        "- “必填”的文字部分：必填（未填时 check 给出警告，草稿显示【待填写】）。"
+        "填好之前也能生成草稿，便于边写边看；发布前 check 的警告应当清零。",
         "",
     ]
     for fmt in reversed(list(statutory.formats().values())):

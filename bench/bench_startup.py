@@ -1,0 +1,68 @@
+"""Start-up time of the reportgen command, measured as whole processes (not a test).
+
+    python bench/bench_startup.py [--runs 15]
+
+Runs each command line as a fresh process and prints the median wall time: bare Python
+(the floor), ``reportgen --help`` and ``reportgen check`` of one example file. The goals
+(issue 14) are ``--help`` ≤ 0.1 s and ``check`` ≤ 0.15 s; the time over bare Python is
+what reportgen itself costs, whatever the machine's Python start-up.
+
+Bytecode is compiled first (as ``pip install`` does), so that the figures do not include
+compiling the package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "data" / "qingchuan-finance" / "2025.toml"
+
+
+def median_seconds(command: list[str], runs: int, env: dict) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    import reportgen
+
+    package = Path(reportgen.__file__).parent
+    compileall.compile_dir(str(package), quiet=1)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    python = [sys.executable]
+    rows = [
+        ("bare Python (python -c pass)", python + ["-c", "pass"], None),
+        ("reportgen --help", python + ["-m", "reportgen", "--help"], 0.10),
+        ("reportgen check (one file)", python + ["-m", "reportgen", "check", str(EXAMPLE)], 0.15),
+    ]
+    floor = None
+    print(f"median of {args.runs} runs, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    for name, command, goal in rows:
+        seconds = median_seconds(command, args.runs, env)
+        if floor is None:
+            floor = seconds
+            print(f"{name:34s} {seconds * 1000:7.1f} ms")
+            continue
+        over = seconds - floor
+        verdict = "" if goal is None else ("  goal met" if seconds <= goal else
+                                            f"  over the {goal:.2f} s goal; {over * 1000:.0f} ms over bare Python")
+        print(f"{name:34s} {seconds * 1000:7.1f} ms  (reportgen's own: {over * 1000:5.1f} ms){verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,480 @@
+"""The commands of ``reportgen``: their arguments, and what each prints.
+
+Each command is declared as a ``Command`` (``reportgen.cli.parser``) and runs through the
+Python API in ``reportgen.workflows`` and ``reportgen.checks``. The API is imported inside
+each command, so that starting the program costs only what the command uses.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from reportgen.cli.parser import Command, UsageError, format_columns
+from reportgen.errors import ReportgenError
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, summary: str, description: str = "") -> Command:
+    made = Command(name, summary, description)
+    COMMANDS[name] = made
+    return made
+
+
+def echo(text: str = "", err: bool = False) -> None:
+    print(text, file=sys.stderr if err else sys.stdout)
+
+
+# ------------------------------------------------------------------ shared arguments
+
+
+def _inputs_argument(cmd: Command) -> None:
+    cmd.add("inputs", dest="inputs", metavar="文件或文件夹", kind="many", required=True,
+            help="数据文件或文件夹；文件夹中取文件名含年度的 .toml（如 2025.toml）。")
+
+
+def _previous_option(cmd: Command) -> None:
+    cmd.add("--previous", dest="previous", metavar="文件",
+            help="上一年度的数据文件，用于跨年度核对（默认自动使用同一文件夹中上一年的文件）。")
+
+
+def _roster_option(cmd: Command) -> None:
+    cmd.add("--roster", dest="roster", metavar="名单",
+            help="应报送单位名单（.toml 或 .csv），列出未报送的单位和名单外的文件。")
+
+
+def _year_option(cmd: Command, required: bool, help: str = "报告年度。") -> None:
+    cmd.add("--year", "-y", dest="year", metavar="年度", kind="int", required=required, help=help)
+
+
+def _draft_options(cmd: Command) -> None:
+    """Options build and batch share, declared once."""
+    cmd.add("--to", dest="to", metavar="种类", default="docx,md", help="生成哪些草稿：docx、md，用逗号分隔。")
+    cmd.add("--allow-errors", dest="allow_errors", kind="flag",
+            help="数据有错误也生成草稿；草稿标有【数据待核】，文末列出全部问题。")
+    cmd.add("--blank-zeros", dest="blank_zeros", kind="flag", help="表格中的 0 印成空白（默认印 0）。")
+    _templates_option(cmd)
+    _force_option(cmd)
+    cmd.add("--font-title", dest="font_title", metavar="字体", help="标题字体（默认方正小标宋简体）。")
+    cmd.add("--font-body", dest="font_body", metavar="字体", help="正文字体（默认仿宋_GB2312）。")
+    cmd.add("--font-heading", dest="font_heading", metavar="字体", help="一级标题字体（默认黑体）。")
+    cmd.add("--font-subheading", dest="font_subheading", metavar="字体", help="二级标题字体（默认楷体_GB2312）。")
+    cmd.add("--font-table", dest="font_table", metavar="字体", help="表格字体（默认宋体）。")
+
+
+def _templates_option(cmd: Command) -> None:
+    cmd.add("--templates", dest="templates", metavar="文件夹",
+            help="模板文件夹（含 report.docx 和 report.md.j2）；默认用 ./templates 或自带模板。")
+
+
+def _force_option(cmd: Command) -> None:
+    cmd.add("--force", dest="force", kind="flag",
+            help="覆盖生成后被人改过的文件（先把原文件备份为“文件名.备份-1.docx”）。")
+
+
+def _output_option(cmd: Command, help: str) -> None:
+    cmd.add("--output", "-o", dest="output", metavar="文件夹", default="output", help=help)
+
+
+def _kinds(value: str, cmd: Command) -> tuple[str, ...]:
+    from reportgen.workflows import build
+
+    kinds = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [k for k in kinds if k not in build.KINDS]
+    if unknown or not kinds:
+        raise UsageError(f"--to 的值“{value}”无效，只能是：{'、'.join(build.KINDS)}（可用逗号分隔）。", cmd)
+    return kinds
+
+
+def _fonts(values):
+    from reportgen.renderers.fonts import Fonts
+
+    return Fonts(values.font_title, values.font_body, values.font_heading, values.font_subheading, values.font_table)
+
+
+def _previous_for(files: list[Path], previous: str | None, cmd: Command):
+    from reportgen.checks.check import AUTO
+
+    if previous is not None and len(files) > 1:
+        raise UsageError("--previous 只能和一个数据文件一起使用。", cmd)
+    return AUTO if previous is None else Path(previous)
+
+
+def _files(inputs: list[str], year: int | None, cmd: Command) -> list[Path]:
+    from reportgen.sources.files import collect
+
+    paths = [Path(p) for p in inputs]
+    if any(p.is_dir() for p in paths) and year is None:
+        raise UsageError("给出文件夹时需要用 --year 指定年度。", cmd)
+    files = collect(paths, year)
+    if not files:
+        raise ReportgenError(
+            f"在 {'、'.join(inputs)} 中没有找到 {year} 年度的数据文件（文件名应含年度，如 {year}.toml）。")
+    return files
+
+
+def _load_roster(path: str | None):
+    from reportgen.workflows import roster
+
+    return roster.load(Path(path)) if path else None
+
+
+def _print_roster(units, missing, extra_files, year) -> None:
+    if units is None:
+        return
+    if missing:
+        echo(f"名单中 {len(missing)} 个单位没有 {year} 年度的数据文件（未报送）：" + "、".join(u.agency for u in missing))
+    else:
+        echo(f"名单中的 {len(units)} 个单位都已报送。")
+    if extra_files:
+        echo("不在名单中的数据文件：" + "、".join(extra_files))
+
+
+def _format_for(year: int):
+    from reportgen.formats import statutory
+
+    return statutory.require_format(year)
+
+
+# ------------------------------------------------------------------ check
+
+CHECK = command("check", "检查数据文件，一次列出全部问题。", """
+核对表格勾稽关系、必填项、键名和数值类型、与上年报告的衔接、公开期限和内容雷同。
+
+没有错误时退出码为 0（可以有警告），有错误或名单中有单位未报送时为 1，用法错误为 2。
+""")
+_inputs_argument(CHECK)
+CHECK.add("--format", dest="format", metavar="格式", default="text", kind="choice", choices=("text", "json"),
+          help="输出格式：text（文字）或 json（供程序读取）。")
+_previous_option(CHECK)
+_year_option(CHECK, False, "报告年度（给出文件夹或名单时需要）。")
+_roster_option(CHECK)
+
+
+def check(values) -> int:
+    from reportgen.checks.check import check_file
+    from reportgen.checks.findings import format_file, format_summary, to_json
+    from reportgen.workflows import roster
+
+    if values.roster is not None and values.year is None:
+        raise UsageError("使用 --roster 时需要用 --year 指定年度。", CHECK)
+    units = _load_roster(values.roster)
+    files = _files(values.inputs, values.year, CHECK)
+    wanted = _previous_for(files, values.previous, CHECK)
+    results = [check_file(path, previous=wanted) for path in files]
+    pairs = [(str(r.path), r.findings) for r in results]
+    missing, extra_files = [], []
+    if units is not None:
+        missing, extra_files = roster.compare(
+            units, ((r.report.agency if r.report else "", str(r.path)) for r in results))
+    if values.format == "json":
+        extra = [
+            {
+                "deadline": r.deadline.isoformat() if r.deadline else None,
+                "previous": str(r.previous.path) if r.previous else None,
+                "unfilled_sections": r.unfilled_sections,
+            }
+            for r in results
+        ]
+        document = json.loads(to_json(pairs, extra))
+        if units is not None:
+            document["missing"] = [u.agency for u in missing]
+            document["extra"] = extra_files
+        echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            echo(format_file(str(result.path), result.findings, result.notes()))
+            echo()
+        echo(format_summary(pairs))
+        _print_roster(units, missing, extra_files, values.year)
+    return 1 if any(not r.ok for r in results) or missing else 0
+
+
+CHECK.run = check
+
+
+# ------------------------------------------------------------------ build
+
+BUILD = command("build", "生成 Word（.docx）和 Markdown（.md）草稿。", """
+先检查数据；有错误时不生成（退出码 1），除非使用 --allow-errors。文件名由机关名称和年度组成，写在输出文件夹中。
+""")
+BUILD.add("files", dest="files", metavar="文件", kind="many", required=True, help="数据文件（.toml），可以写多个。")
+_output_option(BUILD, "草稿写到这个文件夹。")
+_draft_options(BUILD)
+_previous_option(BUILD)
+
+
+def build_command(values) -> int:
+    from reportgen.checks.findings import format_file
+    from reportgen.output.manifest import Manifest
+    from reportgen.workflows import build
+
+    kinds = _kinds(values.to, BUILD)
+    files = [Path(p) for p in values.files]
+    out_dir = Path(values.output)
+    wanted = _previous_for(files, values.previous, BUILD)
+    renderers = build.Renderers.prepare(_path(values.templates), _fonts(values))
+    failed = 0
+    written: dict[Path, Path] = {}
+    manifest = Manifest(out_dir)
+    for source in files:
+        result = build.build_file(
+            source, out_dir, renderers, kinds=kinds, allow_errors=values.allow_errors,
+            blank_zeros=values.blank_zeros, taken=written, previous=wanted, force=values.force, manifest=manifest,
+        )
+        echo(format_file(str(source), result.check.findings, result.check.notes()))
+        if result.built:
+            echo("  已生成：" + "、".join(str(p) for p in result.outputs))
+            for backup in result.backups:
+                echo(f"  原文件已备份为：{backup}")
+            if result.check.errors:
+                echo("  注意：数据有错误，草稿已标注【数据待核】，文末列出了全部问题。")
+        else:
+            failed += 1
+            echo(f"  未生成：{result.reason}")
+        echo()
+    echo(f"共 {len(files)} 个数据文件：生成 {len(files) - failed} 份草稿，{failed} 个未生成。草稿在 {out_dir}。")
+    return 1 if failed else 0
+
+
+BUILD.run = build_command
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value is not None else None
+
+
+# ------------------------------------------------------------------ batch
+
+BATCH = command("batch", "批量生成一个年度全部单位的草稿，最后列出每个单位的结果。", """
+一个单位出错不影响其他单位。结果同时写入输出文件夹中的 summary.json 和 summary.csv；中途中断时，清单列出每个单位的真实状态（已生成、失败或未处理）。
+
+全部成功（且名单中的单位都已报送）时退出码为 0，否则为 1，中断为 130。
+""")
+_inputs_argument(BATCH)
+_year_option(BATCH, True)
+_output_option(BATCH, "草稿和汇总清单写到这个文件夹。")
+BATCH.add("--jobs", "-j", dest="jobs", metavar="个数", kind="positive", help="同时处理的进程数（默认等于 CPU 核数）。")
+_roster_option(BATCH)
+_draft_options(BATCH)
+
+
+class Progress:
+    """A one-line progress bar on stderr: N/M, the agency just done, elapsed time, ETA.
+    Silent when stderr is not a terminal."""
+
+    def __init__(self, enabled: bool | None = None):
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int, result) -> None:
+        if not self.enabled:
+            return
+        elapsed = time.monotonic() - self.started
+        remaining = elapsed / done * (total - done) if done else 0
+        filled = int(24 * done / total) if total else 24
+        bar = "█" * filled + "·" * (24 - filled)
+        name = (result.agency or Path(result.source).parent.name)[:14]
+        line = f"\r[{bar}] {done}/{total} {name} 用时 {_clock(elapsed)} 剩余约 {_clock(remaining)}\x1b[K"
+        sys.stderr.write(line + ("\n" if done == total else ""))
+        sys.stderr.flush()
+
+
+def _clock(seconds: float) -> str:
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes:02d}:{seconds:02d}"
+
+
+def batch_command(values) -> int:
+    from reportgen.workflows import batch, build
+
+    fonts = _fonts(values)
+    templates = _path(values.templates)
+    options = batch.Options(_kinds(values.to, BATCH), values.allow_errors, values.blank_zeros, values.force,
+                            templates, fonts)
+    build.Renderers.prepare(templates, fonts)  # a broken template fails here, once, not per agency
+    units = _load_roster(values.roster)
+    files = _files(values.inputs, values.year, BATCH)
+    out_dir = Path(values.output)
+    echo(f"共 {len(files)} 个 {values.year} 年度的数据文件，开始生成……", err=True)
+    outcome = batch.run(files, out_dir, values.year, options, values.jobs, units, Progress())
+    json_path, csv_path = outcome.summary_paths
+    rows = batch.summary_rows(outcome)
+    shown = rows if len(rows) <= 60 else [r for r in rows if r[2] not in batch.STATUSES_OK]
+    if shown:
+        drafts = lambda row: "、".join(Path(o).suffix.lstrip(".") for o in row[5].split("；") if o)  # noqa: E731
+        echo(format_columns(batch.SUMMARY_COLUMNS[:6], [[*r[:5], drafts(r)] for r in shown]))
+        for row in shown:
+            if row[6] and row[2] not in batch.STATUSES_OK:
+                echo(f"  {row[0] or row[1]}：{row[6]}")
+    if len(rows) > len(shown):
+        echo(f"（共 {len(rows)} 行，上面只列出未成功的；完整清单见 {csv_path}）")
+    _print_roster(units, outcome.missing, outcome.extra, values.year)
+    rate = outcome.processed / outcome.elapsed if outcome.elapsed else 0
+    echo(
+        f"共 {len(outcome.results)} 个单位：成功 {outcome.succeeded}，未成功 {len(outcome.failed)}"
+        + (f"，未处理 {len(outcome.unprocessed)}" if outcome.unprocessed else "")
+        + (f"，未报送 {len(outcome.missing)}" if units is not None else "")
+        + f"。用时 {outcome.elapsed:.1f} 秒（每秒 {rate:.0f} 份）。汇总清单：{json_path}、{csv_path}"
+    )
+    if outcome.interrupted:
+        echo(f"已中断：{outcome.succeeded + len(outcome.failed)} 个单位已处理，{len(outcome.unprocessed)} 个未处理；"
+             "已写出的草稿都是完整的。重新运行同一命令即可继续。", err=True)
+        return 130
+    return 0 if outcome.ok else 1
+
+
+BATCH.run = batch_command
+
+
+# ------------------------------------------------------------------ aggregate
+
+AGGREGATE = command("aggregate", "汇总多个单位的法定表格。", """
+逐格相加，生成汇总表（Word、Markdown）和各单位数据一览（Excel）。输入中若有汇总单位自己的报告（机关名称与 --name 相同），逐格核对它是否等于各单位之和。
+
+有数据错误而未计入的单位、或核对不一致时，退出码为 1。
+""")
+_inputs_argument(AGGREGATE)
+_year_option(AGGREGATE, True)
+AGGREGATE.add("--name", dest="name", metavar="名称", required=True, help="汇总单位的名称，如“某某市”。")
+_output_option(AGGREGATE, "汇总表写到这个文件夹。")
+_templates_option(AGGREGATE)
+_force_option(AGGREGATE)
+
+
+def aggregate_command(values) -> int:
+    from dataclasses import replace
+
+    from reportgen.checks.findings import format_finding
+    from reportgen.draft.document import build_draft
+    from reportgen.output.files import safe_name
+    from reportgen.output.manifest import Manifest
+    from reportgen.workflows import aggregate, build
+
+    _format_for(values.year)
+    files = _files(values.inputs, values.year, AGGREGATE)
+    result = aggregate.aggregate(files, values.name, values.year)
+    if not result.members:
+        raise ReportgenError("没有可以汇总的单位（每个输入文件都有错误或年度不符）。")
+    renderers = build.Renderers.prepare(_path(values.templates))
+    draft = replace(build_draft(result.total, summary=aggregate.summary_text(result)), title=aggregate.title(result))
+    out_dir = Path(values.output)
+    stem = safe_name(aggregate.title(result))
+    outputs = {
+        out_dir / f"{stem}.docx": renderers.render(build.DOCX, draft),
+        out_dir / f"{stem}.md": renderers.render(build.MD, draft),
+        out_dir / f"{safe_name(aggregate.overview_title(result))}.xlsx": aggregate.overview_xlsx(result),
+    }
+    for backup in Manifest(out_dir).write(outputs, values.force):
+        echo(f"原文件已备份为：{backup}")
+    echo(f"已汇总 {len(result.members)} 个单位：" + "、".join(r.agency for _, r in result.members))
+    for path, why in result.excluded:
+        echo(f"  未计入：{path}：{why}")
+    for line in result.warnings:
+        echo(f"  注意：{line}")
+    if result.parent:
+        path, parent = result.parent
+        if result.differences:
+            echo(f"{parent.agency}自己的报告（{path}）与各单位之和有 {len(result.differences)} 处不一致：")
+            for finding in result.differences:
+                echo(format_finding(finding))
+        else:
+            echo(f"{parent.agency}自己的报告（{path}）与各单位之和逐格一致。")
+    echo("已生成：" + "、".join(str(p) for p in outputs))
+    return 0 if result.ok else 1
+
+
+AGGREGATE.run = aggregate_command
+
+
+# ------------------------------------------------------------------ init
+
+INIT = command("init", "新建一个数据文件。", """
+全部键名都已列出并注明法定栏目，数字为 0，文字处写着【待填写】。默认写到 data/<简称>/<年度>.toml（不给 --short 时用机关名称作文件夹名）。不会覆盖已有的文件。
+""")
+INIT.add("--agency", dest="agency", metavar="名称", required=True, help="机关名称，如“某某市财政局”。")
+_year_option(INIT, True)
+INIT.add("--kind", dest="kind", metavar="类别", default="部门", kind="choice", choices=("部门", "政府"),
+         help="报告类别：部门 或 政府。")
+INIT.add("--short", dest="short", metavar="简称",
+         help="机关简称，用作数据文件夹的名称，如 finance 或 财政局。")
+INIT.add("--output", "-o", dest="output", metavar="文件", help="新文件的路径（默认 data/<简称>/<年度>.toml）。")
+
+
+def init(values) -> int:
+    from reportgen.output.files import safe_name, write_atomic
+    from reportgen.sources.schema import agency_problem
+    from reportgen.workflows import scaffold
+
+    if problem := agency_problem(values.agency):
+        raise UsageError(f"--agency {problem}", INIT)
+    fmt = _format_for(values.year)
+    folder = safe_name(values.short or values.agency)
+    target = Path(values.output) if values.output else Path("data") / folder / f"{values.year}.toml"
+    _refuse_existing(target)
+    write_atomic(target, scaffold.new_file(fmt, values.agency, values.year, values.kind).encode("utf-8"))
+    echo(f"已新建：{target}（{fmt.label}）")
+    echo(f"请填写数字和文字，然后运行：reportgen check {target}")
+    return 0
+
+
+INIT.run = init
+
+
+# ------------------------------------------------------------------ next-year
+
+NEXT_YEAR = command("next-year", "由上年的数据文件生成本年的数据文件。", """
+上年“结转下年度继续办理”成为本年“上年结转”，现行有效件数等延续，本年发生的数字清零；文字保留，但每段都标上待改写；注释和键的顺序不变。不会覆盖已有的文件。
+""")
+NEXT_YEAR.add("source", dest="source", metavar="文件", required=True, help="上一年度的数据文件，如 data/某局/2024.toml。")
+NEXT_YEAR.add("--output", "-o", dest="output", metavar="文件", help="新文件的路径（默认与上年文件同一文件夹，年度加一）。")
+
+
+def next_year_command(values) -> int:
+    from reportgen.output.files import write_atomic
+    from reportgen.workflows import nextyear
+
+    made = nextyear.next_year(Path(values.source), _path(values.output))
+    _refuse_existing(made.path)
+    write_atomic(made.path, made.text.encode("utf-8"))
+    echo(f"已生成 {made.report.year + 1} 年度的数据文件：{made.path}")
+    if made.carried:
+        echo("从上年延续的数字：")
+        for line in made.carried:
+            echo(f"  {line}")
+    echo("本年发生的数字（新收申请、办理结果、复议诉讼、收费等）已清零；"
+         "填好前，check 会因上年结转的申请尚未办理而报告表三不平衡。")
+    if made.dropped:
+        echo("新格式中已不存在、因而删除的键：")
+        for key in made.dropped:
+            echo(f"  {key}")
+    for note in made.notes:
+        echo(note)
+    return 0
+
+
+NEXT_YEAR.run = next_year_command
+
+
+def _refuse_existing(path: Path) -> None:
+    if path.exists():
+        raise ReportgenError(f"{path} 已经存在，没有覆盖。请换一个路径（-o），或先移走原文件。")
+
+
+# ------------------------------------------------------------------ keys
+
+KEYS = command("keys", "列出某一年度数据文件的全部键名，以及每个键对应的法定栏目。")
+_year_option(KEYS, True, "报告年度，决定使用哪个版本的表格格式。")
+
+
+def keys(values) -> int:
+    from reportgen.workflows.reference import format_reference
+
+    echo(format_reference(_format_for(values.year)))
+    return 0
+
+
+KEYS.run = keys
