@@ -183,31 +183,118 @@ def complete_outputs(out):
     return drafts
 
 
-@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
-def test_an_interrupted_batch_leaves_only_complete_drafts(tmp_path, how):
-    many_agencies(tmp_path / "data", 300)
-    out = tmp_path / "out"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reportgen", "batch", str(tmp_path / "data"), "--year", "2025", "-o", str(out),
-         "--jobs", "2"],
+def start_batch(data, out):
+    return subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "batch", str(data), "--year", "2025", "-o", str(out), "--jobs", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def wait_for_drafts(out, count):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if out.exists() and len([p for p in out.iterdir() if p.suffix == ".docx"]) >= 20:
-            break
-        time.sleep(0.005)
-    os.killpg(process.pid, how)
-    process.communicate(timeout=60)
-    drafts = complete_outputs(out)
-    assert 20 <= len(drafts) < 600
+        if out.exists() and len([p for p in out.iterdir() if p.suffix == ".docx"]) >= count:
+            return
+        time.sleep(0.002)
+
+
+def summary(out):
+    return json.loads((out / "summary.json").read_text(encoding="utf-8"))
+
+
+def assert_summary_agrees_with_disk(out, units, exactly):
+    """Every unit is listed; every unit listed as built has complete drafts on disk; with
+    ``exactly``, no draft on disk belongs to a unit the summary does not list as built."""
+    document = summary(out)
+    assert document["agencies"] == units == len(document["results"])
+    listed = {o for r in document["results"] for o in r["outputs"]}
+    on_disk = {str(p) for p in complete_outputs(out)}
+    assert listed <= on_disk
+    if exactly:
+        assert listed == on_disk
+    with open(out / "summary.csv", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))[1:]
+    assert len(rows) == units
+    assert sum(1 for r in document["results"] if r["status"] == "未处理") == document["unprocessed"]
+    return document
+
+
+@pytest.mark.parametrize("how, whom, after", [
+    (signal.SIGINT, "group", 10),
+    (signal.SIGINT, "group", 120),
+    (signal.SIGINT, "parent", 40),
+    (signal.SIGKILL, "group", 10),
+    (signal.SIGKILL, "group", 120),
+    (signal.SIGKILL, "parent", 40),
+])
+def test_an_interrupted_batch_leaves_complete_drafts_and_an_honest_summary(tmp_path, how, whom, after):
+    many_agencies(tmp_path / "data", 300)
+    out = tmp_path / "out"
+    process = start_batch(tmp_path / "data", out)
+    wait_for_drafts(out, after)
+    if whom == "group":
+        os.killpg(process.pid, how)
+    else:
+        os.kill(process.pid, how)
+    _, stderr = process.communicate(timeout=60)
+    stderr = stderr.decode("utf-8", "replace")
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+    document = assert_summary_agrees_with_disk(out, 300, exactly=how == signal.SIGINT)
     if how == signal.SIGINT:
         assert process.returncode == 130
+        assert document["state"] == "已中断" and document["interrupted"] is True
+        assert document["unprocessed"] > 0 and document["succeeded"] + document["unprocessed"] == 300
         assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+        assert f"{document['unprocessed']} 个未处理" in stderr
+    else:
+        assert document["state"] == "进行中" and document["running"] is True
     # the next run finishes the job and clears whatever a killed run left behind
     result = run("batch", tmp_path / "data", "--year", "2025", "-o", out)
     assert result.exit_code == 0, result.output
-    assert len(complete_outputs(out)) == 600
+    document = assert_summary_agrees_with_disk(out, 300, exactly=True)
+    assert document["state"] == "已完成" and document["succeeded"] == 300
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    manifest = (out / ".reportgen-manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(manifest) == 600
+
+
+def test_a_killed_rerun_never_leaves_the_previous_runs_summary(tmp_path):
+    many_agencies(tmp_path / "data", 300)
+    out = tmp_path / "out"
+    assert run("batch", tmp_path / "data", "--year", "2025", "-o", out).exit_code == 0
+    assert summary(out)["state"] == "已完成"
+    (out / "unit-drafts-gone").mkdir()
+    for draft in out.glob("*.docx"):
+        draft.unlink()  # so that the rerun has work to do
+    process = start_batch(tmp_path / "data", out)
+    wait_for_drafts(out, 10)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate(timeout=60)
+    document = summary(out)
+    assert document["state"] == "进行中" and document["succeeded"] < 300
+
+
+def test_the_manifest_keeps_one_line_per_file_over_many_runs(tmp_path):
+    many_agencies(tmp_path / "data", 20)
+    out = tmp_path / "out"
+    for _ in range(3):
+        assert run("batch", tmp_path / "data", "--year", "2025", "-o", out, "--force").exit_code == 0
+        assert run("build", tmp_path / "data" / "unit-0000" / "2025.toml", "-o", out).exit_code == 0
+    lines = (out / ".reportgen-manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len({json.loads(line)["file"] for line in lines}) == 40
+
+
+def test_os_errors_are_explained_in_chinese(tmp_path):
+    if os.geteuid() == 0:  # root may write anywhere: use a file where a folder should be
+        blocker = tmp_path / "out"
+        blocker.write_text("", encoding="utf-8")
+        result = run("build", DATA / "qingchuan-hrss" / "2025.toml", "-o", blocker / "sub")
+        assert result.exit_code == 1
+        assert "路径中有一段不是文件夹（Not a directory）" in result.output or "文件已经存在" in result.output
+    from reportgen.errors import os_reason
+    import errno
+
+    assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == "磁盘空间不足（No space left on device）"
+    assert os_reason(OSError(errno.EACCES, "Permission denied")) == "没有权限（Permission denied）"
 
 
 # ------------------------------------------------------------------ aggregate

@@ -220,6 +220,7 @@ def build_command(values) -> int:
     failed = 0
     written: dict[Path, Path] = {}
     manifest = Manifest(out_dir)
+    manifest.compact()
     for source in files:
         result = build.build_file(
             source, out_dir, renderers, kinds=kinds, allow_errors=values.allow_errors,
@@ -236,6 +237,7 @@ def build_command(values) -> int:
             failed += 1
             echo(f"  未生成：{result.reason}")
         echo()
+    manifest.compact()
     echo(f"共 {len(files)} 个数据文件：生成 {len(files) - failed} 份草稿，{failed} 个未生成。草稿在 {out_dir}。")
     return 1 if failed else 0
 

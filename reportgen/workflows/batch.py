@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
@@ -182,6 +183,7 @@ def _worker_main(connection, out_dir: Path, options: Options, year: int) -> None
     worker finishes the unit in hand, whose drafts are written atomically, and exits quietly.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     try:
         _start_worker(out_dir, options)
         while True:
@@ -193,6 +195,16 @@ def _worker_main(connection, out_dir: Path, options: Options, year: int) -> None
         pass
     finally:
         os._exit(0)
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """Exit quietly once the parent is gone. (A worker waiting for its next unit would not
+    notice otherwise: a forked sibling still holds the parent's end of its pipe.) Drafts are
+    written atomically, so leaving in the middle of one leaves no half-written draft."""
+    while True:
+        time.sleep(0.2)
+        if os.getppid() != parent:
+            os._exit(0)
 
 
 # ------------------------------------------------------------------ the batch
@@ -234,14 +246,19 @@ def run(
         writer.maybe_write()
 
     try:
-        if jobs == 1:
-            _start_worker(out_dir, options)
-            for path in files:
-                done(build_one(path, year))
-        else:
-            _run_pool(files, out_dir, year, options, jobs, done)
-    except KeyboardInterrupt:
+        with _StopRequest() as stop:
+            if jobs == 1:
+                _start_worker(out_dir, options)
+                for path in files:
+                    if stop.requested:
+                        break
+                    done(build_one(path, year))
+            else:
+                _run_pool(files, out_dir, year, options, jobs, done, stop)
+        report.interrupted = stop.requested
+    except KeyboardInterrupt:  # a second Ctrl-C
         report.interrupted = True
+    if report.interrupted:
         remove_stale_temporaries(out_dir)
     report.elapsed = time.perf_counter() - started
     report.running = False
@@ -253,9 +270,34 @@ def run(
     return report
 
 
-def _run_pool(files, out_dir, year, options, jobs, done) -> None:
-    """Send the files to ``jobs`` worker processes, at most two in hand per worker. On
-    KeyboardInterrupt, stop sending, collect what the workers have in hand, and re-raise."""
+class _StopRequest:
+    """Ctrl-C during a batch: noted, not raised, so that no message to or from a worker is
+    cut in half. The batch then stops sending units and collects those in hand."""
+
+    def __init__(self):
+        self.requested = False
+        self.previous = None
+
+    def __enter__(self):
+        try:
+            self.previous = signal.signal(signal.SIGINT, self._note)
+        except ValueError:  # not the main thread: Ctrl-C cannot reach us here anyway
+            self.previous = None
+        return self
+
+    def _note(self, signum, frame) -> None:
+        if self.requested:  # a second Ctrl-C: stop at once
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+def _run_pool(files, out_dir, year, options, jobs, done, stop: _StopRequest) -> None:
+    """Send the files to ``jobs`` worker processes, at most two in hand per worker, until
+    all are done or a stop is requested; then collect what the workers have in hand."""
     from multiprocessing import connection as connections
 
     context = multiprocessing.get_context(_start_method())
@@ -270,38 +312,23 @@ def _run_pool(files, out_dir, year, options, jobs, done) -> None:
         workers.append((parent_end, process))
         in_hand[parent_end] = 0
 
-    def feed(end) -> None:
-        while pending and in_hand[end] < 2:
-            end.send(pending.pop())
-            in_hand[end] += 1
-
-    def collect(timeout=None) -> None:
-        for end in connections.wait([e for e in in_hand if in_hand[e]], timeout):
-            try:
-                result = end.recv()
-            except (EOFError, OSError):  # the worker died: its units are reported below
-                in_hand.pop(end)
-                continue
-            in_hand[end] -= 1
-            done(result)
-
-    interrupted = False
     try:
-        for end in in_hand:
-            feed(end)
-        while any(in_hand.values()):
-            collect()
+        while True:
             for end in list(in_hand):
-                feed(end)
-    except KeyboardInterrupt:
-        interrupted = True
-        pending.clear()
-        deadline = time.monotonic() + 60
-        while any(in_hand.values()) and time.monotonic() < deadline:
-            try:
-                collect(timeout=1)
-            except KeyboardInterrupt:  # a second Ctrl-C: stop waiting
+                while pending and in_hand[end] < 2 and not stop.requested:
+                    end.send(pending.pop())
+                    in_hand[end] += 1
+            busy = [e for e in in_hand if in_hand[e]]
+            if not busy:
                 break
+            for end in connections.wait(busy, timeout=1):
+                try:
+                    result = end.recv()
+                except (EOFError, OSError):  # the worker died: its units stay 未处理
+                    in_hand.pop(end)
+                    continue
+                in_hand[end] -= 1
+                done(result)
     finally:
         for end, process in workers:
             try:
@@ -313,8 +340,6 @@ def _run_pool(files, out_dir, year, options, jobs, done) -> None:
             if process.is_alive():
                 process.terminate()
             end.close()
-    if interrupted:
-        raise KeyboardInterrupt
 
 
 def _start_method() -> str | None:
