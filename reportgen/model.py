@@ -39,9 +39,11 @@ class Figure:
 
     value: Number = 0
     note: str = ""
+    blank: bool = False  # the source left the cell empty (written ""): counts as 0, prints empty
 
     def __str__(self) -> str:
-        return format_number(self.value) + (f"（{self.note}）" if self.note else "")
+        shown = "" if self.blank else format_number(self.value)
+        return shown + (f"（{self.note}）" if self.note else "")
 
 
 def format_number(value: Number) -> str:

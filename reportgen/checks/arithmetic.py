@@ -135,7 +135,7 @@ def check(fmt: Format, stated: Mapping[str, Figure], full: Mapping[str, Figure] 
     full = complete(fmt, stated) if full is None else full
     findings = []
     for item in checks(fmt).sums:
-        if item.total.key in stated:
+        if item.total.key in stated and not stated[item.total.key].blank:  # a blank total is computed
             findings.extend(_check_sum(item, full, stated[item.total.key].value, checks(fmt).totals))
     for balance in checks(fmt).balances:
         findings.extend(_check_balance(balance, full, checks(fmt).totals))

@@ -151,6 +151,7 @@ def check_text(text: str, path: Path | str = "<数据>", previous=None) -> Check
     if report is not None:
         findings += arithmetic.check(report.format, report.figures, arithmetic.completed(report))
         findings += completeness(report)
+        findings += blank_findings(report)
         findings += narrative_findings(report)
         findings += deadline_findings(report)
         found = previous(report) if previous else None
@@ -188,6 +189,29 @@ def _line_of(text: str, snippet: str, start: int) -> int:
 
 
 _POSTCODE = re.compile(r"^\d{6}$")
+
+
+def blank_findings(report: Report) -> list[Finding]:
+    """One warning listing the cells the file leaves blank (""), and one listing the blank
+    totals the tool computed. A blank cell counts as 0 and prints empty."""
+    computed = arithmetic.computed_keys(report.format)
+    full = arithmetic.completed(report)
+    cells = report.format.cell_by_key()
+    blank = [key for key, figure in report.figures.items() if figure.blank]
+    leaves = [key for key in blank if key not in computed]
+    totals = [key for key in blank if key in computed]
+    found = []
+    if leaves:
+        names = "、".join(f"{cells[k].table.short_name}“{cells[k].short_name}”" for k in leaves)
+        found.append(warning(
+            "blank", f"{len(leaves)} 个格子留空（写成 \"\"），按 0 计算，草稿中印成空白：{names}。"
+            "法定表格每格都应填数字，没有的填 0。", key=leaves[0], related=tuple(leaves)))
+    if totals:
+        names = "、".join(f"{cells[k].table.short_name}“{cells[k].short_name}”＝{full[k]}" for k in totals)
+        found.append(warning(
+            "blank-total", f"{len(totals)} 个总计留空，已由各项相加算出，草稿中印出算出的数：{names}。",
+            key=totals[0], related=tuple(totals)))
+    return found
 
 
 def completeness(report: Report) -> list[Finding]:

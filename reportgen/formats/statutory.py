@@ -29,6 +29,10 @@ VALUE_TYPES = (COUNT, SIGNED, AMOUNT)
 
 LABEL_SEPARATOR = "／"
 
+# The largest plausible figure of a cell whose definition sets no limit: a value beyond it
+# is an error (R6), since it is a typing slip, not a real figure.
+DEFAULT_LIMIT = 1_000_000
+
 
 @dataclass(frozen=True)
 class Header:
@@ -43,6 +47,8 @@ class Header:
     unit_key: str = ""  # the data file may state the unit of this amount under this key
     default_unit: str = ""
     subtotal: str = ""  # row groups: the name under which generated text may use their sum
+    limit: int = 0  # the largest plausible value (0: the table's default)
+    decimals: int | None = None  # amounts: decimals the statutory table prints
 
     def leaves(self) -> tuple[Header, ...]:
         if not self.children:
@@ -62,6 +68,8 @@ class Column:
     type: str = COUNT
     unit_key: str = ""
     default_unit: str = ""
+    limit: int = 0  # the largest plausible value; a larger one is an error (R6)
+    decimals: int | None = None  # amounts: decimals the statutory table prints
 
 
 @dataclass(frozen=True)
@@ -344,7 +352,8 @@ def require_format(year: int) -> Format:
 
 
 def _header(data: dict, where: str) -> Header:
-    allowed = {"label", "key", "children", "type", "span", "blank", "unit_key", "default_unit", "subtotal"}
+    allowed = {"label", "key", "children", "type", "span", "blank", "unit_key", "default_unit", "subtotal",
+               "limit", "decimals"}
     extra = set(data) - allowed
     if extra:
         raise FormatDefinitionError(f"{where}: unknown fields {sorted(extra)}")
@@ -361,6 +370,8 @@ def _header(data: dict, where: str) -> Header:
         unit_key=data.get("unit_key", ""),
         default_unit=data.get("default_unit", ""),
         subtotal=data.get("subtotal", ""),
+        limit=data.get("limit", 0),
+        decimals=data.get("decimals"),
     )
 
 
@@ -381,7 +392,7 @@ def _name(path: tuple[Header, ...], leaf_count: int) -> str:
     return LABEL_SEPARATOR.join(label for label in kept if label)
 
 
-def _leaf_columns(tree: tuple[Header, ...]) -> tuple[Column, ...]:
+def _leaf_columns(tree: tuple[Header, ...], limit: int = 0) -> tuple[Column, ...]:
     width = sum(len(n.leaves()) for n in tree)
     return tuple(
         Column(
@@ -390,6 +401,8 @@ def _leaf_columns(tree: tuple[Header, ...]) -> tuple[Column, ...]:
             type=path[-1].type,
             unit_key=path[-1].unit_key,
             default_unit=path[-1].default_unit,
+            limit=path[-1].limit or limit,
+            decimals=path[-1].decimals,
         )
         for path in _paths(tree)
     )
@@ -398,7 +411,7 @@ def _leaf_columns(tree: tuple[Header, ...]) -> tuple[Column, ...]:
 def _matrix_table(data: dict, title: str) -> Table:
     column_tree = tuple(_header(c, f"{data['key']}.columns") for c in data["columns"])
     row_tree = tuple(_header(r, f"{data['key']}.rows") for r in data["rows"])
-    columns = _leaf_columns(column_tree)
+    columns = _leaf_columns(column_tree, data.get("limit", DEFAULT_LIMIT))
     height = sum(len(n.leaves()) for n in row_tree)
     rows = tuple(
         Row(
@@ -431,12 +444,14 @@ def _blocks_table(data: dict, title: str) -> Table:
             rows=tuple(_header(r, where) for r in raw["rows"]),
         )
         blocks.append(block)
-        columns = tuple(
-            Column(c.key, c.label, c.type, c.unit_key, c.default_unit)
-            for c in block.columns
-            if not c.blank
-        )
         for header in block.rows:
+            # a row may set its own limit (行政处罚 can run to millions); else its column's
+            columns = tuple(
+                Column(c.key, c.label, c.type, c.unit_key, c.default_unit,
+                       header.limit or c.limit or DEFAULT_LIMIT, c.decimals)
+                for c in block.columns
+                if not c.blank
+            )
             rows.append(Row(header.key, LABEL_SEPARATOR.join((block.caption, header.label)), columns))
     widths = {sum(c.span for c in b.columns) for b in blocks}
     if len(widths) != 1:

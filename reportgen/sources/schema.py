@@ -182,6 +182,8 @@ class _Reader:
             elif not self._has_illegal_character(slot, raw_note):
                 note = raw_note.strip()
             value = value[FIGURE_VALUE]
+        if isinstance(value, str) and not value.strip() and slot.cell is not None:
+            return Figure(0, note, blank=True)  # left blank in the source
         number = self._number(slot, value)
         return None if number is None else Figure(number, note)
 
@@ -207,6 +209,19 @@ class _Reader:
             self.findings.append(self._problem(
                 "R5", slot, f"“{slot.label}”不能为负数，文件中写的是 {_show(value)}。",
                 expected=wanted, actual=_show(value)))
+        limit = slot.cell.column.limit if slot.cell is not None else 0
+        if limit and abs(value) > limit:
+            self.findings.append(self._problem(
+                "R6", slot, f"“{slot.label}”为 {_show(value)}，超出了合理范围（不超过 {limit:,}），请核对是否多写了位数"
+                f"{'或把元当成了万元' if slot.type == AMOUNT else ''}。",
+                expected=f"不超过 {limit:,}", actual=_show(value)))
+        places = slot.cell.column.decimals if slot.cell is not None and slot.type == AMOUNT else None
+        if places is not None and isinstance(value, Decimal) and -value.as_tuple().exponent > places:
+            self.findings.append(warning(
+                "decimals", f"“{slot.label}”写了 {-value.as_tuple().exponent} 位小数（{_show(value)}），"
+                f"万元金额精确到分也只有 {places} 位小数；草稿按填写的原样印出，请确认。",
+                key=slot.key, expected=f"至多 {places} 位小数", actual=_show(value),
+                **self._where(slot)))
         return value
 
     def _scalar(self, slot: Slot, value: object):
@@ -251,12 +266,14 @@ class _Reader:
     # -- findings
 
     def _problem(self, code: str, slot: Slot, message: str, **extra) -> Finding:
-        where = {}
-        if slot.cell is not None:
-            cell = slot.cell
-            where = dict(table=cell.table.full_name,
-                         row=cell.row.name, column=cell.column.name)
-        return error(code, message, key=slot.key, **where, **extra)
+        return error(code, message, key=slot.key, **self._where(slot), **extra)
+
+    @staticmethod
+    def _where(slot: Slot) -> dict:
+        if slot.cell is None:
+            return {}
+        cell = slot.cell
+        return dict(table=cell.table.full_name, row=cell.row.name, column=cell.column.name)
 
     def _children(self, key: str) -> list[str]:
         """The names a file may write directly below a key, in the order of the format."""

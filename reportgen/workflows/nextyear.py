@@ -113,6 +113,8 @@ def _next_table(doc, fmt: Format, report: Report, table: Table, carried: dict[st
     for key in sorted(_written_cells(section, table.key, fmt)):
         if key in computed:
             _delete(section, key)
+        elif key not in carried and report.figure(key).blank:
+            continue  # a cell the agency leaves blank ("") stays blank
         else:
             _set(section, key, carried.get(key, Figure()).value)
     for key in sorted(new_keys & set(carried)):

@@ -45,6 +45,8 @@ def _table(table: Table, computed: frozenset[str]) -> list[str]:
         lines.append(
             f"每个数字的键是 `{table.key}.行.列`，例如 `{table.key}.{rows[0].id}.{columns[0].id}`；"
             f"一行可以写成 `{rows[0].id} = {{ {columns[0].id} = 3, {columns[1].id} = 1 }}`。"
+            f"原报告留空的格子写成 `\"\"`，如 `{rows[0].id} = {{ {columns[0].id} = 3, {columns[1].id} = \"\" }}`"
+            "（按 0 计算，草稿中印成空白）。"
         )
         lines += ["", "行：", "", _row("行", "法定栏目", "说明"), _row("---", "---", "---")]
         for row in rows:
@@ -57,7 +59,7 @@ def _table(table: Table, computed: frozenset[str]) -> list[str]:
     else:
         lines += [_row("键", "法定栏目", "写法"), _row("---", "---", "---")]
         for cell in table.cells():
-            how = TYPE_WORDS[cell.type] + ("；总计，由程序计算" if cell.key in computed else "")
+            how = TYPE_WORDS[cell.type] + "，留空写 \"\"" + ("；总计，由程序计算" if cell.key in computed else "")
             name = "／".join(p for p in (cell.row.name, cell.column.name) if p)
             lines.append(_row(f"`{cell.key}`", name, how))
             if cell.column.unit_key:
@@ -142,6 +144,11 @@ def reference() -> str:
         "键名用英文，下表给出每个键对应的法定栏目。",
         "",
         "- 不写的数字按 0 计算。",
+        "- 原报告中留空的格子写成空字符串 `\"\"`，如 `disclosed = { natural_person = 9, commercial = \"\" }`："
+        "按 0 参与全部勾稽关系，草稿中印成空白（写 0 的格子印 0），check 给出一条警告列出全部留空的格子；"
+        "总计写成 `\"\"` 时由程序算出并印出算出的数，check 列出这些总计。next-year 保留留空的格子。",
+        "- 数字有合理范围：表三、表四每格不超过 1,000,000，行政许可、行政处罚、行政强制不超过 100,000,000，"
+        "万元金额不超过 10,000,000，超出是错误（R6）；件数必须是整数；金额超过 6 位小数给出警告。",
         "- 表三、表四的“总计”由程序计算，不必填写；如果写了（例如从已发布的报告抄来），程序会核对，不会照抄。",
         "- 数字后面需要印说明时，写成 `{ value = 22, note = \"其中修订16件\" }`，草稿中印成“22（其中修订16件）”。",
         "- 金额（万元、元）按填写的小数位原样印出，如 `5949.088667`。",
