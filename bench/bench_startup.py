@@ -27,17 +27,25 @@ EXAMPLE = REPO / "data" / "qingchuan-finance" / "2025.toml"
 
 
 def median_seconds(command: list[str], runs: int, env: dict) -> float:
+    """Run from an empty folder, so that each interpreter imports its own installed reportgen."""
+    import tempfile
+
     times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
-        times.append(time.perf_counter() - started)
+    with tempfile.TemporaryDirectory() as elsewhere:
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False,
+                           cwd=elsewhere)
+            times.append(time.perf_counter() - started)
     return statistics.median(times)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--compare", metavar="PYTHON",
+                        help="another interpreter with another reportgen installed (say, an older release in a "
+                             "venv): its figures are printed too, so that the gain can be read on any machine")
     args = parser.parse_args()
     import reportgen
 
@@ -52,6 +60,11 @@ def main() -> None:
     ]
     floor = None
     print(f"median of {args.runs} runs, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    others = {}
+    if args.compare:
+        for name, command, _ in rows[1:]:
+            others[name] = median_seconds([args.compare, *command[1:]], args.runs, env)
+            print(f"{name:34s} {others[name] * 1000:7.1f} ms  with {args.compare}")
     for name, command, goal in rows:
         seconds = median_seconds(command, args.runs, env)
         if floor is None:
@@ -62,6 +75,8 @@ def main() -> None:
         verdict = "" if goal is None else ("  goal met" if seconds <= goal else
                                             f"  over the {goal:.2f} s goal; {over * 1000:.0f} ms over bare Python")
         print(f"{name:34s} {seconds * 1000:7.1f} ms  (reportgen's own: {over * 1000:5.1f} ms){verdict}")
+        if name in others:
+            print(f"{'':34s} {others[name] / seconds:7.1f}x faster than with {args.compare}")
 
 
 if __name__ == "__main__":
