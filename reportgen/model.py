@@ -92,6 +92,9 @@ class Report:
     fees: ProcessingFees = field(default_factory=ProcessingFees)
     source: Path | None = None
     subject: str = ""  # how generated sentences name the reporter; by default 本机关 or 本级政府
+    # Row groups the file states as one row ("requests.other"); their figure is kept under the
+    # group's first sub-row, and drafts print the group as one merged row.
+    collapsed: frozenset[str] = frozenset()
 
     def figure(self, key: str) -> Figure:
         """The figure the file states for a cell; an omitted figure is 0."""

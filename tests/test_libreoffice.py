@@ -36,7 +36,7 @@ def pdf_texts(tmp_path_factory):
     """Convert the golden drafts of both formats to PDF once; their text, squeezed."""
     folder = tmp_path_factory.mktemp("lo")
     renderers = Renderers.prepare()
-    sources = {case: check_file(GOLDEN / f"{case}.toml") for case in ("small-department-2021", "government-2019")}
+    sources = {case: check_file(GOLDEN / f"{case}.toml") for case in ("small-department-2021", "government-2019", "collapsed-other-2021")}
     for case, result in sources.items():
         (folder / f"{case}.docx").write_bytes(render_drafts(result.report, renderers, ("docx",))["docx"])
     profile = folder / "profile"
@@ -76,6 +76,10 @@ def test_the_pdf_holds_the_figures(pdf_texts):
     text, _ = pdf_texts["government-2019"]
     assert "行政许可312-1420581" in text
     assert "政府集中采购4612876.53" in text
+    # a blank cell prints nothing, and the single （六） row prints its figures once
+    text, _ = pdf_texts["collapsed-other-2021"]
+    assert "二、上年结转政府信息公开申请数量100001" in text
+    assert "（六）其他处理10001（七）总计7200009" in text
 
 
 def test_a_template_saved_by_libreoffice_still_renders(tmp_path):

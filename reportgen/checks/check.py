@@ -152,6 +152,7 @@ def check_text(text: str, path: Path | str = "<数据>", previous=None) -> Check
         findings += arithmetic.check(report.format, report.figures, arithmetic.completed(report))
         findings += completeness(report)
         findings += blank_findings(report)
+        findings += collapsed_findings(report)
         findings += narrative_findings(report)
         findings += deadline_findings(report)
         found = previous(report) if previous else None
@@ -189,6 +190,21 @@ def _line_of(text: str, snippet: str, start: int) -> int:
 
 
 _POSTCODE = re.compile(r"^\d{6}$")
+
+
+def collapsed_findings(report: Report) -> list[Finding]:
+    """A warning for each row group stated as one row: the statute asks for the breakdown."""
+    found = []
+    for table in report.format.tables.values():
+        for group in table.row_groups():
+            if group.key in report.collapsed:
+                rows = "、".join(table.row(leaf).name.rsplit("／", 1)[-1] for leaf in group.leaves)
+                found.append(warning(
+                    "collapsed",
+                    f"{table.short_name}“{group.label}”只写了一行（{group.key}），没有分项（{rows}）。"
+                    "各项勾稽关系按这一行计算；草稿中这一组合并为一行印出，数字只印一次。法定格式要求分项填写。",
+                    key=group.key, table=table.full_name, row=group.label))
+    return found
 
 
 def blank_findings(report: Report) -> list[Finding]:

@@ -88,8 +88,11 @@ def paragraphs(text: str) -> list[Block]:
     return blocks
 
 
-def printed_table(table: Table, figures: dict[str, Figure], blank_zeros: bool = False) -> PrintedTable:
-    grid = layout.grid(table)
+def printed_table(table: Table, figures: dict[str, Figure], blank_zeros: bool = False,
+                  collapsed: frozenset[str] = frozenset()) -> PrintedTable:
+    """``collapsed``: keys of row groups stated as one row ("requests.other")."""
+    names = frozenset(key.split(".", 1)[1] for key in collapsed if key.startswith(table.key + "."))
+    grid = layout.grid(table, names)
     texts = []
     for cell in grid.values:
         figure = figures[cell.cell.key]
@@ -151,7 +154,7 @@ def build_draft(
                 blocks += [Block(SUBHEADING, theme.heading), *lead, *body]
         if section.table:
             table = fmt.tables[section.table]
-            blocks.append(Block(TABLE, table=printed_table(table, figures, blank_zeros)))
+            blocks.append(Block(TABLE, table=printed_table(table, figures, blank_zeros, report.collapsed)))
             blocks += _unit_notes(report, table)
         if not blocks and section.when_empty:
             blocks.append(Block(PARAGRAPH, prose.render(section.when_empty, names)))

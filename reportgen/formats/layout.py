@@ -74,11 +74,14 @@ class Skeleton:
 
 
 @cache
-def grid(table: Table) -> Grid:
-    """The layout of a statutory table."""
+def grid(table: Table, collapsed: frozenset[str] = frozenset()) -> Grid:
+    """The layout of a statutory table. ``collapsed`` names row groups a report states as
+    one row (subtotal names such as "other"): the group's label then spans its sub-rows'
+    label columns too, and each of its figures one cell merged down across the sub-rows,
+    so that the figure cannot be read as one sub-row's."""
     if table.kind == "blocks":
         return _blocks_grid(table)
-    return _matrix_grid(table)
+    return _matrix_grid(table, collapsed)
 
 
 def _forest_depth(nodes: tuple[Header, ...]) -> int:
@@ -89,7 +92,7 @@ def _leaf_count(nodes: tuple[Header, ...]) -> int:
     return sum(len(n.leaves()) for n in nodes)
 
 
-def _matrix_grid(table: Table) -> Grid:
+def _matrix_grid(table: Table, collapsed: frozenset[str] = frozenset()) -> Grid:
     labelled = any(n.label for n in table.row_tree)
     label_columns = _forest_depth(table.row_tree) if labelled else 0
     header_rows = _forest_depth(table.column_tree)
@@ -109,21 +112,33 @@ def _matrix_grid(table: Table) -> Grid:
 
     place_columns(table.column_tree, 0, label_columns)
 
+    merged: dict[int, int] = {}  # first data row of a collapsed group -> rows it spans
+    skipped: set[int] = set()  # the other data rows of a collapsed group
+
     def place_rows(nodes: tuple[Header, ...], depth: int, row: int) -> None:
         for node in nodes:
             span = len(node.leaves())
+            whole = bool(node.children) and node.subtotal in collapsed
             if label_columns:
-                colspan = 1 if node.children else label_columns - depth
+                colspan = label_columns - depth if whole or not node.children else 1
                 rows[row].append(GridCell(depth, LABEL, node.label, colspan=colspan, rowspan=span))
-            place_rows(node.children, depth + 1, row)
+            if whole:
+                first = row - header_rows
+                merged[first] = span
+                skipped.update(range(first + 1, first + span))
+            else:
+                place_rows(node.children, depth + 1, row)
             row += span
 
     place_rows(table.row_tree, 0, header_rows)
 
     for index, data_row in enumerate(table.rows):
+        if index in skipped:
+            continue
         target = rows[header_rows + index]
         for offset, column in enumerate(data_row.columns):
-            target.append(GridCell(label_columns + offset, VALUE, cell=Cell(table, data_row, column)))
+            target.append(GridCell(label_columns + offset, VALUE, cell=Cell(table, data_row, column),
+                                   rowspan=merged.get(index, 1)))
 
     width = label_columns + len(table.rows[0].columns)
     return Grid(width, header_rows, label_columns, tuple(tuple(sorted(r, key=lambda c: c.column)) for r in rows))

@@ -125,12 +125,40 @@ class Table:
         """Every cell, row by row; built once per table."""
         return _table_cells(self)
 
+    def row_groups(self) -> tuple[RowGroup, ...]:
+        """The row groups with a name of their own (（三）不予公开 … （六）其他处理), which a
+        report may also state as a single row."""
+        return _row_groups(self)
+
     def cell(self, row_id: str, column_id: str) -> Cell:
         row = self.row(row_id)
         for column in row.columns:
             if column.id == column_id:
                 return Cell(self, row, column)
         raise KeyError(f"{row_id}/{column_id}")
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    """A named group of rows, e.g. （六）其他处理 = its sub-rows 1.–3.
+
+    A report may state it as one row (``requests.other``) when it gives none of the
+    sub-rows: every rule then counts the row as the group's sum, and drafts print the group
+    merged across its sub-rows with the figure once."""
+
+    table: Table
+    name: str  # the subtotal name, e.g. "other"
+    label: str  # "（六）其他处理"
+    leaves: tuple[str, ...]  # the sub-rows' ids, in order
+
+    @property
+    def key(self) -> str:
+        return f"{self.table.key}.{self.name}"
+
+    @property
+    def row(self) -> Row:
+        """The group as one row, so that its figures can be addressed as cells."""
+        return Row(self.name, self.label, self.table.rows[0].columns)
 
 
 @dataclass(frozen=True)
@@ -285,6 +313,20 @@ class Format:
 @cache
 def _table_cells(table: Table) -> tuple[Cell, ...]:
     return tuple(Cell(table, row, column) for row in table.rows for column in row.columns)
+
+
+@cache
+def _row_groups(table: Table) -> tuple[RowGroup, ...]:
+    found = []
+
+    def walk(nodes: tuple[Header, ...]) -> None:
+        for node in nodes:
+            if node.subtotal and node.children:
+                found.append(RowGroup(table, node.subtotal, node.label, tuple(leaf.key for leaf in node.leaves())))
+            walk(node.children)
+
+    walk(table.row_tree)
+    return tuple(found)
 
 
 @cache

@@ -25,7 +25,7 @@ from decimal import Decimal
 from reportgen.formats import statutory
 from reportgen.checks.findings import Finding, error, warning
 from reportgen.model import KINDS, NOT_XML, Contact, Download, Figure, ProcessingFees, Report
-from reportgen.formats.statutory import AMOUNT, COUNT, SIGNED, Cell, Format
+from reportgen.formats.statutory import AMOUNT, COUNT, SIGNED, Cell, Format, RowGroup
 
 TEXT = "text"
 YEAR = "year"
@@ -93,6 +93,7 @@ class Slot:
     field: Field | None = None
     cell: Cell | None = None
     unit_of: Cell | None = None
+    group: RowGroup | None = None  # a row group stated as one row (requests.other)
 
 
 @cache
@@ -107,6 +108,12 @@ def slots(fmt: Format) -> dict[str, Slot]:
         if cell.column.unit_key:
             key = ".".join(p for p in (cell.table.key, cell.row.id, cell.column.unit_key) if p)
             found[key] = Slot(key, f"{cell.column.name}的单位（不填为{cell.column.default_unit}）", TEXT, unit_of=cell)
+    for table in fmt.tables.values():
+        for group in table.row_groups():
+            for column in group.row.columns:
+                cell = Cell(table, group.row, column)
+                found[cell.key] = Slot(cell.key, f"{table.short_name} {cell.short_name}（整组合为一行）", cell.type,
+                                       cell=cell, group=group)
     return found
 
 
@@ -399,6 +406,8 @@ def read(data: dict, source=None) -> tuple[Report | None, list[Finding]]:
                 key=f.key))
     if fmt is None:
         return None, findings
+    figures = {k: v for k, v in values.items() if k in fmt.cell_by_key()}
+    collapsed = _collapsed_groups(fmt, values, figures, findings)
     report = Report(
         agency=values.get("report.agency", ""),
         year=values.get("report.year", 0),
@@ -408,7 +417,8 @@ def read(data: dict, source=None) -> tuple[Report | None, list[Finding]]:
         contact=Contact(*(values.get(f"report.contact.{k}", "") for k in ("office", "address", "postcode", "phone"))),
         download=Download(values.get("report.download.site", ""), values.get("report.download.url", "")),
         text={k: values.get(f"text.{k}", "") for k in fmt.text_keys()},
-        figures={k: v for k, v in values.items() if k in fmt.cell_by_key()},
+        figures=figures,
+        collapsed=collapsed,
         units={reader.slots[k].unit_of.key: v for k, v in values.items() if reader.slots.get(k) and reader.slots[k].unit_of},
         fees=ProcessingFees(
             values.get("processing_fees.notices", Figure()).value,
@@ -417,6 +427,32 @@ def read(data: dict, source=None) -> tuple[Report | None, list[Finding]]:
         source=source,
     )
     return report, findings
+
+
+def _collapsed_groups(fmt: Format, values: dict, figures: dict, findings: list) -> frozenset[str]:
+    """Row groups stated as one row. Each group figure is kept under the group's first sub-row,
+    so that every rule counts it as the group's sum; the report lists the collapsed groups,
+    so that drafts print the group as one merged row. Stating both the group and any of its
+    sub-rows is an error naming the keys."""
+    collapsed = set()
+    for table in fmt.tables.values():
+        for group in table.row_groups():
+            stated = {k: v for k, v in values.items() if k.startswith(group.key + ".")}
+            if not stated:
+                continue
+            parts = sorted(k for k in figures if k.split(".")[1] in group.leaves and k.startswith(table.key + "."))
+            if parts:
+                findings.append(error(
+                    "collapsed",
+                    f"“{group.label}”既写成了一行（{'、'.join(sorted(stated))}），又分项写了"
+                    f"（{'、'.join(parts)}），只能选一种写法：有分项数字时删去 {group.key}。",
+                    key=sorted(stated)[0], table=table.full_name, row=group.label, related=tuple(parts)))
+                continue
+            collapsed.add(group.key)
+            for key, figure in stated.items():
+                column = key[len(group.key) + 1:]
+                figures[f"{table.key}.{group.leaves[0]}.{column}"] = figure
+    return frozenset(collapsed)
 
 
 def wanted(f: Field) -> str:

@@ -123,8 +123,11 @@ def _next_table(doc, fmt: Format, report: Report, table: Table, carried: dict[st
 
 
 def _written_cells(section, table_key: str, fmt: Format) -> set[str]:
-    """The cell keys a table section actually writes (its unknown keys left alone)."""
-    cells = fmt.cell_by_key()
+    """The cell keys a table section actually writes, including row groups written as one
+    row (requests.other); its unknown keys are left alone."""
+    from reportgen.sources.schema import slots
+
+    cells = set(fmt.cell_by_key()) | {key for key, slot in slots(fmt).items() if slot.group is not None}
     found = set()
 
     def walk(node, prefix: str) -> None:
