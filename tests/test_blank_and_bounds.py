@@ -99,3 +99,20 @@ def test_the_status_line_counts_unfilled_sections_and_cross_year_warnings(tmp_pa
                        encoding="utf-8")
     result = run("check", current)
     assert "个跨年度衔接警告" in result.output, result.output
+
+
+def test_blank_cells_in_table_four_count_as_zero_in_r4(write):
+    result = run("check", write(with_tables('[appeals]\nreview = { upheld = 2, corrected = "", total = 2 }\n'
+                                            'lawsuit_direct = { upheld = "", total = 1 }')))
+    assert result.exit_code == 1
+    assert "R4" in result.output and "未经复议直接起诉" in result.output
+    assert "行政复议" not in result.output.split("R4")[1].split("\n")[0] or "应为" in result.output
+
+
+def test_table_two_blank_cells_print_empty(write, tmp_path):
+    path = write(with_tables('[proactive]\nrules = { issued = "", repealed = 0, in_force = 5 }\npenalty = ""'))
+    assert run("build", path, "-o", tmp_path / "out", "--to", "md").exit_code == 0
+    [markdown] = (tmp_path / "out").glob("*.md")
+    text = markdown.read_text(encoding="utf-8")
+    assert cells_of(text, "规章") == ["", "0", "5"]
+    assert cells_of(text, "行政处罚") == [""]

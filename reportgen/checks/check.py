@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,7 +14,7 @@ from datetime import date
 
 from reportgen.checks import arithmetic
 from reportgen.checks import crossyear
-from reportgen.checks import narrative
+from reportgen.checks import narrative, statements
 from reportgen.draft import prose
 from reportgen.sources import schema
 from reportgen.errors import InputError, os_reason
@@ -267,13 +268,16 @@ def narrative_findings(report: Report) -> list[Finding]:
         if not text:
             continue
         heading = report.format.text_heading(key)
-        names = prose.names(report) if narrative.has_placeholders(text) or narrative.may_state_figures(text) else {}
+        states = statements.may_state_figures(text)
+        names = prose.names(report) if narrative.has_placeholders(text) or states else {}
         for problem in narrative.problems(text, names):
             found.append(error("placeholder", f"“{heading}”第 {problem.line} 行：{problem.message}",
                                key=f"text.{key}", snippet=problem.snippet))
-        for mismatch in narrative.lint(text, names):
-            found.append(warning("text-figure", narrative.lint_message(mismatch), key=f"text.{key}",
-                                 expected=mismatch.actual, actual=mismatch.typed, snippet=mismatch.sentence))
+        if states:
+            cells = functools.partial(prose.cells_of, report.format)
+            for mismatch in statements.read(text, names, statements.blank_cells(report), cells):
+                found.append(warning("text-figure", mismatch.message(), key=f"text.{key}",
+                                     expected=mismatch.actual, actual=mismatch.typed, snippet=mismatch.sentence))
         if crossyear.REVIEW_MARK in text:
             found.append(warning(
                 "review", f"“{heading}”还是上年的文字，开头有“{crossyear.REVIEW_MARK}”标记。改写后删除这一行。",

@@ -13,8 +13,8 @@ names a figure by the figure, and leaves every other character as written, so re
 is printed literally, a data file can neither run code nor read files, and rendering takes
 time and space in proportion to the text.
 
-``lint`` warns where the narrative *types* a number next to a key phrase (收到…申请 N件,
-办结, 结转, 行政复议, 行政诉讼, 信息处理费) and the number disagrees with the tables.
+Numbers *typed* into the narrative are read against the tables by
+``reportgen.checks.statements``.
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from functools import cache
 
 from reportgen.draft import prose
-from reportgen.model import Number, format_number
+from reportgen.model import format_number
 from reportgen.draft.prose import Names
 
 EXAMPLE = "{{ requests.new.total }}"
@@ -147,65 +146,3 @@ def _line(text: str, lineno: int | None) -> str:
 def _snippet(text: str, path: list[str]) -> str:
     match = re.search(r"\{\{\s*" + r"\s*\.\s*".join(map(re.escape, path)), text)
     return match.group() if match else ".".join(path)
-
-
-# ------------------------------------------------------------------ lint
-
-_NUMBER = r"(\d+(?:\.\d+)?)"
-_GAP = r"[^0-9。；！？\n]{0,%d}?"
-
-# (pattern, the figure it states, what it is called)
-LINT_RULES = [
-    (re.compile(r"(?:收到|新收|受理)[^。；，,\n]{0,10}?申请" + _GAP % 6 + _NUMBER + r"\s*件"),
-     lambda n: n["requests"].new.total, "表三“一、本年新收政府信息公开申请数量”总计"),
-    (re.compile(r"上年结转" + _GAP % 4 + _NUMBER + r"\s*件"),
-     lambda n: n["requests"].carried_over.total, "表三“二、上年结转政府信息公开申请数量”总计"),
-    (re.compile(r"办结" + _GAP % 4 + _NUMBER + r"\s*件"),
-     lambda n: n["requests"].total.total, "表三“（七）总计”"),
-    (re.compile(r"结转(?:至)?下一?年度?(?:继续办理)?" + _GAP % 4 + _NUMBER + r"\s*件"),
-     lambda n: n["requests"].carry_forward.total, "表三“四、结转下年度继续办理”总计"),
-    (re.compile(r"行政复议" + _GAP % 4 + _NUMBER + r"\s*件"),
-     lambda n: n["appeals"].review.total, "表四“行政复议／总计”"),
-    (re.compile(r"行政诉讼" + _GAP % 4 + _NUMBER + r"\s*件"),
-     lambda n: n["appeals"].lawsuit_direct.total + n["appeals"].lawsuit_after_review.total,
-     "表四“行政诉讼”两项总计之和"),
-    (re.compile(r"信息处理费" + _GAP % 8 + _NUMBER + r"\s*元"),
-     lambda n: n["fees"].amount if "fees" in n else None, "六、其他需要报告的事项中的信息处理费金额（元）"),
-]
-
-_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
-_STATES_FIGURE = re.compile(r"\d\s*[件元]")
-
-
-def may_state_figures(text: str) -> bool:
-    """Whether ``lint`` could have anything to say (a number of 件 or 元 is typed)."""
-    return bool(_STATES_FIGURE.search(text))
-
-
-@dataclass(frozen=True)
-class Mismatch:
-    sentence: str
-    typed: str
-    actual: Number
-    what: str
-
-
-def lint(text: str, names: dict) -> list[Mismatch]:
-    """Numbers typed beside a key phrase that disagree with the tables."""
-    if not may_state_figures(text):
-        return []
-    found = []
-    for sentence in _SENTENCE.findall(text):
-        for pattern, figure, what in LINT_RULES:
-            for match in pattern.finditer(sentence):
-                actual = figure(names)
-                if actual is not None and Decimal(match.group(1)) != Decimal(actual):
-                    found.append(Mismatch(sentence.strip(), match.group(1), actual, what))
-    return found
-
-
-def lint_message(mismatch: Mismatch) -> str:
-    return (
-        f"正文“{mismatch.sentence}”中写的是 {mismatch.typed}，而{mismatch.what}为 "
-        f"{format_number(mismatch.actual)}。请核对，或改用占位符让文字随表格更新。"
-    )

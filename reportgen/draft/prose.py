@@ -104,6 +104,30 @@ def _tree(fmt: Format) -> dict:
     return tree
 
 
+def cells_of(fmt: Format, dotted: str) -> tuple[str, ...]:
+    """The leaf cells (not computed totals) whose figures a name adds up, e.g.
+    requests.withheld.total → every 不予公开 sub-row's every applicant column."""
+    node: object = _tree(fmt)
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return ()
+        node = node[part]
+    keys = node if isinstance(node, tuple) else (node,) if isinstance(node, str) else ()
+    totals = arithmetic.checks(fmt).totals
+    leaves: list[str] = []
+
+    def expand(key: str) -> None:
+        if key in totals:
+            for part in totals[key].parts:
+                expand(part.key)
+        else:
+            leaves.append(key)
+
+    for key in keys:
+        expand(key)
+    return tuple(leaves)
+
+
 def _subtotal_groups(nodes: tuple[Header, ...]):
     for node in nodes:
         if node.subtotal:

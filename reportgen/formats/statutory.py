@@ -341,7 +341,7 @@ def _cell_index(fmt: Format) -> dict[str, Cell]:
 def formats() -> dict[str, Format]:
     """Every format shipped in ``reportgen/formats``, by id, oldest first."""
     found = []
-    for entry in sorted(Path(__file__).parent.glob("*.toml")):  # installed beside this module
+    for entry in sorted(Path(__file__).parent.glob("[0-9]*.toml")):  # 2019.toml …, installed beside this module
         with entry.open("rb") as handle:
             found.append(_load_format(tomllib.load(handle), entry.name))
     found.sort(key=lambda f: f.first_year)
