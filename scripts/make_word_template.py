@@ -15,6 +15,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from reportgen.renderers.fonts import font_table_entry
+
 OUT = Path(__file__).resolve().parent.parent / "templates" / "report.docx"
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -207,20 +209,11 @@ SETTINGS = (
 )
 
 
-def font_entry(name: str, alt: str = "", charset: str = "86") -> str:
-    alt_xml = f'<w:altName w:val="{alt}"/>' if alt else ""
-    return f'<w:font w:name="{name}">{alt_xml}<w:charset w:val="{charset}"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
-
-
 FONT_TABLE = (
     XML
     + f'<w:fonts xmlns:w="{W}" xmlns:r="{R}">'
-    + font_entry("Times New Roman", charset="00")
-    + font_entry("仿宋_GB2312", "仿宋")
-    + font_entry("方正小标宋简体", "宋体")
-    + font_entry("黑体", "SimHei")
-    + font_entry("楷体_GB2312", "楷体")
-    + font_entry("宋体", "SimSun")
+    + '<w:font w:name="Times New Roman"><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
+    + "".join(font_table_entry(name) for name in ("仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"))
     + "</w:fonts>"
 )
 

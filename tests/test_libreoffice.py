@@ -106,7 +106,7 @@ def test_a_template_saved_by_libreoffice_still_renders(tmp_path):
     import docx
 
     document = docx.Document(io.BytesIO(data))
-    assert document.paragraphs[0].text == "示例县市场监督管理局2023年政府信息公开工作年度报告"
+    assert document.paragraphs[0].text == "示例县市场监督管理局\n2023年政府信息公开工作年度报告"
     assert len(document.tables) == 3
     style = document.tables[1].rows[3].cells[3].paragraphs[0].style
     assert style.name == "表格文字"

@@ -52,12 +52,17 @@ def _year_option(cmd: Command, required: bool, help: str = "报告年度。") ->
 
 def _draft_options(cmd: Command) -> None:
     """Options build and batch share, declared once."""
-    cmd.add("--to", dest="to", metavar="种类", default="docx,md", help="生成哪些草稿：docx、md，用逗号分隔。")
+    cmd.add("--to", dest="to", metavar="种类", default="docx,md",
+            help="生成哪些文件：docx（Word）、md（Markdown）、html（门户网站网页和粘贴用的网页片段）、"
+                 "pdf（由 Word 草稿经 LibreOffice 生成），用逗号分隔。")
     cmd.add("--allow-errors", dest="allow_errors", kind="flag",
             help="数据有错误也生成草稿；草稿标有【数据待核】，文末列出全部问题。")
     cmd.add("--blank-zeros", dest="blank_zeros", kind="flag", help="表格中的 0 印成空白（默认印 0）。")
     _templates_option(cmd)
     _force_option(cmd)
+    cmd.add("--fonts", dest="fonts", metavar="预设", kind="choice", choices=("gb2312", "windows", "noto"),
+            help="字体预设：gb2312（公文字体，默认）、windows（没有 GB2312 字体的 Windows 电脑：宋体、仿宋、黑体、"
+                 "楷体，标题加粗）、noto（只有思源/Noto 字体的电脑）。下面的 --font-* 可再单独更换。")
     cmd.add("--font-title", dest="font_title", metavar="字体", help="标题字体（默认方正小标宋简体）。")
     cmd.add("--font-body", dest="font_body", metavar="字体", help="正文字体（默认仿宋_GB2312）。")
     cmd.add("--font-heading", dest="font_heading", metavar="字体", help="一级标题字体（默认黑体）。")
@@ -89,10 +94,22 @@ def _kinds(value: str, cmd: Command) -> tuple[str, ...]:
     return kinds
 
 
-def _fonts(values):
-    from reportgen.renderers.fonts import Fonts
+def _office(kinds):
+    """LibreOffice, when PDFs are asked for: a missing LibreOffice is said before any work."""
+    from reportgen.workflows import build
 
-    return Fonts(values.font_title, values.font_body, values.font_heading, values.font_subheading, values.font_table)
+    if build.PDF not in kinds:
+        return None
+    from reportgen.renderers.pdf import LibreOffice
+
+    return LibreOffice.find()
+
+
+def _fonts(values):
+    from reportgen.renderers.fonts import PRESETS, Fonts
+
+    chosen = Fonts(values.font_title, values.font_body, values.font_heading, values.font_subheading, values.font_table)
+    return chosen.over(PRESETS[values.fonts]) if values.fonts else chosen
 
 
 def _previous_for(files: list[Path], previous: str | None, cmd: Command):
@@ -217,15 +234,18 @@ def build_command(values) -> int:
     out_dir = Path(values.output)
     wanted = _previous_for(files, values.previous, BUILD)
     renderers = build.Renderers.prepare(_path(values.templates), _fonts(values))
+    office = _office(kinds)
     failed = 0
     written: dict[Path, Path] = {}
     manifest = Manifest(out_dir)
     manifest.compact()
+    results = []
     for source in files:
         result = build.build_file(
             source, out_dir, renderers, kinds=kinds, allow_errors=values.allow_errors,
             blank_zeros=values.blank_zeros, taken=written, previous=wanted, force=values.force, manifest=manifest,
         )
+        results.append(result)
         echo(format_file(str(source), result.check.findings, result.check.notes()))
         if result.built:
             echo("  已生成：" + "、".join(str(p) for p in result.outputs))
@@ -237,6 +257,11 @@ def build_command(values) -> int:
             failed += 1
             echo(f"  未生成：{result.reason}")
         echo()
+    pending = [r.pending_pdf for r in results if r.pending_pdf]
+    if pending:
+        echo(f"正在用 LibreOffice 生成 {len(pending)} 份 PDF……", err=True)
+        for path, backups in build.write_pdfs(pending, manifest, values.force, office=office):
+            echo(f"已生成：{path}" + "".join(f"（原文件已备份为：{b}）" for b in backups))
     manifest.compact()
     echo(f"共 {len(files)} 个数据文件：生成 {len(files) - failed} 份草稿，{failed} 个未生成。草稿在 {out_dir}。")
     return 1 if failed else 0
@@ -298,6 +323,7 @@ def batch_command(values) -> int:
     options = batch.Options(_kinds(values.to, BATCH), values.allow_errors, values.blank_zeros, values.force,
                             templates, fonts)
     build.Renderers.prepare(templates, fonts)  # a broken template fails here, once, not per agency
+    _office(options.kinds)  # so does a missing LibreOffice
     units = _load_roster(values.roster)
     files = _files(values.inputs, values.year, BATCH)
     out_dir = Path(values.output)

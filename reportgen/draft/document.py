@@ -64,12 +64,42 @@ class Draft:
     findings: tuple[str, ...] = field(default=())  # printed at the end of an unchecked draft
 
     @property
+    def title_lines(self) -> tuple[str, ...]:
+        """The title as printed: broken after the agency name when it does not fit on a line."""
+        return title_lines(self.title, self.signature[0])
+
+    @property
     def flagged(self) -> bool:
         return bool(self.findings)
 
     @property
     def flag_note(self) -> str:
         return f"本草稿的数据未通过核对，共 {len(self.findings)} 个问题，见文末“数据核对问题清单”。核对无误前请勿发布。"
+
+
+TITLE_LINE = 19  # characters of 二号 (22 pt) that fit a line of A4 with the 公文 margins, with room to spare
+_TITLE_BREAKS = ("统计汇总表", "政府信息公开")  # where a title may break besides after the agency
+
+
+def _title_width(text: str) -> float:
+    """Width in characters of 二号: a digit or Latin letter is half a character."""
+    return sum(0.5 if ch.isascii() else 1 for ch in text)
+
+
+def title_lines(text: str, agency: str = "") -> tuple[str, ...]:
+    """A title broken by meaning: the agency name on the first line and the rest on the
+    second ("青川市财政局" / "2025年政府信息公开工作年度报告"), or before 统计汇总表 when the
+    rest is still too long. A line is never broken inside a word or a number, and no line
+    is a stub of one or two characters. A title that fits stays on one line."""
+    if _title_width(text) <= TITLE_LINE:
+        return (text,)
+    cuts = [len(agency)] if agency and text.startswith(agency) else []
+    cuts += [text.find(marker) for marker in _TITLE_BREAKS if text.find(marker) > 0]
+    for cut in cuts:
+        first, second = text[:cut], text[cut:]
+        if len(first) > 2 and len(second) > 2 and _title_width(second) <= TITLE_LINE:
+            return (first, second)
+    return (text,)
 
 
 def title(report: Report) -> str:

@@ -63,6 +63,7 @@ class Manifest:
             self.hashes[path.name] = digest(data)
             lines.append(_line(path.name, self.hashes[path.name]))
         try:
+            self.folder.mkdir(parents=True, exist_ok=True)
             created = not self.path.exists()
             with open(self.path, "a", encoding="utf-8") as log:
                 log.write("".join(lines))

@@ -14,7 +14,14 @@ from reportgen.errors import TemplateError
 
 WORD = "report.docx"
 MARKDOWN = "report.md.j2"
+HTML = "report.html.j2"  # optional in a clerk's folder: the shipped one is used when absent
 NAMES = (WORD, MARKDOWN)
+
+
+def path_of(name: str, folder: Path) -> Path:
+    """A template of ``folder``, or the shipped one if the folder has none of that name."""
+    own = folder / name
+    return own if own.is_file() else shipped() / name
 
 
 def shipped() -> Path:

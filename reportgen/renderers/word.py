@@ -27,8 +27,8 @@ from jinja2 import Environment, StrictUndefined, TemplateError as JinjaError
 from lxml import etree
 from markupsafe import Markup, escape
 
-from reportgen.renderers.fonts import Fonts
-from reportgen.draft.document import TABLE, Draft, PrintedTable
+from reportgen.renderers.fonts import Fonts, font_table_entry
+from reportgen.draft.document import PARAGRAPH, TABLE, Draft, PrintedTable
 from reportgen.errors import RenderError, TemplateError
 from reportgen.model import NOT_XML
 from reportgen.formats.layout import CAPTION, HEADER, LABEL, VALUE, Grid, GridCell, Skeleton
@@ -36,6 +36,7 @@ from reportgen.renderers.zipwriter import Member, package
 
 DOCUMENT = "word/document.xml"
 STYLES = "word/styles.xml"
+FONT_TABLE = "word/fontTable.xml"
 CORE = "docProps/core.xml"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -74,9 +75,10 @@ def fix_fonts(styles_xml: bytes, fonts: Fonts) -> tuple[bytes, dict[str, str]]:
     missing = [STYLE_ROLES[role][1] for role in STYLE_ROLES if role not in found]
     if missing:
         raise TemplateError(f"Word 模板缺少样式：{'、'.join(missing)}（reportgen 用这些样式排版）。")
-    for field in fields(fonts):
-        font = getattr(fonts, field.name)
-        style = found[field.name]
+    used = []
+    for role in STYLE_ROLES:
+        font = getattr(fonts, role)
+        style = found[role]
         rpr = style.find(f"{W}rPr")
         if rpr is None:
             rpr = etree.SubElement(style, f"{W}rPr")
@@ -87,9 +89,25 @@ def fix_fonts(styles_xml: bytes, fonts: Fonts) -> tuple[bytes, dict[str, str]]:
         if font:
             rfonts.set(f"{W}eastAsia", font)
         elif not rfonts.get(f"{W}eastAsia"):
-            raise TemplateError(f"Word 模板的样式“{STYLE_ROLES[field.name][1]}”没有设置中文字体（w:eastAsia）。")
+            raise TemplateError(f"Word 模板的样式“{STYLE_ROLES[role][1]}”没有设置中文字体（w:eastAsia）。")
+        used.append(rfonts.get(f"{W}eastAsia"))
+        if role == "title" and fonts.title_bold and rpr.find(f"{W}b") is None:
+            rfonts.addnext(etree.Element(f"{W}b"))
     ids = {role: style.get(f"{W}styleId") for role, style in found.items()}
+    ids["_fonts"] = "\t".join(dict.fromkeys(used))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), ids
+
+
+def fix_font_table(font_table: bytes, names: list[str]) -> bytes:
+    """The document's font table with an entry for each font the styles use, giving its
+    family kind, PANOSE and Windows alternative (``reportgen.renderers.fonts``)."""
+    root = etree.fromstring(font_table)
+    for font in root.findall(f"{W}font"):
+        if font.get(f"{W}name") in names:
+            root.remove(font)
+    for name in names:
+        root.append(etree.fromstring(f'<w:fonts xmlns:w="{W_NS}">{font_table_entry(name)}</w:fonts>')[0])
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 # ------------------------------------------------------------------ tables
@@ -100,8 +118,17 @@ _BORDERS = "".join(
 )
 
 
+# Table text: exactly 12 pt a line (五号 is 10.5 pt), so that table 三 with its heading and
+# lead sentence fits on one A4 page.
+TABLE_LINE = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="exact"/>'
+FIGURE_WIDTH = 539  # twips (9.5 mm): a figure column holds four or five digits of 五号
+LABEL_WEIGHTS = (1.0, 1.8, 4.6)  # row-label columns, outermost first: the deepest holds the long labels
+
+
 def column_widths(grid: Grid, kind: str, total: int) -> list[int]:
-    """Grid column widths in twips: row labels get room, figures share the rest evenly."""
+    """Grid column widths in twips. Figures get what four or five digits need; row labels
+    get the rest, most of it to the deepest label column, whose labels are longest, so that
+    table 三 fits on one A4 page."""
     labels = grid.label_columns
     data = grid.width - labels
     if kind == "blocks":
@@ -110,10 +137,12 @@ def column_widths(grid: Grid, kind: str, total: int) -> list[int]:
         return [first, *rest]
     if not labels:
         return [total // data] * data
-    label_share = round(total * 0.5)
-    weights = [2 ** i for i in range(labels)]  # deeper label columns hold longer labels
-    label_widths = [label_share * w // sum(weights) for w in weights]
-    return label_widths + [(total - label_share) // data] * data
+    figure = min(FIGURE_WIDTH, total // (2 * data))
+    label_share = total - figure * data
+    weights = LABEL_WEIGHTS[-labels:] if labels <= len(LABEL_WEIGHTS) else [1.0] * labels
+    label_widths = [int(label_share * w / sum(weights)) for w in weights]
+    label_widths[-1] += label_share - sum(label_widths)
+    return label_widths + [figure] * data
 
 
 def _run(text: str) -> str:
@@ -137,10 +166,10 @@ def _figure_run(text: str) -> str:
 
 def _cell(width: int, run: str, colspan: int, merge: str, align: str, style: str, keep: bool = False) -> str:
     span = f'<w:gridSpan w:val="{colspan}"/>' if colspan > 1 else ""
-    keep_next = "<w:keepNext/>" if keep else ""  # a caption or header row stays with the rows under it
+    keep_next = "<w:keepNext/>" if keep else ""  # the row stays on the page of the row below it
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{merge}<w:vAlign w:val="center"/></w:tcPr>'
-        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}<w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>'
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}{TABLE_LINE}<w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>'
     )
 
 
@@ -164,14 +193,18 @@ def _word_skeleton(grid: Grid, kind: str, total_width: int, style: str) -> Skele
     parts = [
         f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
         f"<w:tblBorders>{_BORDERS}</w:tblBorders>"
-        '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="57" w:type="dxa"/>'
-        '<w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>'
+        '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="40" w:type="dxa"/>'
+        '<w:right w:w="40" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>'
         + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
         + "</w:tblGrid>"
     ]
+    last = len(grid.rows) - 1
     for r in range(len(grid.rows)):
         header = "<w:tblHeader/>" if r < grid.header_rows else ""
-        keep = any(cell.role in (CAPTION, HEADER) for cell in grid.rows[r])
+        # Every row keeps with the next, so that the table is printed on one page and starts
+        # on a new page when it would not fit below the text above it; a table longer than
+        # a page then splits between rows, its header repeated.
+        keep = r < last
         parts.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
         column = 0
         while column < grid.width:
@@ -246,6 +279,13 @@ class WordTemplate:
         if DOCUMENT not in names or STYLES not in names:
             raise TemplateError(f"Word 模板 {path} 不是有效的 .docx 文件（缺少 {DOCUMENT} 或 {STYLES}）。")
         self.styles, self.style_ids = fix_fonts(names[STYLES], fonts)
+        used_fonts = self.style_ids.pop("_fonts").split("\t")
+        if FONT_TABLE in names:
+            try:
+                names[FONT_TABLE] = fix_font_table(names[FONT_TABLE], used_fonts)
+            except etree.XMLSyntaxError as problem:
+                raise TemplateError(f"Word 模板 {path} 的字体表无法读取：{problem}") from None
+            self.entries = [(name, names[name] if name == FONT_TABLE else data) for name, data in self.entries]
         env = _environment()
         self.compiled: dict[str, object] = {}
         parts = {DOCUMENT: docx.get_xml()}
@@ -283,20 +323,14 @@ class WordTemplate:
 
         # Namespaces rather than dicts: Jinja reads attributes, and a dict makes it fail
         # over from getattr to [] for every one.
-        sections = [
-            SimpleNamespace(
-                heading=section.heading,
-                blocks=[
-                    SimpleNamespace(
-                        kind=block.kind, text=block.text, xml=table(block.table) if block.kind == TABLE else ""
-                    )
-                    for block in section.blocks
-                ],
-            )
-            for section in draft.sections
-        ]
+        sections = [SimpleNamespace(heading=section.heading, blocks=self._blocks(section.blocks, table))
+                    for section in draft.sections]
+        lines = draft.title_lines
+        title = Markup('</w:t></w:r><w:r><w:br/></w:r><w:r><w:t xml:space="preserve">').join(escape(x) for x in lines)
         return {
-            "title": draft.title,
+            "title": title,  # the title's lines, with a line break between them
+            "title_text": draft.title,  # the title on one line, for templates that break it themselves
+            "title_lines": lines,
             "flagged": draft.flagged,
             "flag_note": draft.flag_note,
             "opening": draft.opening,
@@ -304,6 +338,35 @@ class WordTemplate:
             "signature": draft.signature,
             "findings": draft.findings,
         }
+
+    def _blocks(self, blocks, table) -> list[SimpleNamespace]:
+        """The blocks of a section for the template. A paragraph right before a table goes
+        into the table's XML, kept with the table on its page; half a line of space follows
+        every table, as published reports leave before the next heading."""
+        out: list[SimpleNamespace] = []
+        for index, block in enumerate(blocks):
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if block.kind == PARAGRAPH and following is not None and following.kind == TABLE:
+                continue  # printed with the table below
+            if block.kind != TABLE:
+                out.append(SimpleNamespace(kind=block.kind, text=block.text, xml=""))
+                continue
+            previous = blocks[index - 1] if index else None
+            lead = self._kept_paragraph(previous.text) if previous is not None and previous.kind == PARAGRAPH else ""
+            xml = Markup(lead) + table(block.table) + Markup(self._spacer())
+            out.append(SimpleNamespace(kind=block.kind, text="", xml=xml))
+        return out
+
+    def _kept_paragraph(self, text: str) -> str:
+        """A body paragraph that stays on the page of what follows it."""
+        if NOT_XML.search(text):
+            raise RenderError("正文中含有不能写入 Word 文档的字符，已停止写出。")
+        return (f'<w:p><w:pPr><w:pStyle w:val="{self.style_ids["body"]}"/><w:keepNext/></w:pPr>'
+                f"{_run(str(escape(text)))}</w:p>")
+
+    def _spacer(self) -> str:
+        return (f'<w:p><w:pPr><w:pStyle w:val="{self.style_ids["table"]}"/>'
+                '<w:spacing w:before="0" w:after="0" w:line="280" w:lineRule="exact"/></w:pPr></w:p>')
 
     def render_parts(self, draft: Draft) -> dict[str, bytes]:
         """The XML parts that differ from the template, rendered for one draft.

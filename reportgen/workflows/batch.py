@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 
 from reportgen.sources.files import collect  # noqa: F401  (part of this module's API)
 from reportgen.workflows import roster as rosters
-from reportgen.workflows.build import KINDS, BuildResult, Renderers, build_file
+from reportgen.workflows.build import DEFAULT_KINDS, PDF, BuildResult, Renderers, build_file, write_pdfs
 from reportgen.output.files import remove_stale_temporaries
 from reportgen.output.manifest import Manifest
 from reportgen.renderers.fonts import Fonts
@@ -39,7 +39,7 @@ STATUSES_OK = (OK, WARNED)
 
 @dataclass(frozen=True)
 class Options:
-    kinds: tuple[str, ...] = KINDS
+    kinds: tuple[str, ...] = DEFAULT_KINDS
     allow_errors: bool = False
     blank_zeros: bool = False
     force: bool = False
@@ -166,7 +166,9 @@ def build_one(source: Path, year: int) -> AgencyResult:
             manifest=_worker["manifest"],
             year=year,
         )
-        return _summarise(source, built)
+        result = _summarise(source, built)
+        result.pending_pdf = built.pending_pdf  # printed by the parent, not part of the summary
+        return result
     except Exception as crash:  # one agency's crash must not stop the others
         where = traceback.extract_tb(crash.__traceback__)[-1]
         return AgencyResult(
@@ -260,6 +262,8 @@ def run(
         report.interrupted = True
     if report.interrupted:
         remove_stale_temporaries(out_dir)
+    if PDF in options.kinds and not report.interrupted:
+        _print_pdfs(report, out_dir, options, jobs)
     report.elapsed = time.perf_counter() - started
     report.running = False
     _mark_clashes(report)
@@ -293,6 +297,25 @@ class _StopRequest:
     def __exit__(self, *exc) -> None:
         if self.previous is not None:
             signal.signal(signal.SIGINT, self.previous)
+
+
+def _print_pdfs(report: BatchReport, out_dir: Path, options: Options, jobs: int) -> None:
+    """Print the PDFs of every unit built, with ``jobs`` LibreOffice processes side by side."""
+    from reportgen.errors import ReportgenError
+
+    units = [r for r in report.results if getattr(r, "pending_pdf", None)]
+    if not units:
+        return
+    try:
+        written = write_pdfs([r.pending_pdf for r in units], Manifest(out_dir), options.force, jobs)
+    except ReportgenError as problem:
+        for result in units:
+            result.status, result.message = CRASHED, f"PDF 没有生成：{problem}"
+        return
+    for result, (path, _) in zip(units, written):
+        result.outputs.append(str(path))
+    for result in units:
+        del result.pending_pdf
 
 
 def _run_pool(files, out_dir, year, options, jobs, done, stop: _StopRequest) -> None:

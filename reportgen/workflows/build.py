@@ -25,7 +25,14 @@ from reportgen.renderers.fonts import Fonts
 
 DOCX = "docx"
 MD = "md"
-KINDS = (DOCX, MD)
+HTML = "html"
+PDF = "pdf"
+FRAGMENT = "fragment"  # the web page's body, to paste into a portal CMS editor
+KINDS = (DOCX, MD, HTML, PDF)  # what --to may name
+DEFAULT_KINDS = (DOCX, MD)
+# The files of each kind, and their names' endings.
+FILES = {DOCX: (DOCX,), MD: (MD,), HTML: (HTML, FRAGMENT), PDF: ()}
+SUFFIXES = {DOCX: ".docx", MD: ".md", HTML: ".html", FRAGMENT: ".网页片段.html", PDF: ".pdf"}
 
 
 @dataclass
@@ -43,8 +50,13 @@ class Renderers:
         return cls(found, WordTemplate(found / template_folder.WORD, fonts))
 
     def render(self, kind: str, draft) -> bytes:
+        """One file of a draft: DOCX, MD, HTML (the page) or FRAGMENT (the page's body)."""
         if kind == DOCX:
             return self.word.render(draft)
+        if kind in (HTML, FRAGMENT):
+            from reportgen.renderers import html
+
+            return html.render(draft, self.folder, page=kind == HTML).encode("utf-8")
         return render_markdown.render(draft, self.folder).encode("utf-8")
 
 
@@ -55,6 +67,7 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
     reason: str = ""  # why nothing was built, in Chinese
+    pending_pdf: tuple[Path, bytes] | None = None  # the PDF to print from these Word bytes (write_pdfs)
 
     @property
     def built(self) -> bool:
@@ -74,9 +87,13 @@ def render_drafts(
     blank_zeros: bool = False,
     previous: Report | None = None,
 ) -> dict[str, bytes]:
-    """The bytes of each draft of a report. Pure: writes nothing."""
+    """The bytes of each file of a report's drafts, by file kind (see ``FILES``); the Word
+    file too when a PDF is asked for, since the PDF is printed from it. Pure: writes nothing."""
     draft = build_draft(report, findings, previous=previous, blank_zeros=blank_zeros)
-    return {kind: renderers.render(kind, draft) for kind in kinds}
+    wanted = [name for kind in kinds for name in FILES.get(kind, (kind,))]
+    if PDF in kinds and DOCX not in wanted:
+        wanted.append(DOCX)
+    return {name: renderers.render(name, draft) for name in dict.fromkeys(wanted)}
 
 
 def build_file(
@@ -116,7 +133,12 @@ def build_file(
     last = checked.previous.report if checked.previous else None
     drafts = render_drafts(checked.report, renderers, kinds, flagged, blank_zeros, last)
     stem = output_stem(checked.report, source)
-    paths = {kind: inside(out_dir, f"{stem}.{kind}") for kind in drafts}
+    for_pdf = drafts[DOCX] if PDF in kinds else None
+    if DOCX not in kinds:
+        drafts.pop(DOCX, None)
+    paths = {kind: inside(out_dir, f"{stem}{SUFFIXES[kind]}") for kind in drafts}
+    if for_pdf is not None:
+        paths[PDF] = inside(out_dir, f"{stem}{SUFFIXES[PDF]}")
     taken = {} if taken is None else taken
     clash = next((taken[p] for p in paths.values() if p in taken and taken[p] != source), None)
     if clash is not None:
@@ -124,11 +146,33 @@ def build_file(
         return result
     manifest = manifest or Manifest(out_dir)
     try:
+        if for_pdf is not None:  # an edited PDF stops the whole report, before anything is written
+            manifest.check(paths[PDF], b"", force)
         result.backups = manifest.write({paths[kind]: data for kind, data in drafts.items()}, force)
     except EditedDraftError as edited:
         result.reason = str(edited)
         return result
-    for path in paths.values():
+    for kind, path in paths.items():
         taken[path] = source
-        result.outputs.append(path)
+        if kind != PDF:
+            result.outputs.append(path)
+    if for_pdf is not None:
+        result.pending_pdf = (paths[PDF], for_pdf)
     return result
+
+
+def write_pdfs(pending: list[tuple[Path, bytes]], manifest: Manifest, force: bool = False,
+               processes: int = 1, office=None) -> list[tuple[Path, list[Path]]]:
+    """Print each pending PDF (path, Word bytes) with LibreOffice, a few processes side by
+    side, and write them. Returns each written PDF with the backups made."""
+    from reportgen.renderers.pdf import LibreOffice
+
+    if not pending:
+        return []
+    office = office or LibreOffice.find()
+    printed = office.convert_parallel({str(path): data for path, data in pending}, processes)
+    written = []
+    for path, _ in pending:
+        backups = manifest.write({path: printed[str(path)]}, force)
+        written.append((path, backups))
+    return written

@@ -1,0 +1,107 @@
+"""The web page of a draft, for the portal's 政府信息公开年报 column.
+
+Two files: a complete page (``page=True``) and a fragment to paste into a CMS editor. Both
+come from ``templates/report.html.j2``. The statutory tables are real HTML tables built
+from the same layout grid as the Word and Markdown tables: exact ``rowspan``/``colspan``,
+``<th scope>`` for every header, a ``<caption>``, and inline styles (CMS editors strip
+style sheets). Wide tables scroll inside their own box on a phone. There is no script, and
+every text is escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from types import SimpleNamespace
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError as JinjaError
+from markupsafe import Markup, escape
+
+from reportgen.draft.document import TABLE, Draft, PrintedTable
+from reportgen.errors import TemplateError
+from reportgen.formats.layout import BLANK, CAPTION, CORNER, HEADER, LABEL, VALUE, Grid, Skeleton
+from reportgen.renderers import templates as template_folder
+
+CELL = "border:1px solid #000;padding:0.15em 0.3em;vertical-align:middle;"
+TABLE_STYLE = ("border-collapse:collapse;margin:0 auto;font-family:SimSun,'宋体','Noto Serif CJK SC',serif;"
+               "font-size:0.8em;line-height:1.35;min-width:36em;")
+
+
+def html_table(printed: PrintedTable) -> Markup:
+    """A statutory table as an accessible HTML table."""
+    caption = f"{printed.table.short_name} {printed.table.title.split('、', 1)[-1]}"
+    skeleton = _skeleton(printed.grid, caption)
+    return Markup(skeleton.fill([_escaped(text) for text in printed.values]))
+
+
+@lru_cache(maxsize=8192)
+def _escaped(text: str) -> str:
+    return str(escape(text))
+
+
+def _scope(cell) -> str:
+    if cell.role == LABEL:
+        return "rowgroup" if cell.rowspan > 1 else "row"
+    return "colgroup" if cell.colspan > 1 else "col"
+
+
+@lru_cache(maxsize=64)
+def _skeleton(grid: Grid, caption: str) -> Skeleton:
+    lines = [f'<table style="{TABLE_STYLE}">',
+             f'<caption style="caption-side:top;font-weight:bold;padding:0.3em;">{escape(caption)}</caption>']
+    head = grid.header_rows
+    if head:
+        lines.append("<thead>")
+    for index, row in enumerate(grid.rows):
+        if head and index == head:
+            lines.append("</thead><tbody>")
+        cells = []
+        for cell in row:
+            spans = "".join(
+                f' {name}="{n}"' for name, n in (("colspan", cell.colspan), ("rowspan", cell.rowspan)) if n > 1)
+            if cell.role == VALUE:
+                cells.append(f'<td{spans} style="{CELL}text-align:center;">{Skeleton.MARK}</td>')
+            elif cell.role == BLANK:
+                cells.append(f'<td{spans} style="{CELL}"></td>')
+            elif cell.role == CORNER:
+                cells.append(f'<td{spans} style="{CELL}font-size:0.9em;">{escape(cell.text)}</td>')
+            else:
+                align = "left" if cell.role == LABEL else "center"
+                weight = "bold" if cell.role == CAPTION else "normal"
+                cells.append(f'<th{spans} scope="{_scope(cell)}" style="{CELL}text-align:{align};'
+                             f'font-weight:{weight};">{escape(cell.text)}</th>')
+        lines.append("<tr>" + "".join(cells) + "</tr>")
+    lines.append("</tbody></table>" if head else "</table>")
+    if not head:
+        lines.insert(2, "<tbody>")
+    return Skeleton("\n".join(lines), len(grid.values))
+
+
+@lru_cache(maxsize=8)
+def _template(path: Path):
+    env = Environment(loader=FileSystemLoader(str(path.parent)), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    try:
+        return env.get_template(path.name)
+    except JinjaError as problem:
+        raise TemplateError(f"网页模板 {path} 有错误：{problem}") from None
+
+
+def render(draft: Draft, folder: Path, page: bool = True) -> str:
+    """The complete page (``page``) or the fragment to paste into a CMS editor."""
+    path = template_folder.path_of(template_folder.HTML, folder)
+    sections = [
+        SimpleNamespace(heading=section.heading, blocks=[
+            SimpleNamespace(kind=b.kind, text=b.text, html=html_table(b.table) if b.kind == TABLE else "")
+            for b in section.blocks])
+        for section in draft.sections
+    ]
+    try:
+        text = _template(path).render(
+            page=page, title=draft.title, title_lines=draft.title_lines, flagged=draft.flagged,
+            flag_note=draft.flag_note, opening=draft.opening, sections=sections, signature=draft.signature,
+            findings=draft.findings)
+    except JinjaError as problem:
+        raise TemplateError(f"网页模板 {path} 有错误：{problem}") from None
+    return re.sub(r"\n{2,}", "\n", text).strip() + "\n"
