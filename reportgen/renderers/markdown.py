@@ -44,7 +44,7 @@ def _escaped(text: str) -> str:
 
 @lru_cache(maxsize=64)
 def _html_skeleton(grid: Grid) -> Skeleton:
-    lines = ["<table>"]
+    lines = ['<table border="1" cellspacing="0" cellpadding="3">']  # ruling lines even as plain HTML
     for row in grid.rows:
         cells = []
         for cell in row:
