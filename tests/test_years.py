@@ -361,9 +361,25 @@ def test_a_file_reportgen_did_not_write_is_not_overwritten(tmp_path):
 
 def fill(text: str, row: str, value: int) -> str:
     """Set the 自然人 figure of a table 三 row in an init-style line."""
-    pattern = rf"^{row} = {{natural_person = \d+,"
+    pattern = rf"^{row} = {{ natural_person = \d+,"
     assert re.search(pattern, text, re.M), row
-    return re.sub(pattern, f"{row} = {{natural_person = {value},", text, count=1, flags=re.M)
+    return re.sub(pattern, f"{row} = {{ natural_person = {value},", text, count=1, flags=re.M)
+
+
+def test_next_year_keeps_inline_tables_and_comment_columns_as_written(tmp_path):
+    """“natural_person = 1, commercial = 1}” with the comment pushed out was a reflow bug."""
+    source = tmp_path / "agency" / "2025.toml"
+    source.parent.mkdir()
+    source.write_text((DATA / "qingchuan-finance" / "2025.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert run("next-year", source).exit_code == 0
+    old = source.read_text(encoding="utf-8").splitlines()
+    new = (source.parent / "2026.toml").read_text(encoding="utf-8").splitlines()
+    assert new[0] == old[0].replace("2025", "2026")
+    line = next(x for x in new if x.startswith("carried_over = "))
+    assert line.startswith("carried_over = { natural_person = 1, commercial = 1 }")
+    for before, after in zip(old, new):
+        if "=" in before and "#" in before and before.split("=")[0] == after.split("=")[0] and "{" in before:
+            assert before.index("#") == after.index("#"), (before, after)
 
 
 def test_full_cycle_init_fill_build_next_year_change_rebuild(tmp_path):

@@ -156,13 +156,40 @@ def _get(section, key: str):
 
 
 def _set(section, key: str, value) -> None:
-    node = section
+    """Set a figure, keeping the line's look: an inline table gains a key as
+    ``{ a = 1, b = 1 }`` (not ``{ a = 1, b = 1}``), and a comment after the value stays in
+    its column."""
     *path, last = _parts(key)
-    for part in path:
-        if part not in node:
-            node[part] = tomlkit.inline_table()
-        node = node[part]
-    node[last] = value
+    if not path:
+        _replace(section, last, tomlkit.item(value))
+        return
+    top = path[0]
+    if top not in section:
+        section[top] = tomlkit.inline_table()
+    old = section[top]
+    if not isinstance(old, InlineTable):
+        node = old
+        for part in path[1:]:
+            node = node.setdefault(part, tomlkit.inline_table())
+        node[last] = value
+        return
+    plain = old.unwrap()
+    target = plain
+    for part in path[1:]:
+        target = target.setdefault(part, {})
+    target[last] = value
+    _replace(section, top, scaffold.inline(plain))
+
+
+def _replace(section, key: str, item) -> None:
+    """Put ``item`` in place of ``section[key]``, keeping its comment where it was."""
+    old = section[key] if key in section else None
+    section[key] = item
+    if old is None or not old.trivia.comment:
+        return
+    before = len(old.as_string()) + len(old.trivia.comment_ws)
+    item.trivia.comment = old.trivia.comment
+    item.trivia.comment_ws = " " * max(1, before - len(item.as_string()))
 
 
 def _delete(section, key: str) -> None:

@@ -8,6 +8,8 @@ is also how ``reportgen next-year`` rebuilds a table whose format changed.
 from __future__ import annotations
 
 
+from decimal import Decimal
+
 import tomlkit
 from tomlkit.items import Item, Table as TomlTable
 
@@ -73,18 +75,36 @@ def table_section(
             section.add(key, number(values.get(cells[0].key, Figure()).value))
             section[key].comment(f"{label}：{cells[0].column.name}")
             continue
-        inline = tomlkit.inline_table()
+        written: dict = {}
         for cell in cells:
-            inline.append(_leaf(cell, key), values.get(cell.key, Figure()).value)
+            written[_leaf(cell, key)] = values.get(cell.key, Figure()).value
             if cell.column.unit_key:
-                inline.append(cell.column.unit_key, (units or {}).get(cell.key, cell.column.default_unit))
-        section.add(key, inline)
+                written[cell.column.unit_key] = (units or {}).get(cell.key, cell.column.default_unit)
+        section.add(key, inline(written))
         if columns_shared:
             section[key].comment(label)
         else:
             names = "、".join(f"{_leaf(c, key)} {c.column.name.rsplit('／', 1)[-1]}" for c in cells)
             section[key].comment(f"{label}：{names}")
     return section
+
+
+def inline(values: dict):
+    """An inline table as reportgen writes one, with a space inside each brace:
+    ``{ natural_person = 0, commercial = 0 }``."""
+    return tomlkit.parse(f"x = {_inline_text(values)}\n")["x"]
+
+
+def _inline_text(values: dict) -> str:
+    def show(value) -> str:
+        if isinstance(value, dict):
+            return _inline_text(value)
+        if isinstance(value, Decimal):
+            return format(value, "f")
+        return tomlkit.item(value).as_string()
+
+    body = ", ".join(f"{name} = {show(value)}" for name, value in values.items())
+    return f"{{ {body} }}" if body else "{}"
 
 
 def _field_comment(label: str, hint: str) -> str:
