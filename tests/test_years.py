@@ -50,8 +50,8 @@ def test_init_writes_a_commented_file_with_every_key_and_never_overwrites(tmp_pa
     text = target.read_text(encoding="utf-8")
     assert 'agency = "示例区教育局" # 机关名称' in text
     assert "# 一、总体情况（一）主动公开" in text and "【待填写】" in text
-    assert "withheld_security = {natural_person = 0, commercial = 0, research = 0, public_interest = 0, " \
-           "legal_services = 0, other_org = 0} # （三）不予公开／3.危及“三安全一稳定”" in text
+    assert "withheld_security = { natural_person = 0, commercial = 0, research = 0, public_interest = 0, " \
+           "legal_services = 0, other_org = 0 } # （三）不予公开／3.危及“三安全一稳定”" in text
     assert "licensing = 0 # 第二十条第（五）项／行政许可：本年处理决定数量" in text
     checked = check_file(target)
     assert checked.errors == 0
