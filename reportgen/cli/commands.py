@@ -506,3 +506,97 @@ def keys(values) -> int:
 
 
 KEYS.run = keys
+
+
+# ------------------------------------------------------------------ import
+
+IMPORT = command("import", "把已发布的年度报告（网页、Word、PDF、Markdown、文字）转成数据文件。", """
+按表格的栏目名称（不按位置）读出表二、表三、表四的每一格，以及各部分文字、机关名称、年度、类别、联系方式。数字照原文录入，总计有误也不改，由 check 逐格指出；原文留空的格子写成 ""；对不上的栏目和没有读出的内容写在新文件开头。不覆盖已有的文件，除非加 --force。
+""")
+IMPORT.add("files", dest="files", metavar="文件", kind="many", required=True,
+           help="已发布的报告：.html/.htm（门户网站网页，GBK 也可以）、.docx、.pdf（有文字层）、.md、.txt。")
+IMPORT.add("--output", "-o", dest="output", metavar="文件夹", default="data",
+           help="数据文件写到这个文件夹，每个机关一个子文件夹：<文件夹>/<机关名称>/<年度>.toml。")
+_force_option(IMPORT)
+
+
+def import_command(values) -> int:
+    from reportgen.checks.check import check_text
+    from reportgen.checks.findings import format_file
+    from reportgen.output.files import safe_name, write_atomic
+    from reportgen.sources.published import ImportProblem, import_report
+    from reportgen.workflows.importing import data_file
+
+    failed = 0
+    for name in values.files:
+        source = Path(name)
+        try:
+            imported = import_report(source)
+        except ImportProblem as problem:
+            echo(f"错误：{problem}", err=True)
+            failed += 1
+            continue
+        target = Path(values.output) / safe_name(imported.agency) / f"{imported.year}.toml"
+        if target.exists() and not values.force:
+            echo(f"错误：{target} 已经存在，没有覆盖（确需覆盖请加 --force）。", err=True)
+            failed += 1
+            continue
+        text = data_file(imported)
+        write_atomic(target, text.encode("utf-8"))
+        echo(f"已导入：{source} → {target}（{imported.agency}，{imported.year} 年度，{imported.format.label}）")
+        for remark in imported.remarks:
+            echo(f"  注意：{remark}")
+        for problem in imported.problems:
+            echo(f"  没有读出：{problem}")
+        for key, note in imported.notes.items():
+            echo(f"  栏目名称与法定格式不完全一致：{key}（{note}）")
+        checked = check_text(text, target)
+        echo(format_file(str(target), [f for f in checked.findings if f.code not in ("missing", "empty-text")]))
+        echo()
+    return 1 if failed else 0
+
+
+IMPORT.run = import_command
+
+
+# ------------------------------------------------------------------ audit
+
+AUDIT = command("audit", "核查一个文件夹中已发布的年度报告：逐份导入并运行全部检查，结果写成 Excel。", """
+检查勾稽关系、正文与表格是否一致、栏目名称、格式与年度是否相符，并核对同一机关相邻两年的衔接（上年结转、现行有效件数）。每个问题一行（机关、年度、文件、规则、栏目、应为、原文），另有各单位汇总表。有错误时退出码为 1。
+""")
+AUDIT.add("folder", dest="folder", metavar="文件夹", required=True, help="放已发布报告的文件夹（含子文件夹）。")
+AUDIT.add("--output", "-o", dest="output", metavar="文件", default="核查结果.xlsx", help="核查结果写到这个 Excel 文件。")
+AUDIT.add("--jobs", "-j", dest="jobs", metavar="个数", kind="positive", help="同时处理的进程数（默认等于 CPU 核数）。")
+_force_option(AUDIT)
+
+
+def audit_command(values) -> int:
+    import os
+
+    from reportgen.output.files import write_atomic
+    from reportgen.workflows import importing
+
+    folder = Path(values.folder)
+    if not folder.is_dir():
+        raise ReportgenError(f"{folder} 不是文件夹。")
+    files = importing.collect(folder)
+    if not files:
+        raise ReportgenError(f"{folder} 中没有报告文件（.html、.htm、.docx、.pdf、.md、.txt）。")
+    target = Path(values.output)
+    if target.exists() and not values.force:
+        raise ReportgenError(f"{target} 已经存在，没有覆盖（确需覆盖请加 --force）。")
+    echo(f"共 {len(files)} 个文件，开始核查……", err=True)
+    result = importing.audit(files, values.jobs or os.cpu_count() or 1)
+    write_atomic(target, importing.audit_xlsx(result))
+    rows = [[agency, str(year), str(errors), str(warnings), Path(file).name]
+            for file, agency, year, errors, warnings in sorted(result.files, key=lambda f: (f[1], f[2]))]
+    if rows:
+        echo(format_columns(("机关名称", "年度", "错误数", "警告数", "文件"), rows))
+    for file, why in result.unreadable:
+        echo(f"无法读取：{why}")
+    echo(f"共核查 {len(result.files)} 份报告，{len(result.unreadable)} 个文件无法读取；"
+         f"发现 {result.errors} 个错误、{len(result.rows) - result.errors} 个警告。结果：{target}")
+    return 1 if result.errors or result.unreadable else 0
+
+
+AUDIT.run = audit_command

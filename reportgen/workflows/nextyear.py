@@ -116,10 +116,10 @@ def _next_table(doc, fmt: Format, report: Report, table: Table, carried: dict[st
         elif key not in carried and report.figure(key).blank:
             continue  # a cell the agency leaves blank ("") stays blank
         else:
-            _set(section, key, carried.get(key, Figure()).value)
+            scaffold.set_figure(section, key, carried.get(key, Figure()).value)
     for key in sorted(new_keys & set(carried)):
         if carried[key].value and _get(section, key) is None:
-            _set(section, key, carried[key].value)
+            scaffold.set_figure(section, key, carried[key].value)
 
 
 def _written_cells(section, table_key: str, fmt: Format) -> set[str]:
@@ -153,43 +153,6 @@ def _get(section, key: str):
             return None
         node = node[part]
     return node
-
-
-def _set(section, key: str, value) -> None:
-    """Set a figure, keeping the line's look: an inline table gains a key as
-    ``{ a = 1, b = 1 }`` (not ``{ a = 1, b = 1}``), and a comment after the value stays in
-    its column."""
-    *path, last = _parts(key)
-    if not path:
-        _replace(section, last, tomlkit.item(value))
-        return
-    top = path[0]
-    if top not in section:
-        section[top] = tomlkit.inline_table()
-    old = section[top]
-    if not isinstance(old, InlineTable):
-        node = old
-        for part in path[1:]:
-            node = node.setdefault(part, tomlkit.inline_table())
-        node[last] = value
-        return
-    plain = old.unwrap()
-    target = plain
-    for part in path[1:]:
-        target = target.setdefault(part, {})
-    target[last] = value
-    _replace(section, top, scaffold.inline(plain))
-
-
-def _replace(section, key: str, item) -> None:
-    """Put ``item`` in place of ``section[key]``, keeping its comment where it was."""
-    old = section[key] if key in section else None
-    section[key] = item
-    if old is None or not old.trivia.comment:
-        return
-    before = len(old.as_string()) + len(old.trivia.comment_ws)
-    item.trivia.comment = old.trivia.comment
-    item.trivia.comment_ws = " " * max(1, before - len(item.as_string()))
 
 
 def _delete(section, key: str) -> None:

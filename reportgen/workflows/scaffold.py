@@ -9,9 +9,10 @@ from __future__ import annotations
 
 
 from decimal import Decimal
+from functools import cache
 
 import tomlkit
-from tomlkit.items import Item, Table as TomlTable
+from tomlkit.items import InlineTable, Item, Table as TomlTable
 
 from reportgen.checks import arithmetic
 from reportgen.model import Figure, Number, deadline
@@ -95,16 +96,59 @@ def inline(values: dict):
     return tomlkit.parse(f"x = {_inline_text(values)}\n")["x"]
 
 
-def _inline_text(values: dict) -> str:
-    def show(value) -> str:
-        if isinstance(value, dict):
-            return _inline_text(value)
-        if isinstance(value, Decimal):
-            return format(value, "f")
-        return tomlkit.item(value).as_string()
+def toml_value(value) -> Item:
+    """A value as an item, written the way reportgen writes it (amounts with every decimal)."""
+    return tomlkit.parse(f"x = {_show(value)}\n")["x"]
 
-    body = ", ".join(f"{name} = {show(value)}" for name, value in values.items())
+
+def _show(value) -> str:
+    if isinstance(value, dict):
+        return _inline_text(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return tomlkit.item(value).as_string()
+
+
+def _inline_text(values: dict) -> str:
+    body = ", ".join(f"{name} = {_show(value)}" for name, value in values.items())
     return f"{{ {body} }}" if body else "{}"
+
+
+def set_figure(section, key: str, value) -> None:
+    """Set a figure, keeping the line's look: an inline table gains a key as
+    ``{ a = 1, b = 1 }`` (not ``{ a = 1, b = 1}``), and a comment after the value stays in
+    its column."""
+    *path, last = key.split(".")[1:]
+    if not path:
+        replace_item(section, last, toml_value(value))
+        return
+    top = path[0]
+    if top not in section:
+        section[top] = tomlkit.inline_table()
+    old = section[top]
+    if not isinstance(old, InlineTable):
+        node = old
+        for part in path[1:]:
+            node = node.setdefault(part, tomlkit.inline_table())
+        node[last] = value
+        return
+    plain = old.unwrap()
+    target = plain
+    for part in path[1:]:
+        target = target.setdefault(part, {})
+    target[last] = value
+    replace_item(section, top, inline(plain))
+
+
+def replace_item(section, key: str, item) -> None:
+    """Put ``item`` in place of ``section[key]``, keeping its comment where it was."""
+    old = section[key] if key in section else None
+    section[key] = item
+    if old is None or not old.trivia.comment:
+        return
+    before = len(old.as_string()) + len(old.trivia.comment_ws)
+    item.trivia.comment = old.trivia.comment
+    item.trivia.comment_ws = " " * max(1, before - len(item.as_string()))
 
 
 def _field_comment(label: str, hint: str) -> str:
@@ -152,6 +196,13 @@ def new_file(fmt: Format, agency: str, year: int, kind: str) -> str:
             text.add(key, multiline(TEXT_PROMPT) if key in required else "")
     doc.add("text", text)
 
+    return tomlkit.dumps(doc) + _tables_text(fmt)
+
+
+@cache
+def _tables_text(fmt: Format) -> str:
+    """The table sections of a new file, the same for every agency: written once."""
+    doc = tomlkit.document()
     for table in fmt.tables.values():
         section = table_section(fmt, table, {})
         doc.add(table.key, section)
@@ -165,4 +216,3 @@ def new_file(fmt: Format, agency: str, year: int, kind: str) -> str:
         doc.add("processing_fees", fees)
         doc["processing_fees"].comment("六、信息处理费")
     return tomlkit.dumps(doc)
-

@@ -1,0 +1,33 @@
+"""Published reports as sources: portal pages, Word files, PDFs, Markdown and plain text.
+
+    from reportgen.sources.published import import_report
+    imported = import_report(Path("某局2025年报.html"))   # an ``Imported``
+
+``readers`` turns a file into a ``Document``; ``recover`` finds the report in it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportgen.sources.published.readers import ImportProblem, read
+from reportgen.sources.published.recover import Imported, NoFormat, NoReport, recover
+
+SUFFIXES = (".html", ".htm", ".shtml", ".docx", ".pdf", ".md", ".txt")
+
+
+def import_report(path: Path) -> Imported:
+    """The report in a published file. Raises ImportProblem (a Chinese message)."""
+    document = read(path)
+    try:
+        return recover(document)
+    except NoFormat as problem:
+        from reportgen.formats.statutory import year_problem
+
+        raise ImportProblem(f"{path}：这是 {problem.year} 年度的报告。{year_problem(problem.year)}") from None
+    except NoReport:
+        raise ImportProblem(f"{path}：没有找到政府信息公开工作年度报告（没有“某某{{年度}}年政府信息公开工作年度报告”"
+                            "这样的标题，或没有法定表格）。") from None
+
+
+__all__ = ["ImportProblem", "Imported", "SUFFIXES", "import_report"]
