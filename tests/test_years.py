@@ -23,7 +23,8 @@ def drafts(folder):
 
 
 def markdown(folder) -> str:
-    return next(folder.glob("*.md")).read_text(encoding="utf-8")
+    """The Markdown draft's text as a reader sees it: without refresh's <!-- rg:… --> markers."""
+    return re.sub(r"<!-- /?rg:[^>]* -->", "", next(folder.glob("*.md")).read_text(encoding="utf-8"))
 
 
 @pytest.fixture

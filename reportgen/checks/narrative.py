@@ -89,22 +89,57 @@ def problems(text: str, names: dict) -> list[Problem]:
 _PLACEHOLDER = re.compile(r"\{\{-?\s*([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*-?\}\}")
 
 
-def render(text: str, names: dict) -> str:
+def render(text: str, names: dict, mark: str = "") -> str:
     """Narrative text with each placeholder that names a figure replaced by the figure.
 
     Nothing is evaluated: anything else, including every construct ``problems`` refuses
-    ({% … %}, calls, unknown names), is left exactly as written."""
+    ({% … %}, calls, unknown names), is left exactly as written. With ``mark``, each figure
+    is wrapped as a marked piece ``marker(f"{mark}-{n}", figure)`` for the drafts' markers."""
     if "{{" not in text:
         return text
+    count = 0
 
     def fill(match: re.Match) -> str:
+        nonlocal count
         dotted = re.sub(r"\s+", "", match.group(1))
         if any(part.startswith("_") for part in dotted.split(".")):
             return match.group()
         value = prose.lookup(names, dotted)
-        return match.group() if value is None else format_number(value)
+        if value is None:
+            return match.group()
+        count += 1
+        return marker(f"{mark}-{count}", format_number(value)) if mark else format_number(value)
 
     return _PLACEHOLDER.sub(fill, text)
+
+
+# A marked piece of generated text inside a line: START id OPEN text CLOSE. Private-use
+# characters, which the schema keeps out of data files, so they never clash with text.
+START, OPEN, CLOSE = "\ue001", "\ue002", "\ue003"
+_MARKED = re.compile(f"{START}([^{OPEN}]*){OPEN}([^{CLOSE}]*){CLOSE}")
+
+
+def marker(name: str, text: str) -> str:
+    return f"{START}{name}{OPEN}{text}{CLOSE}"
+
+
+def segments(line: str) -> tuple[tuple[str, str], ...]:
+    """A line as (text, marker name or "") pieces; () when nothing in it is marked."""
+    if START not in line:
+        return ()
+    pieces, position = [], 0
+    for match in _MARKED.finditer(line):
+        if match.start() > position:
+            pieces.append((line[position:match.start()], ""))
+        pieces.append((match.group(2), match.group(1)))
+        position = match.end()
+    if position < len(line):
+        pieces.append((line[position:], ""))
+    return tuple(pieces)
+
+
+def unmarked(line: str) -> str:
+    return _MARKED.sub(lambda m: m.group(2), line)
 
 
 def _dotted(node, nodes) -> list[str] | None:

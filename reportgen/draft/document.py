@@ -46,6 +46,8 @@ class Block:
     kind: str
     text: str = ""
     table: PrintedTable | None = None
+    marker: str = ""  # the whole block comes from the figures: its marker's name
+    segments: tuple[tuple[str, str], ...] = ()  # (text, marker name or "") where a line holds figures
 
 
 @dataclass(frozen=True)
@@ -107,14 +109,17 @@ def title(report: Report) -> str:
 
 
 def paragraphs(text: str) -> list[Block]:
-    """Narrative text as blocks: one paragraph per line, sub-headings recognised."""
+    """Narrative text as blocks: one paragraph per line, sub-headings recognised; figures
+    filled in from placeholders keep their markers (``narrative.marker``)."""
     blocks = []
     for line in text.splitlines():
         line = line.strip()
-        if line == REVIEW_MARK:
-            blocks.append(Block(PLACEHOLDER, line))
-        elif line:
-            blocks.append(Block(SUBHEADING if _SUBHEADING.match(line) else PARAGRAPH, line))
+        plain = narrative.unmarked(line)
+        if plain == REVIEW_MARK:
+            blocks.append(Block(PLACEHOLDER, plain))
+        elif plain:
+            kind = SUBHEADING if _SUBHEADING.match(plain) else PARAGRAPH
+            blocks.append(Block(kind, plain, segments=narrative.segments(line)))
     return blocks
 
 
@@ -161,7 +166,7 @@ def build_draft(
     def text_blocks(key: str, heading: str) -> list[Block]:
         text = report.text.get(key, "")
         if key not in missing and text.strip():
-            return paragraphs(narrative.render(text, data_names))
+            return paragraphs(narrative.render(text, data_names, mark=f"fig-{key}"))
         if key in missing:
             return [Block(PLACEHOLDER, prose.placeholder(heading))]
         return []
@@ -172,7 +177,7 @@ def build_draft(
             continue
         blocks: list[Block] = []
         if section.lead:
-            blocks.append(Block(PARAGRAPH, prose.render(section.lead, names)))
+            blocks.append(Block(PARAGRAPH, prose.render(section.lead, names), marker=f"lead-{section.key}"))
         if section.text:
             blocks += text_blocks(section.text, section.heading)
         for theme in section.themes:
@@ -180,14 +185,16 @@ def build_draft(
                 continue
             body = text_blocks(theme.text, f"{section.heading}{theme.heading}")
             if body or theme.required:
-                lead = [Block(PARAGRAPH, prose.render(theme.lead, names))] if theme.lead else []
+                lead = [Block(PARAGRAPH, prose.render(theme.lead, names), marker=f"lead-{theme.text}")] \
+                    if theme.lead else []
                 blocks += [Block(SUBHEADING, theme.heading), *lead, *body]
         if section.table:
             table = fmt.tables[section.table]
-            blocks.append(Block(TABLE, table=printed_table(table, figures, blank_zeros, report.collapsed)))
+            blocks.append(Block(TABLE, table=printed_table(table, figures, blank_zeros, report.collapsed),
+                                marker=f"table-{table.key}"))
             blocks += _unit_notes(report, table)
         if not blocks and section.when_empty:
-            blocks.append(Block(PARAGRAPH, prose.render(section.when_empty, names)))
+            blocks.append(Block(PARAGRAPH, prose.render(section.when_empty, names), marker=f"lead-{section.key}"))
         sections.append(DraftSection(section.heading, tuple(blocks)))
 
     return Draft(

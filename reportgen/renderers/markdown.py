@@ -76,13 +76,33 @@ def _template(folder: Path):
         raise TemplateError(f"Markdown 模板 {folder / template_folder.MARKDOWN} 有错误：{problem}") from None
 
 
+def mark(name: str, content: Markup, inline: bool = False) -> Markup:
+    """Content from the data between paired comments ``<!-- rg:name -->`` … ``<!-- /rg:name -->``,
+    for ``reportgen refresh``. Block content gets the comments on lines of their own, so that
+    Markdown still reads the block as a paragraph, a heading or a table."""
+    if inline:
+        return Markup(f"<!-- rg:{name} -->{content}<!-- /rg:{name} -->")
+    return Markup(f"<!-- rg:{name} -->\n{content}\n<!-- /rg:{name} -->")
+
+
+def _block_md(block) -> Markup:
+    if block.kind == TABLE:
+        return mark(block.marker or "table", html_table(block.table))
+    if block.marker:
+        return mark(block.marker, md(block.text))
+    if block.segments and not block.segments[0][1]:  # a line may not start with a comment
+        return Markup("").join(mark(name, md(text), inline=True) if name else md(text) for text, name in block.segments)
+    return md(block.text)
+
+
 def render(draft: Draft, folder: Path) -> str:
     """The Markdown text of a draft."""
     sections = [  # namespaces, not dicts: see render_word.WordTemplate.context
         SimpleNamespace(
             heading=section.heading,
             blocks=[
-                SimpleNamespace(kind=b.kind, text=b.text, html=html_table(b.table) if b.kind == TABLE else "")
+                SimpleNamespace(kind=b.kind, text=b.text, md=_block_md(b),
+                                html=_block_md(b) if b.kind == TABLE else "")
                 for b in section.blocks
             ],
         )
@@ -91,6 +111,9 @@ def render(draft: Draft, folder: Path) -> str:
     try:
         text = _template(folder).render(
             title=draft.title,
+            marked_title=mark("title", Markup("# ") + md(draft.title)),
+            marked_opening=tuple(mark("opening", md(p)) if i == 0 else md(p) for i, p in enumerate(draft.opening)),
+            marked_date=mark("date", escape(draft.signature[1]), inline=True),
             flagged=draft.flagged,
             flag_note=draft.flag_note,
             opening=draft.opening,

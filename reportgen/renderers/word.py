@@ -263,6 +263,45 @@ def _unescape_tags(xml: str) -> str:
     return _TAG.sub(clean, xml)
 
 
+class _Bookmarks:
+    """The bookmarks of one draft: ``rg_<name>`` around what comes from the data. They sit
+    inside the template's run (``<w:r><w:t>{{ text }}</w:t></w:r>``): the run is closed, the
+    bookmark and the marked run written, and a run opened again."""
+
+    def __init__(self):
+        self.next = 1
+
+    def _ids(self, name: str) -> tuple[str, str]:
+        number, self.next = self.next, self.next + 1
+        return (f'<w:bookmarkStart w:id="{number}" w:name="{bookmark_name(name)}"/>',
+                f'<w:bookmarkEnd w:id="{number}"/>')
+
+    def inline(self, name: str, text) -> Markup:
+        start, end = self._ids(name)
+        return Markup(f'</w:t></w:r>{start}<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>{end}'
+                      '<w:r><w:t xml:space="preserve">')
+
+    def block(self, block) -> Markup:
+        """A block's text, its figures or the whole of it marked."""
+        if block.marker:
+            return self.inline(block.marker, block.text)
+        if block.segments:
+            return Markup("").join(self.inline(name, text) if name else escape(text) for text, name in block.segments)
+        return escape(block.text)
+
+    def around_table(self, xml: str, name: str) -> str:
+        """A bookmark from the table's first paragraph to its last."""
+        start, end = self._ids(name)
+        first = xml.index("</w:pPr>") + len("</w:pPr>")
+        last = xml.rindex("</w:p>")
+        return xml[:first] + start + xml[first:last] + end + xml[last:]
+
+
+def bookmark_name(marker: str) -> str:
+    """A Word bookmark name (letters, digits and _, at most 40) for a draft's marker."""
+    return ("rg_" + re.sub(r"[^A-Za-z0-9_]", "_", marker))[:40]
+
+
 class WordTemplate:
     """A Word template prepared once, then rendered for any number of drafts."""
 
@@ -312,34 +351,41 @@ class WordTemplate:
 
     def context(self, draft: Draft, tables: list[str] | None = None) -> dict:
         """The template's context. With ``tables``, each table is a marker element instead
-        of its XML, and the XML is appended to ``tables`` (see ``render_parts``)."""
+        of its XML, and the XML is appended to ``tables`` (see ``render_parts``).
 
-        def table(printed) -> Markup:
-            xml = table_xml(printed, self.text_width, self.style_ids["table"])
+        Everything that comes from the data is marked with a bookmark ``rg_…``
+        (``reportgen.renderers.markers``), so that ``reportgen refresh`` can put new figures
+        into a draft a person has edited: the title and date, the opening, the lead
+        sentences, each figure of a placeholder, and the tables."""
+        marks = _Bookmarks()
+
+        def table(printed, name: str) -> Markup:
+            xml = marks.around_table(table_xml(printed, self.text_width, self.style_ids["table"]), name)
             if tables is None:
-                return xml
+                return Markup(xml)
             tables.append(xml)
             return Markup(f"<reportgen-table-{len(tables) - 1}/>")
 
         # Namespaces rather than dicts: Jinja reads attributes, and a dict makes it fail
         # over from getattr to [] for every one.
-        sections = [SimpleNamespace(heading=section.heading, blocks=self._blocks(section.blocks, table))
+        sections = [SimpleNamespace(heading=section.heading, blocks=self._blocks(section.blocks, table, marks))
                     for section in draft.sections]
         lines = draft.title_lines
         title = Markup('</w:t></w:r><w:r><w:br/></w:r><w:r><w:t xml:space="preserve">').join(escape(x) for x in lines)
+        opening = tuple(marks.inline("opening", p) if i == 0 else p for i, p in enumerate(draft.opening))
         return {
-            "title": title,  # the title's lines, with a line break between them
+            "title": marks.inline("title", title),  # the title's lines, with a line break between them
             "title_text": draft.title,  # the title on one line, for templates that break it themselves
             "title_lines": lines,
             "flagged": draft.flagged,
             "flag_note": draft.flag_note,
-            "opening": draft.opening,
+            "opening": opening,
             "sections": sections,
-            "signature": draft.signature,
+            "signature": (draft.signature[0], marks.inline("date", draft.signature[1])),
             "findings": draft.findings,
         }
 
-    def _blocks(self, blocks, table) -> list[SimpleNamespace]:
+    def _blocks(self, blocks, table, marks) -> list[SimpleNamespace]:
         """The blocks of a section for the template. A paragraph right before a table goes
         into the table's XML, kept with the table on its page; half a line of space follows
         every table, as published reports leave before the next heading."""
@@ -349,20 +395,21 @@ class WordTemplate:
             if block.kind == PARAGRAPH and following is not None and following.kind == TABLE:
                 continue  # printed with the table below
             if block.kind != TABLE:
-                out.append(SimpleNamespace(kind=block.kind, text=block.text, xml=""))
+                out.append(SimpleNamespace(kind=block.kind, text=marks.block(block), xml=""))
                 continue
             previous = blocks[index - 1] if index else None
-            lead = self._kept_paragraph(previous.text) if previous is not None and previous.kind == PARAGRAPH else ""
-            xml = Markup(lead) + table(block.table) + Markup(self._spacer())
+            lead = self._kept_paragraph(marks.block(previous)) \
+                if previous is not None and previous.kind == PARAGRAPH else ""
+            xml = Markup(lead) + table(block.table, block.marker or "table") + Markup(self._spacer())
             out.append(SimpleNamespace(kind=block.kind, text="", xml=xml))
         return out
 
-    def _kept_paragraph(self, text: str) -> str:
+    def _kept_paragraph(self, text: Markup) -> str:
         """A body paragraph that stays on the page of what follows it."""
-        if NOT_XML.search(text):
+        if NOT_XML.search(str(text)):
             raise RenderError("正文中含有不能写入 Word 文档的字符，已停止写出。")
         return (f'<w:p><w:pPr><w:pStyle w:val="{self.style_ids["body"]}"/><w:keepNext/></w:pPr>'
-                f"{_run(str(escape(text)))}</w:p>")
+                f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>')
 
     def _spacer(self) -> str:
         return (f'<w:p><w:pPr><w:pStyle w:val="{self.style_ids["table"]}"/>'

@@ -172,6 +172,7 @@ def read_markdown(path: Path, text: str) -> Document:
     import lxml.html
 
     grids = []
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)  # reportgen's markers and any other comment
 
     def table(match: re.Match) -> str:
         grids.append(html_grid(lxml.html.fragment_fromstring(match.group()), f"第{len(grids) + 1}个表格"))
