@@ -286,6 +286,8 @@ _year_option(BATCH, True)
 _output_option(BATCH, "草稿和汇总清单写到这个文件夹。")
 BATCH.add("--jobs", "-j", dest="jobs", metavar="个数", kind="positive", help="同时处理的进程数（默认等于 CPU 核数）。")
 _roster_option(BATCH)
+BATCH.add("--refresh", dest="refresh", kind="flag",
+          help="草稿生成后被人改过的单位，把新数字更新到改过的草稿中（同 reportgen refresh），不再跳过。")
 _draft_options(BATCH)
 
 
@@ -321,7 +323,7 @@ def batch_command(values) -> int:
     fonts = _fonts(values)
     templates = _path(values.templates)
     options = batch.Options(_kinds(values.to, BATCH), values.allow_errors, values.blank_zeros, values.force,
-                            templates, fonts)
+                            templates, fonts, values.refresh)
     build.Renderers.prepare(templates, fonts)  # a broken template fails here, once, not per agency
     _office(options.kinds)  # so does a missing LibreOffice
     units = _load_roster(values.roster)
@@ -600,3 +602,49 @@ def audit_command(values) -> int:
 
 
 AUDIT.run = audit_command
+
+
+# ------------------------------------------------------------------ refresh
+
+REFRESH = command("refresh", "把新的数字更新到已经改过的草稿中，保留所有修改。", """
+草稿中由数据生成的部分（标题和日期、开头段落、由数字生成的句子、正文中占位符的数字、三张表格）都有标记；refresh 只替换这些标记中的内容，标记之外的文字、批注、修订、页面设置、图片和样式原样保留。先备份原文件（文件名.备份-1.docx），再写入。标记中的内容被人改过时，保留人改的内容并列出冲突，除非加 --force。
+""")
+REFRESH.add("draft", dest="draft", metavar="草稿", required=True, help="reportgen 生成的草稿（.docx 或 .md）。")
+REFRESH.add("data", dest="data", metavar="数据文件",
+            help="数据文件（.toml）；不写时使用生成草稿时记录的数据文件。")
+REFRESH.add("--force", dest="force", kind="flag", help="标记中被人改过的内容也用新数据替换（原文件仍会备份）。")
+_templates_option(REFRESH)
+_previous_option(REFRESH)
+
+
+def refresh_command(values) -> int:
+    from reportgen.workflows import build
+    from reportgen.workflows.refresh import marker_label, refresh
+
+    renderers = build.Renderers.prepare(_path(values.templates))
+    result = refresh(Path(values.draft), _path(values.data), renderers, values.force,
+                     _previous_for([Path(values.draft)], values.previous, REFRESH))
+    for warning in result.warnings:
+        echo(f"注意：{warning}", err=True)
+    echo(f"{result.path}（数据：{result.data}）")
+    for change in result.changes:
+        if change.cells:
+            echo(f"  已更新 {marker_label(change.marker)}：" + "；".join(change.cells))
+        else:
+            echo(f"  已更新 {marker_label(change.marker)}：{change.old} → {change.new}")
+    for change in result.conflicts:
+        echo(f"  冲突，保留了人改的内容：{marker_label(change.marker)}")
+        echo(f"    草稿中现在是：{change.old}")
+        echo(f"    按新数据应为：{change.new}")
+    for name in result.deleted:
+        echo(f"  标记已被删除，没有重新插入：{marker_label(name)}")
+    if result.written:
+        echo(f"已更新 {len(result.changes)} 处。原文件已备份为：{result.backup}")
+    else:
+        echo("没有需要更新的内容，文件未改动。")
+    if result.conflicts:
+        echo(f"有 {len(result.conflicts)} 处冲突：请核对后手工修改，或加 --force 用新数据替换。")
+    return 1 if result.conflicts else 0
+
+
+REFRESH.run = refresh_command

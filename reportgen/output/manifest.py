@@ -35,6 +35,7 @@ class Manifest:
         self.folder = folder
         self.path = folder / MANIFEST
         self.hashes: dict[str, str] = {}
+        self.entries: dict[str, dict] = {}  # file → its whole record (source, format, markers)
         self.lines = 0
         if self.path.exists():
             for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -42,6 +43,7 @@ class Manifest:
                 try:
                     entry = json.loads(line)
                     self.hashes[entry["file"]] = entry["sha256"]
+                    self.entries[entry["file"]] = entry
                 except (ValueError, KeyError, TypeError):
                     continue  # a line cut short by a kill: ignore it
 
@@ -52,16 +54,20 @@ class Manifest:
         if self.lines == len(current) and current == self.hashes:
             return
         self.hashes = current
+        self.entries = {name: entry for name, entry in self.entries.items() if name in current}
         self.lines = len(current)
-        text = "".join(_line(name, sha) for name, sha in sorted(current.items()))
+        text = "".join(_line(name, sha, self.entries.get(name)) for name, sha in sorted(current.items()))
         write_atomic(self.path, text.encode("utf-8"))
 
-    def record(self, written: dict[Path, bytes]) -> None:
-        """Note what was written (one append for all of a report's drafts)."""
+    def record(self, written: dict[Path, bytes], about: dict[Path, dict] | None = None) -> None:
+        """Note what was written (one append for all of a report's drafts); ``about`` adds
+        what ``reportgen refresh`` needs of a draft: its data file, format and markers."""
         lines = []
         for path, data in written.items():
             self.hashes[path.name] = digest(data)
-            lines.append(_line(path.name, self.hashes[path.name]))
+            entry = {"file": path.name, "sha256": self.hashes[path.name], **((about or {}).get(path) or {})}
+            self.entries[path.name] = entry
+            lines.append(_line(path.name, self.hashes[path.name], entry))
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             created = not self.path.exists()
@@ -88,11 +94,20 @@ class Manifest:
         if not force:
             why = "在生成后被修改过" if recorded else "不是本程序生成的，或生成记录已丢失"
             raise EditedDraftError(
-                f"{path} {why}，为免丢失修改，没有覆盖。确需重新生成，请加 --force（会先把原文件备份）。", path
+                f"{path} {why}，为免丢失修改，没有覆盖。要把新数字更新到改过的草稿中，请运行 reportgen refresh {path}；"
+                "确需重新生成，请加 --force（会先把原文件备份）。", path
             )
         return "backup"
 
-    def write(self, outputs: dict[Path, bytes], force: bool = False) -> list[Path]:
+    def check_quietly(self, path: Path, data: bytes) -> bool:
+        """Whether a person edited ``path`` (it differs from ``data`` and from reportgen's record)."""
+        try:
+            self.check(path, data)
+        except EditedDraftError:
+            return True
+        return False
+
+    def write(self, outputs: dict[Path, bytes], force: bool = False, about: dict[Path, dict] | None = None) -> list[Path]:
         """Write several drafts that belong together, all or none: if any of them may hold a
         person's edits (and ``force`` is not given), EditedDraftError is raised before
         anything is written. Returns the backups made."""
@@ -103,7 +118,7 @@ class Manifest:
                 backups.append(self.backup(path))
             if decisions[path] != "same":
                 write_atomic(path, data)
-        self.record(outputs)
+        self.record(outputs, about)
         return backups
 
     def backup(self, path: Path) -> Path:
@@ -120,5 +135,5 @@ class Manifest:
             number += 1
 
 
-def _line(name: str, sha: str) -> str:
-    return json.dumps({"file": name, "sha256": sha}, ensure_ascii=False) + "\n"
+def _line(name: str, sha: str, entry: dict | None = None) -> str:
+    return json.dumps({**(entry or {}), "file": name, "sha256": sha}, ensure_ascii=False) + "\n"

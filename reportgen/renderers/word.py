@@ -292,6 +292,7 @@ class _Bookmarks:
     def around_table(self, xml: str, name: str) -> str:
         """A bookmark from the table's first paragraph to its last."""
         start, end = self._ids(name)
+        xml = str(xml)  # plain text: Markup would escape the bookmarks added below
         first = xml.index("</w:pPr>") + len("</w:pPr>")
         last = xml.rindex("</w:p>")
         return xml[:first] + start + xml[first:last] + end + xml[last:]

@@ -45,6 +45,7 @@ class Options:
     force: bool = False
     templates: Path | None = None
     fonts: Fonts = Fonts()
+    refresh: bool = False  # edited drafts get the new figures (reportgen refresh) instead of a refusal
 
 
 @dataclass
@@ -168,6 +169,8 @@ def build_one(source: Path, year: int) -> AgencyResult:
         )
         result = _summarise(source, built)
         result.pending_pdf = built.pending_pdf  # printed by the parent, not part of the summary
+        if options.refresh and built.edited:
+            _refresh_unit(source, built, result)
         return result
     except Exception as crash:  # one agency's crash must not stop the others
         where = traceback.extract_tb(crash.__traceback__)[-1]
@@ -175,6 +178,25 @@ def build_one(source: Path, year: int) -> AgencyResult:
             str(source), status=CRASHED,
             message=f"程序出错：{type(crash).__name__}: {crash}（{Path(where.filename).name}:{where.lineno}）",
         )
+
+
+def _refresh_unit(source: Path, built: BuildResult, result: AgencyResult) -> None:
+    """New figures into a unit's edited drafts, every edit kept."""
+    from reportgen.errors import ReportgenError
+    from reportgen.workflows.refresh import refresh
+
+    done, conflicts = [], 0
+    try:
+        for path in built.edited:
+            outcome = refresh(path, source, _worker["renderers"])
+            conflicts += len(outcome.conflicts)
+            done.append(f"{path.name}：更新 {len(outcome.changes)} 处" + (f"，{len(outcome.conflicts)} 处冲突" if outcome.conflicts else ""))
+            result.outputs.append(str(path))
+    except ReportgenError as problem:
+        result.status, result.message = NOT_BUILT, f"refresh 未完成：{problem}"
+        return
+    result.status = WARNED if conflicts else OK
+    result.message = "已用 refresh 更新改过的草稿：" + "；".join(done)
 
 
 def _worker_main(connection, out_dir: Path, options: Options, year: int) -> None:

@@ -68,6 +68,7 @@ class BuildResult:
     backups: list[Path] = field(default_factory=list)
     reason: str = ""  # why nothing was built, in Chinese
     pending_pdf: tuple[Path, bytes] | None = None  # the PDF to print from these Word bytes (write_pdfs)
+    edited: list[Path] = field(default_factory=list)  # drafts not overwritten: a person edited them
 
     @property
     def built(self) -> bool:
@@ -148,9 +149,12 @@ def build_file(
     try:
         if for_pdf is not None:  # an edited PDF stops the whole report, before anything is written
             manifest.check(paths[PDF], b"", force)
-        result.backups = manifest.write({paths[kind]: data for kind, data in drafts.items()}, force)
+        about = {paths[kind]: draft_record(kind, data, source, checked.report) for kind, data in drafts.items()}
+        result.backups = manifest.write({paths[kind]: data for kind, data in drafts.items()}, force, about)
     except EditedDraftError as edited:
         result.reason = str(edited)
+        result.edited = [p for kind, p in paths.items() if kind in (DOCX, MD) and p.exists()
+                         and manifest.check_quietly(p, drafts.get(kind, b""))]
         return result
     for kind, path in paths.items():
         taken[path] = source
@@ -159,6 +163,26 @@ def build_file(
     if for_pdf is not None:
         result.pending_pdf = (paths[PDF], for_pdf)
     return result
+
+
+def draft_record(kind: str, data: bytes, source: Path, report: Report) -> dict:
+    """What the output folder's record keeps of a draft for ``reportgen refresh``: its data
+    file, its format, and a digest of the text inside each of its markers."""
+    from reportgen.renderers import markers
+
+    entry = {"source": str(Path(source).resolve()), "format": report.format.id}
+    if kind == DOCX:
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            texts = markers.docx_texts(package.read("word/document.xml"))
+    elif kind == MD:
+        texts = markers.md_texts(data.decode("utf-8"))
+    else:
+        return entry
+    entry["markers"] = {name: markers.digest(text) for name, text in texts.items()}
+    return entry
 
 
 def write_pdfs(pending: list[tuple[Path, bytes]], manifest: Manifest, force: bool = False,
