@@ -339,7 +339,8 @@ def test_an_edited_draft_is_protected_and_force_keeps_a_backup(tmp_path):
     edited = md.read_bytes()
     result = run("build", source, "-o", out)
     assert result.exit_code == 1
-    assert f"{md} 在生成后被修改过，为免丢失修改，没有覆盖。确需重新生成，请加 --force" in result.output
+    assert f"{md} 在生成后被修改过，为免丢失修改，没有覆盖。要把新数字更新到改过的草稿中，请运行 reportgen refresh {md}" \
+        in result.output and "确需重新生成，请加 --force" in result.output
     assert md.read_bytes() == edited
     result = run("build", source, "-o", out, "--force")
     assert result.exit_code == 0
