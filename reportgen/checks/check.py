@@ -97,11 +97,36 @@ def check_file(path: Path | str, previous: Path | str | None = AUTO) -> CheckRes
     """Check a data file. ``previous``: last year's file; by default the file of year − 1
     beside it, if there is one; None for no cross-year checks."""
     path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xls", ".et"):
+        return check_workbook(path, previous)
     try:
         text = read_text(path)
     except InputError as problem:
         return CheckResult(path, None, [error("file", str(problem), file=str(path))])
     return check_text(text, path, lambda report: _previous(report, path, previous))
+
+
+def check_workbook(path: Path, previous=AUTO) -> CheckResult:
+    """Check a returned fill-in form: findings name the sheet and cell."""
+    from reportgen.sources import workbook
+    from reportgen.workflows.importing import data_file
+
+    try:
+        returned = workbook.read(path)
+    except InputError as problem:
+        return CheckResult(path, None, [error("file", str(problem), file=str(path))])
+    text = data_file(returned.imported, header=False)
+    result = check_text(text, path, lambda report: _previous(report, path, previous))
+    placed = []
+    for finding in result.findings:
+        key = finding.key
+        while key and key not in returned.locations:
+            key = key.rpartition(".")[0]
+        cell = returned.locations.get(key, "")
+        placed.append(replace(finding, cell=cell, line=None if cell else finding.line))
+    placed += [warning("form", w, file=str(path)) for w in returned.warnings]
+    result.findings = placed
+    return result
 
 
 def _previous(report: Report, path: Path, wanted) -> Previous | Finding | None:

@@ -39,6 +39,7 @@ class Finding:
     col: int | None = None  # character column, for TOML syntax errors
     related: tuple[str, ...] = field(default=())  # other keys the finding involves
     snippet: str = ""  # text quoted from a narrative, to find its line
+    cell: str = ""  # the sheet and cell of a fill-in form the figure came from: "表三 申请办理!E14"
 
     @property
     def is_error(self) -> bool:
@@ -72,7 +73,9 @@ def _show(value: object) -> str:
 def format_finding(finding: Finding) -> str:
     """A finding as indented lines of Chinese text."""
     head = [f"[{finding.severity.label}]"]
-    if finding.line:
+    if finding.cell:
+        head.append(finding.cell)
+    elif finding.line:
         head.append(f"第{finding.line}行" + (f"第{finding.col}列" if finding.col else ""))
     if finding.key:
         head.append(finding.key)

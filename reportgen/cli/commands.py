@@ -516,7 +516,8 @@ IMPORT = command("import", "把已发布的年度报告（网页、Word、PDF、
 按表格的栏目名称（不按位置）读出表二、表三、表四的每一格，以及各部分文字、机关名称、年度、类别、联系方式。数字照原文录入，总计有误也不改，由 check 逐格指出；原文留空的格子写成 ""；对不上的栏目和没有读出的内容写在新文件开头。不覆盖已有的文件，除非加 --force。
 """)
 IMPORT.add("files", dest="files", metavar="文件", kind="many", required=True,
-           help="已发布的报告：.html/.htm（门户网站网页，GBK 也可以）、.docx、.pdf（有文字层）、.md、.txt。")
+           help="已发布的报告：.html/.htm（门户网站网页，GBK 也可以）、.docx、.pdf（有文字层）、.md、.txt；"
+                "或交回的填报表 .xlsx（reportgen form 生成）。")
 IMPORT.add("--output", "-o", dest="output", metavar="文件夹", default="data",
            help="数据文件写到这个文件夹，每个机关一个子文件夹：<文件夹>/<机关名称>/<年度>.toml。")
 _force_option(IMPORT)
@@ -533,8 +534,15 @@ def import_command(values) -> int:
     for name in values.files:
         source = Path(name)
         try:
-            imported = import_report(source)
-        except ImportProblem as problem:
+            if source.suffix.lower() in (".xlsx", ".xls", ".et"):
+                from reportgen.sources import workbook
+
+                returned = workbook.read(source)
+                imported = returned.imported
+                imported.remarks += returned.warnings
+            else:
+                imported = import_report(source)
+        except (ImportProblem, ReportgenError) as problem:
             echo(f"错误：{problem}", err=True)
             failed += 1
             continue
@@ -648,3 +656,47 @@ def refresh_command(values) -> int:
 
 
 REFRESH.run = refresh_command
+
+
+# ------------------------------------------------------------------ form
+
+FORM = command("form", "生成 Excel 填报表，发给各单位填写；交回的表格可以直接 check、build、batch 或 import。", """
+表格与法定表格的栏目、合并单元格完全一样：基本信息、表二、表三、表四和文字五张工作表。栏目和总计（公式）锁定，只能填白色格子；件数只能填非负整数，金额可带小数；勾稽关系不平衡时相关格子变红；每张表按 A4 打印。给出数据文件时按它预填（例如 next-year 生成的文件，上年结转已经填好）。
+""")
+FORM.add("source", dest="source", metavar="数据文件", help="按这个数据文件预填（.toml）；不写时生成空白表格。")
+FORM.add("--agency", dest="agency", metavar="名称", help="机关名称（生成空白表格时需要）。")
+_year_option(FORM, False, "报告年度（生成空白表格或按名单生成时需要）。")
+FORM.add("--kind", dest="kind", metavar="类别", default="部门", kind="choice", choices=("部门", "政府"),
+         help="报告类别：部门 或 政府。")
+_roster_option(FORM)
+FORM.add("--output", "-o", dest="output", metavar="文件夹", default="output", help="填报表写到这个文件夹。")
+FORM.add("--jobs", "-j", dest="jobs", metavar="个数", kind="positive", help="按名单生成时同时处理的进程数。")
+_force_option(FORM)
+
+
+def form_command(values) -> int:
+    import os
+
+    from reportgen.workflows import forms
+
+    out = Path(values.output)
+    if values.source:
+        made = [forms.from_data(Path(values.source), out, values.force)]
+    elif values.roster:
+        if values.year is None:
+            raise UsageError("按名单生成填报表时需要用 --year 指定年度。", FORM)
+        units = _load_roster(values.roster)
+        made = forms.for_roster(units, values.year, values.kind, out, values.force,
+                                values.jobs or os.cpu_count() or 1)
+    else:
+        if not values.agency or values.year is None:
+            raise UsageError("生成空白填报表需要 --agency 和 --year（或给出数据文件、名单）。", FORM)
+        made = [forms.blank(values.agency, values.year, values.kind, out, values.force)]
+    for path in made:
+        echo(f"已生成填报表：{path}")
+    echo(f"共 {len(made)} 份。填好交回后可直接运行：reportgen check 表格.xlsx、reportgen build 表格.xlsx，"
+         "或 reportgen batch 文件夹 --year 年度。")
+    return 0
+
+
+FORM.run = form_command

@@ -7,16 +7,17 @@ from typing import Iterable
 
 
 def collect(inputs: Iterable[Path], year: int | None) -> list[Path]:
-    """The data files named, and in folders those whose name carries the year (2025.toml).
-    Hidden files and Office lock files (~$…) are left out."""
+    """The data files named, and in folders those whose name carries the year: data files
+    (2025.toml) and returned fill-in forms (…2025年…填报表.xlsx). Hidden files and Office
+    lock files (~$…) are left out."""
     found: list[Path] = []
     for item in inputs:
         if item.is_dir():
             if year is None:
                 raise ValueError("a folder needs a year")
             found += sorted(
-                p for p in item.rglob("*.toml")
-                if str(year) in p.name and not p.name.startswith((".", "~$"))
+                p for p in item.rglob("*")
+                if p.suffix.lower() in (".toml", ".xlsx") and str(year) in p.name and not p.name.startswith((".", "~$"))
             )
         else:
             found.append(item)

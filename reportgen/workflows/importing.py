@@ -23,7 +23,7 @@ from reportgen.sources.published import SUFFIXES, Imported, ImportProblem, impor
 from reportgen.workflows import scaffold
 
 
-def data_file(imported: Imported) -> str:
+def data_file(imported: Imported, header: bool = True) -> str:
     """The text of a data file holding what was imported: the file ``reportgen init`` writes,
     with each value line filled in (its comment kept in its column)."""
     fmt = imported.format
@@ -63,7 +63,7 @@ def data_file(imported: Imported) -> str:
     order = {table.key: list(dict.fromkeys(row.id.split(".")[0] for row in table.rows)) for table in fmt.tables.values()}
     text = _fill(text, values, replaced, dropped, comments, order)
     text = text.replace("# 由 reportgen init 生成。填写说明：", "# 填写说明：", 1)
-    return _header(imported) + text
+    return (_header(imported) if header else "") + text
 
 
 def _toml(value) -> str:

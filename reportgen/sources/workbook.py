@@ -1,0 +1,194 @@
+"""Reading a returned fill-in form (``reportgen form``) back as a data file.
+
+Each input cell of the form has a defined name ``rg_<key>``; the reader finds every figure
+by that name, so rows a clerk inserted do not shift anything. It reads what the clerk
+typed, never a value a formula cached: the 总计 cells are formulas and are computed again
+by the tool, and a formula typed into an input cell is refused. The result is an
+``Imported`` (like a published report's), written as a data file by
+``reportgen.workflows.importing.data_file``; ``locations`` says which sheet and cell each key
+came from, so that findings can name them (表三 申请办理!E14).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from reportgen.errors import InputError, os_reason
+from reportgen.formats import layout, statutory
+from reportgen.renderers.form import META, SHEETS, defined_name
+from reportgen.sources.published.recover import Imported
+
+
+@dataclass
+class Returned:
+    imported: Imported
+    locations: dict[str, str] = field(default_factory=dict)  # key → "表三 申请办理!E14"
+    warnings: list[str] = field(default_factory=list)
+
+
+def read(path: Path) -> Returned:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    path = Path(path)
+    if path.suffix.lower() in (".xls", ".et"):
+        raise InputError(f"{path}：这是旧版 Excel/WPS 表格（{path.suffix}），请在 Excel 或 WPS 中“另存为”.xlsx 后再读取。")
+    if path.name.startswith("~$"):
+        raise InputError(f"{path}：这是 Excel/WPS 打开文件时留下的锁定文件，不是填报表。")
+    try:
+        book = load_workbook(path, read_only=True, data_only=False)  # lazy reading: quick
+    except FileNotFoundError:
+        raise InputError(f"找不到文件：{path}") from None
+    except PermissionError as problem:
+        raise InputError(f"无法读取 {path}：{os_reason(problem)}（文件可能正在 WPS 或 Excel 中打开）") from None
+    except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as problem:
+        raise InputError(f"{path}：不是有效的 .xlsx 文件（{type(problem).__name__}），可能已损坏。") from None
+    if META not in book.sheetnames:
+        raise InputError(f"{path}：不是 reportgen 的填报表（缺少说明表 {META}），无法读取。请用 reportgen form 生成的表格填报。")
+    meta = {row[0]: row[1] for row in book[META].iter_rows(values_only=True) if row and row[0]}
+    fmt = statutory.formats().get(str(meta.get("format")))
+    if fmt is None:
+        raise InputError(f"{path}：填报表的格式“{meta.get('format')}”不认识，请用本版 reportgen form 重新生成。")
+    returned = Returned(Imported(str(path), format=fmt))
+    values: dict[str, object] = {}
+    cells = {(sheet.title, cell.coordinate): cell.value for sheet in book.worksheets
+             for row in sheet.iter_rows() for cell in row if getattr(cell, "value", None) is not None}
+    for key, (sheet_name, coordinate) in _named_cells(book, path).items():
+        if sheet_name not in book.sheetnames:
+            raise InputError(f"{path}：工作表“{sheet_name}”被删除或改名了（{key} 在其中），无法读取。"
+                             f"请用原来的表格填报，或把工作表名改回“{sheet_name}”。")
+        returned.locations[key] = f"{sheet_name}!{coordinate}"
+        value = cells.get((sheet_name, coordinate))
+        if isinstance(value, str) and value.startswith("="):
+            raise InputError(f"{path}：{sheet_name}!{coordinate}（{key}）中是公式“{value}”，请直接填写数字。")
+        values[key] = value
+    for sheet_name in SHEETS.values():
+        if sheet_name not in book.sheetnames:
+            raise InputError(f"{path}：工作表“{sheet_name}”被删除或改名了，无法读取。")
+    _moved_rows(cells, fmt, returned)
+    _fill(returned, values, fmt, meta)
+    return returned
+
+
+def _named_cells(book, path: Path) -> dict[str, tuple[str, str]]:
+    from openpyxl.utils.cell import range_boundaries  # noqa: F401  (validates references)
+
+    found = {}
+    for name, definition in book.defined_names.items():
+        if not name.startswith("rg_"):
+            continue
+        simple = _REFERENCE.fullmatch(definition.attr_text or "")
+        if simple:  # the form's own 'sheet'!$D$6: read directly, quicker than openpyxl's tokenizer
+            found[_key_of(name)] = (simple["sheet"].replace("''", "'"), simple["cell"].replace("$", ""))
+            continue
+        try:
+            destinations = list(definition.destinations)
+        except Exception:  # a reference the clerk broke (#REF!)
+            raise InputError(f"{path}：名称 {name} 指向的格子被删除了，无法读取。请用原来的表格填报。") from None
+        if not destinations:
+            raise InputError(f"{path}：名称 {name} 指向的格子被删除了，无法读取。请用原来的表格填报。")
+        sheet, coordinate = destinations[0]
+        found[_key_of(name)] = (sheet, coordinate.replace("$", ""))
+    if not found:
+        raise InputError(f"{path}：表格中没有 reportgen 的填报格子（名称 rg_…），无法读取。")
+    return found
+
+
+_REFERENCE = re.compile(r"'(?P<sheet>(?:[^']|'')+)'!(?P<cell>\$?[A-Z]{1,3}\$?[0-9]+)")
+_KEYS: dict[str, str] = {}
+
+
+def _key_of(name: str) -> str:
+    if not _KEYS:
+        from reportgen.sources.schema import slots
+
+        for fmt in statutory.formats().values():
+            for key in slots(fmt):
+                _KEYS[defined_name(key)] = key
+    return _KEYS.get(name, name[3:])
+
+
+def _moved_rows(cells: dict, fmt, returned: Returned) -> None:
+    """Rows a clerk inserted: everything is still read by name; say so, and list what was
+    typed into the inserted rows (which belongs to no statutory cell)."""
+    for table in fmt.tables.values():
+        sheet_name = SHEETS[table.key]
+        grid = layout.grid(table)
+        expected_rows = {cell.cell.key: 3 + r for r, row in enumerate(grid.rows) for cell in row
+                         if cell.role == layout.VALUE}
+        moved = False
+        rows_used = set()
+        for key, row in expected_rows.items():
+            location = returned.locations.get(key)
+            if location is None:
+                continue
+            actual = int("".join(ch for ch in location.split("!")[1] if ch.isdigit()))
+            rows_used.add(actual)
+            moved |= actual != row
+        if moved:
+            returned.warnings.append(f"{sheet_name}中插入或删除了行；各格已按栏目名称读取，数字没有错位。")
+            first, last = min(rows_used), max(rows_used)
+            for row in range(first, last + 1):
+                if row in rows_used:
+                    continue
+                typed = sorted(coordinate for (name, coordinate), value in cells.items()
+                               if name == sheet_name and value not in (None, "")
+                               and int("".join(ch for ch in coordinate if ch.isdigit())) == row)
+                if typed:
+                    returned.warnings.append(f"{sheet_name}第{row}行是插入的行，其中的内容（{'、'.join(typed)}）"
+                                             "不属于任何法定栏目，没有读取。")
+
+
+def _figure(value):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else Decimal(repr(value))
+    if isinstance(value, str):
+        text = value.strip().replace(",", "")
+        try:
+            number = Decimal(text)
+        except ArithmeticError:
+            return value  # text in a count cell: kept, so that check names the cell
+        return int(number) if number == number.to_integral_value() and "." not in text else number
+    return str(value)
+
+
+def _fill(returned: Returned, values: dict, fmt, meta: dict) -> None:
+    imported = returned.imported
+    imported.agency = str(values.get("report.agency") or meta.get("agency") or "").strip()
+    year = values.get("report.year") or meta.get("year")
+    imported.year = int(year) if isinstance(year, (int, float)) or str(year).isdigit() else int(meta.get("year", 0))
+    imported.kind = str(values.get("report.kind") or "").strip()
+    published = values.get("report.published")
+    if isinstance(published, datetime):
+        imported.published = published.date()
+    elif isinstance(published, date):
+        imported.published = published
+    for key, value in values.items():
+        if value is None:
+            continue
+        if key.startswith("report.contact."):
+            imported.contact[key.rsplit(".", 1)[1]] = str(value).strip()
+        elif key.startswith("report.download."):
+            imported.download[key.rsplit(".", 1)[1]] = str(value).strip()
+        elif key.startswith("text."):
+            imported.texts[key[5:]] = str(value).replace("\r\n", "\n").strip()
+        elif key.startswith("processing_fees."):
+            imported.fees[key.rsplit(".", 1)[1]] = _figure(value) if _figure(value) != "" else 0
+    for key, value in values.items():
+        if key in fmt.cell_by_key():
+            imported.figures[key] = _figure(value)
+    for key in fmt.cell_by_key():
+        if key not in imported.figures and key in values:
+            imported.figures[key] = ""
