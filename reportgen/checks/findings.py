@@ -151,6 +151,8 @@ def to_dict(finding: Finding) -> dict:
     data = asdict(finding)
     data["severity"] = finding.severity.value
     data["related"] = list(finding.related)
+    if not finding.cell:
+        del data["cell"]  # only findings of a fill-in form name a sheet and cell
     for name in ("expected", "actual"):
         value = data[name]
         if value is not None and not isinstance(value, (int, str)):
