@@ -197,10 +197,6 @@ def wait_for_drafts(out, count):
         time.sleep(0.002)
 
 
-def summary(out):
-    return json.loads((out / "summary.json").read_text(encoding="utf-8"))
-
-
 def assert_summary_agrees_with_disk(out, units, exactly):
     """Every unit is listed; every unit listed as built has complete drafts on disk; with
     ``exactly``, no draft on disk belongs to a unit the summary does not list as built."""

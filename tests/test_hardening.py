@@ -4,14 +4,13 @@ never evaluated; files follow the umask; no dependency's private API is used (is
 from __future__ import annotations
 
 import ast
-import os
 import stat
 import sys
 from pathlib import Path
 
 import pytest
 from cli_helpers import run, run_process
-from conftest import REPO, skeleton, with_tables
+from conftest import REPO, skeleton
 
 COMMANDS = (["check"], ["check", "--format", "json"], ["build"], ["build", "--allow-errors"])
 

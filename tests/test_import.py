@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from reportgen import check_file, check_text
 from reportgen.checks import arithmetic
-from reportgen.sources.published import ImportProblem, import_report
+from reportgen.sources.published import import_report
 from reportgen.workflows.build import Renderers, render_drafts
 from reportgen.workflows.importing import data_file
 

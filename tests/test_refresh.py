@@ -3,7 +3,6 @@ documents, edited with python-docx and round-tripped through LibreOffice."""
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess

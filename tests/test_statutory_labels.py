@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 import pytest
-from conftest import IN_CI, SPEC
+from conftest import SPEC
 
 from reportgen.formats import statutory
 from reportgen.formats.statutory import Header

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from reportgen.draft.document import TABLE, Draft, PrintedTable
 from reportgen.errors import TemplateError
-from reportgen.formats.layout import BLANK, CAPTION, CORNER, HEADER, LABEL, VALUE, Grid, Skeleton
+from reportgen.formats.layout import BLANK, CAPTION, CORNER, LABEL, VALUE, Grid, Skeleton
 from reportgen.renderers import templates as template_folder
 
 CELL = "border:1px solid #000;padding:0.15em 0.3em;vertical-align:middle;"

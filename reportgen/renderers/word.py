@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import zipfile
 from xml.parsers import expat
-from dataclasses import dataclass, fields
 from functools import lru_cache
 from datetime import date
 from pathlib import Path
@@ -31,7 +30,7 @@ from reportgen.renderers.fonts import Fonts, font_table_entry
 from reportgen.draft.document import PARAGRAPH, TABLE, Draft, PrintedTable
 from reportgen.errors import RenderError, TemplateError
 from reportgen.model import NOT_XML
-from reportgen.formats.layout import CAPTION, HEADER, LABEL, VALUE, Grid, GridCell, Skeleton
+from reportgen.formats.layout import LABEL, VALUE, Grid, GridCell, Skeleton
 from reportgen.renderers.zipwriter import Member, package
 
 DOCUMENT = "word/document.xml"

@@ -18,7 +18,7 @@ import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from reportgen.sources.files import collect  # noqa: F401  (part of this module's API)
 from reportgen.workflows import roster as rosters

@@ -474,7 +474,6 @@ def _headings(fmt: Format, kind_hint: str):
 def _read_texts(paragraphs: list[str], title_at: int, fmt: Format, result: Imported) -> None:
     headings = _headings(fmt, result.kind)
     current_key = None
-    current_section = None
     opening: list[str] = []
     texts: dict[str, list[str]] = {}
     seen_first = False
@@ -496,7 +495,7 @@ def _read_texts(paragraphs: list[str], title_at: int, fmt: Format, result: Impor
         if heading is not None:
             seen_first = True
             _, key, section, theme = heading
-            current_section, current_key = section, key
+            current_key = key
             if key:
                 texts.setdefault(key, [])
             continue
