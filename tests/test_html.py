@@ -168,3 +168,16 @@ def test_axe_finds_no_violation_of_the_table_and_heading_rules(pages, browser, c
         "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)));")
     violations = json.loads(results)
     assert [v["id"] for v in violations] == [], json.dumps(violations, ensure_ascii=False)[:2000]
+
+
+def test_batch_publishes_html_and_pdf_for_every_unit(tmp_path):
+    data = tmp_path / "data"
+    for slug in ("qingchuan-finance", "qingchuan-hrss"):
+        (data / slug).mkdir(parents=True)
+        shutil.copy(REPO / "data" / slug / "2025.toml", data / slug / "2025.toml")
+    result = run("batch", data, "--year", "2025", "-o", tmp_path / "out", "--to", "html,pdf", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "out").glob("*.网页片段.html"))) == 2
+    pdfs = list((tmp_path / "out").glob("*.pdf"))
+    assert len(pdfs) == 2 and all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
+    assert not list((tmp_path / "out").glob("*.docx"))  # the PDF is printed from a Word draft kept in memory

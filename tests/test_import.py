@@ -256,3 +256,13 @@ def test_audit_writes_one_row_per_finding_and_checks_consecutive_years(tmp_path)
     assert "没有文字层" in result.output
     again = run("audit", folder, "-o", out)
     assert again.exit_code == 1 and "已经存在，没有覆盖" in again.output
+
+
+def test_a_format_that_disagrees_with_the_year_is_reported(tmp_path):
+    report = check_file(REPO / "tests" / "golden" / "government-2019.toml", previous=None).report
+    text = render_drafts(report, Renderers.prepare(), ("md",))["md"].decode("utf-8")
+    path = tmp_path / "mixed.md"
+    path.write_text(text.replace("2020年政府信息公开工作年度报告", "2022年政府信息公开工作年度报告"), encoding="utf-8")
+    imported = import_report(path)
+    assert imported.year == 2022 and imported.format.id == "2019"
+    assert any("而 2022 年度应使用2021年版" in remark for remark in imported.remarks)
