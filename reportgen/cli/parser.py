@@ -14,11 +14,9 @@ each case, so that a change of wording in a new Python release fails loudly.
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import unicodedata
-from dataclasses import dataclass, field
 from typing import Callable
 
 HELP_TEXT = "显示本帮助并退出。"
@@ -32,16 +30,20 @@ class UsageError(Exception):
         self.command = command
 
 
-@dataclass
 class Argument:
-    flags: tuple[str, ...]  # ("-o", "--output"), or ("文件",) for a positional argument
-    help: str
-    metavar: str = ""
-    default: object = None
-    kind: str = "value"  # value, flag, many (positional, one or more), int, positive (int ≥ 1), choice
-    choices: tuple[str, ...] = ()
-    required: bool = False
-    dest: str = ""
+    """One argument of a command. (Plain classes here, not dataclasses: ``reportgen --help``
+    imports neither dataclasses nor argparse, so that it starts quickly.)"""
+
+    def __init__(self, flags: tuple[str, ...], help: str, metavar: str = "", default: object = None,
+                 kind: str = "value", choices: tuple[str, ...] = (), required: bool = False, dest: str = ""):
+        self.flags = flags  # ("-o", "--output"), or ("文件",) for a positional argument
+        self.help = help
+        self.metavar = metavar
+        self.default = default
+        self.kind = kind  # value, flag, many (positional, one or more), int, positive (int ≥ 1), choice
+        self.choices = choices
+        self.required = required
+        self.dest = dest
 
     @property
     def positional(self) -> bool:
@@ -54,13 +56,13 @@ class Argument:
         return next((f for f in self.flags if f.startswith("--")), self.flags[0])
 
 
-@dataclass
 class Command:
-    name: str
-    summary: str  # one line, for the list of commands
-    description: str = ""  # paragraphs shown under the usage line
-    run: Callable | None = None
-    arguments: list[Argument] = field(default_factory=list)
+    def __init__(self, name: str, summary: str, description: str = "", run: Callable | None = None):
+        self.name = name
+        self.summary = summary  # one line, for the list of commands
+        self.description = description  # paragraphs shown under the usage line
+        self.run = run
+        self.arguments: list[Argument] = []
 
     def add(self, *flags: str, help: str, dest: str, metavar: str = "", default=None, kind: str = "value",
             choices: tuple[str, ...] = (), required: bool = False) -> None:
@@ -68,8 +70,8 @@ class Command:
 
     # -- parsing
 
-    def parser(self) -> argparse.ArgumentParser:
-        parser = _Parser(prog=f"reportgen {self.name}", add_help=False, allow_abbrev=False)
+    def parser(self):
+        parser = _parser_class()(prog=f"reportgen {self.name}", add_help=False, allow_abbrev=False)
         parser.command = self
         for argument in self.arguments:
             if argument.positional:
@@ -82,7 +84,7 @@ class Command:
         parser.add_argument("-h", "--help", dest="_help", action="store_true", default=False)
         return parser
 
-    def parse(self, argv: list[str]) -> argparse.Namespace:
+    def parse(self, argv: list[str]):
         values, extra = self.parser().parse_known_args(argv)
         if values._help:
             return values
@@ -137,13 +139,22 @@ class Command:
         return "\n".join(lines) + "\n"
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, reporting its own few usage errors as UsageError in Chinese."""
+_PARSER: list = []
 
-    command: Command | None = None
 
-    def error(self, message: str):  # documented as the hook for subclasses
-        raise UsageError(chinese_message(message), self.command)
+def _parser_class():
+    """argparse, reporting its own few usage errors as UsageError in Chinese (made on first use)."""
+    if not _PARSER:
+        import argparse
+
+        class Parser(argparse.ArgumentParser):
+            command: Command | None = None
+
+            def error(self, message: str):  # documented as the hook for subclasses
+                raise UsageError(chinese_message(message), self.command)
+
+        _PARSER.append(Parser)
+    return _PARSER[0]
 
 
 _EXPECTED_ONE = re.compile(r"^argument (?P<option>[^:]+): expected one argument$")
