@@ -216,7 +216,8 @@ def test_dependency_pins_admit_the_next_minor_releases():
 
 
 def test_help_is_chinese_and_reads_fully_at_80_columns():
-    for command in ("", "check", "build", "batch", "aggregate", "init", "next-year", "keys"):
+    for command in ("", "check", "build", "batch", "aggregate", "init", "next-year", "keys", "import", "audit",
+                    "refresh", "form"):
         result = run_process(*([command] if command else []), "--help", env={"COLUMNS": "80"})
         assert result.exit_code == 0
         for line in result.stdout.splitlines():

@@ -215,7 +215,7 @@ CHECK.run = check
 
 # ------------------------------------------------------------------ build
 
-BUILD = command("build", "生成 Word（.docx）和 Markdown（.md）草稿。", """
+BUILD = command("build", "生成草稿：Word、Markdown，以及网页和 PDF（--to）。", """
 先检查数据；有错误时不生成（退出码 1），除非使用 --allow-errors。文件名由机关名称和年度组成，写在输出文件夹中。
 """)
 BUILD.add("files", dest="files", metavar="文件", kind="many", required=True, help="数据文件（.toml），可以写多个。")

@@ -21,7 +21,7 @@ from reportgen import __version__
 from reportgen.cli.parser import UsageError, terminal_width, wrap, pad, display_width
 from reportgen.errors import ReportgenError
 
-SUMMARY = "起草《政府信息公开工作年度报告》：检查数据、生成 Word 和 Markdown 草稿。"
+SUMMARY = "起草《政府信息公开工作年度报告》：检查数据，生成 Word、Markdown、网页和 PDF 草稿，导入已发布的报告，收发 Excel 填报表。"
 DESCRIPTION = "每个机关每年一个 TOML 数据文件，如 data/某某市财政局/2025.toml。运行“reportgen 命令 --help”查看每个命令的用法。"
 
 
@@ -70,7 +70,7 @@ def overview(commands: dict) -> str:
     lines = ["用法：reportgen [选项] 命令 [参数]...", ""]
     lines += wrap(SUMMARY, width, "  ") + wrap(DESCRIPTION, width, "  ")
     lines += ["", "命令："]
-    column = max(display_width(name) for name in commands) + 6
+    column = max(display_width("  -V, --version"), *(display_width(f"  {name}") for name in commands)) + 2
     for name, command in commands.items():
         body = wrap(command.summary, width, " " * column)
         lines.append(pad(f"  {name}", column) + body[0].lstrip())
