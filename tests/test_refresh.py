@@ -237,3 +237,17 @@ def test_batch_refresh_updates_edited_drafts_instead_of_skipping_them(drafted):
     assert result.exit_code == 0, result.output
     assert table_three(word)[3][1] == "24"
     assert "科长加的一段话" in "".join(body(word).itertext())
+
+
+@pytest.mark.parametrize("source", sorted(DATA.glob("*/*.toml")) + sorted((DATA.parent / "tests" / "golden").glob("*.toml")),
+                         ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_the_recorded_marker_texts_agree_with_the_word_file(source):
+    """A build records each marker's text worked out from the draft; refresh reads edited
+    drafts' files with lxml. They must agree, or every refresh would see conflicts."""
+    from reportgen import check_file
+    from reportgen.renderers.word import marker_texts
+    from reportgen.workflows.build import Renderers, render_drafts
+
+    renderers, drafted = Renderers.prepare(), []
+    render_drafts(check_file(source).report, renderers, ("docx",), drafted=drafted)
+    assert marker_texts(drafted[0]) == markers.docx_texts(renderers.word.last_document)

@@ -297,6 +297,51 @@ class _Bookmarks:
         return xml[:first] + start + xml[first:last] + end + xml[last:]
 
 
+def marker_texts(draft: Draft) -> dict[str, str]:
+    """The text inside each bookmark of a draft's Word file, as ``markers.docx_texts`` reads
+    it back, worked out from the draft itself (a build records it for every draft; a test
+    holds the two equal)."""
+    texts = {"title": "\n".join(draft.title_lines), "date": draft.signature[1]}
+    if draft.opening:
+        texts["opening"] = draft.opening[0]
+    for section in draft.sections:
+        for block in section.blocks:
+            if block.kind == TABLE:
+                texts[bookmark_name(block.marker or "table")[3:]] = _table_text(block.table)
+            elif block.marker:
+                texts[bookmark_name(block.marker)[3:]] = block.text
+            for text, name in block.segments:
+                if name:
+                    texts.setdefault(bookmark_name(name)[3:], text)
+    return {name: text.strip() for name, text in texts.items()}
+
+
+def _table_text(printed: PrintedTable) -> str:
+    """A table's text as the Word table holds it: a line per row, | before every cell
+    (a cell continuing a merge from above is an empty cell of its own)."""
+    grid = printed.grid
+    values = iter(printed.values)
+    starts = [{cell.column: cell for cell in row} for row in grid.rows]
+    covering: list[dict[int, object]] = [{} for _ in grid.rows]
+    for r, row in enumerate(grid.rows):
+        for cell in row:
+            for dr in range(1, cell.rowspan):
+                covering[r + dr][cell.column] = cell
+    pieces = []
+    for r in range(len(grid.rows)):
+        pieces.append("\n")
+        column = 0
+        while column < grid.width:
+            cell = starts[r].get(column)
+            if cell is not None:
+                pieces.append("|" + (next(values) if cell.role == VALUE else cell.text))
+            else:
+                cell = covering[r][column]
+                pieces.append("|")
+            column += cell.colspan
+    return "".join(pieces)
+
+
 def bookmark_name(marker: str) -> str:
     """A Word bookmark name (letters, digits and _, at most 40) for a draft's marker."""
     return ("rg_" + re.sub(r"[^A-Za-z0-9_]", "_", marker))[:40]
@@ -446,8 +491,10 @@ class WordTemplate:
         return rendered
 
     def render(self, draft: Draft) -> bytes:
-        """The .docx file of a draft, byte for byte the same for the same draft."""
+        """The .docx file of a draft, byte for byte the same for the same draft. The last
+        document.xml written stays in ``last_document`` (for the record of its markers)."""
         rendered = self.render_parts(draft)
+        self.last_document = rendered[DOCUMENT]
         members = [
             member or Member.deflated(name, rendered.get(name, data), level=1)
             for member, (name, data) in zip(self.members, self.entries)

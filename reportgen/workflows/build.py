@@ -87,10 +87,14 @@ def render_drafts(
     findings=(),
     blank_zeros: bool = False,
     previous: Report | None = None,
+    drafted: list | None = None,
 ) -> dict[str, bytes]:
     """The bytes of each file of a report's drafts, by file kind (see ``FILES``); the Word
-    file too when a PDF is asked for, since the PDF is printed from it. Pure: writes nothing."""
+    file too when a PDF is asked for, since the PDF is printed from it. Pure: writes nothing.
+    The draft itself is appended to ``drafted`` when given."""
     draft = build_draft(report, findings, previous=previous, blank_zeros=blank_zeros)
+    if drafted is not None:
+        drafted.append(draft)
     wanted = [name for kind in kinds for name in FILES.get(kind, (kind,))]
     if PDF in kinds and DOCX not in wanted:
         wanted.append(DOCX)
@@ -132,7 +136,8 @@ def build_file(
         return result
     flagged = checked.findings if checked.errors else ()
     last = checked.previous.report if checked.previous else None
-    drafts = render_drafts(checked.report, renderers, kinds, flagged, blank_zeros, last)
+    drafted: list = []
+    drafts = render_drafts(checked.report, renderers, kinds, flagged, blank_zeros, last, drafted)
     stem = output_stem(checked.report, source)
     for_pdf = drafts[DOCX] if PDF in kinds else None
     if DOCX not in kinds:
@@ -149,7 +154,7 @@ def build_file(
     try:
         if for_pdf is not None:  # an edited PDF stops the whole report, before anything is written
             manifest.check(paths[PDF], b"", force)
-        about = {paths[kind]: draft_record(kind, data, source, checked.report) for kind, data in drafts.items()}
+        about = {paths[kind]: draft_record(kind, data, source, checked.report, drafted[0]) for kind, data in drafts.items()}
         result.backups = manifest.write({paths[kind]: data for kind, data in drafts.items()}, force, about)
     except EditedDraftError as edited:
         result.reason = str(edited)
@@ -165,13 +170,17 @@ def build_file(
     return result
 
 
-def draft_record(kind: str, data: bytes, source: Path, report: Report) -> dict:
+def draft_record(kind: str, data: bytes, source: Path, report: Report, draft=None) -> dict:
     """What the output folder's record keeps of a draft for ``reportgen refresh``: its data
     file, its format, and a digest of the text inside each of its markers."""
     from reportgen.renderers import markers
 
     entry = {"source": str(Path(source).resolve()), "format": report.format.id}
-    if kind == DOCX:
+    if kind == DOCX and draft is not None:  # worked out from the draft: no need to read the file again
+        from reportgen.renderers.word import marker_texts
+
+        texts = marker_texts(draft)
+    elif kind == DOCX:
         import io
         import zipfile
 
