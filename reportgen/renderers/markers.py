@@ -105,8 +105,3 @@ def md_regions(text: str) -> dict[str, re.Match]:
 
 def md_texts(text: str) -> dict[str, str]:
     return {name: match["body"].strip() for name, match in md_regions(text).items()}
-
-
-def marker_key(marker: str) -> str:
-    """Markers compared between Word and Markdown: Word names have _ where Markdown has -."""
-    return re.sub(r"[^A-Za-z0-9]", "_", marker)

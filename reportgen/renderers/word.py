@@ -31,6 +31,7 @@ from reportgen.draft.document import PARAGRAPH, TABLE, Draft, PrintedTable
 from reportgen.errors import RenderError, TemplateError
 from reportgen.model import NOT_XML
 from reportgen.formats.layout import LABEL, VALUE, Grid, GridCell, Skeleton
+from reportgen.renderers.markers import PREFIX
 from reportgen.renderers.zipwriter import Member, package
 
 DOCUMENT = "word/document.xml"
@@ -180,15 +181,29 @@ def table_xml(printed: PrintedTable, total_width: int, style: str = "TableText")
     return Markup(skeleton.fill(runs))
 
 
-@lru_cache(maxsize=64)
-def _word_skeleton(grid: Grid, kind: str, total_width: int, style: str) -> Skeleton:
-    widths = column_widths(grid, kind, total_width)
+def word_rows(grid: Grid) -> list[list[tuple[GridCell, bool]]]:
+    """Each row's cells as Word writes them, one per ``w:tc``: (cell, starts here). A cell
+    that continues a vertical merge from above is a ``w:tc`` of its own in every row it spans."""
     starts = [{cell.column: cell for cell in row} for row in grid.rows]
     covering: list[dict[int, GridCell]] = [{} for _ in grid.rows]
     for r, row in enumerate(grid.rows):
         for cell in row:
             for dr in range(1, cell.rowspan):
                 covering[r + dr][cell.column] = cell
+    rows = []
+    for r in range(len(grid.rows)):
+        cells, column = [], 0
+        while column < grid.width:
+            cell = starts[r].get(column) or covering[r][column]
+            cells.append((cell, column in starts[r]))
+            column += cell.colspan
+        rows.append(cells)
+    return rows
+
+
+@lru_cache(maxsize=64)
+def _word_skeleton(grid: Grid, kind: str, total_width: int, style: str) -> Skeleton:
+    widths = column_widths(grid, kind, total_width)
     parts = [
         f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
         f"<w:tblBorders>{_BORDERS}</w:tblBorders>"
@@ -198,25 +213,22 @@ def _word_skeleton(grid: Grid, kind: str, total_width: int, style: str) -> Skele
         + "</w:tblGrid>"
     ]
     last = len(grid.rows) - 1
-    for r in range(len(grid.rows)):
+    for r, row in enumerate(word_rows(grid)):
         header = "<w:tblHeader/>" if r < grid.header_rows else ""
         # Every row keeps with the next, so that the table is printed on one page and starts
         # on a new page when it would not fit below the text above it; a table longer than
         # a page then splits between rows, its header repeated.
         keep = r < last
         parts.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
-        column = 0
-        while column < grid.width:
-            cell = starts[r].get(column) or covering[r][column]
-            width = sum(widths[column : column + cell.colspan])
-            if column in starts[r]:
+        for cell, starts_here in row:
+            width = sum(widths[cell.column : cell.column + cell.colspan])
+            if starts_here:
                 merge = '<w:vMerge w:val="restart"/>' if cell.rowspan > 1 else ""
                 align = "left" if cell.role == LABEL else "center"
                 run = Skeleton.MARK if cell.role == VALUE else _run(escape(cell.text))
                 parts.append(_cell(width, run, cell.colspan, merge, align, style, keep))
             else:  # continues a vertical merge from above
                 parts.append(_cell(width, "", cell.colspan, "<w:vMerge/>", "center", style, keep))
-            column += cell.colspan
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     skeleton = Skeleton("".join(parts), len(grid.values))
@@ -307,44 +319,31 @@ def marker_texts(draft: Draft) -> dict[str, str]:
     for section in draft.sections:
         for block in section.blocks:
             if block.kind == TABLE:
-                texts[bookmark_name(block.marker or "table")[3:]] = _table_text(block.table)
+                texts[bookmark_name(block.marker or "table")[len(PREFIX):]] = _table_text(block.table)
             elif block.marker:
-                texts[bookmark_name(block.marker)[3:]] = block.text
+                texts[bookmark_name(block.marker)[len(PREFIX):]] = block.text
             for text, name in block.segments:
                 if name:
-                    texts.setdefault(bookmark_name(name)[3:], text)
+                    texts.setdefault(bookmark_name(name)[len(PREFIX):], text)
     return {name: text.strip() for name, text in texts.items()}
 
 
 def _table_text(printed: PrintedTable) -> str:
     """A table's text as the Word table holds it: a line per row, | before every cell
     (a cell continuing a merge from above is an empty cell of its own)."""
-    grid = printed.grid
     values = iter(printed.values)
-    starts = [{cell.column: cell for cell in row} for row in grid.rows]
-    covering: list[dict[int, object]] = [{} for _ in grid.rows]
-    for r, row in enumerate(grid.rows):
-        for cell in row:
-            for dr in range(1, cell.rowspan):
-                covering[r + dr][cell.column] = cell
     pieces = []
-    for r in range(len(grid.rows)):
+    for row in word_rows(printed.grid):
         pieces.append("\n")
-        column = 0
-        while column < grid.width:
-            cell = starts[r].get(column)
-            if cell is not None:
-                pieces.append("|" + (next(values) if cell.role == VALUE else cell.text))
-            else:
-                cell = covering[r][column]
-                pieces.append("|")
-            column += cell.colspan
+        for cell, starts_here in row:
+            text = (next(values) if cell.role == VALUE else cell.text) if starts_here else ""
+            pieces.append("|" + text)
     return "".join(pieces)
 
 
 def bookmark_name(marker: str) -> str:
     """A Word bookmark name (letters, digits and _, at most 40) for a draft's marker."""
-    return ("rg_" + re.sub(r"[^A-Za-z0-9_]", "_", marker))[:40]
+    return (PREFIX + re.sub(r"[^A-Za-z0-9_]", "_", marker))[:40]
 
 
 class WordTemplate:

@@ -77,8 +77,6 @@ def read(path: Path) -> Returned:
 
 
 def _named_cells(book, path: Path) -> dict[str, tuple[str, str]]:
-    from openpyxl.utils.cell import range_boundaries  # noqa: F401  (validates references)
-
     found = {}
     for name, definition in book.defined_names.items():
         if not name.startswith("rg_"):

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import tomlkit
 
+from reportgen.checks import arithmetic
 from reportgen.checks.check import CheckResult, check_text
 from reportgen.checks.findings import Finding
 from reportgen.model import KINDS, deadline
@@ -33,25 +34,25 @@ def data_file(imported: Imported, header: bool = True) -> str:
         ("report", "published"): str(imported.published or deadline(imported.year, kind)),
     }
     for name, value in imported.contact.items():
-        values[("report.contact", name)] = _toml(value)
+        values[("report.contact", name)] = scaffold.toml_text(value)
     for name, value in imported.download.items():
-        values[("report.download", name)] = _toml(value)
+        values[("report.download", name)] = scaffold.toml_text(value)
     for key in fmt.text_keys():
         body = imported.texts.get(key, "")
         values[("text", key)] = tomlkit.string(f"\n{body}\n", multiline=True).as_string() if "\n" in body \
-            else _toml(body)
+            else scaffold.toml_text(body)
     comments: dict[tuple[str, str], str] = {}
     replaced: dict[tuple[str, str], tuple[str, str]] = {}  # a group's first sub-row → (group, its value)
     dropped: set[tuple[str, str]] = set()
     for table in fmt.tables.values():
         for row, cells in _rows(imported, table.key).items():
-            values[(table.key, row)] = _toml(cells)
+            values[(table.key, row)] = scaffold.toml_text(cells)
         for group in table.row_groups():
             stated = {c.id: imported.groups[f"{group.key}.{c.id}"] for c in group.row.columns
                       if f"{group.key}.{c.id}" in imported.groups}
             if not stated:
                 continue
-            replaced[(table.key, group.leaves[0])] = (group.name, _toml(stated))
+            replaced[(table.key, group.leaves[0])] = (group.name, scaffold.toml_text(stated))
             dropped.update((table.key, leaf) for leaf in group.leaves[1:])
             comments[(table.key, group.name)] = f"{group.label}（原文只印了一行合计）"
         for key, note in imported.notes.items():
@@ -59,24 +60,20 @@ def data_file(imported: Imported, header: bool = True) -> str:
                 comments[(table.key, key.split(".")[1])] = note
     if fmt.has_fees:
         for name, value in imported.fees.items():
-            values[("processing_fees", name)] = _toml(value)
+            values[("processing_fees", name)] = scaffold.toml_text(value)
     order = {table.key: list(dict.fromkeys(row.id.split(".")[0] for row in table.rows)) for table in fmt.tables.values()}
     text = _fill(text, values, replaced, dropped, comments, order)
     text = text.replace("# 由 reportgen init 生成。填写说明：", "# 填写说明：", 1)
     return (_header(imported) if header else "") + text
 
 
-def _toml(value) -> str:
-    return scaffold._show(value) if not isinstance(value, dict) else scaffold._inline_text(value)
-
-
 def _rows(imported: Imported, table_key: str) -> dict[str, object]:
     """Each row's figures as written: {row: {column: value}} (a row that is one cell: its value)."""
     table = imported.format.tables[table_key]
-    computed = _computed(imported)
+    computed = arithmetic.computed_keys(imported.format)
     rows: dict[str, object] = {}
     for cell in table.cells():
-        if _collapsed(imported, cell.key):
+        if imported.in_stated_group(cell.key):
             continue
         if cell.key in imported.figures:
             value = imported.figures[cell.key]
@@ -94,21 +91,6 @@ def _rows(imported: Imported, table_key: str) -> dict[str, object]:
             node = node.setdefault(part, {})
         node[last] = value
     return rows
-
-
-def _computed(imported: Imported) -> frozenset[str]:
-    from reportgen.checks import arithmetic
-
-    return arithmetic.computed_keys(imported.format)
-
-
-def _collapsed(imported: Imported, key: str) -> bool:
-    """Whether a cell belongs to a row group the source printed as one row."""
-    table_key, row = key.split(".")[:2]
-    for group in imported.format.tables[table_key].row_groups():
-        if row in group.leaves and any(k.startswith(group.key + ".") for k in imported.groups):
-            return True
-    return False
 
 
 _LINE = re.compile(r"^(?P<key>[A-Za-z0-9_]+) = (?P<value>.*?)(?P<comment>\s+#.*)?$")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,8 +216,6 @@ def _changed_cells(old: list[list[str]], new: list[list[str]]) -> list[str]:
 
 
 def _html_cell_changes(old: str, new: str) -> list[str]:
-    import re
-
     def rows(html: str) -> list[list[str]]:
         return [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row) for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)]
 

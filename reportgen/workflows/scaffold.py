@@ -93,25 +93,23 @@ def table_section(
 def inline(values: dict):
     """An inline table as reportgen writes one, with a space inside each brace:
     ``{ natural_person = 0, commercial = 0 }``."""
-    return tomlkit.parse(f"x = {_inline_text(values)}\n")["x"]
+    return tomlkit.parse(f"x = {toml_text(values)}\n")["x"]
 
 
 def toml_value(value) -> Item:
     """A value as an item, written the way reportgen writes it (amounts with every decimal)."""
-    return tomlkit.parse(f"x = {_show(value)}\n")["x"]
+    return tomlkit.parse(f"x = {toml_text(value)}\n")["x"]
 
 
-def _show(value) -> str:
+def toml_text(value) -> str:
+    """A value as reportgen writes it in a data file: amounts with every decimal, inline
+    tables as ``{ a = 1, b = "" }``."""
     if isinstance(value, dict):
-        return _inline_text(value)
+        body = ", ".join(f"{name} = {toml_text(item)}" for name, item in value.items())
+        return f"{{ {body} }}" if body else "{}"
     if isinstance(value, Decimal):
         return format(value, "f")
     return tomlkit.item(value).as_string()
-
-
-def _inline_text(values: dict) -> str:
-    body = ", ".join(f"{name} = {_show(value)}" for name, value in values.items())
-    return f"{{ {body} }}" if body else "{}"
 
 
 def set_figure(section, key: str, value) -> None:

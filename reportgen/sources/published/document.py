@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,6 @@ _BLANK = re.compile(r"^[-—–/\\_、\s]*$")
 
 def number(text: str):
     """The figure a cell states: an int or Decimal, "" for a blank cell, None for text."""
-    from decimal import Decimal
-
     cleaned = unicodedata.normalize("NFKC", text).replace(",", "").replace("，", "").strip()
     cleaned = re.sub(r"\s+", "", cleaned)
     if _BLANK.match(cleaned):

@@ -441,7 +441,3 @@ def _pdf_grid(table, where: str) -> Grid:
             cells.append(Cell(_unspace(_radicals(cover or "")), origin=False))
         rows.append(cells)
     return Grid(rows, where)
-
-
-def _is_label(text: str | None) -> bool:
-    return bool(text) and not re.fullmatch(r"[\d\s.,-]*", text or "")

@@ -46,6 +46,12 @@ class Imported:
     problems: list[str] = field(default_factory=list)  # what could not be read, with where
     remarks: list[str] = field(default_factory=list)  # what the reader should know (format, kind …)
 
+    def in_stated_group(self, key: str) -> bool:
+        """Whether a cell belongs to a row group the source printed as one row (（六）)."""
+        table_key, row = key.split(".")[:2]
+        return any(row in group.leaves and any(k.startswith(group.key + ".") for k in self.groups)
+                   for group in self.format.tables[table_key].row_groups())
+
 
 class NoReport(Exception):
     """The document holds no annual report."""
@@ -290,21 +296,26 @@ def _read_row(row, row_id, columns, table, result, where, r, exact, label) -> No
             result.notes[".".join(key.split(".")[:2])] = _said(label)
 
 
+def _match_block_row(label: str, table: Table) -> tuple[str | None, bool]:
+    """The row of a blocks table (表二) a label names. 规范性文件 (the 2019 label) and
+    行政规范性文件 (2021) are taken for each other: reports of both years use both."""
+    options = {row.id: row.name.rsplit("／", 1)[-1] for row in table.rows}
+    row_id, exact = _match(label, options)
+    if row_id is None:
+        row_id, exact = _match(label.replace("行政规范性文件", "规范性文件"),
+                               {k: v.replace("行政规范性文件", "规范性文件") for k, v in options.items()})
+    return row_id, exact
+
+
 def _read_blocks(grid: Grid, table: Table, result: Imported) -> None:
     rows = {row.id: row for row in table.rows}
-    options = {row.id: row.name.rsplit("／", 1)[-1] for row in table.rows}
-    if table.key == "proactive":  # 规范性文件 is the 2019 label; some 2021 reports keep it
-        options.update({f"{k}": v for k, v in options.items()})
     header: list[str] = []
     for r, row in enumerate(grid.rows):
         cells = [c for c in row if c.origin]
         if not cells:
             continue
         label = cells[0].text
-        row_id, exact = _match(label, options)
-        if row_id is None:
-            row_id, exact = _match(label.replace("行政规范性文件", "规范性文件"), {
-                k: v.replace("行政规范性文件", "规范性文件") for k, v in options.items()})
+        row_id, exact = _match_block_row(label, table)
         values = cells[1:]
         if row_id is None:
             if not any(_is_value(c.text) for c in values):
@@ -386,8 +397,6 @@ def _flat_row(tokens, start: int, count: int) -> list[str] | None:
 def _flat_matrix(tokens, table: Table, result: Imported) -> None:
     columns = [c.id for c in table.rows[0].columns]
     options = _row_options(table)
-    labels = [normal(t) for k, t in tokens if k == "label"]
-    leaves = [(cid, normal(path[-1])) for cid, path in _leaf_paths(table.column_tree)]
     if table.key == "appeals":
         start = next((i for i, (k, t) in enumerate(tokens) if k == "label" and normal(t) == "行政复议"), None)
         if start is None:
@@ -400,7 +409,6 @@ def _flat_matrix(tokens, table: Table, result: Imported) -> None:
         for column_id, text in zip(columns, values):
             result.figures[f"{table.key}.{column_id}"] = number(text)
         return
-    del labels, leaves
     for index, (kind, text) in enumerate(tokens):
         if kind != "label":
             continue
@@ -422,12 +430,10 @@ def _flat_matrix(tokens, table: Table, result: Imported) -> None:
 
 
 def _flat_blocks(tokens, table: Table, result: Imported) -> None:
-    options = {row.id: row.name.rsplit("／", 1)[-1] for row in table.rows}
     for index, (kind, text) in enumerate(tokens):
         if kind != "label":
             continue
-        row_id, exact = _match(text.replace("行政规范性文件", "规范性文件"),
-                               {k: v.replace("行政规范性文件", "规范性文件") for k, v in options.items()})
+        row_id, _ = _match_block_row(text, table)
         if row_id is None:
             continue
         row = table.row(row_id)
@@ -461,7 +467,7 @@ _DATE = re.compile(r"^((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$
 _PROMPT = re.compile(r"^【(?:待填写|请按本年情况改写)")
 
 
-def _headings(fmt: Format, kind_hint: str):
+def _headings(fmt: Format):
     """(normalised heading, text key or None, section) in the order of the format."""
     found = []
     for section in fmt.sections:
@@ -472,7 +478,7 @@ def _headings(fmt: Format, kind_hint: str):
 
 
 def _read_texts(paragraphs: list[str], title_at: int, fmt: Format, result: Imported) -> None:
-    headings = _headings(fmt, result.kind)
+    headings = _headings(fmt)
     current_key = None
     opening: list[str] = []
     texts: dict[str, list[str]] = {}
@@ -583,14 +589,8 @@ def _read_opening(text: str, result: Imported) -> None:
 
 def _list_missing(fmt: Format, result: Imported) -> None:
     computed = arithmetic.computed_keys(fmt)
-    collapsed_rows = set()
-    for table in fmt.tables.values():
-        for group in table.row_groups():
-            if any(k.startswith(group.key + ".") for k in result.groups):
-                collapsed_rows.update(f"{table.key}.{leaf}." for leaf in group.leaves)
     missing = [cell for cell in fmt.cells()
-               if cell.key not in result.figures and cell.key not in computed
-               and not any(cell.key.startswith(prefix) for prefix in collapsed_rows)]
+               if cell.key not in result.figures and cell.key not in computed and not result.in_stated_group(cell.key)]
     tables = {}
     for cell in missing:
         tables.setdefault(cell.table.short_name, []).append(cell.short_name)
