@@ -95,6 +95,7 @@ class Report:
     # Row groups the file states as one row ("requests.other"); their figure is kept under the
     # group's first sub-row, and drafts print the group as one merged row.
     collapsed: frozenset[str] = frozenset()
+    linked: dict[str, object] = field(default_factory=dict)  # the same year's other documents, by kind id
 
     def figure(self, key: str) -> Figure:
         """The figure the file states for a cell; an omitted figure is 0."""
@@ -102,3 +103,76 @@ class Report:
 
     def unit(self, cell_key: str, default: str) -> str:
         return self.units.get(cell_key, default)
+
+
+# ------------------------------------------------------------------ other document kinds
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A figure of a work summary or a pre-2019 report: its value (None: left blank ""),
+    and the same figure a year before when the file states it (去年同期)."""
+
+    value: Number | None
+    last_year: Number | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    path: str  # "一" or "一（一）"
+    title: str
+
+    @property
+    def top(self) -> str:
+        return self.path.split("（", 1)[0]
+
+    @property
+    def printed(self) -> str:
+        """“一、标题” or “（一）标题”."""
+        sub = self.path[len(self.top):]
+        return f"{sub}{self.title}" if sub else f"{self.path}、{self.title}"
+
+
+@dataclass(frozen=True)
+class Task:
+    number: int
+    task: str
+    heading: str = ""  # the path of its heading
+    requirement: str = ""
+    lead: tuple[str, ...] = ()
+    assist: tuple[str, ...] = ()
+    deadline: str = ""
+    status: str = ""  # 完成, 推进中, 未启动, or "" (not stated)
+    progress: str = ""
+    carried: int = 0  # carried over from that year's task table
+    line: int | None = None
+
+
+DONE = "完成"
+
+
+@dataclass(eq=False)
+class Document:
+    """A data file of a kind other than the statutory annual report (``reportgen.kinds``).
+    ``format`` is its kind, as a report's ``format`` is its statutory format."""
+
+    format: object  # reportgen.kinds.Kind
+    agency: str
+    year: int
+    fields: dict[str, object] = field(default_factory=dict)  # [report], as read
+    text: dict[str, str] = field(default_factory=dict)  # [text], by section key
+    free_sections: tuple[tuple[str, str], ...] = ()  # [[section]]: (heading, text)
+    figures: dict[str, Stated] = field(default_factory=dict)
+    headings: tuple[Heading, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    source: Path | None = None
+    kind: str = ""  # a report's 部门/政府; other kinds have none
+    linked: dict[str, object] = field(default_factory=dict)  # the same year's other documents, by kind id
+
+    @property
+    def published(self) -> date | None:
+        return self.fields.get("date")
+
+    def heading(self, path: str) -> Heading | None:
+        return next((h for h in self.headings if h.path == path), None)

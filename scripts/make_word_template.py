@@ -159,11 +159,17 @@ BODY = "".join(
         tag("{%p if flagged %}"),
         para("【数据待核】{{ flag_note }}", "Flag"),
         tag("{%p endif %}"),
+        tag("{%p if addressee %}"),  # 主送机关, flush left (a work summary sent to the office above)
+        '<w:p><w:pPr><w:ind w:firstLineChars="0" w:firstLine="0"/></w:pPr>'
+        '<w:r><w:t xml:space="preserve">{{ addressee }}</w:t></w:r></w:p>',
+        tag("{%p endif %}"),
         tag("{%p for paragraph in opening %}"),
         para("{{ paragraph }}"),
         tag("{%p endfor %}"),
         tag("{%p for section in sections %}"),
+        tag("{%p if section.heading %}"),
         para("{{ section.heading }}", "Heading1"),
+        tag("{%p endif %}"),
         tag("{%p for block in section.blocks %}"),
         tag('{%p if block.kind == "subheading" %}'),
         para("{{ block.text }}", "Heading2"),
@@ -178,9 +184,11 @@ BODY = "".join(
         tag("{%p endif %}"),
         tag("{%p endfor %}"),
         tag("{%p endfor %}"),
+        tag("{%p if signed %}"),
         para(""),
         para("{{ signature[0] }}", "Signature"),
         para("{{ signature[1] }}", "Signature"),
+        tag("{%p endif %}"),
         tag("{%p if findings %}"),
         para("附：数据核对问题清单", "Heading1"),
         tag("{%p for line in findings %}"),
@@ -198,7 +206,21 @@ SECTION = (
     f'<w:cols w:space="425"/><w:docGrid w:type="lines" w:linePitch="{LINE}"/></w:sectPr>'
 )
 
-DOCUMENT = XML + f'<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>{BODY}{SECTION}</w:body></w:document>'
+# The task table (tasks.docx): A4 landscape with narrower margins, for its wide table.
+LANDSCAPE = (
+    '<w:sectPr><w:footerReference w:type="default" r:id="rId3"/><w:footerReference w:type="even" r:id="rId4"/>'
+    '<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>'
+    f'<w:pgMar w:top="{round(25 * MM)}" w:right="{round(20 * MM)}" w:bottom="{round(22 * MM)}" '
+    f'w:left="{round(20 * MM)}" w:header="851" w:footer="{round(12 * MM)}" w:gutter="0"/>'
+    f'<w:cols w:space="425"/><w:docGrid w:type="lines" w:linePitch="{LINE}"/></w:sectPr>'
+)
+
+
+def document(section: str) -> str:
+    return XML + f'<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>{BODY}{section}</w:body></w:document>'
+
+
+DOCUMENT = document(SECTION)
 
 SETTINGS = (
     XML
@@ -283,13 +305,15 @@ PARTS = {
 
 
 def main(out: Path = OUT) -> None:
+    """Write report.docx to ``out``, and the landscape tasks.docx beside it."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, text in PARTS.items():
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            package.writestr(info, text.encode("utf-8"))
-    print(f"wrote {out}")
+    for path, parts in ((out, PARTS), (out.parent / "tasks.docx", PARTS | {"word/document.xml": document(LANDSCAPE)})):
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+            for name, text in parts.items():
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                package.writestr(info, text.encode("utf-8"))
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

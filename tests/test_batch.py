@@ -26,7 +26,8 @@ from reportgen.cli.commands import Progress
 
 @pytest.fixture
 def office(tmp_path):
-    """A data folder of four 2025 reports: two good, one with bad TOML, one failing R1."""
+    """A data folder of six 2025 documents: four good (Qingchuan finance's annual report, task
+    table and work summary; Qingchuan HRSS's annual report), one with bad TOML, one failing R1."""
     data = tmp_path / "data"
     for slug in ("qingchuan-finance", "qingchuan-hrss"):
         shutil.copytree(DATA / slug, data / slug)
@@ -48,8 +49,9 @@ def test_one_broken_agency_never_stops_the_others(office, tmp_path):
     result = run("batch", office, "--year", 2025, "-o", out, "--jobs", 2)
     assert result.exit_code == 1, result.output
     data = summary(out)
-    by_source = {os.path.basename(os.path.dirname(r["source"])): r for r in data["results"]}
-    assert (data["agencies"], data["succeeded"], data["failed"]) == (4, 2, 2)
+    by_source = {os.path.basename(os.path.dirname(r["source"])): r for r in data["results"]
+                 if r["source"].endswith("2025.toml")}
+    assert (data["agencies"], data["succeeded"], data["failed"]) == (6, 4, 2)
     assert by_source["qingchuan-finance"]["status"] == "成功"
     assert by_source["qingchuan-hrss"]["status"] == "成功"
     assert by_source["broken-toml"]["status"] == "有错误"
@@ -60,10 +62,10 @@ def test_one_broken_agency_never_stops_the_others(office, tmp_path):
     assert (out / "青川市人力资源和社会保障局2025年政府信息公开工作年度报告.md").exists()
     # the terminal table and the same as CSV
     assert "青川市财政局" in result.output and "成功" in result.output
-    assert "共 4 个单位：成功 2，未成功 2。" in result.output
+    assert "共 6 个单位：成功 4，未成功 2。" in result.output
     rows = list(csv.reader(io.StringIO((out / "summary.csv").read_bytes().decode("utf-8-sig"))))
     assert rows[0] == ["机关名称", "数据文件", "状态", "错误数", "警告数", "草稿", "说明"]
-    assert sorted(r[2] for r in rows[1:]) == ["成功", "成功", "有错误", "有错误"]
+    assert sorted(r[2] for r in rows[1:]) == ["成功"] * 4 + ["有错误"] * 2
 
 
 def test_a_crash_inside_a_renderer_is_one_failed_agency(office, tmp_path, monkeypatch):
@@ -76,7 +78,8 @@ def test_a_crash_inside_a_renderer_is_one_failed_agency(office, tmp_path, monkey
 
     monkeypatch.setattr(build_module, "render_drafts", fragile)
     out = tmp_path / "out"
-    result = run("batch", office / "qingchuan-finance", office / "qingchuan-hrss", "--year", 2025, "-o", out, "--jobs", 1)
+    result = run("batch", office / "qingchuan-finance" / "2025.toml", office / "qingchuan-hrss", "--year", 2025, "-o", out,
+                 "--jobs", 1)
     assert result.exit_code == 1
     data = summary(out)
     statuses = {r["agency"] or r["source"]: r["status"] for r in data["results"]}
@@ -88,7 +91,10 @@ def test_a_crash_inside_a_renderer_is_one_failed_agency(office, tmp_path, monkey
 def test_all_good_exits_zero_and_the_examples_build(tmp_path):
     result = run("batch", DATA, "--year", 2025, "-o", tmp_path)
     assert result.exit_code == 0, result.output
-    assert summary(tmp_path)["succeeded"] == 3
+    # three annual reports, and Qingchuan finance's task table and work summary
+    assert summary(tmp_path)["succeeded"] == 5
+    assert (tmp_path / "2025年青川市财政局政务公开任务分解表.xlsx").exists()
+    assert (tmp_path / "青川市财政局2025年政务公开工作总结及2026年工作思路.docx").exists()
 
 
 def test_a_file_of_another_year_is_not_built(tmp_path):

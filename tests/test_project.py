@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 
-from conftest import DATA, EXAMPLES, REPO
+from conftest import DOCUMENTS, DATA, EXAMPLES, REPO
 
 from reportgen import check_file
 from reportgen.workflows.reference import reference
@@ -47,6 +47,15 @@ def test_examples_are_clean_and_cover_both_formats():
     agencies_2021 = {p.parent.name for p in EXAMPLES if check_file(p).report.format.id == "2021"}
     assert len(agencies_2021) >= 3
     assert (DATA / "wuhai-finance" / "2019.toml").exists()
+
+
+def test_every_document_kind_has_a_clean_example():
+    kinds = set()
+    for path in DOCUMENTS:
+        result = check_file(path)
+        assert result.findings == [], (path, [f.message for f in result.findings])
+        kinds.add(result.report.format.id)
+    assert kinds == {"tasks", "summary", "annual2008"}
 
 
 def test_the_toml_package_is_not_used():

@@ -250,4 +250,4 @@ def test_the_recorded_marker_texts_agree_with_the_word_file(source):
 
     renderers, drafted = Renderers.prepare(), []
     render_drafts(check_file(source).report, renderers, ("docx",), drafted=drafted)
-    assert marker_texts(drafted[0]) == markers.docx_texts(renderers.word.last_document)
+    assert marker_texts(drafted[0]) == markers.docx_texts(renderers.word_template(drafted[0].template).last_document)

@@ -173,7 +173,8 @@ def test_an_unquoted_text_value_is_a_syntax_error_at_its_line():
 def test_a_year_before_2019_is_refused():
     finding = only(skeleton(2018).replace("[text]", "[textx]").split("[textx]")[0])
     assert finding.code == "year"
-    assert finding.message == "2018 年度没有全国统一的报告格式（2019 年起才有），reportgen 只能起草 2019 年及以后的报告。"
+    assert finding.message == ("2018 年度没有全国统一的报告格式（2019 年起才有）。2019 年以前的年度报告（2008 年条例）"
+                               "请在文件开头写 document = \"2008年条例年度报告\"，按第三十二条的六项起草，数字写在正文中。")
 
 
 def test_a_format_override_that_differs_from_the_year_is_a_warning():

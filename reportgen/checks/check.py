@@ -12,6 +12,7 @@ from pathlib import Path
 
 from datetime import date
 
+from reportgen import kinds as kind_definitions
 from reportgen.checks import arithmetic
 from reportgen.checks import crossyear
 from reportgen.checks import narrative, statements
@@ -103,7 +104,7 @@ def check_file(path: Path | str, previous: Path | str | None = AUTO) -> CheckRes
         text = read_text(path)
     except InputError as problem:
         return CheckResult(path, None, [error("file", str(problem), file=str(path))])
-    return check_text(text, path, lambda report: _previous(report, path, previous))
+    return check_text(text, path, _Finder(path, previous))
 
 
 def check_workbook(path: Path, previous=AUTO) -> CheckResult:
@@ -116,7 +117,7 @@ def check_workbook(path: Path, previous=AUTO) -> CheckResult:
     except InputError as problem:
         return CheckResult(path, None, [error("file", str(problem), file=str(path))])
     text = data_file(returned.imported, header=False)
-    result = check_text(text, path, lambda report: _previous(report, path, previous))
+    result = check_text(text, path, _Finder(path, previous))
     placed = []
     for finding in result.findings:
         key = finding.key
@@ -127,6 +128,16 @@ def check_workbook(path: Path, previous=AUTO) -> CheckResult:
     placed += [warning("form", w, file=str(path)) for w in returned.warnings]
     result.findings = placed
     return result
+
+
+class _Finder:
+    """Finds last year's report for a report read from ``path``; ``wanted`` as check_file's ``previous``."""
+
+    def __init__(self, path: Path, wanted):
+        self.path, self.wanted = path, wanted
+
+    def __call__(self, report: Report) -> Previous | Finding | None:
+        return _previous(report, self.path, self.wanted)
 
 
 def _previous(report: Report, path: Path, wanted) -> Previous | Finding | None:
@@ -172,25 +183,102 @@ def check_text(text: str, path: Path | str = "<数据>", previous=None) -> Check
             [error("syntax", message, file=str(path), line=problem.line, col=problem.column,
                    actual=problem.detail)],
         )
-    report, findings = schema.read(data, source=path)
+    kind, problem = kind_definitions.of(data)
+    if kind is None:
+        return _placed(CheckResult(path, None, [error("document", problem, key="document")]), text)
+    if not kind.statutory:
+        return _check_document(data, kind, text, path, previous)
+    data = {key: value for key, value in data.items() if key != kind_definitions.DOCUMENT_KEY}
+    foreign = _other_kinds_keys(data)
+    report, findings = schema.read({k: v for k, v in data.items() if k not in foreign}, source=path)
+    findings = foreign_findings(foreign) + [_with_2008_hint(f, data) for f in findings]
     last = None
     if report is not None:
+        link_annual(report, path)
         findings += arithmetic.check(report.format, report.figures, arithmetic.completed(report))
         findings += completeness(report)
         findings += blank_findings(report)
         findings += collapsed_findings(report)
         findings += narrative_findings(report)
         findings += deadline_findings(report)
+        findings += summary_findings(report, path)
         found = previous(report) if previous else None
         if isinstance(found, Finding):
             findings.append(found)
         elif found is not None:
             last = found
             findings += crossyear.check(report, found.report, found.path)
-    lines = key_lines(text) if findings else {}
-    placed = [_place(f, str(path), lines, text) for f in findings]
-    placed.sort(key=lambda f: (not f.is_error, f.line or 0))
-    return CheckResult(path, report, placed, last)
+    return _placed(CheckResult(path, report, findings, last), text)
+
+
+def _placed(result: CheckResult, text: str) -> CheckResult:
+    """The result with each finding given its file and line, errors first."""
+    lines = key_lines(text) if result.findings else {}
+    result.findings = [_place(f, str(result.path), lines, text) for f in result.findings]
+    result.findings.sort(key=lambda f: (not f.is_error, f.line or 0))
+    return result
+
+
+def _check_document(data: dict, kind, text: str, path: Path, previous) -> CheckResult:
+    """A data file of another kind (task table, work summary, pre-2019 report)."""
+    from reportgen.checks import kinds as kind_checks
+
+    wanted = getattr(previous, "wanted", AUTO) if previous else None
+    document, findings, last = kind_checks.check(data, kind, text, path, wanted)
+    found = Previous(last, Path(last.source)) if last is not None else None
+    return _placed(CheckResult(path, document, findings, found), text)
+
+
+def _other_kinds_keys(data: dict) -> list[str]:
+    """Top-level keys of an annual report's file that belong to another document kind."""
+    return [key for key in data if kind_definitions.owner_of(key, kind_definitions.annual())
+            and key not in ("report", "text")]
+
+
+def foreign_findings(keys: list[str]) -> list[Finding]:
+    found = []
+    for key in keys:
+        owner = kind_definitions.owner_of(key, kind_definitions.annual())
+        found.append(error(
+            "other-kind", f"“{key}”是{owner.name}的内容，不能写在年度报告中（本文件没有 document 一行，按年度报告读取）。"
+            f"如果这是{owner.name}，请在文件开头写 document = \"{owner.aliases[0]}\"。", key=key))
+    return found
+
+
+def _with_2008_hint(finding: Finding, data: dict) -> Finding:
+    """A year before 2019: point to the pre-2019 kind."""
+    year = data.get("report", {}).get("year") if isinstance(data.get("report"), dict) else None
+    old = kind_definitions.kinds().get("annual2008")
+    if finding.code != "year" or old is None or not isinstance(year, int) or old.year_problem(year):
+        return finding
+    return replace(finding, message=finding.message + f"2019 年以前的年度报告（2008 年条例）请在文件开头写 "
+                   f"document = \"{old.aliases[0]}\"，按第三十二条的六项起草，数字写在正文中。")
+
+
+def link_annual(report: Report, path: Path) -> None:
+    """The same year's task table, when the text cites it ({{ tasks.summary }})."""
+    if not any("tasks." in text for text in report.text.values()):
+        return
+    from reportgen.checks import links
+
+    beside = links.siblings(path, report.year)
+    if "tasks" in beside:
+        found = links.read_document(beside["tasks"], report.year)
+        if found is not None:
+            report.linked["tasks"] = found
+
+
+def summary_findings(report: Report, path: Path) -> list[Finding]:
+    """Figures the same year's work summary states otherwise."""
+    from reportgen.checks import links
+
+    beside = links.siblings(path, report.year)
+    if "summary" not in beside:
+        return []
+    summary = links.read_document(beside["summary"], report.year)
+    if summary is None:
+        return []
+    return links.summary_against_annual(summary, report, beside["summary"], path, from_annual=True)
 
 
 def _place(finding: Finding, path: str, lines: dict[str, int], text: str) -> Finding:

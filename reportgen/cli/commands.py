@@ -52,9 +52,10 @@ def _year_option(cmd: Command, required: bool, help: str = "报告年度。") ->
 
 def _draft_options(cmd: Command) -> None:
     """Options build and batch share, declared once."""
-    cmd.add("--to", dest="to", metavar="种类", default="docx,md",
+    cmd.add("--to", dest="to", metavar="种类", default="",
             help="生成哪些文件：docx（Word）、md（Markdown）、html（门户网站网页和粘贴用的网页片段）、"
-                 "pdf（由 Word 草稿经 LibreOffice 生成），用逗号分隔。")
+                 "pdf（由 Word 草稿经 LibreOffice 生成）、xlsx（任务分解表的 Excel 表），用逗号分隔。"
+                 "默认：年度报告和工作总结 docx,md；任务分解表 docx,md,xlsx。")
     cmd.add("--allow-errors", dest="allow_errors", kind="flag",
             help="数据有错误也生成草稿；草稿标有【数据待核】，文末列出全部问题。")
     cmd.add("--blank-zeros", dest="blank_zeros", kind="flag", help="表格中的 0 印成空白（默认印 0）。")
@@ -87,6 +88,8 @@ def _output_option(cmd: Command, help: str) -> None:
 def _kinds(value: str, cmd: Command) -> tuple[str, ...]:
     from reportgen.workflows import build
 
+    if not value:
+        return ()  # each document kind's own files (build.kinds_for)
     kinds = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [k for k in kinds if k not in build.KINDS]
     if unknown or not kinds:
@@ -222,6 +225,8 @@ BUILD.add("files", dest="files", metavar="文件", kind="many", required=True, h
 _output_option(BUILD, "草稿写到这个文件夹。")
 _draft_options(BUILD)
 _previous_option(BUILD)
+BUILD.add("--by", dest="by", metavar="分组", kind="choice", choices=("牵头处室", "处室"),
+          help="任务分解表：按处室列出任务（每个处室牵头和协办的任务），文件名加“（按牵头处室）”。")
 
 
 def build_command(values) -> int:
@@ -244,6 +249,7 @@ def build_command(values) -> int:
         result = build.build_file(
             source, out_dir, renderers, kinds=kinds, allow_errors=values.allow_errors,
             blank_zeros=values.blank_zeros, taken=written, previous=wanted, force=values.force, manifest=manifest,
+            by="牵头处室" if values.by else "",
         )
         results.append(result)
         echo(format_file(str(source), result.check.findings, result.check.notes()))

@@ -64,6 +64,9 @@ class Draft:
     signature: tuple[str, str]  # agency, date
     published: date | None = None
     findings: tuple[str, ...] = field(default=())  # printed at the end of an unchecked draft
+    template: str = "report.docx"  # the Word template of the document's kind
+    signed: bool = True  # ends with the agency and date (a task table does not)
+    addressee: str = ""  # 主送机关, printed flush left before the opening
 
     @property
     def title_lines(self) -> tuple[str, ...]:
@@ -203,11 +206,11 @@ def build_draft(
         sections=tuple(sections),
         signature=(data_names["report"].agency, data_names["report"].published),
         published=report.published,
-        findings=tuple(_finding_line(f) for f in findings),
+        findings=tuple(finding_line(f) for f in findings),
     )
 
 
-def _finding_line(finding: Finding) -> str:
+def finding_line(finding: Finding) -> str:
     where = "，".join(p for p in (
         f"第{finding.line}行" if finding.line else "",
         finding.key,

@@ -193,6 +193,10 @@ def _make_names(report: Report) -> dict:
         "contact": _contact(report),
         "published": chinese_date(report.published) if report.published else placeholder("发布日期"),
     })
+    if report.linked.get("tasks") is not None:  # section 六 may cite the year's task table
+        from reportgen.draft.kinds import task_names
+
+        items["tasks"] = task_names(report.linked["tasks"])
     return items
 
 

@@ -36,6 +36,7 @@ class GridCell:
     cell: Cell | None = None  # the figure shown, for VALUE
     colspan: int = 1
     rowspan: int = 1
+    align: str = ""  # "left" or "center" where the role's usual alignment does not apply
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,6 +45,8 @@ class Grid:
     header_rows: int  # rows at the top that repeat on every page (0: none)
     label_columns: int  # grid columns holding row labels
     rows: tuple[tuple[GridCell, ...], ...]
+    weights: tuple[float, ...] = ()  # list tables: relative column widths
+    whole: bool = True  # printed on one page (statutory tables); list tables run over pages
 
     @cached_property
     def values(self) -> tuple[GridCell, ...]:

@@ -378,8 +378,7 @@ def year_problem(year: int) -> str:
                 f"到 {latest_year()} 年之间。")
     if format_for_year(year) is None:
         first = first_statutory_year()
-        return (f"{year} 年度没有全国统一的报告格式（{first} 年起才有），"
-                f"reportgen 只能起草 {first} 年及以后的报告。")
+        return f"{year} 年度没有全国统一的报告格式（{first} 年起才有）。"
     return ""
 
 

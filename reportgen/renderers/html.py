@@ -66,8 +66,11 @@ def _skeleton(grid: Grid, caption: str) -> Skeleton:
                 cells.append(f'<td{spans} style="{CELL}"></td>')
             elif cell.role == CORNER:
                 cells.append(f'<td{spans} style="{CELL}font-size:0.9em;">{escape(cell.text)}</td>')
+            elif cell.role == LABEL and not grid.whole:  # a list table's body: data, not row headers
+                align = cell.align or "left"
+                cells.append(f'<td{spans} style="{CELL}text-align:{align};">{escape(cell.text)}</td>')
             else:
-                align = "left" if cell.role == LABEL else "center"
+                align = cell.align or ("left" if cell.role == LABEL else "center")
                 weight = "bold" if cell.role == CAPTION else "normal"
                 cells.append(f'<th{spans} scope="{_scope(cell)}" style="{CELL}text-align:{align};'
                              f'font-weight:{weight};">{escape(cell.text)}</th>')
@@ -101,7 +104,7 @@ def render(draft: Draft, folder: Path, page: bool = True) -> str:
         text = _template(path).render(
             page=page, title=draft.title, title_lines=draft.title_lines, flagged=draft.flagged,
             flag_note=draft.flag_note, opening=draft.opening, sections=sections, signature=draft.signature,
-            findings=draft.findings)
+            findings=draft.findings, signed=draft.signed, addressee=draft.addressee)
     except JinjaError as problem:
         raise TemplateError(f"网页模板 {path} 有错误：{problem}") from None
     return re.sub(r"\n{2,}", "\n", text).strip() + "\n"

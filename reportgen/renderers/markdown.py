@@ -120,6 +120,8 @@ def render(draft: Draft, folder: Path) -> str:
             sections=sections,
             signature=draft.signature,
             findings=draft.findings,
+            signed=draft.signed,
+            addressee=draft.addressee,
         )
     except JinjaError as problem:
         raise TemplateError(f"Markdown 模板 {folder / template_folder.MARKDOWN} 有错误：{problem}") from None

@@ -30,7 +30,7 @@ from reportgen.renderers.fonts import Fonts, font_table_entry
 from reportgen.draft.document import PARAGRAPH, TABLE, Draft, PrintedTable
 from reportgen.errors import RenderError, TemplateError
 from reportgen.model import NOT_XML
-from reportgen.formats.layout import LABEL, VALUE, Grid, GridCell, Skeleton
+from reportgen.formats.layout import CAPTION, HEADER, LABEL, VALUE, Grid, GridCell, Skeleton
 from reportgen.renderers.markers import PREFIX
 from reportgen.renderers.zipwriter import Member, package
 
@@ -121,6 +121,9 @@ _BORDERS = "".join(
 # Table text: exactly 12 pt a line (五号 is 10.5 pt), so that table 三 with its heading and
 # lead sentence fits on one A4 page.
 TABLE_LINE = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="exact"/>'
+# A list table (the task table) runs over pages anyway: its long texts get 15 pt lines and a
+# little space above and below, to be read rather than to fit.
+LIST_LINE = '<w:spacing w:before="30" w:after="30" w:line="300" w:lineRule="exact"/>'
 FIGURE_WIDTH = 539  # twips (9.5 mm): a figure column holds four or five digits of 五号
 LABEL_WEIGHTS = (1.0, 1.8, 4.6)  # row-label columns, outermost first: the deepest holds the long labels
 
@@ -129,6 +132,10 @@ def column_widths(grid: Grid, kind: str, total: int) -> list[int]:
     """Grid column widths in twips. Figures get what four or five digits need; row labels
     get the rest, most of it to the deepest label column, whose labels are longest, so that
     table 三 fits on one A4 page."""
+    if grid.weights:  # a list table: widths in proportion
+        widths = [int(total * w / sum(grid.weights)) for w in grid.weights]
+        widths[-1] += total - sum(widths)
+        return widths
     labels = grid.label_columns
     data = grid.width - labels
     if kind == "blocks":
@@ -164,12 +171,13 @@ def _figure_run(text: str) -> str:
     return _run(str(escape(text)))
 
 
-def _cell(width: int, run: str, colspan: int, merge: str, align: str, style: str, keep: bool = False) -> str:
+def _cell(width: int, run: str, colspan: int, merge: str, align: str, style: str, keep: bool = False,
+          line: str = TABLE_LINE) -> str:
     span = f'<w:gridSpan w:val="{colspan}"/>' if colspan > 1 else ""
     keep_next = "<w:keepNext/>" if keep else ""  # the row stays on the page of the row below it
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{merge}<w:vAlign w:val="center"/></w:tcPr>'
-        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}{TABLE_LINE}<w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>'
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}{line}<w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>'
     )
 
 
@@ -213,22 +221,27 @@ def _word_skeleton(grid: Grid, kind: str, total_width: int, style: str) -> Skele
         + "</w:tblGrid>"
     ]
     last = len(grid.rows) - 1
+    line = TABLE_LINE if grid.whole else LIST_LINE
     for r, row in enumerate(word_rows(grid)):
         header = "<w:tblHeader/>" if r < grid.header_rows else ""
         # Every row keeps with the next, so that the table is printed on one page and starts
         # on a new page when it would not fit below the text above it; a table longer than
         # a page then splits between rows, its header repeated.
-        keep = r < last
+        # A list table (the task table) runs over pages: only its header and each group
+        # heading row keep with the row below them.
+        keep = r < last and (grid.whole or r < grid.header_rows or any(c.role == CAPTION for c, _ in row))
         parts.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
         for cell, starts_here in row:
             width = sum(widths[cell.column : cell.column + cell.colspan])
             if starts_here:
                 merge = '<w:vMerge w:val="restart"/>' if cell.rowspan > 1 else ""
-                align = "left" if cell.role == LABEL else "center"
+                align = cell.align or ("left" if cell.role == LABEL else "center")
                 run = Skeleton.MARK if cell.role == VALUE else _run(escape(cell.text))
-                parts.append(_cell(width, run, cell.colspan, merge, align, style, keep))
+                if not grid.whole and cell.role in (HEADER, CAPTION) and run:  # list tables: bold header and groups
+                    run = run.replace("<w:r>", "<w:r><w:rPr><w:b/></w:rPr>", 1)
+                parts.append(_cell(width, run, cell.colspan, merge, align, style, keep, line))
             else:  # continues a vertical merge from above
-                parts.append(_cell(width, "", cell.colspan, "<w:vMerge/>", "center", style, keep))
+                parts.append(_cell(width, "", cell.colspan, "<w:vMerge/>", "center", style, keep, line))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     skeleton = Skeleton("".join(parts), len(grid.values))
@@ -427,6 +440,8 @@ class WordTemplate:
             "sections": sections,
             "signature": (draft.signature[0], marks.inline("date", draft.signature[1])),
             "findings": draft.findings,
+            "signed": draft.signed,
+            "addressee": draft.addressee,
         }
 
     def _blocks(self, blocks, table, marks) -> list[SimpleNamespace]:

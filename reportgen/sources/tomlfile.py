@@ -206,3 +206,29 @@ def _skip_string(line: str, start: int) -> int:
             return i + 1
         i += 1
     return i
+
+
+def array_key_lines(text: str, name: str) -> list[dict[str, int]]:
+    """For each ``[[name]]`` entry of ``text``, in order: its keys and their lines, with the
+    entry's own header line under "". Findings about the third task name its line."""
+    entries: list[dict[str, int]] = []
+    current: dict[str, int] | None = None
+    closing = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if closing:
+            if closing in line:
+                closing = ""
+            continue
+        header = _HEADER.match(line)
+        if header:
+            current = None
+            if line.strip().startswith("[[") and _split_key(header["key"]) == (name,):
+                current = {"": number}
+                entries.append(current)
+            continue
+        found: dict[str, int] = {}
+        closing = _scan_line(line, (), number, found)
+        if current is not None:
+            for key, at in found.items():
+                current.setdefault(key, at)
+    return entries

@@ -22,7 +22,7 @@ from typing import Callable
 
 from reportgen.sources.files import collect  # noqa: F401  (part of this module's API)
 from reportgen.workflows import roster as rosters
-from reportgen.workflows.build import DEFAULT_KINDS, PDF, BuildResult, Renderers, build_file, write_pdfs
+from reportgen.workflows.build import PDF, BuildResult, Renderers, build_file, write_pdfs
 from reportgen.output.files import remove_stale_temporaries
 from reportgen.output.manifest import Manifest
 from reportgen.renderers.fonts import Fonts
@@ -39,7 +39,7 @@ STATUSES_OK = (OK, WARNED)
 
 @dataclass(frozen=True)
 class Options:
-    kinds: tuple[str, ...] = DEFAULT_KINDS
+    kinds: tuple[str, ...] = ()  # () : each document kind's own files
     allow_errors: bool = False
     blank_zeros: bool = False
     force: bool = False

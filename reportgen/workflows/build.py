@@ -17,7 +17,7 @@ from reportgen.renderers import markdown as render_markdown
 from reportgen.renderers import templates as template_folder
 from reportgen.checks.check import AUTO, CheckResult, check_file
 from reportgen.draft.document import build_draft, title
-from reportgen.model import Report
+from reportgen.model import Document, Report
 from reportgen.errors import EditedDraftError
 from reportgen.output.files import inside, safe_name
 from reportgen.output.manifest import Manifest
@@ -27,12 +27,13 @@ DOCX = "docx"
 MD = "md"
 HTML = "html"
 PDF = "pdf"
+XLSX = "xlsx"  # a document's list tables (the task table) as a workbook
 FRAGMENT = "fragment"  # the web page's body, to paste into a portal CMS editor
-KINDS = (DOCX, MD, HTML, PDF)  # what --to may name
-DEFAULT_KINDS = (DOCX, MD)
+KINDS = (DOCX, MD, HTML, PDF, XLSX)  # what --to may name
+DEFAULT_KINDS = (DOCX, MD)  # for the annual report; other document kinds name theirs (kinds/*.toml)
 # The files of each kind, and their names' endings.
-FILES = {DOCX: (DOCX,), MD: (MD,), HTML: (HTML, FRAGMENT), PDF: ()}
-SUFFIXES = {DOCX: ".docx", MD: ".md", HTML: ".html", FRAGMENT: ".网页片段.html", PDF: ".pdf"}
+FILES = {DOCX: (DOCX,), MD: (MD,), HTML: (HTML, FRAGMENT), PDF: (), XLSX: (XLSX,)}
+SUFFIXES = {DOCX: ".docx", MD: ".md", HTML: ".html", FRAGMENT: ".网页片段.html", PDF: ".pdf", XLSX: ".xlsx"}
 
 
 @dataclass
@@ -40,23 +41,39 @@ class Renderers:
     """The templates, prepared once and reused for every draft."""
 
     folder: Path
-    word: object  # reportgen.renderers.word.WordTemplate
+    word: object  # reportgen.renderers.word.WordTemplate: the annual report's
+    fonts: Fonts = Fonts()
+    others: dict = field(default_factory=dict)  # other kinds' Word templates, by file name, prepared when first used
 
     @classmethod
     def prepare(cls, folder: Path | None = None, fonts: Fonts = Fonts()) -> Renderers:
         from reportgen.renderers.word import WordTemplate
 
         found = template_folder.find(folder)
-        return cls(found, WordTemplate(found / template_folder.WORD, fonts))
+        return cls(found, WordTemplate(found / template_folder.WORD, fonts), fonts)
+
+    def word_template(self, name: str):
+        """The Word template of a document kind (report.docx, tasks.docx …)."""
+        if name == template_folder.WORD:
+            return self.word
+        if name not in self.others:
+            from reportgen.renderers.word import WordTemplate
+
+            self.others[name] = WordTemplate(template_folder.path_of(name, self.folder), self.fonts)
+        return self.others[name]
 
     def render(self, kind: str, draft) -> bytes:
-        """One file of a draft: DOCX, MD, HTML (the page) or FRAGMENT (the page's body)."""
+        """One file of a draft: DOCX, MD, HTML (the page), FRAGMENT (the page's body) or XLSX."""
         if kind == DOCX:
-            return self.word.render(draft)
+            return self.word_template(draft.template).render(draft)
         if kind in (HTML, FRAGMENT):
             from reportgen.renderers import html
 
             return html.render(draft, self.folder, page=kind == HTML).encode("utf-8")
+        if kind == XLSX:
+            from reportgen.renderers import sheet
+
+            return sheet.render(draft)
         return render_markdown.render(draft, self.folder).encode("utf-8")
 
 
@@ -75,9 +92,24 @@ class BuildResult:
         return bool(self.outputs)
 
 
-def output_stem(report: Report, source: Path) -> str:
+def output_stem(report: Report | Document, source: Path, by: str = "") -> str:
     """The file name of a report's drafts, without extension: agency, year and title."""
-    return safe_name(title(report), fallback=f"{source.parent.name}-{source.stem}")
+    if isinstance(report, Document):
+        from reportgen.draft.kinds import title as document_title
+
+        name = document_title(report) + (f"（按{by}）" if by else "")
+    else:
+        name = title(report)
+    return safe_name(name, fallback=f"{source.parent.name}-{source.stem}")
+
+
+def kinds_for(report: Report | Document, wanted=None) -> tuple[str, ...]:
+    """The files to make: those asked for, else the document kind's own (kinds/*.toml).
+    XLSX only for a kind that prints a list table."""
+    made = tuple(wanted) if wanted else (report.format.outputs if isinstance(report, Document) else DEFAULT_KINDS)
+    if not (isinstance(report, Document) and report.format.columns):
+        made = tuple(k for k in made if k != XLSX)
+    return made
 
 
 def render_drafts(
@@ -88,11 +120,17 @@ def render_drafts(
     blank_zeros: bool = False,
     previous: Report | None = None,
     drafted: list | None = None,
+    by: str = "",
 ) -> dict[str, bytes]:
     """The bytes of each file of a report's drafts, by file kind (see ``FILES``); the Word
     file too when a PDF is asked for, since the PDF is printed from it. Pure: writes nothing.
     The draft itself is appended to ``drafted`` when given."""
-    draft = build_draft(report, findings, previous=previous, blank_zeros=blank_zeros)
+    if isinstance(report, Document):
+        from reportgen.draft.kinds import build_document_draft
+
+        draft = build_document_draft(report, findings, previous=previous, by=by)
+    else:
+        draft = build_draft(report, findings, previous=previous, blank_zeros=blank_zeros)
     if drafted is not None:
         drafted.append(draft)
     wanted = [name for kind in kinds for name in FILES.get(kind, (kind,))]
@@ -106,7 +144,7 @@ def build_file(
     out_dir: Path,
     renderers: Renderers,
     *,
-    kinds=KINDS,
+    kinds=(),
     allow_errors: bool = False,
     blank_zeros: bool = False,
     taken: dict[Path, Path] | None = None,
@@ -114,6 +152,7 @@ def build_file(
     force: bool = False,
     manifest: Manifest | None = None,
     year: int | None = None,
+    by: str = "",
 ) -> BuildResult:
     """Check and build one data file.
 
@@ -134,11 +173,17 @@ def build_file(
     if checked.errors and not allow_errors:
         result.reason = "数据有错误，没有生成草稿（修正后重试，或用 --allow-errors 生成标有【数据待核】的草稿）。"
         return result
+    if by and not (isinstance(checked.report, Document) and checked.report.tasks):
+        result.reason = "--by 牵头处室 只用于任务分解表（document = \"任务分解表\"）。"
+        return result
     flagged = checked.findings if checked.errors else ()
     last = checked.previous.report if checked.previous else None
+    if isinstance(checked.report, Document) != isinstance(last, Document):
+        last = None
+    kinds = kinds_for(checked.report, kinds)
     drafted: list = []
-    drafts = render_drafts(checked.report, renderers, kinds, flagged, blank_zeros, last, drafted)
-    stem = output_stem(checked.report, source)
+    drafts = render_drafts(checked.report, renderers, kinds, flagged, blank_zeros, last, drafted, by)
+    stem = output_stem(checked.report, source, by)
     for_pdf = drafts[DOCX] if PDF in kinds else None
     if DOCX not in kinds:
         drafts.pop(DOCX, None)

@@ -1,0 +1,129 @@
+"""Checking a data file of a kind other than the annual report.
+
+The kind's definition lists its checks by name (``checks = ["tasks"]``); ``CHECKS`` maps
+each name to its function. Every kind with text also gets the narrative checks: sections
+still to be written, placeholders that name nothing, last year's text not yet rewritten.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportgen.checks import crossyear, links, narrative, tasks
+from reportgen.checks.findings import UNFILLED, Finding, error, warning
+from reportgen.draft import prose
+from reportgen.draft import kinds as document_draft
+from reportgen.kinds import Kind
+from reportgen.model import Document, format_number
+from reportgen.sources import document as document_source
+
+
+def figures(document: Document) -> list[Finding]:
+    """Figures left blank ("") are still to be filled in."""
+    blank = [d for d in document.format.figures if d.key in document.figures and document.figures[d.key].value is None]
+    if not blank:
+        return []
+    return [warning("blank", f"{len(blank)} 个数字还没有填写（写成 \"\"）：{'、'.join(d.label for d in blank)}。"
+                    "草稿中将显示【待填写】。", key=f"figures.{blank[0].key}")]
+
+
+def outcomes(document: Document) -> list[Finding]:
+    """A pre-2019 report: the answers given, and those still being handled, add up to the
+    requests received."""
+    values = document_draft.figure_values(document)
+    answers = [d for d in document.format.figures if d.outcome and d.key in values]
+    if "requests" not in values or not answers:
+        return []
+    answered = sum(values[d.key] for d in answers) + values.get("pending", 0)
+    if answered == values["requests"]:
+        return []
+    parts = "＋".join(f"{d.label}{format_number(values[d.key])}" for d in answers)
+    if values.get("pending"):
+        parts += f"＋正在办理{format_number(values['pending'])}"
+    return [warning("outcomes", f"答复的件数（{parts}＝{format_number(answered)}）与受理的申请"
+                    f"{format_number(values['requests'])}件不相等。请核对；尚未答复的写在 pending（正在办理）中。",
+                    key="figures.requests", expected=values["requests"], actual=answered)]
+
+
+def annual_link(document: Document) -> list[Finding]:
+    report = document.linked.get(document_draft.ANNUAL)
+    if report is None or document.source is None or report.source is None:
+        return []
+    return links.summary_against_annual(document, report, Path(document.source), Path(report.source))
+
+
+CHECKS = {
+    "tasks": tasks.check,
+    "figures": figures,
+    "outcomes": outcomes,
+    "annual_link": annual_link,
+}
+
+
+def text_findings(document: Document, previous: Document | None) -> list[Finding]:
+    kind = document.format
+    found = []
+    names = document_draft.names(document, previous)
+    texts = [(f"text.{key}", kind.section(key).title(document.year) or "开头/结尾", text)
+             for key, text in document.text.items()]
+    texts += [(f"section[{n}].text", heading, text) for n, (heading, text) in enumerate(document.free_sections, 1)]
+    for key, heading, text in texts:
+        for problem in narrative.problems(text, names):
+            message = problem.message
+            if "“tasks" in message and "tasks" not in names:
+                message += f"（同一文件夹中没有 {document.year} 年度的任务分解表。）"
+            found.append(error("placeholder", f"“{heading}”第 {problem.line} 行：{message}", key=key,
+                               snippet=problem.snippet))
+        if crossyear.REVIEW_MARK in text:
+            found.append(warning("review", f"“{heading}”还是上年的文字，开头有“{crossyear.REVIEW_MARK}”标记。"
+                                 "改写后删除这一行。", key=key, snippet=crossyear.REVIEW_MARK))
+    if not document.free_sections:
+        for section in kind.sections:
+            text = document.text.get(section.key, "")
+            if section.required and (not text.strip() or prose.PROMPT in text):
+                found.append(warning(UNFILLED, f"“{section.title(document.year)}”还没有内容，草稿中将显示【待填写】。",
+                                     key=f"text.{section.key}"))
+    return found
+
+
+def link(document: Document, path: Path) -> None:
+    """Attach the same year's other documents the kind draws on (``links`` in its definition)."""
+    if not document.format.sections and not document.format.figures:
+        return
+    beside = links.siblings(path, document.year)
+    if "annual" in beside:
+        report = links.read_annual(beside["annual"], document.year)
+        if report is not None:
+            document.linked[document_draft.ANNUAL] = report
+    if "tasks" in beside:
+        found = links.read_document(beside["tasks"], document.year)
+        if found is not None and found.tasks:
+            document.linked[document_draft.TASKS] = found
+
+
+def previous_document(document: Document, path: Path, wanted) -> Document | None:
+    """Last year's document of the same kind: the file named, or the one of year − 1 beside it."""
+    from reportgen.checks.check import AUTO
+
+    if wanted is None:
+        return None
+    if wanted == AUTO:
+        wanted = crossyear.find_previous(path, document.year)
+        if wanted is None:
+            return None
+    last = links.read_document(Path(wanted), document.year - 1)
+    return last if last is not None and last.format is document.format else None
+
+
+def check(data: dict, kind: Kind, text: str, path: Path, previous) -> tuple[Document | None, list[Finding], Document | None]:
+    """(document, findings, last year's document) for a parsed data file of ``kind``."""
+    document, found = document_source.read(data, kind, source=path, text=text)
+    if document is None:
+        return None, found, None
+    link(document, path)
+    last = previous_document(document, path, previous)
+    for name in kind.checks:
+        found += CHECKS[name](document)
+    if kind.sections:
+        found += text_findings(document, last)
+    return document, found, last

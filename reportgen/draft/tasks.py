@@ -1,0 +1,163 @@
+"""A 任务分解表 as a printed table, and what other documents say about it.
+
+``task_table`` lays the tasks out as a list table: a header row repeated on every page,
+a row spanning the full width for each heading (“一、…”, “（一）…”), and a row per task.
+``by_division`` is the same tasks regrouped under each division (牵头 first, then 协办),
+which is what divisions ask for. ``Progress`` counts tasks by status, for the annual
+report's section 六 and the work summary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from reportgen.formats.layout import CAPTION, HEADER, LABEL, Grid, GridCell
+from reportgen.model import DONE, Document, Task
+
+LIST = "list"  # the kind of a list table (beside the statutory matrix and blocks tables)
+ONGOING = "推进中"
+NOT_STARTED = "未启动"
+
+
+@dataclass(frozen=True)
+class ListTable:
+    """What renderers ask of a printed table's definition, for a table that is a list."""
+
+    key: str
+    short_name: str
+    title: str
+    kind: str = LIST
+
+    @property
+    def full_name(self) -> str:
+        return self.title
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The year's tasks counted by status."""
+
+    tasks: tuple[Task, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.tasks)
+
+    @cached_property
+    def done(self) -> int:
+        return sum(1 for t in self.tasks if t.status == DONE)
+
+    @property
+    def ongoing(self) -> int:
+        return sum(1 for t in self.tasks if t.status == ONGOING)
+
+    @property
+    def not_started(self) -> int:
+        return sum(1 for t in self.tasks if t.status == NOT_STARTED)
+
+    @property
+    def unstated(self) -> int:
+        return sum(1 for t in self.tasks if not t.status)
+
+    @property
+    def unfinished(self) -> tuple[Task, ...]:
+        return tuple(t for t in self.tasks if t.status and t.status != DONE)
+
+    def summary(self) -> str:
+        """“全年31项任务已完成29项，正在推进2项。”"""
+        text = f"全年{self.total}项任务已完成{self.done}项"
+        if self.done == self.total:
+            text = f"全年{self.total}项任务已全部完成"
+        parts = [f"正在推进{self.ongoing}项" if self.ongoing else "",
+                 f"尚未启动{self.not_started}项" if self.not_started else "",
+                 f"{self.unstated}项未填写落实情况" if self.unstated else ""]
+        return text + "".join(f"，{p}" for p in parts if p) + "。"
+
+    def unfinished_lines(self) -> list[str]:
+        """One sentence per task not completed, with its reason."""
+        lines = []
+        for task in self.unfinished:
+            reason = task.progress.rstrip("。；;") if task.progress else "未说明原因"
+            lines.append(f"任务{task.number}“{task.task.rstrip('。')}”{task.status}：{reason}。")
+        return lines
+
+
+def columns(document: Document):
+    """The columns to print: every fixed one, and each optional one some task fills in."""
+    return [c for c in document.format.columns
+            if not c.optional or any(_cell(task, c.field) for task in document.tasks)]
+
+
+def _cell(task: Task, field: str) -> str:
+    value = getattr(task, field)
+    if isinstance(value, tuple):
+        return "、".join(value)
+    if field == "number":
+        return str(value)
+    if field == "task" and task.carried:
+        return f"{value}（{task.carried}年结转）"
+    return str(value or "")
+
+
+def _grid(cols, rows: list[tuple[str, object]]) -> Grid:
+    """rows: ("heading", text) or ("task", [cell texts])."""
+    width = len(cols)
+    grid_rows = [tuple(GridCell(i, HEADER, c.label) for i, c in enumerate(cols))]
+    for kind, content in rows:
+        if kind == "heading":
+            grid_rows.append((GridCell(0, CAPTION, content, colspan=width, align="left"),))
+        else:
+            grid_rows.append(tuple(GridCell(i, LABEL, text, align="center" if c.field in ("number", "status") else "")
+                                   for i, (c, text) in enumerate(zip(cols, content))))
+    return Grid(width, 1, 0, tuple(grid_rows), weights=tuple(c.width for c in cols), whole=False)
+
+
+def task_table(document: Document) -> tuple[ListTable, Grid]:
+    """The task table, grouped under its headings in the order the tasks come."""
+    cols = columns(document)
+    rows: list[tuple[str, object]] = []
+    current_top = current_sub = None
+    for task in document.tasks:
+        heading = document.heading(task.heading)
+        if heading is not None:
+            top = document.heading(heading.top)
+            if top is not None and top.path != current_top:
+                rows.append(("heading", top.printed))
+                current_top, current_sub = top.path, None
+            if heading.path != heading.top and heading.path != current_sub:
+                rows.append(("heading", heading.printed))
+                current_sub = heading.path
+        rows.append(("task", [_cell(task, c.field) for c in cols]))
+    title = f"{document.year}年政务公开任务分解表"
+    return ListTable("tasks", "任务分解表", title), _grid(cols, rows)
+
+
+def divisions(document: Document) -> list[str]:
+    """Every unit named, in the order first named (牵头 before 协办)."""
+    names: dict[str, None] = {}
+    for task in document.tasks:
+        names.update(dict.fromkeys(task.lead))
+    for task in document.tasks:
+        names.update(dict.fromkeys(task.assist))
+    return list(names)
+
+
+def by_division(document: Document) -> tuple[ListTable, Grid]:
+    """The tasks under each division: a heading row per division (“预算处：牵头5项，协办3项”),
+    then its tasks, with a 分工 column saying 牵头 or 协办."""
+    from reportgen.kinds import Column
+
+    base = [c for c in columns(document) if c.field not in ("lead",)]
+    cols = [base[0], Column("role", "分工", 1.4), *base[1:]]
+    rows: list[tuple[str, object]] = []
+    for unit in divisions(document):
+        led = [t for t in document.tasks if unit in t.lead]
+        helped = [t for t in document.tasks if unit in t.assist]
+        counts = "，".join(p for p in (f"牵头{len(led)}项" if led else "", f"协办{len(helped)}项" if helped else "") if p)
+        rows.append(("heading", f"{unit}（{counts}）"))
+        for role, tasks in (("牵头", led), ("协办", helped)):
+            for task in tasks:
+                rows.append(("task", [role if c.field == "role" else _cell(task, c.field) for c in cols]))
+    title = f"{document.year}年政务公开任务分解表（按牵头处室）"
+    return ListTable("tasks_by_division", "任务分解表", title), _grid(cols, rows)
