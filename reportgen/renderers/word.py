@@ -326,7 +326,9 @@ def marker_texts(draft: Draft) -> dict[str, str]:
     """The text inside each bookmark of a draft's Word file, as ``markers.docx_texts`` reads
     it back, worked out from the draft itself (a build records it for every draft; a test
     holds the two equal)."""
-    texts = {"title": "\n".join(draft.title_lines), "date": draft.signature[1]}
+    texts = {"title": "\n".join(draft.title_lines)}
+    if draft.signed:
+        texts["date"] = draft.signature[1]
     if draft.opening:
         texts["opening"] = draft.opening[0]
     for section in draft.sections:
