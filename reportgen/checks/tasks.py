@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from reportgen.checks.findings import Finding, error, warning
+from reportgen.checks.findings import UNFILLED, Finding, error, warning
+from reportgen.draft.prose import PROMPT
 from reportgen.model import DONE, Document, Task
 
 
@@ -26,7 +27,18 @@ def _name(task: Task) -> str:
 
 
 def check(document: Document) -> list[Finding]:
-    return numbering(document) + headings(document) + units(document) + status(document)
+    return numbering(document) + headings(document) + units(document) + status(document) + unfilled(document)
+
+
+def unfilled(document: Document) -> list[Finding]:
+    """Headings and tasks that still hold init's 【待填写…】 prompts."""
+    texts = [h.title for h in document.headings]
+    texts += [value for task in document.tasks
+              for value in (task.task, task.requirement, *task.lead, *task.assist, task.progress)]
+    waiting = sum(1 for text in texts if PROMPT in text)
+    if not waiting:
+        return []
+    return [warning(UNFILLED, f"还有 {waiting} 处写着【待填写】，草稿中照样印出。", key="task")]
 
 
 def numbering(document: Document) -> list[Finding]:

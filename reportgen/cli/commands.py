@@ -81,6 +81,24 @@ def _force_option(cmd: Command) -> None:
             help="覆盖生成后被人改过的文件（先把原文件备份为“文件名.备份-1.docx”）。")
 
 
+def _document_option(cmd: Command) -> None:
+    from reportgen import kinds
+
+    cmd.add("--document", "-d", dest="document", metavar="种类",
+            help=f"文档种类：{kinds.choices()}（默认年度报告）。")
+
+
+def _document_kind(value: str | None, cmd: Command):
+    from reportgen import kinds
+
+    if not value:
+        return kinds.annual()
+    kind = kinds.named(value)
+    if kind is None:
+        raise UsageError(f"不认识的文档种类“{value}”。可用的文档种类：{kinds.choices()}。", cmd)
+    return kind
+
+
 def _output_option(cmd: Command, help: str) -> None:
     cmd.add("--output", "-o", dest="output", metavar="文件夹", default="output", help=help)
 
@@ -156,7 +174,12 @@ def _print_roster(units, missing, extra_files, year) -> None:
 def _format_for(year: int):
     from reportgen.formats import statutory
 
-    return statutory.require_format(year)
+    try:
+        return statutory.require_format(year)
+    except ReportgenError as problem:
+        if statutory.EARLIEST_YEAR <= year < statutory.first_statutory_year():
+            raise ReportgenError(f"{problem}2019 年以前的年度报告（2008 年条例）请加 --document 2008年条例年度报告。") from None
+        raise
 
 
 # ------------------------------------------------------------------ check
@@ -438,6 +461,7 @@ INIT.add("--kind", dest="kind", metavar="类别", default="部门", kind="choice
 INIT.add("--short", dest="short", metavar="简称",
          help="机关简称，用作数据文件夹的名称，如 finance 或 财政局。")
 INIT.add("--output", "-o", dest="output", metavar="文件", help="新文件的路径（默认 data/<简称>/<年度>.toml）。")
+_document_option(INIT)
 
 
 def init(values) -> int:
@@ -447,6 +471,9 @@ def init(values) -> int:
 
     if problem := agency_problem(values.agency):
         raise UsageError(f"--agency {problem}", INIT)
+    kind = _document_kind(values.document, INIT)
+    if not kind.statutory:
+        return _init_document(values, kind)
     fmt = _format_for(values.year)
     folder = safe_name(values.short or values.agency)
     target = Path(values.output) if values.output else Path("data") / folder / f"{values.year}.toml"
@@ -460,10 +487,27 @@ def init(values) -> int:
 INIT.run = init
 
 
+def _init_document(values, kind) -> int:
+    from reportgen.output.files import safe_name, write_atomic
+    from reportgen.workflows import document_files
+
+    if problem := kind.year_problem(values.year):
+        raise UsageError(problem, INIT)
+    folder = safe_name(values.short or values.agency)
+    target = Path(values.output) if values.output else Path("data") / folder / document_files.file_name(kind, values.year)
+    _refuse_existing(target)
+    write_atomic(target, document_files.new_file(kind, values.agency, values.year).encode("utf-8"))
+    echo(f"已新建：{target}（{kind.name}）")
+    echo(f"请填写内容，然后运行：reportgen check {target}")
+    return 0
+
+
 # ------------------------------------------------------------------ next-year
 
 NEXT_YEAR = command("next-year", "由上年的数据文件生成本年的数据文件。", """
 上年“结转下年度继续办理”成为本年“上年结转”，现行有效件数等延续，本年发生的数字清零；文字保留，但每段都标上待改写；注释和键的顺序不变。不会覆盖已有的文件。
+
+任务分解表：未完成的任务结转到下一年（注明“某年结转”），已完成的不再列出。工作总结和 2008 年条例年度报告：文字保留并标上待改写，上年的数字成为 last_year，用于与上年比较。
 """)
 NEXT_YEAR.add("source", dest="source", metavar="文件", required=True, help="上一年度的数据文件，如 data/某局/2024.toml。")
 NEXT_YEAR.add("--output", "-o", dest="output", metavar="文件", help="新文件的路径（默认与上年文件同一文件夹，年度加一）。")
@@ -473,6 +517,19 @@ def next_year_command(values) -> int:
     from reportgen.output.files import write_atomic
     from reportgen.workflows import nextyear
 
+    from reportgen.checks.links import kind_of_file
+    from reportgen.kinds import ANNUAL
+
+    if kind_of_file(Path(values.source)) not in (ANNUAL, ""):
+        from reportgen.workflows import document_files
+
+        made = document_files.next_year(Path(values.source), _path(values.output))
+        _refuse_existing(made.path)
+        write_atomic(made.path, made.text.encode("utf-8"))
+        echo(f"已生成 {made.document.year + 1} 年度的{made.document.format.name}数据文件：{made.path}")
+        for note in made.notes:
+            echo(note)
+        return 0
     made = nextyear.next_year(Path(values.source), _path(values.output))
     _refuse_existing(made.path)
     write_atomic(made.path, made.text.encode("utf-8"))
@@ -502,13 +559,22 @@ def _refuse_existing(path: Path) -> None:
 
 # ------------------------------------------------------------------ keys
 
-KEYS = command("keys", "列出某一年度数据文件的全部键名，以及每个键对应的法定栏目。")
-_year_option(KEYS, True, "报告年度，决定使用哪个版本的表格格式。")
+KEYS = command("keys", "列出数据文件的全部键名，以及每个键的含义（年度报告：对应的法定栏目）。")
+_year_option(KEYS, False, "报告年度，决定使用哪个版本的表格格式（年度报告必填）。")
+_document_option(KEYS)
 
 
 def keys(values) -> int:
     from reportgen.workflows.reference import format_reference
 
+    kind = _document_kind(values.document, KEYS)
+    if not kind.statutory:
+        from reportgen.workflows.document_files import reference
+
+        echo(reference(kind))
+        return 0
+    if values.year is None:
+        raise UsageError("年度报告需要用 --year 指定年度（决定表格格式）；其他文档用 --document 指定种类。", KEYS)
     echo(format_reference(_format_for(values.year)))
     return 0
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from reportgen.checks import arithmetic
 from reportgen.formats import statutory
 from reportgen.checks.check import check_file
+from reportgen.checks.links import kind_of_file
+from reportgen.kinds import ANNUAL
 from reportgen.checks.findings import Finding, error
 from reportgen.model import GOVERNMENT, Figure, Number, ProcessingFees, Report, format_number
 from reportgen.workflows.roster import normalise
@@ -46,6 +48,8 @@ def aggregate(files: list[Path], name: str, year: int) -> Aggregate:
         raise ValueError(year)
     result = Aggregate(name, year, Report(agency=name, year=year, kind=GOVERNMENT, format=fmt))
     for path in files:
+        if path.suffix.lower() == ".toml" and kind_of_file(path) not in (ANNUAL, ""):
+            continue  # the year's task table or work summary beside an annual report: not summed
         checked = check_file(path, previous=None)
         report = checked.report
         if report is None or checked.errors:

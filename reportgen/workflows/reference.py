@@ -91,6 +91,9 @@ def _placeholders(fmt: Format) -> list[str]:
         lines.append("- `fees.notices`、`fees.amount`：信息处理费的收费通知件数、收取金额（元）。")
     lines += [
         "- `report.year`、`report.agency`：报告年度、机关名称。",
+        "- 同一文件夹中有本年度的任务分解表（如 `2025-任务分解表.toml`）时，“六、其他需要报告的事项”等处可以引用"
+        "任务落实情况：`tasks.total`、`tasks.done`、`tasks.ongoing`、`tasks.not_started`（任务总数、已完成、推进中、未启动），"
+        "`tasks.summary`（“全年8项任务已完成7项，正在推进1项。”），`tasks.unfinished`（每项未完成的任务及原因）。",
         "",
         "占位符中只能写名称，不能写计算、函数或 `{% %}` 语句。",
         "",
@@ -165,6 +168,16 @@ def reference() -> str:
     ]
     for fmt in reversed(list(statutory.formats().values())):
         parts.append(format_reference(fmt))
+    parts += ["", "# 其他文档", "",
+              "同一机关同一年度的其他政务公开文档，也是每份一个数据文件，写在同一文件夹中，文件名带年度，"
+              "如 `2025-任务分解表.toml`、`2025-工作总结.toml`；文件开头的 `document` 一行说明是哪种文档"
+              "（没有这一行的是年度报告）。reportgen init --document、keys --document 按种类新建文件、列出键名。", ""]
+    from reportgen import kinds
+    from reportgen.workflows.document_files import reference as kind_reference
+
+    for kind in kinds.kinds().values():
+        if not kind.statutory:
+            parts.append(kind_reference(kind))
     return "\n".join(parts).rstrip() + "\n"
 
 

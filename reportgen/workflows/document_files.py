@@ -1,0 +1,265 @@
+"""``init``, ``keys`` and ``next-year`` for the document kinds other than the annual report.
+
+All three are written from the kind's definition (``reportgen/kinds/*.toml``):
+
+- ``new_file``: a data file with every field, section and figure of the kind, prompts where
+  text is to be written and "" where figures are (one example heading and task for a task
+  table);
+- ``reference``: the kind's keys as Markdown tables, as ``reportgen keys`` prints them;
+- ``next_year``: next year's file from this year's, edited with tomlkit so that comments and
+  key order survive. A task table carries its unfinished tasks (状态 not 完成) with their
+  headings; a work summary or pre-2019 report keeps its text marked for rewriting and
+  keeps each figure as next year's ``last_year``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomlkit
+
+from reportgen.checks import crossyear
+from reportgen.checks.check import check_file, read_text
+from reportgen.draft.prose import placeholder
+from reportgen.errors import InputError
+from reportgen.kinds import DOCUMENT_KEY, Kind
+from reportgen.model import DONE, Document
+from reportgen.workflows.scaffold import multiline
+
+TYPE_HINTS = {
+    "text": "文字", "year": "四位数年份", "date": "日期，如 2026-12-07", "int": "正整数",
+    "list": "列表，如 [\"办公室\", \"信息中心\"]", "choice": "以下之一", "path": "标题编号，如“一”或“一（一）”",
+}
+
+
+def _short(kind: Kind) -> str:
+    return kind.aliases[0] if kind.aliases else kind.name
+
+
+def file_name(kind: Kind, year: int) -> str:
+    return kind.file.format(year=year)
+
+
+# ------------------------------------------------------------------ init
+
+
+def new_file(kind: Kind, agency: str, year: int) -> str:
+    """The text of a new data file of ``kind`` for one agency and year."""
+    lines = [
+        f"# {kind.title(agency, year)} 数据文件",
+        "#",
+        f"# 由 reportgen init 生成。{kind.intro}",
+        "# 把【待填写】换成内容；不需要的可选项可以删掉。填好后运行 reportgen check 检查，reportgen build 生成草稿。",
+        f"# 每个键的含义见 docs/reference.md，或运行 reportgen keys --document {_short(kind)}。",
+        "",
+        f'{DOCUMENT_KEY} = "{_short(kind)}"',
+        "",
+        "[report]",
+    ]
+    for f in kind.fields:
+        value = {"agency": _quoted(agency), "year": str(year)}.get(f.key)
+        note = f"# {f.label}" + (f"：{f.hint}" if f.hint else "") + (f"（{'、'.join(f.choices)}）" if f.choices else "")
+        if value is not None:
+            lines.append(f"{f.key} = {value}    {note}")
+        else:
+            lines.append(f"# {f.key} = …    {note}")
+    if kind.figures:
+        lines += ["", "# 数字：不知道时保持 \"\"；要与上年（或去年同期）比较时写成 { value = 120, last_year = 100 }。",
+                  "[figures]"]
+        lines += [f'{d.key} = ""    # {d.label}（{d.unit}）' for d in kind.figures]
+    if kind.sections:
+        lines += ["", "# 文字：每行一段；正文中可以用 {{ 名称 }} 引用上面的数字（名称见 reportgen keys）。", "[text]"]
+        for section in kind.sections:
+            heading = section.title(year) or section.prompt
+            lines += ["", f"# {heading}" + ("" if section.required else "（可不填）"),
+                      f'{section.key} = """', placeholder(section.prompt or heading), '"""']
+    if kind.free_sections:
+        lines += ["", "# 也可以不按上面的提纲，自拟各部分的标题：每部分一个 [[section]]（写了 [[section]]，",
+                  "# [text] 中只用开头和结尾两段）。",
+                  "# [[section]]", '# heading = "一、……"', '# text = """', "# ……", '# """']
+    if kind.entry("heading"):
+        lines += ["", "# 分组标题：path 是“一”或“一（一）”。", "[[heading]]", 'path = "一"',
+                  f'title = "{placeholder("第一部分的标题")}"', "", "[[heading]]", 'path = "一（一）"',
+                  f'title = "{placeholder("分组标题")}"']
+    if kind.entry("task"):
+        entry = kind.entry("task")
+        lines += ["", "# 每项任务一个 [[task]]，复制下面这一段填写。序号可以不写，按先后自动编号。", "[[task]]"]
+        example = {"heading": '"一（一）"', "task": _quoted(placeholder("工作任务")),
+                   "requirement": _quoted(placeholder("工作要求")), "lead": f'[{_quoted(placeholder("牵头处室"))}]',
+                   "assist": "[]"}
+        for f in entry.fields:
+            note = f"# {f.label}" + (f"：{f.hint}" if f.hint else "") + (f"（{'、'.join(f.choices)}）" if f.choices else "")
+            if f.key in example:
+                lines.append(f"{f.key} = {example[f.key]}    {note}")
+            elif f.key not in ("number", "carried"):
+                lines.append(f'# {f.key} = ""    {note}')
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    return tomlkit.string(text).as_string()
+
+
+# ------------------------------------------------------------------ keys
+
+
+def reference(kind: Kind) -> str:
+    """The keys of a kind's data file, as Markdown."""
+    out = [f"## {kind.name}", "", f"数据文件开头写 `{DOCUMENT_KEY} = \"{_short(kind)}\"`。{kind.intro}", ""]
+    out += ["### 基本信息 `[report]`", "", "| 键 | 含义 | 必填 | 写法 |", "| --- | --- | --- | --- |"]
+    for f in kind.fields:
+        out.append(f"| `report.{f.key}` | {f.label} | {'是' if f.required else ''} | {_how(f)} |")
+    if kind.sections:
+        out += ["", "### 正文 `[text]`", "", "每行一段；可以用 `{{ 名称 }}` 引用下面的数字。", "",
+                "| 键 | 位置 | 说明 |", "| --- | --- | --- |"]
+        for s in kind.sections:
+            where = s.title(2026).replace("2026", "{年度}").replace("2027", "{下一年}") or "（开头或结尾，不加标题）"
+            out.append(f"| `text.{s.key}` | {where} | {'必填' if s.required else ''}{'；' if s.required and s.prompt else ''}{s.prompt} |")
+        if kind.free_sections:
+            out += ["", "也可以用 `[[section]]`（`heading`、`text`）自拟各部分，代替上面的提纲（开头、结尾两段仍写在 `[text]` 中）。"]
+    if kind.figures:
+        out += ["", "### 数字 `[figures]`", "",
+                "写成 `120`，不知道时写 `\"\"`；要比较时写成 `{ value = 120, last_year = 100 }`。"
+                "正文中 `{{ 名称 }}` 印出数字，`{{ yoy.名称 }}` 印出“比上年（去年同期）增长20%”。", "",
+                "| 键 | 含义 | 单位 | 对应年度报告 |", "| --- | --- | --- | --- |"]
+        for d in kind.figures:
+            out.append(f"| `figures.{d.key}` | {d.label} | {d.unit} | {'＋'.join(f'`{k}`' for k in d.annual)} |")
+        out += ["", "其他可引用的名称：`report.agency`、`report.year`、`report.next_year`、`report.cutoff`（“截至2026年12月7日”）"
+                + ("、`answered`（答复情况，如“同意公开3件、不予公开1件”）" if any(d.outcome for d in kind.figures) else "")
+                + ("；同一文件夹中有本年度任务分解表时：`tasks.total`、`tasks.done`、`tasks.ongoing`、`tasks.not_started`、"
+                   "`tasks.summary`（“全年31项任务已完成29项……”）、`tasks.unfinished`（未完成的任务及原因）"
+                   if kind.sections and any(s.tasks for s in kind.sections) else "") + "。"]
+    for entry in kind.entries:
+        out += ["", f"### {entry.label} `[[{entry.name}]]`", "", "| 键 | 含义 | 必填 | 写法 |", "| --- | --- | --- | --- |"]
+        for f in entry.fields:
+            out.append(f"| `{f.key}` | {f.label} | {'是' if f.required else ''} | {_how(f)} |")
+    return "\n".join(out) + "\n"
+
+
+def _how(f) -> str:
+    """How a field is written: its hint, else its type; and its choices."""
+    how = f.hint or TYPE_HINTS[f.type]
+    return how + (f"（{'、'.join(f.choices)}）" if f.choices else "")
+
+
+# ------------------------------------------------------------------ next-year
+
+
+@dataclass
+class NextDocument:
+    path: Path
+    text: str
+    document: Document  # this year's
+    notes: list[str] = field(default_factory=list)
+
+
+def next_year(source: Path, target: Path | None = None) -> NextDocument:
+    checked = check_file(source, previous=None)
+    document = checked.report
+    if not isinstance(document, Document):
+        reasons = "；".join(f.message for f in checked.findings if f.is_error)
+        raise InputError(f"无法读取上年文件 {source}：{reasons}")
+    kind = document.format
+    year = document.year + 1
+    if problem := kind.year_problem(year):
+        raise InputError(f"{source} 是 {document.year} 年度的{kind.name}；{problem}"
+                         "请用 reportgen init --year {year} 新建。".replace("{year}", str(year)))
+    doc = tomlkit.parse(read_text(source))
+    result = NextDocument(target or crossyear.path_for_year(source, document.year, year), "", document)
+    if checked.errors:
+        result.notes.append(f"注意：上年文件有 {checked.errors} 个错误，请先核对。")
+    meta = doc["report"]
+    meta["year"] = year
+    for key in ("date", "cutoff", "title"):
+        if key in meta:
+            del meta[key]
+    if kind.next_year == "carry_unfinished":
+        _carry_tasks(doc, document, result)
+    else:
+        _keep_texts(doc, result)
+        _figures_become_last_year(doc, result)
+    text = tomlkit.dumps(doc)
+    lines = text.split("\n")
+    for index, line in enumerate(lines):  # the year in the comment lines at the top
+        if not line.startswith("#"):
+            break
+        lines[index] = line.replace(f"{document.year} 年", f"{year} 年").replace(f"{document.year}年", f"{year}年")
+    result.text = "\n".join(lines)
+    return result
+
+
+def _carry_tasks(doc, document: Document, result: NextDocument) -> None:
+    """Keep the tasks not completed, marked as carried over, and the headings they use."""
+    tasks = doc.get("task", [])
+    kept = tomlkit.aot()
+    unstated = 0
+    for old, task in zip(list(tasks), document.tasks):
+        if task.status == DONE:
+            continue
+        unstated += not task.status
+        progress = task.progress
+        for key in ("number", "status", "progress"):
+            if key in old:
+                del old[key]
+        old["carried"] = task.carried or document.year
+        if progress:
+            old["progress"] = ""
+            old["progress"].comment(f"上年落实情况：{progress}")
+        kept.append(old)
+    if "task" in doc:
+        del doc["task"]
+    used = {t.heading for t, old in zip(document.tasks, tasks) if t.status != DONE}
+    used |= {h.split("（", 1)[0] for h in used}
+    headings = doc.get("heading")
+    if headings is not None:
+        kept_headings = tomlkit.aot()
+        for entry in headings:
+            if str(entry.get("path", "")) in used:
+                kept_headings.append(entry)
+        del doc["heading"]
+        if len(kept_headings):
+            doc.append("heading", kept_headings)
+    if len(kept):
+        doc.append("task", kept)
+    done = sum(1 for t in document.tasks if t.status == DONE)
+    result.notes.append(f"上年 {len(document.tasks)} 项任务中，已完成的 {done} 项没有结转；结转 {len(kept)} 项"
+                        f"（标有 carried = {document.year}，草稿中注明“{document.year}年结转”），请补充本年的任务。")
+    if unstated:
+        result.notes.append(f"其中 {unstated} 项上年没有填写状态，也一并结转；已完成的请删去。")
+
+
+def _keep_texts(doc, result: NextDocument) -> None:
+    marked = 0
+    texts = doc.get("text", {})
+    for key in list(texts):
+        body = str(texts[key]).strip("\n").replace(crossyear.REVIEW_MARK + "\n", "")
+        if body.strip():
+            texts[key] = multiline(f"{crossyear.REVIEW_MARK}\n{body}")
+            marked += 1
+    for section in doc.get("section", []):
+        body = str(section.get("text", "")).strip("\n").replace(crossyear.REVIEW_MARK + "\n", "")
+        if body.strip():
+            section["text"] = multiline(f"{crossyear.REVIEW_MARK}\n{body}")
+            marked += 1
+    if marked:
+        result.notes.append(f"保留了上年的文字（{marked} 处），每处开头加了“{crossyear.REVIEW_MARK}”，请逐段改写。")
+
+
+def _figures_become_last_year(doc, result: NextDocument) -> None:
+    figures = doc.get("figures")
+    if not figures:
+        return
+    for key in list(figures):
+        value = figures[key]
+        old = value.get("value", "") if isinstance(value, dict) else value
+        if old == "":
+            figures[key] = ""
+            continue
+        comment = value.trivia.comment
+        fresh = tomlkit.inline_table()
+        fresh.update({"value": "", "last_year": old})
+        figures[key] = fresh
+        if comment:
+            figures[key].comment(comment)
+    result.notes.append("各项数字改为 \"\"（待填写），上年的数字写在 last_year 中，草稿据此写出与上年的比较。")
