@@ -264,7 +264,7 @@ def link_annual(report: Report, path: Path) -> None:
     beside = links.siblings(path, report.year)
     if "tasks" in beside:
         found = links.read_document(beside["tasks"], report.year)
-        if found is not None:
+        if found is not None and links.same_agency(found.agency, report.agency):
             report.linked["tasks"] = found
 
 
@@ -276,7 +276,7 @@ def summary_findings(report: Report, path: Path) -> list[Finding]:
     if "summary" not in beside:
         return []
     summary = links.read_document(beside["summary"], report.year)
-    if summary is None:
+    if summary is None or not links.same_agency(summary.agency, report.agency):
         return []
     return links.summary_against_annual(summary, report, beside["summary"], path, from_annual=True)
 

@@ -93,11 +93,11 @@ def link(document: Document, path: Path) -> None:
     beside = links.siblings(path, document.year)
     if "annual" in beside:
         report = links.read_annual(beside["annual"], document.year)
-        if report is not None:
+        if report is not None and links.same_agency(report.agency, document.agency):
             document.linked[document_draft.ANNUAL] = report
     if "tasks" in beside:
         found = links.read_document(beside["tasks"], document.year)
-        if found is not None and found.tasks:
+        if found is not None and found.tasks and links.same_agency(found.agency, document.agency):
             document.linked[document_draft.TASKS] = found
 
 

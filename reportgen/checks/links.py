@@ -54,6 +54,13 @@ def siblings(path: Path, year: int) -> dict[str, Path]:
     return found
 
 
+def same_agency(a: str, b: str) -> bool:
+    """Two names of one agency (spaces and full-width forms aside)."""
+    from reportgen.workflows.roster import normalise
+
+    return normalise(a) == normalise(b)
+
+
 def read_document(path: Path, year: int) -> Document | None:
     """Another kind's data file read without checking it (None if it cannot be read)."""
     from reportgen.checks.check import read_text

@@ -80,6 +80,7 @@ def headings(document: Document) -> list[Finding]:
             found.append(error(
                 "heading", f"{_name(task)}的所属标题“{task.heading}”不存在。已有的标题：{known}。",
                 actual=task.heading, **_where(task, position, "heading")))
+    found += heading_order(document)
     if document.headings and any(not t.heading for t in document.tasks):
         first = next(p for p, t in enumerate(document.tasks, 1) if not t.heading)
         found.append(warning(
@@ -116,4 +117,28 @@ def status(document: Document) -> list[Finding]:
             found.append(warning(
                 "task-status", f"{_name(task)}{task.status}，请在落实情况（progress）中写明进展和未完成的原因。",
                 **_where(task, position, "status")))
+    return found
+
+
+def heading_order(document: Document) -> list[Finding]:
+    """Tasks are printed under their headings in the order they come: a heading whose tasks
+    are split up would print twice, and a task directly under “一” that follows the tasks of
+    “一（一）” would print as if it belonged to “一（一）”."""
+    found = []
+    finished: set[str] = set()
+    last = None
+    for position, task in enumerate(document.tasks, 1):
+        if task.heading == last:
+            continue
+        if task.heading in finished:
+            found.append(warning(
+                "heading-order", f"{_name(task)}属于“{task.heading}”，但前面已经有别的标题的任务隔开，"
+                f"表格中“{task.heading}”会再印一次。请把同一标题下的任务写在一起。", **_where(task, position, "heading")))
+        elif last and task.heading and "（" not in task.heading and last.startswith(task.heading + "（"):
+            found.append(warning(
+                "heading-order", f"{_name(task)}直属“{task.heading}”，却排在“{last}”的任务之后，表格中会像是属于“{last}”。"
+                f"请把它移到“{last}”的任务之前。", **_where(task, position, "heading")))
+        if last is not None:
+            finished.add(last)
+        last = task.heading
     return found

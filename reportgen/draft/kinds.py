@@ -195,13 +195,14 @@ def build_document_draft(document: Document, findings: list[Finding] | tuple[Fin
         if document.free_sections:
             continue
         blocks: list[Block] = []
-        if section.lead == "figures" and "{{" not in document.text.get(section.key, ""):
+        if section.lead == "figures":
             # a text that cites the figures itself ({{ active_items }}) gets no generated paragraph
-            paragraph = figures_paragraph(document, items)
+            paragraph = figures_paragraph(document, items) if "{{" not in document.text.get(section.key, "") else ""
             if paragraph:
                 blocks.append(Block(PARAGRAPH, paragraph, marker="lead-figures"))
         elif section.lead and all(need in items and not isinstance(items[need], str) for need in section.lead_needs):
-            blocks.append(Block(PARAGRAPH, prose.render(section.lead, items), marker=f"lead-{section.key}"))
+            unstated = {d.key: None for d in kind.figures}  # a lead's {% if fee_waived %} on a figure not written
+            blocks.append(Block(PARAGRAPH, prose.render(section.lead, unstated | items), marker=f"lead-{section.key}"))
         if section.tasks:
             blocks += [Block(PARAGRAPH, line, marker=f"tasks-{n}") for n, line in enumerate(tasks_paragraphs(document), 1)]
         written = _section_blocks(document, section.key, items, heading, section.required)

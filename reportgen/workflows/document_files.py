@@ -174,6 +174,9 @@ def next_year(source: Path, target: Path | None = None) -> NextDocument:
     for key in ("date", "cutoff", "title"):
         if key in meta:
             del meta[key]
+    if "basis" in meta and str(document.year) in str(meta["basis"]):
+        meta["basis"] = str(meta["basis"]).replace(f"{document.year}年", f"{year}年")
+        result.notes.append(f"依据改为“{meta['basis']}”，请核对文件名称。")
     if kind.next_year == "carry_unfinished":
         _carry_tasks(doc, document, result)
     else:
