@@ -146,7 +146,11 @@ class Task:
     status: str = ""  # 完成, 推进中, 未启动, or "" (not stated)
     progress: str = ""
     carried: int = 0  # carried over from that year's task table
-    line: int | None = None
+    line: int | None = None  # of its [[task]] header
+    key_lines: tuple[tuple[str, int], ...] = ()  # the line of each key written
+
+    def line_of(self, key: str) -> int | None:
+        return dict(self.key_lines).get(key, self.line)
 
 
 DONE = "完成"

@@ -238,10 +238,12 @@ def _other_kinds_keys(data: dict) -> list[str]:
 def foreign_findings(keys: list[str]) -> list[Finding]:
     found = []
     for key in keys:
-        owner = kind_definitions.owner_of(key, kind_definitions.annual())
+        owners = kind_definitions.owners_of(key, kind_definitions.annual())
+        names = "或".join(o.name for o in owners)
+        declare = "或".join(f'document = "{o.aliases[0]}"' for o in owners)
         found.append(error(
-            "other-kind", f"“{key}”是{owner.name}的内容，不能写在年度报告中（本文件没有 document 一行，按年度报告读取）。"
-            f"如果这是{owner.name}，请在文件开头写 document = \"{owner.aliases[0]}\"。", key=key))
+            "other-kind", f"“{key}”是{names}的内容，不能写在年度报告中（本文件没有 document 一行，按年度报告读取）。"
+            f"如果这是{names}，请在文件开头写 {declare}。", key=key))
     return found
 
 

@@ -18,7 +18,7 @@ from reportgen.model import DONE, Document, Task
 
 
 def _where(task: Task, position: int, key: str = "") -> dict:
-    return {"key": f"task[{position}]" + (f".{key}" if key else ""), "line": task.line}
+    return {"key": f"task[{position}]" + (f".{key}" if key else ""), "line": task.line_of(key)}
 
 
 def _name(task: Task) -> str:

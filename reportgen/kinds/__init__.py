@@ -231,9 +231,12 @@ def of(data: dict) -> tuple[Kind | None, str]:
     return kind, ""
 
 
+def owners_of(key: str, current: Kind) -> list[Kind]:
+    """The other kinds whose files use the top-level ``key`` (for “a key of another kind” messages)."""
+    return [kind for kind in kinds().values()
+            if kind is not current and not kind.statutory and key in kind.top_keys()]
+
+
 def owner_of(key: str, current: Kind) -> Kind | None:
-    """Another kind whose files use the top-level ``key`` (for “a key of another kind” messages)."""
-    for kind in kinds().values():
-        if kind is not current and not kind.statutory and key in kind.top_keys():
-            return kind
-    return None
+    found = owners_of(key, current)
+    return found[0] if found else None

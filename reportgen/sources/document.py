@@ -274,13 +274,14 @@ def read(data: dict, kind: Kind, source=None, text: str = "") -> tuple[Document 
     allowed = kind.top_keys()
     for key in data:
         if key not in allowed:
-            owner = kind_definitions.owner_of(key, kind)
-            if owner is None and key in ("proactive", "requests", "appeals", "processing_fees"):
-                owner = kind_definitions.annual()
-            if owner is not None:
+            owners = kind_definitions.owners_of(key, kind)
+            if not owners and key in ("proactive", "requests", "appeals", "processing_fees"):
+                owners = [kind_definitions.annual()]
+            if owners:
+                names = "或".join(o.name for o in owners)
                 reader.findings.append(error(
-                    "other-kind", f"“{key}”是{owner.name}的内容，不能写在{kind.name}中"
-                    f"（本文件的 document = \"{data.get('document')}\"）。请把它移到{owner.name}的数据文件中。", key=key))
+                    "other-kind", f"“{key}”是{names}的内容，不能写在{kind.name}中"
+                    f"（本文件的 document = \"{data.get('document')}\"）。请把它移到{names}的数据文件中。", key=key))
             else:
                 reader.unknown(key, allowed, what=f"{kind.name}的数据文件中")
     fields = reader.report(data)
@@ -310,5 +311,6 @@ def _tasks(entries) -> tuple[Task, ...]:
             requirement=values.get("requirement", ""), lead=values.get("lead", ()), assist=values.get("assist", ()),
             deadline=values.get("deadline", ""), status=values.get("status", ""), progress=values.get("progress", ""),
             carried=values.get("carried", 0), line=lines.get(""),
+            key_lines=tuple((k, v) for k, v in lines.items() if k),
         ))
     return tuple(tasks)
