@@ -156,7 +156,29 @@ def test_the_page_stays_readable_at_200_percent_zoom(pages, browser):
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
 
 
-@pytest.mark.parametrize("case", ["qingchuan-finance-2025", "wuhai-finance-2019", "linjiang-district-2025"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_task_table_page_renders_in_chromium(pages, browser, width):
+    """The task table: a header row, a full-width row per heading, no text spilling out of
+    a cell, and sideways scrolling only inside the table's own box."""
+    from reportgen.draft.tasks import task_table
+
+    out, found = pages
+    page, _, document = found["tasks-small-2026"]
+    browser.set_window_size(width, 1600)
+    browser.get(page.as_uri())
+    measured = browser.execute_script(MEASURE)
+    assert measured["pageOverflow"] <= 0
+    [table] = measured["tables"]
+    _, grid = task_table(document)
+    assert (table["rows"], table["grid"]) == (len(grid.rows), grid.width) == (len(document.headings) + len(document.tasks) + 1, 8)
+    assert table["merged"] == len(document.headings) and table["overflowing"] == 0
+    shot = out / f"screenshot-tasks-{width}.png"
+    browser.get_screenshot_as_file(str(shot))
+    assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("case", ["qingchuan-finance-2025", "wuhai-finance-2019", "linjiang-district-2025",
+                                  "tasks-small-2026", "summary-cutoff-2026", "annual2008-outline-2012"])
 def test_axe_finds_no_violation_of_the_table_and_heading_rules(pages, browser, case):
     _, found = pages
     page, _, _ = found[case]

@@ -277,7 +277,10 @@ def build_command(values) -> int:
         results.append(result)
         echo(format_file(str(source), result.check.findings, result.check.notes()))
         if result.built:
-            echo("  已生成：" + "、".join(str(p) for p in result.outputs))
+            if result.outputs:
+                echo("  已生成：" + "、".join(str(p) for p in result.outputs))
+            else:
+                echo("  PDF 稍后生成。")
             for backup in result.backups:
                 echo(f"  原文件已备份为：{backup}")
             if result.check.errors:

@@ -83,12 +83,15 @@ class Draft:
 
 
 TITLE_LINE = 19  # characters of 二号 (22 pt) that fit a line of A4 with the 公文 margins, with room to spare
-_TITLE_BREAKS = ("统计汇总表", "政府信息公开")  # where a title may break besides after the agency
+# Where a title may break besides after the agency: before 统计汇总表 (the 汇总), before
+# 政府信息公开, and before 及 (“……工作总结” / “及2027年工作思路”).
+_TITLE_BREAKS = ("统计汇总表", "政府信息公开", "及")
 
 
 def _title_width(text: str) -> float:
-    """Width in characters of 二号: a digit or Latin letter is half a character."""
-    return sum(0.5 if ch.isascii() else 1 for ch in text)
+    """Width in characters of 二号: a digit or Latin letter is a little over half a
+    character (Noto and 小标宋 digits are not quite half as wide as a CJK character)."""
+    return sum(0.6 if ch.isascii() else 1 for ch in text)
 
 
 def title_lines(text: str, agency: str = "") -> tuple[str, ...]:
@@ -102,7 +105,7 @@ def title_lines(text: str, agency: str = "") -> tuple[str, ...]:
     cuts += [text.find(marker) for marker in _TITLE_BREAKS if text.find(marker) > 0]
     for cut in cuts:
         first, second = text[:cut], text[cut:]
-        if len(first) > 2 and len(second) > 2 and _title_width(second) <= TITLE_LINE:
+        if len(first) > 2 and len(second) > 2 and _title_width(first) <= TITLE_LINE and _title_width(second) <= TITLE_LINE:
             return (first, second)
     return (text,)
 

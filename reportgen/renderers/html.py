@@ -28,10 +28,16 @@ TABLE_STYLE = ("border-collapse:collapse;margin:0 auto;font-family:SimSun,'宋�
                "font-size:0.8em;line-height:1.35;min-width:36em;")
 
 
+def caption(printed: PrintedTable) -> str:
+    """A table's caption: “表三 收到和处理政府信息公开申请情况”, “任务分解表 2026年政务公开任务分解表”."""
+    if not printed.grid.whole:  # a list table: its own title (a task table's short name says no more)
+        return printed.table.title
+    return f"{printed.table.short_name} {printed.table.title.split('、', 1)[-1]}"
+
+
 def html_table(printed: PrintedTable) -> Markup:
-    """A statutory table as an accessible HTML table."""
-    caption = f"{printed.table.short_name} {printed.table.title.split('、', 1)[-1]}"
-    skeleton = _skeleton(printed.grid, caption)
+    """A printed table as an accessible HTML table."""
+    skeleton = _skeleton(printed.grid, caption(printed))
     return Markup(skeleton.fill([_escaped(text) for text in printed.values]))
 
 
@@ -48,8 +54,14 @@ def _scope(cell) -> str:
 
 @lru_cache(maxsize=64)
 def _skeleton(grid: Grid, caption: str) -> Skeleton:
-    lines = [f'<table style="{TABLE_STYLE}">',
+    style = TABLE_STYLE
+    if grid.weights:  # a list table is as wide as its columns need, and scrolls in its box on a phone
+        style = style.replace("min-width:36em", f"min-width:{max(36, round(sum(grid.weights) * 1.75))}em")
+    lines = [f'<table style="{style}">',
              f'<caption style="caption-side:top;font-weight:bold;padding:0.3em;">{escape(caption)}</caption>']
+    if grid.weights:  # a list table: columns in proportion, as in Word
+        total = sum(grid.weights)
+        lines.append("<colgroup>" + "".join(f'<col style="width:{w / total:.1%};">' for w in grid.weights) + "</colgroup>")
     head = grid.header_rows
     if head:
         lines.append("<thead>")
@@ -96,7 +108,8 @@ def render(draft: Draft, folder: Path, page: bool = True) -> str:
     path = template_folder.path_of(template_folder.HTML, folder)
     sections = [
         SimpleNamespace(heading=section.heading, blocks=[
-            SimpleNamespace(kind=b.kind, text=b.text, html=html_table(b.table) if b.kind == TABLE else "")
+            SimpleNamespace(kind=b.kind, text=b.text, html=html_table(b.table) if b.kind == TABLE else "",
+                            label=caption(b.table) if b.kind == TABLE else "")
             for b in section.blocks])
         for section in draft.sections
     ]

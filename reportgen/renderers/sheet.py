@@ -52,7 +52,7 @@ def render(draft: Draft) -> bytes:
             for cell in row:
                 target = sheet.cell(r, cell.column + 1, cell.text)
                 bold = cell.role in (HEADER, CAPTION)
-                target.font = Font(bold=bold, size=10.5)
+                target.font = Font(name="宋体", bold=bold, size=10.5)
                 horizontal = cell.align or ("center" if cell.role == HEADER else "left")
                 target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
                 span = sum(widths[cell.column:cell.column + cell.colspan])

@@ -89,7 +89,8 @@ class BuildResult:
 
     @property
     def built(self) -> bool:
-        return bool(self.outputs)
+        """Drafts were written, or a PDF is to be printed from them (``--to pdf`` alone)."""
+        return bool(self.outputs or self.pending_pdf)
 
 
 def output_stem(report: Report | Document, source: Path, by: str = "") -> str:
