@@ -231,8 +231,8 @@ def _check_document(data: dict, kind, text: str, path: Path, previous) -> CheckR
 
 def _other_kinds_keys(data: dict) -> list[str]:
     """Top-level keys of an annual report's file that belong to another document kind."""
-    return [key for key in data if kind_definitions.owner_of(key, kind_definitions.annual())
-            and key not in ("report", "text")]
+    return [key for key in data if key not in schema.TOP_KEYS
+            and kind_definitions.owner_of(key, kind_definitions.annual())]
 
 
 def foreign_findings(keys: list[str]) -> list[Finding]:

@@ -82,10 +82,12 @@ def _force_option(cmd: Command) -> None:
 
 
 def _document_option(cmd: Command) -> None:
-    from reportgen import kinds
+    def described() -> str:  # the kinds are read from their definitions only when help is shown
+        from reportgen import kinds
 
-    cmd.add("--document", "-d", dest="document", metavar="种类",
-            help=f"文档种类：{kinds.choices()}（默认年度报告）。")
+        return f"文档种类：{kinds.choices()}（默认年度报告）。"
+
+    cmd.add("--document", "-d", dest="document", metavar="种类", help=described)
 
 
 def _document_kind(value: str | None, cmd: Command):

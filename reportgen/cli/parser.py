@@ -193,7 +193,7 @@ def _flags(argument: Argument) -> str:
 
 
 def _described(argument: Argument) -> str:
-    text = argument.help
+    text = argument.help() if callable(argument.help) else argument.help  # a callable: worked out only for help
     if argument.required and not argument.positional:
         text += "（必填）"
     elif argument.default not in (None, False, [], "") and not argument.positional:

@@ -198,8 +198,7 @@ def _load(path: Path) -> Kind:
 @cache
 def kinds() -> dict[str, Kind]:
     """Every kind, by id, the annual report first."""
-    loaded = [_load(path) for path in sorted(FOLDER.glob("*.toml"))]
-    loaded.sort(key=lambda k: k.id != ANNUAL)
+    loaded = [annual()] + [_load(path) for path in sorted(FOLDER.glob("*.toml")) if path.stem != ANNUAL]
     return {k.id: k for k in loaded}
 
 
@@ -209,8 +208,10 @@ def named(value: str) -> Kind | None:
     return next((k for k in kinds().values() if wanted in k.names()), None)
 
 
+@cache
 def annual() -> Kind:
-    return kinds()[ANNUAL]
+    """The annual report's kind, read on its own: a file without a document line needs no other."""
+    return _load(FOLDER / f"{ANNUAL}.toml")
 
 
 def choices() -> str:

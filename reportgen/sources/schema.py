@@ -61,6 +61,10 @@ FIELDS = (
     Field("report.download.url", "电子版下载网址", TEXT),
 )
 
+# The top-level keys of an annual report's file: [report], [text], the statutory tables (as
+# named in the formats) and [processing_fees]. Any other is unknown, or another kind's.
+TOP_KEYS = frozenset({"report", "text", "proactive", "requests", "appeals", "processing_fees"})
+
 # Section 六's 信息处理费, in formats that report it.
 FEE_FIELDS = (
     Field("processing_fees.notices", "发出信息处理费收费通知的件数", COUNT),
