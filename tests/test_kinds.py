@@ -654,3 +654,17 @@ def _renderers():
     if not _RENDERERS:
         _RENDERERS.append(Renderers.prepare())
     return _RENDERERS[0]
+
+
+def test_a_roster_counts_annual_reports_only(tmp_path):
+    """A unit that has sent in its task table but not its annual report has not reported."""
+    folder = tmp_path / "data" / "audit-office"
+    folder.mkdir(parents=True)
+    (folder / "2025-任务分解表.toml").write_text(TASKS.replace("示例局", "青川市审计局").replace("2026", "2025"),
+                                              encoding="utf-8")
+    shutil.copytree(QINGCHUAN, tmp_path / "data" / "qingchuan-finance")
+    roster = tmp_path / "名单.csv"
+    roster.write_text("机关名称\n青川市财政局\n青川市审计局\n", encoding="utf-8")
+    result = run("check", tmp_path / "data", "--year", 2025, "--roster", roster)
+    assert "名单中 1 个单位没有 2025 年度的数据文件（未报送）：青川市审计局" in result.output
+    assert "名单外" not in result.output

@@ -20,12 +20,16 @@ def _write(path: Path, data: bytes, force: bool) -> Path:
 
 def from_data(source: Path, out: Path, force: bool = False) -> Path:
     from reportgen.checks.check import check_file
+    from reportgen.model import Document
 
     checked = check_file(source, previous=None)
     report = checked.report
     if report is None:
         reasons = "；".join(f.message for f in checked.findings if f.is_error)
         raise ReportgenError(f"无法读取数据文件 {source}：{reasons}")
+    if isinstance(report, Document):
+        extra = f"任务分解表的 Excel 表用 reportgen build {source} --to xlsx 生成。" if report.tasks else ""
+        raise ReportgenError(f"{source} 是{report.format.name}：填报表只用于年度报告的法定表格。{extra}")
     data = form.workbook(report.format, report, report.agency, report.year, report.kind or "部门")
     return _write(out / f"{safe_name(form.title(report.agency, report.year))}.xlsx", data, force)
 
