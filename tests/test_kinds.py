@@ -668,3 +668,11 @@ def test_a_roster_counts_annual_reports_only(tmp_path):
     result = run("check", tmp_path / "data", "--year", 2025, "--roster", roster)
     assert "名单中 1 个单位没有 2025 年度的数据文件（未报送）：青川市审计局" in result.output
     assert "名单外" not in result.output
+
+
+def test_check_json_names_each_files_kind():
+    import json
+
+    result = run("check", "--format", "json", XIAMEN, QINGCHUAN / "2025-工作总结.toml", DATA / "taizhou-finance" / "2013.toml",
+                 QINGCHUAN / "2025.toml")
+    assert [f["document"] for f in json.loads(result.stdout)["files"]] == ["tasks", "summary", "annual2008", "annual"]

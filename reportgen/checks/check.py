@@ -58,6 +58,13 @@ class CheckResult:
         return sum(1 for f in self.findings if f.code == UNFILLED)
 
     @property
+    def document_kind(self) -> str | None:
+        """The kind of document read, by id: annual, tasks, summary, annual2008 (None if unread)."""
+        if self.report is None:
+            return None
+        return self.report.format.id if not isinstance(self.report, Report) else kind_definitions.ANNUAL
+
+    @property
     def deadline(self) -> date | None:
         return deadline(self.report.year, self.report.kind) if self.report and self.report.kind in KINDS else None
 

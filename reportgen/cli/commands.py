@@ -218,6 +218,7 @@ def check(values) -> int:
     if values.format == "json":
         extra = [
             {
+                "document": r.document_kind,
                 "deadline": r.deadline.isoformat() if r.deadline else None,
                 "previous": str(r.previous.path) if r.previous else None,
                 "unfilled_sections": r.unfilled_sections,
