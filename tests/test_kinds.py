@@ -440,7 +440,7 @@ def test_next_year_carries_the_unfinished_tasks(office_2025):
     assert "# 上年落实情况：已公开到项目类别" in text
     assert [h["path"] for h in data["heading"]] == ["一", "一（二）"]
     assert check_file(new).findings == []
-    md = build(new, "--to", "md", out=office_2025 / "out")
+    build(new, "--to", "md", out=office_2025 / "out")
     assert "专项资金分配结果公开到具体项目和单位。（2025年结转）" in (
         office_2025 / "out" / "2026年青川市财政局政务公开任务分解表.md").read_text(encoding="utf-8")
 
@@ -592,7 +592,7 @@ def task_tables(draw):
             tasks.append({"heading": path, "task": draw(TEXT), "requirement": draw(st.one_of(st.just(""), TEXT)),
                           "lead": units[:split], "assist": units[split:],
                           "status": draw(st.sampled_from(["", "完成"]))})
-    return headings, [t for t in tasks]
+    return headings, tasks
 
 
 def task_file(headings, tasks) -> str:
@@ -616,7 +616,7 @@ def test_a_task_table_survives_data_to_word_and_workbook_and_back(table):
     from openpyxl import load_workbook
 
     from reportgen.checks.check import check_text
-    from reportgen.workflows.build import Renderers, render_drafts
+    from reportgen.workflows.build import render_drafts
 
     headings, tasks = table
     checked = check_text(task_file(headings, tasks), "2026-任务分解表.toml")
@@ -630,7 +630,7 @@ def test_a_task_table_survives_data_to_word_and_workbook_and_back(table):
     sheet_rows = [[c.value or "" for c in row if c.value is not None or row[0].value is not None]
                   for row in sheet.iter_rows(min_row=3)]
     for rows in (word_rows_read[1:], sheet_rows):
-        read_tasks, read_headings, current = [], [], ""
+        read_tasks, read_headings = [], []
         for row in rows:
             if len([c for c in row if c != ""]) == 1 and not str(row[0]).isdigit():
                 read_headings.append(row[0])
@@ -676,3 +676,24 @@ def test_check_json_names_each_files_kind():
     result = run("check", "--format", "json", XIAMEN, QINGCHUAN / "2025-工作总结.toml", DATA / "taizhou-finance" / "2013.toml",
                  QINGCHUAN / "2025.toml")
     assert [f["document"] for f in json.loads(result.stdout)["files"]] == ["tasks", "summary", "annual2008", "annual"]
+
+
+SUMMARY = 'document = "工作总结"\n[report]\nagency = "示例局"\nyear = 2026\n'
+
+
+@pytest.mark.parametrize("text, phrase", [
+    (SUMMARY + '[figures]\nrequests = -1\n', "“收到政府信息公开申请”应为非负整数（不知道时写 \"\"），文件中写的是 -1。"),
+    (SUMMARY + '[figures]\nactive_items = 123456789012\n', "“主动公开政府信息”123456789012不合理（超过 100,000,000）"),
+    (SUMMARY + '[figures]\nreviews = { value = 3, last = 2 }\n', "未知的键“figures.reviews.last”，其中的内容没有被读取。是否应为“last_year”？"),
+    (SUMMARY.replace("year = 2026", 'year = 2026\ncutoff = "2026-12-07"'), "“数据截止日期”应为日期"),
+    (SUMMARY + '[[section]]\ntext = "只有正文"\n', "第 1 个自拟部分（[[section]]）没有标题（heading）"),
+    (TASKS.replace('lead = ["法规科"]', "lead = 5"), "“牵头处室”应为文字或文字的列表"),
+    (TASKS.replace('task = "任务乙。"', 'task = ""'), "第 2 个任务的工作任务（task）是空的。"),
+    (TASKS.replace('path = "一"', 'path = "甲"'), "“编号”应为标题编号，如“一”或“一（一）”，文件中写的是 “甲”。"),
+])
+def test_bad_values_in_other_kinds_get_a_chinese_message_with_the_line(tmp_path, text, phrase):
+    path = write(tmp_path, "2026-x.toml", text)
+    result = run("check", path)
+    assert result.exit_code == 1 and phrase in result.output, result.output
+    assert re.search(r"\[错误\] 第\d+行", result.output)
+    assert run("build", path, "-o", tmp_path / "out").exit_code == 1 and not (tmp_path / "out").exists()

@@ -30,6 +30,7 @@ from reportgen.sources.schema import agency_problem
 from reportgen.sources.tomlfile import array_key_lines
 
 ORDINAL = "一二三四五六七八九十"
+LIMIT = 100_000_000  # the largest plausible figure of a summary or a pre-2019 report (as rule R6)
 PATH = re.compile(rf"^([{ORDINAL}]{{1,3}})(（[{ORDINAL}]{{1,3}}）)?$")
 TYPE_WORDS = {
     "text": "文字（加英文双引号）",
@@ -174,7 +175,11 @@ class _Reader:
                     self.unknown(f"section[{number}].{key}", ["heading", "text"], at.get(key, at.get("")))
             heading = self.value(_text_field("标题"), entry.get("heading", ""), f"section[{number}].heading", at.get("heading"))
             text = self.value(_text_field("正文"), entry.get("text", ""), f"section[{number}].text", at.get("text"))
-            if heading is not None and text is not None:
+            if heading == "":
+                self.findings.append(error("missing", f"第 {number} 个自拟部分（[[section]]）没有标题（heading），"
+                                           "如 heading = \"一、健全工作机制\"。", key=f"section[{number}].heading",
+                                           line=at.get("")))
+            elif heading is not None and text is not None:
                 found.append((heading, text))
         return tuple(found)
 
@@ -209,6 +214,10 @@ class _Reader:
             return None
         whole = isinstance(value, int) and not isinstance(value, bool)
         ok = (whole or (definition.type == "amount" and isinstance(value, Decimal) and value.is_finite())) and value >= 0
+        if ok and value > LIMIT:
+            self.problem(f"“{definition.label}”{value}不合理（超过 {LIMIT:,}），请核对是否多打了数字。", key,
+                         expected=f"不超过 {LIMIT:,}", actual=_show(value))
+            return False
         if not ok:
             wanted = "非负整数" if definition.type == "count" else "非负数（可带小数）"
             self.problem(f"“{definition.label}”应为{wanted}（不知道时写 \"\"），文件中写的是 {_show(value)}。", key,
