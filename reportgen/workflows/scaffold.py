@@ -191,6 +191,9 @@ def new_file(fmt: Format, agency: str, year: int, kind: str) -> str:
         keys += [(t.text, f"{section.heading}{t.heading}") for t in section.themes if t.applies_to(kind)]
         for key, heading in keys:
             text.add(tomlkit.comment(heading + ("" if key in required else "（可不填）")))
+            if key == "other":
+                text.add(tomlkit.comment("同一文件夹中有本年度任务分解表时，可以写 {{ tasks.summary }}（“全年N项任务已完成M项……”）"
+                                         "和 {{ tasks.unfinished }}（未完成的任务及原因）。"))
             text.add(key, multiline(TEXT_PROMPT) if key in required else "")
     doc.add("text", text)
 
