@@ -119,10 +119,11 @@ def _split_key(text: str) -> tuple[str, ...] | None:
     return tuple(parts) or None
 
 
-def key_lines(text: str) -> dict[str, int]:
-    """Map each dotted key written in ``text`` (tables, keys, inline-table keys) to its line."""
-    lines: dict[str, int] = {}
-    table: tuple[str, ...] = ()
+def _statements(text: str):
+    """Each line of ``text`` outside multi-line strings, as (line number, header, keys):
+    ``header`` is (key parts, is an array of tables) for a ``[table]`` or ``[[array]]`` line,
+    else None; ``keys`` maps each dotted key the line assigns (relative to its table,
+    inline-table keys included) to the line."""
     closing = ""  # the delimiter of a multi-line string we are inside
     for number, line in enumerate(text.splitlines(), 1):
         if closing:
@@ -131,10 +132,23 @@ def key_lines(text: str) -> dict[str, int]:
             continue
         header = _HEADER.match(line)
         if header and (key := _split_key(header["key"])):
-            table = key
-            lines.setdefault(".".join(table), number)
+            yield number, (key, line.lstrip().startswith("[[")), {}
             continue
-        closing = _scan_line(line, table, number, lines)
+        found: dict[str, int] = {}
+        closing = _scan_line(line, (), number, found)
+        yield number, None, found
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """Map each dotted key written in ``text`` (tables, keys, inline-table keys) to its line."""
+    lines: dict[str, int] = {}
+    table = ""
+    for number, header, found in _statements(text):
+        if header:
+            table = ".".join(header[0])
+            lines.setdefault(table, number)
+        for key, at in found.items():
+            lines.setdefault(f"{table}.{key}" if table else key, at)
     return lines
 
 
@@ -213,22 +227,12 @@ def array_key_lines(text: str, name: str) -> list[dict[str, int]]:
     entry's own header line under "". Findings about the third task name its line."""
     entries: list[dict[str, int]] = []
     current: dict[str, int] | None = None
-    closing = ""
-    for number, line in enumerate(text.splitlines(), 1):
-        if closing:
-            if closing in line:
-                closing = ""
-            continue
-        header = _HEADER.match(line)
+    for number, header, found in _statements(text):
         if header:
-            current = None
-            if line.strip().startswith("[[") and _split_key(header["key"]) == (name,):
-                current = {"": number}
+            current = {"": number} if header == ((name,), True) else None
+            if current is not None:
                 entries.append(current)
-            continue
-        found: dict[str, int] = {}
-        closing = _scan_line(line, (), number, found)
-        if current is not None:
+        elif current is not None:
             for key, at in found.items():
                 current.setdefault(key, at)
     return entries
