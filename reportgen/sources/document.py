@@ -26,7 +26,7 @@ from reportgen.checks.findings import Finding, error
 from reportgen.kinds import Kind
 from reportgen.model import NOT_XML, Document, Heading, Stated, Task
 from reportgen.formats.statutory import EARLIEST_YEAR, latest_year
-from reportgen.sources.schema import agency_problem
+from reportgen.sources.schema import agency_problem, show
 from reportgen.sources.tomlfile import array_key_lines
 
 ORDINAL = "一二三四五六七八九十"
@@ -54,9 +54,17 @@ class _Reader:
         self.text = text
         self.findings: list[Finding] = []
 
-    def problem(self, message: str, key: str, line: int | None = None, **extra) -> None:
-        self.findings.append(error("type" if "应为" in message or "只能" in message else "document",
-                                   message, key=key, line=line, **extra))
+    def problem(self, message: str, key: str, line: int | None = None, code: str = "type", **extra) -> None:
+        """An error about a value ("type" unless said otherwise, as in ``sources.schema``)."""
+        self.findings.append(error(code, message, key=key, line=line, **extra))
+
+    def table(self, data: dict, name: str) -> dict:
+        """The ``[name]`` table of a file ({} when absent, or after a finding when it is not a table)."""
+        raw = data.get(name, {})
+        if isinstance(raw, dict):
+            return raw
+        self.problem(f"[{name}] 应是一个表（以 [{name}] 一行开头）。", name)
+        return {}
 
     def unknown(self, key: str, options, line: int | None = None, what: str = "") -> None:
         name = key.rsplit(".", 1)[-1]
@@ -88,37 +96,34 @@ class _Reader:
         else:
             ok = isinstance(value, str)
         if not ok:
-            self.problem(f"“{field.label}”应为{TYPE_WORDS[field.type]}，文件中写的是 {_show(value)}。", key, line,
-                         expected=TYPE_WORDS[field.type], actual=_show(value))
+            self.problem(f"“{field.label}”应为{TYPE_WORDS[field.type]}，文件中写的是 {show(value)}。", key, line,
+                         expected=TYPE_WORDS[field.type], actual=show(value))
             return None
         texts = value if isinstance(value, tuple) else (value,) if isinstance(value, str) else ()
         for text in texts:
             if found := NOT_XML.search(text):
                 self.problem(f"“{field.label}”中有不能写入 Word 文档的控制字符 U+{ord(found.group()):04X}，请删除后重试。",
-                             key, line)
+                             key, line, code="character")
                 return None
         if isinstance(value, str):
             value = value.strip()
         if field.type == "choice" and value not in field.choices:
             choices = "、".join(f"“{c}”" for c in field.choices)
-            self.problem(f"“{field.label}”只能填 {choices}，文件中写的是 {_show(value)}。", key, line,
-                         expected=choices, actual=_show(value))
+            self.problem(f"“{field.label}”只能填 {choices}，文件中写的是 {show(value)}。", key, line,
+                         expected=choices, actual=show(value))
             return None
         if field.type == "path":
             value = normalise_path(value)
             if not PATH.match(value):
-                self.problem(f"“{field.label}”应为{TYPE_WORDS['path']}，文件中写的是 {_show(value)}。", key, line)
+                self.problem(f"“{field.label}”应为{TYPE_WORDS['path']}，文件中写的是 {show(value)}。", key, line)
                 return None
         return value
 
     # -- the parts of a file
 
     def report(self, data: dict) -> dict:
-        raw = data.get("report", {})
+        raw = self.table(data, "report")
         values: dict[str, object] = {}
-        if not isinstance(raw, dict):
-            self.problem("[report] 应是一个表（以 [report] 一行开头）。", "report")
-            return values
         for key, value in raw.items():
             field = self.kind.field(key)
             if field is None:
@@ -145,11 +150,8 @@ class _Reader:
         return values
 
     def texts(self, data: dict) -> dict[str, str]:
-        raw = data.get("text", {})
+        raw = self.table(data, "text")
         texts = {}
-        if not isinstance(raw, dict):
-            self.problem("[text] 应是一个表（以 [text] 一行开头）。", "text")
-            return texts
         keys = [s.key for s in self.kind.sections]
         for key, value in raw.items():
             if key not in keys:
@@ -184,11 +186,8 @@ class _Reader:
         return tuple(found)
 
     def figures(self, data: dict) -> dict[str, Stated]:
-        raw = data.get("figures", {})
+        raw = self.table(data, "figures")
         figures = {}
-        if not isinstance(raw, dict):
-            self.problem("[figures] 应是一个表（以 [figures] 一行开头）。", "figures")
-            return figures
         for key, value in raw.items():
             definition = self.kind.figure(key)
             if definition is None:
@@ -216,12 +215,12 @@ class _Reader:
         ok = (whole or (definition.type == "amount" and isinstance(value, Decimal) and value.is_finite())) and value >= 0
         if ok and value > LIMIT:
             self.problem(f"“{definition.label}”{value}不合理（超过 {LIMIT:,}），请核对是否多打了数字。", key,
-                         expected=f"不超过 {LIMIT:,}", actual=_show(value))
+                         code="R6", expected=f"不超过 {LIMIT:,}", actual=show(value))
             return False
         if not ok:
             wanted = "非负整数" if definition.type == "count" else "非负数（可带小数）"
-            self.problem(f"“{definition.label}”应为{wanted}（不知道时写 \"\"），文件中写的是 {_show(value)}。", key,
-                         expected=wanted, actual=_show(value))
+            self.problem(f"“{definition.label}”应为{wanted}（不知道时写 \"\"），文件中写的是 {show(value)}。", key,
+                         expected=wanted, actual=show(value))
             return False
         return value
 
@@ -262,18 +261,6 @@ class _Reader:
 
 def _text_field(label: str):
     return kind_definitions.Field("text", label, "text")
-
-
-def _show(value: object) -> str:
-    if isinstance(value, str):
-        return f"“{value}”"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "{ … }"
-    if isinstance(value, (list, tuple)):
-        return "[ … ]"
-    return str(value)
 
 
 def read(data: dict, kind: Kind, source=None, text: str = "") -> tuple[Document | None, list[Finding]]:

@@ -203,35 +203,35 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
             hint = "（数字不要加引号）" if isinstance(value, str) and _looks_numeric(value) else ""
             self.findings.append(self._problem(
-                "type", slot, f"“{slot.label}”应为{wanted}，文件中写的是 {_show(value)}{hint}。",
-                expected=wanted, actual=_show(value)))
+                "type", slot, f"“{slot.label}”应为{wanted}，文件中写的是 {show(value)}{hint}。",
+                expected=wanted, actual=show(value)))
             return None
         if isinstance(value, Decimal) and not value.is_finite():
             self.findings.append(self._problem(
-                "R5", slot, f"“{slot.label}”应为{wanted}，文件中写的是 {_show(value)}。",
-                expected=wanted, actual=_show(value)))
+                "R5", slot, f"“{slot.label}”应为{wanted}，文件中写的是 {show(value)}。",
+                expected=wanted, actual=show(value)))
             return None
         if slot.type in (COUNT, SIGNED) and isinstance(value, Decimal):
             self.findings.append(self._problem(
-                "R5", slot, f"“{slot.label}”是件数，应为整数，文件中写的是 {_show(value)}。",
-                expected=wanted, actual=_show(value)))
+                "R5", slot, f"“{slot.label}”是件数，应为整数，文件中写的是 {show(value)}。",
+                expected=wanted, actual=show(value)))
             return value
         if slot.type != SIGNED and value < 0:
             self.findings.append(self._problem(
-                "R5", slot, f"“{slot.label}”不能为负数，文件中写的是 {_show(value)}。",
-                expected=wanted, actual=_show(value)))
+                "R5", slot, f"“{slot.label}”不能为负数，文件中写的是 {show(value)}。",
+                expected=wanted, actual=show(value)))
         limit = slot.cell.column.limit if slot.cell is not None else 0
         if limit and abs(value) > limit:
             self.findings.append(self._problem(
-                "R6", slot, f"“{slot.label}”为 {_show(value)}，超出了合理范围（不超过 {limit:,}），请核对是否多写了位数"
+                "R6", slot, f"“{slot.label}”为 {show(value)}，超出了合理范围（不超过 {limit:,}），请核对是否多写了位数"
                 f"{'或把元当成了万元' if slot.type == AMOUNT else ''}。",
-                expected=f"不超过 {limit:,}", actual=_show(value)))
+                expected=f"不超过 {limit:,}", actual=show(value)))
         places = slot.cell.column.decimals if slot.cell is not None and slot.type == AMOUNT else None
         if places is not None and isinstance(value, Decimal) and -value.as_tuple().exponent > places:
             self.findings.append(warning(
-                "decimals", f"“{slot.label}”写了 {-value.as_tuple().exponent} 位小数（{_show(value)}），"
+                "decimals", f"“{slot.label}”写了 {-value.as_tuple().exponent} 位小数（{show(value)}），"
                 f"万元金额精确到分也只有 {places} 位小数；草稿按填写的原样印出，请确认。",
-                key=slot.key, expected=f"至多 {places} 位小数", actual=_show(value),
+                key=slot.key, expected=f"至多 {places} 位小数", actual=show(value),
                 **self._where(slot)))
         return value
 
@@ -245,21 +245,21 @@ class _Reader:
             ok = isinstance(value, str)
         if not ok:
             self.findings.append(self._problem(
-                "type", slot, f"“{slot.label}”应为{wanted}，文件中写的是 {_show(value)}。",
-                expected=TYPE_WORDS[slot.type], actual=_show(value)))
+                "type", slot, f"“{slot.label}”应为{wanted}，文件中写的是 {show(value)}。",
+                expected=TYPE_WORDS[slot.type], actual=show(value)))
             return None
         if slot.type == CHOICE and value not in slot.field.choices:
             choices = "、".join(f"“{c}”" for c in slot.field.choices)
             self.findings.append(self._problem(
-                "type", slot, f"“{slot.label}”只能填 {choices}，文件中写的是 {_show(value)}。",
-                expected=choices, actual=_show(value)))
+                "type", slot, f"“{slot.label}”只能填 {choices}，文件中写的是 {show(value)}。",
+                expected=choices, actual=show(value)))
             return None
         if isinstance(value, str):
             if self._has_illegal_character(slot, value):
                 return None
             value = value.strip()
             if slot.key == "report.agency" and (problem := agency_problem(value)):
-                self.findings.append(self._problem("type", slot, f"“{slot.label}”{problem}", actual=_show(value)))
+                self.findings.append(self._problem("type", slot, f"“{slot.label}”{problem}", actual=show(value)))
                 return None
         return value
 
@@ -296,7 +296,7 @@ class _Reader:
         example = f"{children[0]} = …" if children else "…"
         return error(
             "type",
-            f"“{key}”是一组数字，不能直接写成 {_show(value)}，应按项分别填写，"
+            f"“{key}”是一组数字，不能直接写成 {show(value)}，应按项分别填写，"
             f"如 {key.rsplit('.', 1)[-1]} = {{ {example} }}。可用的键：{'、'.join(children)}。",
             key=key,
         )
@@ -348,7 +348,8 @@ def _looks_numeric(text: str) -> bool:
     return True
 
 
-def _show(value: object) -> str:
+def show(value: object) -> str:
+    """A value as a message quotes it: text in Chinese quotes, a table or array abridged."""
     if isinstance(value, str):
         return f"“{value}”"
     if isinstance(value, bool):
@@ -357,7 +358,7 @@ def _show(value: object) -> str:
         return format(value, "f") if value.is_finite() else str(value)
     if isinstance(value, dict):
         return "{ … }"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "[ … ]"
     return str(value)
 
@@ -384,7 +385,7 @@ def choose_format(data: dict) -> tuple[Format | None, list[Finding]]:
     if str(override) not in known:
         return by_year, [error(
             "type", f"表格格式“{override}”不存在，可用的格式：{'、'.join(known)}。",
-            key="report.format", expected="、".join(known), actual=_show(override))]
+            key="report.format", expected="、".join(known), actual=show(override))]
     chosen = known[str(override)]
     if chosen is by_year:
         return chosen, []

@@ -25,12 +25,9 @@ from reportgen.draft.prose import placeholder
 from reportgen.errors import InputError
 from reportgen.kinds import DOCUMENT_KEY, Kind
 from reportgen.model import DONE, Document
+from reportgen.sources.document import TYPE_WORDS
 from reportgen.workflows.scaffold import multiline
 
-TYPE_HINTS = {
-    "text": "文字", "year": "四位数年份", "date": "日期，如 2026-12-07", "int": "正整数",
-    "list": "列表，如 [\"办公室\", \"信息中心\"]", "choice": "以下之一", "path": "标题编号，如“一”或“一（一）”",
-}
 
 
 def _short(kind: Kind) -> str:
@@ -139,7 +136,7 @@ def reference(kind: Kind) -> str:
 
 def _how(f) -> str:
     """How a field is written: its hint, else its type; and its choices."""
-    how = f.hint or TYPE_HINTS[f.type]
+    how = f.hint or TYPE_WORDS[f.type]
     return how + (f"（{'、'.join(f.choices)}）" if f.choices else "")
 
 
