@@ -98,7 +98,7 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-AUTO = "auto"
+AUTO = crossyear.AUTO
 
 
 def check_file(path: Path | str, previous: Path | str | None = AUTO) -> CheckResult:
@@ -148,14 +148,9 @@ class _Finder:
 
 
 def _previous(report: Report, path: Path, wanted) -> Previous | Finding | None:
+    wanted = crossyear.previous_path(path, report.year, wanted)
     if wanted is None:
         return None
-    if wanted == AUTO:
-        found = crossyear.find_previous(path, report.year)
-        if found is None:
-            return None
-        wanted = found
-    wanted = Path(wanted)
     last = read_report(wanted)
     if last is None:
         return warning("previous", f"上年报告 {wanted} 无法读取，没有做跨年度核对。", key="report.year")
@@ -230,7 +225,7 @@ def _check_document(data: dict, kind, text: str, path: Path, previous) -> CheckR
     """A data file of another kind (task table, work summary, pre-2019 report)."""
     from reportgen.checks import kinds as kind_checks
 
-    wanted = getattr(previous, "wanted", AUTO) if previous else None
+    wanted = previous.wanted if isinstance(previous, _Finder) else None
     document, findings, last = kind_checks.check(data, kind, text, path, wanted)
     found = Previous(last, Path(last.source)) if last is not None else None
     return _placed(CheckResult(path, document, findings, found), text)

@@ -37,6 +37,17 @@ def find_previous(path: Path, year: int) -> Path | None:
     return candidate if candidate != path and candidate.is_file() else None
 
 
+AUTO = "auto"  # last year's file is the one of year − 1 beside this year's
+
+
+def previous_path(path: Path, year: int, wanted) -> Path | None:
+    """Last year's file for a check of ``path``: ``wanted`` as named, the file of year − 1
+    beside ``path`` for AUTO (None if there is none), or None for no cross-year check."""
+    if wanted == AUTO:
+        return find_previous(path, year)
+    return Path(wanted) if wanted is not None else None
+
+
 @dataclass(frozen=True)
 class Term:
     key: str

@@ -103,15 +103,10 @@ def link(document: Document, path: Path) -> None:
 
 def previous_document(document: Document, path: Path, wanted) -> Document | None:
     """Last year's document of the same kind: the file named, or the one of year − 1 beside it."""
-    from reportgen.checks.check import AUTO
-
+    wanted = crossyear.previous_path(path, document.year, wanted)
     if wanted is None:
         return None
-    if wanted == AUTO:
-        wanted = crossyear.find_previous(path, document.year)
-        if wanted is None:
-            return None
-    last = links.read_document(Path(wanted), document.year - 1)
+    last = links.read_document(wanted, document.year - 1)
     return last if last is not None and last.format is document.format else None
 
 
