@@ -260,29 +260,22 @@ def _with_2008_hint(finding: Finding, data: dict) -> Finding:
 
 
 def link_annual(report: Report, path: Path) -> None:
-    """The same year's task table, when the text cites it ({{ tasks.summary }})."""
-    if not any("tasks." in text for text in report.text.values()):
-        return
+    """The same agency's work summary of the year beside the file, to compare figures with,
+    and its task table when the text cites it ({{ tasks.summary }})."""
     from reportgen.checks import links
 
-    beside = links.siblings(path, report.year)
-    if "tasks" in beside:
-        found = links.read_document(beside["tasks"], report.year)
-        if found is not None and links.same_agency(found.agency, report.agency):
-            report.linked["tasks"] = found
+    wanted = ("summary", "tasks") if any("tasks." in text for text in report.text.values()) else ("summary",)
+    report.linked.update(links.same_year(path, report.year, report.agency, wanted))
 
 
 def summary_findings(report: Report, path: Path) -> list[Finding]:
     """Figures the same year's work summary states otherwise."""
     from reportgen.checks import links
 
-    beside = links.siblings(path, report.year)
-    if "summary" not in beside:
+    summary = report.linked.get("summary")
+    if summary is None:
         return []
-    summary = links.read_document(beside["summary"], report.year)
-    if summary is None or not links.same_agency(summary.agency, report.agency):
-        return []
-    return links.summary_against_annual(summary, report, beside["summary"], path, from_annual=True)
+    return links.summary_against_annual(summary, report, Path(summary.source), path, from_annual=True)
 
 
 def _place(finding: Finding, path: str, lines: dict[str, int], text: str) -> Finding:

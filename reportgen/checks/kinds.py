@@ -88,17 +88,8 @@ def text_findings(document: Document, previous: Document | None) -> list[Finding
 
 def link(document: Document, path: Path) -> None:
     """Attach the same year's other documents the kind draws on (``links`` in its definition)."""
-    if not document.format.sections and not document.format.figures:
-        return
-    beside = links.siblings(path, document.year)
-    if "annual" in beside:
-        report = links.read_annual(beside["annual"], document.year)
-        if report is not None and links.same_agency(report.agency, document.agency):
-            document.linked[document_draft.ANNUAL] = report
-    if "tasks" in beside:
-        found = links.read_document(beside["tasks"], document.year)
-        if found is not None and found.tasks and links.same_agency(found.agency, document.agency):
-            document.linked[document_draft.TASKS] = found
+    if document.format.links:
+        document.linked.update(links.same_year(path, document.year, document.agency, document.format.links))
 
 
 def previous_document(document: Document, path: Path, wanted) -> Document | None:

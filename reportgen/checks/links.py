@@ -86,6 +86,21 @@ def read_annual(path: Path, year: int):
     return report if report is not None and report.year == year else None
 
 
+def same_year(path: Path, year: int, agency: str, wanted) -> dict[str, object]:
+    """The same agency's documents of ``year`` beside ``path``, by kind id, for the kinds
+    ``wanted``: the annual report as a ``Report``, the others as ``Document``s (a task table
+    only if it has tasks). The folder is searched once."""
+    found: dict[str, object] = {}
+    for kind, candidate in siblings(path, year).items():
+        if kind not in wanted:
+            continue
+        read = read_annual(candidate, year) if kind == kind_definitions.ANNUAL else read_document(candidate, year)
+        if read is None or not same_agency(read.agency, agency) or (kind == "tasks" and not read.tasks):
+            continue
+        found[kind] = read
+    return found
+
+
 def partial(summary: Document) -> date | None:
     """The cut-off date of a summary whose figures do not cover the whole year."""
     cutoff = summary.fields.get("cutoff")

@@ -109,6 +109,7 @@ class Kind:
     figures: tuple[FigureDef, ...] = ()
     entries: tuple[Entry, ...] = ()
     columns: tuple[Column, ...] = ()
+    links: tuple[str, ...] = ()  # the kinds of the same year's documents it draws on (annual, tasks)
 
     @property
     def label(self) -> str:  # as report.format.label, for messages that name either
@@ -190,6 +191,7 @@ def _load(path: Path) -> Kind:
             entries=tuple(entries),
             columns=tuple(Column(c["field"], c["label"], c["width"], c.get("optional", False))
                           for c in raw.get("columns", ())),
+            links=tuple(raw.get("links", ())),
         )
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as problem:
         raise FormatDefinitionError(f"文档种类定义 {path.name} 有错误：{problem!r}") from None
