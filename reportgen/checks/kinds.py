@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportgen.checks import crossyear, links, narrative, tasks
+from reportgen.checks.check import unfilled
 from reportgen.checks.findings import UNFILLED, Finding, error, warning
-from reportgen.draft import prose
 from reportgen.draft import kinds as document_draft
 from reportgen.kinds import Kind
 from reportgen.model import Document, format_number
@@ -80,7 +80,7 @@ def text_findings(document: Document, previous: Document | None) -> list[Finding
     if not document.free_sections:
         for section in kind.sections:
             text = document.text.get(section.key, "")
-            if section.required and (not text.strip() or prose.PROMPT in text):
+            if section.required and unfilled(text):
                 found.append(warning(UNFILLED, f"“{section.title(document.year)}”还没有内容，草稿中将显示【待填写】。",
                                      key=f"text.{section.key}"))
     return found

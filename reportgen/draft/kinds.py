@@ -17,6 +17,7 @@ A task table is one list table (``reportgen.draft.tasks``).
 from __future__ import annotations
 
 from reportgen.checks import narrative
+from reportgen.checks.check import unfilled
 from reportgen.checks.findings import Finding
 from reportgen.draft import prose
 from reportgen.draft import tasks as task_tables
@@ -161,7 +162,7 @@ def tasks_paragraphs(document: Document) -> list[str]:
 
 def _section_blocks(document: Document, key: str, items: dict, heading: str, required: bool) -> list[Block]:
     text = document.text.get(key, "")
-    if text.strip() and prose.PROMPT not in text:
+    if not unfilled(text):
         return paragraphs(narrative.render(text, items, mark=f"fig-{key}"))
     if required:
         return [Block(PLACEHOLDER, placeholder(heading))]
@@ -185,7 +186,7 @@ def build_document_draft(document: Document, findings: list[Finding] | tuple[Fin
         heading = section.title(document.year)
         if not section.heading:  # the opening and closing paragraphs
             text = document.text.get(section.key, "")
-            if text.strip() and prose.PROMPT not in text:
+            if not unfilled(text):
                 plain = [narrative.unmarked(b.text) for b in paragraphs(narrative.render(text, items))]
                 if section.key == kind.sections[0].key:
                     opening += plain

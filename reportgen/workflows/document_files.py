@@ -20,13 +20,13 @@ from pathlib import Path
 import tomlkit
 
 from reportgen.checks import crossyear
-from reportgen.checks.check import check_file, read_text
+from reportgen.checks.check import check_file, read_text, unfilled
 from reportgen.draft.prose import placeholder
 from reportgen.errors import InputError
 from reportgen.kinds import DOCUMENT_KEY, Kind
 from reportgen.model import DONE, Document
 from reportgen.sources.document import TYPE_WORDS
-from reportgen.workflows.scaffold import multiline
+from reportgen.workflows.nextyear import for_review, retitle, review_note
 
 
 
@@ -179,13 +179,7 @@ def next_year(source: Path, target: Path | None = None) -> NextDocument:
     else:
         _keep_texts(doc, result)
         _figures_become_last_year(doc, result)
-    text = tomlkit.dumps(doc)
-    lines = text.split("\n")
-    for index, line in enumerate(lines):  # the year in the comment lines at the top
-        if not line.startswith("#"):
-            break
-        lines[index] = line.replace(f"{document.year} 年", f"{year} 年").replace(f"{document.year}年", f"{year}年")
-    result.text = "\n".join(lines)
+    result.text = retitle(tomlkit.dumps(doc), document.year, year)
     return result
 
 
@@ -233,17 +227,15 @@ def _keep_texts(doc, result: NextDocument) -> None:
     marked = 0
     texts = doc.get("text", {})
     for key in list(texts):
-        body = str(texts[key]).strip("\n").replace(crossyear.REVIEW_MARK + "\n", "")
-        if body.strip():
-            texts[key] = multiline(f"{crossyear.REVIEW_MARK}\n{body}")
+        if not unfilled(str(texts[key])):
+            texts[key] = for_review(str(texts[key]))
             marked += 1
     for section in doc.get("section", []):
-        body = str(section.get("text", "")).strip("\n").replace(crossyear.REVIEW_MARK + "\n", "")
-        if body.strip():
-            section["text"] = multiline(f"{crossyear.REVIEW_MARK}\n{body}")
+        if not unfilled(str(section.get("text", ""))):
+            section["text"] = for_review(str(section["text"]))
             marked += 1
     if marked:
-        result.notes.append(f"保留了上年的文字（{marked} 处），每处开头加了“{crossyear.REVIEW_MARK}”，请逐段改写。")
+        result.notes.append(review_note(marked))
 
 
 def _figures_become_last_year(doc, result: NextDocument) -> None:

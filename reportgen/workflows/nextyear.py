@@ -73,11 +73,11 @@ def next_year(source: Path, target: Path | None = None) -> NextYear:
         _next_table(doc, fmt, report, table, carried, result)
     _next_fees(doc, fmt, result)
     _next_texts(doc, fmt, report, result)
-    result.text = _retitle(tomlkit.dumps(doc), report.year, year)
+    result.text = retitle(tomlkit.dumps(doc), report.year, year)
     return result
 
 
-def _retitle(text: str, old: int, new: int) -> str:
+def retitle(text: str, old: int, new: int) -> str:
     """The new year in the comment lines at the top of the file ("# 某局 2025 年…数据文件")."""
     lines = text.split("\n")
     for index, line in enumerate(lines):
@@ -193,8 +193,7 @@ def _next_texts(doc, fmt: Format, report: Report, result: NextYear) -> None:
     for key in keys:
         old = report.text.get(key, "")
         if not unfilled(old):
-            body = old.strip("\n").replace(crossyear.REVIEW_MARK + "\n", "")
-            texts[key] = scaffold.multiline(f"{crossyear.REVIEW_MARK}\n{body}")
+            texts[key] = for_review(old)
             marked.append(fmt.text_heading(key))
         elif key in required and key in texts:
             texts[key] = scaffold.multiline(scaffold.TEXT_PROMPT)
@@ -204,7 +203,17 @@ def _next_texts(doc, fmt: Format, report: Report, result: NextYear) -> None:
             texts[key].comment(fmt.text_heading(key).replace("／", ""))
             anchor = key
     if marked:
-        result.notes.append(f"保留了上年的文字（{len(marked)} 处），每处开头加了“{crossyear.REVIEW_MARK}”，请逐段改写。")
+        result.notes.append(review_note(len(marked)))
+
+
+def for_review(old: str):
+    """Last year's text in this year's file: kept, the review mark at its top (once)."""
+    body = old.strip("\n").replace(crossyear.REVIEW_MARK + "\n", "")
+    return scaffold.multiline(f"{crossyear.REVIEW_MARK}\n{body}")
+
+
+def review_note(count: int) -> str:
+    return f"保留了上年的文字（{count} 处），每处开头加了“{crossyear.REVIEW_MARK}”，请逐段改写。"
 
 
 def _insert_after(doc, anchor: str | None, key: str, item) -> None:
