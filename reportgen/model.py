@@ -178,5 +178,12 @@ class Document:
     def published(self) -> date | None:
         return self.fields.get("date")
 
+    @property
+    def partial_to(self) -> date | None:
+        """The cut-off date of figures that do not cover the whole year (a work summary
+        written as of 7 December); None for the whole year's."""
+        cutoff = self.fields.get("cutoff")
+        return cutoff if cutoff is not None and (cutoff.month, cutoff.day) != (12, 31) else None
+
     def heading(self, path: str) -> Heading | None:
         return next((h for h in self.headings if h.path == path), None)

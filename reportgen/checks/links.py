@@ -15,7 +15,6 @@ says its kind in its ``document`` line. From them:
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 from reportgen import kinds as kind_definitions
@@ -101,12 +100,6 @@ def same_year(path: Path, year: int, agency: str, wanted) -> dict[str, object]:
     return found
 
 
-def partial(summary: Document) -> date | None:
-    """The cut-off date of a summary whose figures do not cover the whole year."""
-    cutoff = summary.fields.get("cutoff")
-    return cutoff if cutoff is not None and (cutoff.month, cutoff.day) != (12, 31) else None
-
-
 def summary_against_annual(summary: Document, report, summary_path: Path, report_path: Path,
                            from_annual: bool = False) -> list[Finding]:
     """A finding for each figure the work summary states that the annual report states
@@ -115,7 +108,7 @@ def summary_against_annual(summary: Document, report, summary_path: Path, report
     from reportgen.draft import prose
 
     names = prose.names(report)
-    cutoff = partial(summary)
+    cutoff = summary.partial_to
     found = []
     for definition in summary.format.figures:
         stated = summary.figures.get(definition.key)

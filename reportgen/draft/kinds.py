@@ -48,9 +48,7 @@ def figure_values(document: Document) -> dict[str, Number]:
     year's. Blank figures are left out."""
     values: dict[str, Number] = {}
     annual = document.linked.get(ANNUAL)
-    cutoff = document.fields.get("cutoff")
-    whole_year = cutoff is None or (cutoff.month, cutoff.day) == (12, 31)
-    annual_names = prose.names(annual) if annual is not None and whole_year else None
+    annual_names = prose.names(annual) if annual is not None and document.partial_to is None else None
     for definition in document.format.figures:
         stated = document.figures.get(definition.key)
         if stated is not None and stated.value is not None:
