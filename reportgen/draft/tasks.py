@@ -10,7 +10,6 @@ report's section 六 and the work summary.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 from reportgen.formats.layout import CAPTION, HEADER, LABEL, Grid, GridCell
 from reportgen.model import DONE, Document, Task
@@ -44,7 +43,7 @@ class Progress:
     def total(self) -> int:
         return len(self.tasks)
 
-    @cached_property
+    @property
     def done(self) -> int:
         return sum(1 for t in self.tasks if t.status == DONE)
 

@@ -25,7 +25,8 @@ from reportgen.renderers import templates as template_folder
 
 CELL = "border:1px solid #000;padding:0.15em 0.3em;vertical-align:middle;"
 TABLE_STYLE = ("border-collapse:collapse;margin:0 auto;font-family:SimSun,'宋体','Noto Serif CJK SC',serif;"
-               "font-size:0.8em;line-height:1.35;min-width:36em;")
+               "font-size:0.8em;line-height:1.35;min-width:{min_width}em;")
+MIN_WIDTH = 36  # em: a statutory table's columns stay readable; narrower screens scroll the table's box
 
 
 def caption(printed: PrintedTable) -> str:
@@ -54,9 +55,10 @@ def _scope(cell) -> str:
 
 @lru_cache(maxsize=64)
 def _skeleton(grid: Grid, caption: str) -> Skeleton:
-    style = TABLE_STYLE
+    min_width = MIN_WIDTH
     if grid.weights:  # a list table is as wide as its columns need, and scrolls in its box on a phone
-        style = style.replace("min-width:36em", f"min-width:{max(36, round(sum(grid.weights) * 1.75))}em")
+        min_width = max(MIN_WIDTH, round(sum(grid.weights) * 1.75))
+    style = TABLE_STYLE.format(min_width=min_width)
     lines = [f'<table style="{style}">',
              f'<caption style="caption-side:top;font-weight:bold;padding:0.3em;">{escape(caption)}</caption>']
     if grid.weights:  # a list table: columns in proportion, as in Word

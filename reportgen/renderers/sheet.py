@@ -21,7 +21,7 @@ SHEET_NAME_LIMIT = 31
 def _lines(text: str, width: float) -> int:
     """How many lines a cell's text takes at a column width (CJK characters count 2)."""
     units = sum(1 if ch.isascii() else 2 for ch in text)
-    return max(1, -(-units // max(int(width * 1.0) - 1, 1)))
+    return max(1, -(-units // max(int(width) - 1, 1)))
 
 
 def render(draft: Draft) -> bytes:
