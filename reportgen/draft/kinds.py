@@ -131,14 +131,15 @@ def task_names(tasks_document: Document) -> Names:
 
 
 def figures_paragraph(document: Document, items: dict) -> str:
-    """The generated paragraph of the year's figures, or "" when none is stated."""
-    values = figure_values(document)
+    """The generated paragraph of the year's figures (those ``names`` holds a change for:
+    the figures with a value), or "" when none is stated."""
+    yoy = items["yoy"]
     phrases = []
     for definition in document.format.figures:
-        if definition.key not in values or not definition.phrase:
+        if definition.key not in yoy or not definition.phrase:
             continue
-        phrase = definition.phrase.format(value=format_number(values[definition.key]))
-        change = getattr(items["yoy"], definition.key)
+        phrase = definition.phrase.format(value=format_number(items[definition.key]))
+        change = getattr(yoy, definition.key)
         phrases.append((definition.joined if phrases else "") + (f"{phrase}，{change}" if change else phrase))
     if not phrases:
         return ""
