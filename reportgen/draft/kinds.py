@@ -176,7 +176,8 @@ def build_document_draft(document: Document, findings: list[Finding] | tuple[Fin
     items = names(document, previous)
     opening: list[str] = []
     sections: list[DraftSection] = []
-    if document.tasks or kind.entry("task"):
+    closing: list[DraftSection] = []  # an unheaded section after the first: printed last
+    if kind.entry("task"):
         table, grid = task_tables.by_division(document) if by else task_tables.task_table(document)
         if document.fields.get("basis"):
             opening.append(f"根据{document.fields['basis']}，现将{document.year}年政务公开工作任务分解如下。")
@@ -190,7 +191,7 @@ def build_document_draft(document: Document, findings: list[Finding] | tuple[Fin
                 if section.key == kind.sections[0].key:
                     opening += plain
                 else:
-                    sections.append(DraftSection("", tuple(Block(PARAGRAPH, line) for line in plain)))
+                    closing.append(DraftSection("", tuple(Block(PARAGRAPH, line) for line in plain)))
             continue
         if document.free_sections:
             continue
@@ -209,18 +210,14 @@ def build_document_draft(document: Document, findings: list[Finding] | tuple[Fin
         if written and written[0].kind == PLACEHOLDER and blocks:
             written = []  # the generated sentences stand in for a section not yet written
         sections.append(DraftSection(heading, tuple(blocks + written)))
-    if document.free_sections:
-        closing = [s for s in sections if not s.heading]
-        sections = [s for s in sections if s.heading] + [
-            DraftSection(heading, tuple(paragraphs(narrative.render(text, items, mark=f"fig-section{n}"))))
-            for n, (heading, text) in enumerate(document.free_sections, 1)
-        ] + closing
+    sections += [DraftSection(heading, tuple(paragraphs(narrative.render(text, items, mark=f"fig-section{n}"))))
+                 for n, (heading, text) in enumerate(document.free_sections, 1)]
     date = document.fields.get("date")
     shown_title = title(document) + ("（按牵头处室）" if by else "")
     return Draft(
         title=shown_title,
         opening=tuple(opening),
-        sections=tuple(sections),
+        sections=(*sections, *closing),
         signature=(document.fields.get("signature") or document.agency,
                    chinese_date(date) if date else placeholder("日期")),
         published=date,
