@@ -445,6 +445,15 @@ def test_next_year_carries_the_unfinished_tasks(office_2025):
         office_2025 / "out" / "2026年青川市财政局政务公开任务分解表.md").read_text(encoding="utf-8")
 
 
+def test_next_year_keeps_a_heading_written_with_half_width_brackets(tmp_path):
+    text = TASKS.replace('path = "一（一）"', 'path = "一(一)"').replace('task = "任务乙。"', 'task = "任务乙。"\nstatus = "推进中"')
+    source = write(tmp_path, "2026-任务分解表.toml", text)
+    assert run("next-year", source).exit_code == 0
+    data = tomllib.loads((tmp_path / "2027-任务分解表.toml").read_text(encoding="utf-8"))
+    assert [h["path"] for h in data["heading"]] == ["一", "一(一)"]
+    assert [t["task"] for t in data["task"]] == ["任务甲。", "任务乙。"]
+
+
 def test_next_year_of_a_summary_keeps_last_years_figures_for_the_comparison(office_2025):
     assert run("next-year", office_2025 / "2025-工作总结.toml").exit_code == 0
     new = office_2025 / "2026-工作总结.toml"

@@ -25,7 +25,7 @@ from reportgen.draft.prose import placeholder
 from reportgen.errors import InputError
 from reportgen.kinds import DOCUMENT_KEY, Kind
 from reportgen.model import DONE, Document
-from reportgen.sources.document import TYPE_WORDS
+from reportgen.sources.document import TYPE_WORDS, normalise_path
 from reportgen.workflows.nextyear import for_review, retitle, review_note
 
 
@@ -56,11 +56,10 @@ def new_file(kind: Kind, agency: str, year: int) -> str:
     ]
     for f in kind.fields:
         value = {"agency": _quoted(agency), "year": str(year)}.get(f.key)
-        note = f"# {f.label}" + (f"：{f.hint}" if f.hint else "") + (f"（{'、'.join(f.choices)}）" if f.choices else "")
         if value is not None:
-            lines.append(f"{f.key} = {value}    {note}")
+            lines.append(f"{f.key} = {value}    {_note(f)}")
         else:
-            lines.append(f"# {f.key} = …    {note}")
+            lines.append(f"# {f.key} = …    {_note(f)}")
     if kind.figures:
         lines += ["", "# 数字：不知道时保持 \"\"；要与上年（或去年同期）比较时写成 { value = 120, last_year = 100 }。",
                   "[figures]"]
@@ -86,12 +85,16 @@ def new_file(kind: Kind, agency: str, year: int) -> str:
                    "requirement": _quoted(placeholder("工作要求")), "lead": f'[{_quoted(placeholder("牵头处室"))}]',
                    "assist": "[]"}
         for f in entry.fields:
-            note = f"# {f.label}" + (f"：{f.hint}" if f.hint else "") + (f"（{'、'.join(f.choices)}）" if f.choices else "")
             if f.key in example:
-                lines.append(f"{f.key} = {example[f.key]}    {note}")
+                lines.append(f"{f.key} = {example[f.key]}    {_note(f)}")
             elif f.key not in ("number", "carried"):
-                lines.append(f'# {f.key} = ""    {note}')
+                lines.append(f'# {f.key} = ""    {_note(f)}')
     return "\n".join(lines) + "\n"
+
+
+def _note(f) -> str:
+    """A field's comment in a new file: label, hint and choices."""
+    return f"# {f.label}" + (f"：{f.hint}" if f.hint else "") + (f"（{'、'.join(f.choices)}）" if f.choices else "")
 
 
 def _quoted(text: str) -> str:
@@ -160,8 +163,7 @@ def next_year(source: Path, target: Path | None = None) -> NextDocument:
     kind = document.format
     year = document.year + 1
     if problem := kind.year_problem(year):
-        raise InputError(f"{source} 是 {document.year} 年度的{kind.name}；{problem}"
-                         "请用 reportgen init --year {year} 新建。".replace("{year}", str(year)))
+        raise InputError(f"{source} 是 {document.year} 年度的{kind.name}；{problem}请用 reportgen init --year {year} 新建。")
     doc = tomlkit.parse(read_text(source))
     result = NextDocument(target or crossyear.path_for_year(source, document.year, year), "", document)
     if checked.errors:
@@ -185,31 +187,28 @@ def next_year(source: Path, target: Path | None = None) -> NextDocument:
 
 def _carry_tasks(doc, document: Document, result: NextDocument) -> None:
     """Keep the tasks not completed, marked as carried over, and the headings they use."""
-    tasks = doc.get("task", [])
     kept = tomlkit.aot()
+    used: set[str] = set()  # the headings of the carried tasks, and their parents
     unstated = 0
-    for old, task in zip(list(tasks), document.tasks):
+    for old, task in zip(list(doc.get("task", [])), document.tasks):
         if task.status == DONE:
             continue
         unstated += not task.status
-        progress = task.progress
+        used |= {task.heading, task.heading.split("（", 1)[0]}
         for key in ("number", "status", "progress"):
             if key in old:
                 del old[key]
         old["carried"] = task.carried or document.year
-        if progress:
+        if task.progress:
             old["progress"] = ""
-            old["progress"].comment(f"上年落实情况：{progress}")
+            old["progress"].comment(f"上年落实情况：{task.progress}")
         kept.append(old)
     if "task" in doc:
         del doc["task"]
-    used = {t.heading for t, old in zip(document.tasks, tasks) if t.status != DONE}
-    used |= {h.split("（", 1)[0] for h in used}
-    headings = doc.get("heading")
-    if headings is not None:
+    if "heading" in doc:
         kept_headings = tomlkit.aot()
-        for entry in headings:
-            if str(entry.get("path", "")) in used:
+        for entry in doc["heading"]:
+            if normalise_path(str(entry.get("path", ""))) in used:  # as the reader reads “一(二)”
                 kept_headings.append(entry)
         del doc["heading"]
         if len(kept_headings):
