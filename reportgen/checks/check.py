@@ -380,19 +380,34 @@ def narrative_findings(report: Report) -> list[Finding]:
         heading = report.format.text_heading(key)
         states = statements.may_state_figures(text)
         names = prose.names(report) if narrative.has_placeholders(text) or states else {}
-        for problem in narrative.problems(text, names):
-            found.append(error("placeholder", f"“{heading}”第 {problem.line} 行：{problem.message}",
-                               key=f"text.{key}", snippet=problem.snippet))
+        found += placeholder_findings(text, names, f"text.{key}", heading)
         if states:
             cells = functools.partial(prose.cells_of, report.format)
             for mismatch in statements.read(text, names, statements.blank_cells(report), cells):
                 found.append(warning("text-figure", mismatch.message(), key=f"text.{key}",
                                      expected=mismatch.actual, actual=mismatch.typed, snippet=mismatch.sentence))
-        if crossyear.REVIEW_MARK in text:
-            found.append(warning(
-                "review", f"“{heading}”还是上年的文字，开头有“{crossyear.REVIEW_MARK}”标记。改写后删除这一行。",
-                key=f"text.{key}", snippet=crossyear.REVIEW_MARK))
+        found += review_findings(text, f"text.{key}", heading)
     return found
+
+
+def placeholder_findings(text: str, names: dict, key: str, heading: str) -> list[Finding]:
+    """An error for each placeholder of a text that cannot be filled in (any document kind)."""
+    found = []
+    for problem in narrative.problems(text, names):
+        message = problem.message
+        if "“tasks" in message and "tasks" not in names:
+            message += "（同一文件夹中没有本年度的任务分解表。）"
+        found.append(error("placeholder", f"“{heading}”第 {problem.line} 行：{message}", key=key,
+                           snippet=problem.snippet))
+    return found
+
+
+def review_findings(text: str, key: str, heading: str) -> list[Finding]:
+    """A warning while last year's text still carries next-year's review mark (any document kind)."""
+    if crossyear.REVIEW_MARK not in text:
+        return []
+    return [warning("review", f"“{heading}”还是上年的文字，开头有“{crossyear.REVIEW_MARK}”标记。改写后删除这一行。",
+                    key=key, snippet=crossyear.REVIEW_MARK)]
 
 
 # A report is published after its year ends, and seldom more than a year late.

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportgen.checks import crossyear, links, narrative, tasks
-from reportgen.checks.check import unfilled
-from reportgen.checks.findings import UNFILLED, Finding, error, warning
+from reportgen.checks import crossyear, links, tasks
+from reportgen.checks.check import placeholder_findings, review_findings, unfilled
+from reportgen.checks.findings import UNFILLED, Finding, warning
 from reportgen.draft import kinds as document_draft
 from reportgen.kinds import Kind
 from reportgen.model import Document, format_number
@@ -68,15 +68,7 @@ def text_findings(document: Document, previous: Document | None) -> list[Finding
              for key, text in document.text.items()]
     texts += [(f"section[{n}].text", heading, text) for n, (heading, text) in enumerate(document.free_sections, 1)]
     for key, heading, text in texts:
-        for problem in narrative.problems(text, names):
-            message = problem.message
-            if "“tasks" in message and "tasks" not in names:
-                message += f"（同一文件夹中没有 {document.year} 年度的任务分解表。）"
-            found.append(error("placeholder", f"“{heading}”第 {problem.line} 行：{message}", key=key,
-                               snippet=problem.snippet))
-        if crossyear.REVIEW_MARK in text:
-            found.append(warning("review", f"“{heading}”还是上年的文字，开头有“{crossyear.REVIEW_MARK}”标记。"
-                                 "改写后删除这一行。", key=key, snippet=crossyear.REVIEW_MARK))
+        found += placeholder_findings(text, names, key, heading) + review_findings(text, key, heading)
     if not document.free_sections:
         for section in kind.sections:
             text = document.text.get(section.key, "")
