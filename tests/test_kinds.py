@@ -706,3 +706,18 @@ def test_bad_values_in_other_kinds_get_a_chinese_message_with_the_line(tmp_path,
     assert result.exit_code == 1 and phrase in result.output, result.output
     assert re.search(r"\[错误\] 第\d+行", result.output)
     assert run("build", path, "-o", tmp_path / "out").exit_code == 1 and not (tmp_path / "out").exists()
+
+
+def test_a_batch_roster_counts_annual_reports_only(tmp_path):
+    folder = tmp_path / "data" / "audit-office"
+    folder.mkdir(parents=True)
+    (folder / "2025-任务分解表.toml").write_text(TASKS.replace("示例局", "青川市审计局").replace("2026", "2025"),
+                                              encoding="utf-8")
+    roster = tmp_path / "名单.csv"
+    roster.write_text("机关名称\n青川市审计局\n", encoding="utf-8")
+    result = run("batch", tmp_path / "data", "--year", 2025, "--roster", roster, "-o", tmp_path / "out")
+    import json
+
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert [u["agency"] for u in summary["missing"]] == ["青川市审计局"], result.output
+    assert [r["document"] for r in summary["results"]] == ["tasks"]

@@ -202,6 +202,7 @@ _roster_option(CHECK)
 def check(values) -> int:
     from reportgen.checks.check import check_file
     from reportgen.checks.findings import format_file, format_summary, to_json
+    from reportgen.kinds import ANNUAL
     from reportgen.workflows import roster
 
     if values.roster is not None and values.year is None:
@@ -214,7 +215,8 @@ def check(values) -> int:
     missing, extra_files = [], []
     if units is not None:
         missing, extra_files = roster.compare(
-            units, ((r.report.agency if r.report else "", str(r.path)) for r in results))
+            units, ((r.report.agency if r.report else "", str(r.path)) for r in results
+                    if r.document_kind in (None, ANNUAL)))
     if values.format == "json":
         extra = [
             {

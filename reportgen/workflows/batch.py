@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from reportgen.sources.files import collect  # noqa: F401  (part of this module's API)
+from reportgen.kinds import ANNUAL
 from reportgen.workflows import roster as rosters
 from reportgen.workflows.build import PDF, BuildResult, Renderers, build_file, write_pdfs
 from reportgen.output.files import remove_stale_temporaries
@@ -59,6 +60,7 @@ class AgencyResult:
     warnings: int = 0
     outputs: list[str] = field(default_factory=list)
     message: str = ""
+    document: str = ""  # the kind of document (annual, tasks, summary, annual2008); "" if unread
 
     @property
     def ok(self) -> bool:
@@ -138,6 +140,7 @@ def _summarise(source: Path, built: BuildResult) -> AgencyResult:
         errors=checked.errors,
         warnings=checked.warnings,
         outputs=[str(p) for p in built.outputs],
+        document=checked.document_kind or "",
     )
     first_error = next((f.message for f in checked.findings if f.is_error), "")
     if checked.errors:
@@ -290,7 +293,8 @@ def run(
     report.running = False
     _mark_clashes(report)
     if roster is not None and not report.unprocessed:  # an unprocessed file's agency is unknown
-        report.missing, report.extra = rosters.compare(roster, ((r.agency, r.source) for r in report.results))
+        report.missing, report.extra = rosters.compare(
+            roster, ((r.agency, r.source) for r in report.results if r.document in ("", ANNUAL)))
     Manifest(out_dir).compact()
     writer.write()
     return report

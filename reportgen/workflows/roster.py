@@ -80,20 +80,13 @@ def _from_csv(raw: bytes, path: Path) -> list[Unit]:
 
 
 def compare(units: list[Unit], files: Iterable[tuple[str, str]]) -> tuple[list[Unit], list[str]]:
-    """(units with no annual report, annual reports of no listed unit), given each data file
-    as (agency name in it, file). Files whose agency could not be read are left out, and so
-    are the other documents of the year (a task table or work summary is not a report)."""
-    files = [(agency, path) for agency, path in files if agency and _annual(path)]
+    """(units with no annual report, annual reports of no listed unit), given each annual
+    report as (agency name in it, file); files whose agency could not be read are left out.
+    Callers leave out the year's other documents: a task table or work summary is not a report."""
+    files = [(agency, path) for agency, path in files if agency]
     listed = {normalise(u.agency) for u in units}
     found = {normalise(agency) for agency, _ in files}
     missing = [u for u in units if normalise(u.agency) not in found]
     extra = sorted(path for agency, path in files if normalise(agency) not in listed)
     return missing, extra
 
-
-def _annual(path: str) -> bool:
-    """Whether a data file is an annual report (a returned fill-in form always is)."""
-    from reportgen.checks.links import kind_of_file
-    from reportgen.kinds import ANNUAL
-
-    return not path.lower().endswith(".toml") or kind_of_file(Path(path)) in (ANNUAL, "")
