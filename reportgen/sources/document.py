@@ -26,7 +26,7 @@ from reportgen.checks.findings import Finding, error
 from reportgen.kinds import Kind
 from reportgen.model import NOT_XML, Document, Heading, Stated, Task
 from reportgen.formats.statutory import EARLIEST_YEAR, latest_year
-from reportgen.sources.schema import agency_problem, show
+from reportgen.sources.schema import TOP_KEYS, agency_problem, show
 from reportgen.sources.tomlfile import array_key_lines
 
 ORDINAL = "一二三四五六七八九十"
@@ -271,7 +271,7 @@ def read(data: dict, kind: Kind, source=None, text: str = "") -> tuple[Document 
     for key in data:
         if key not in allowed:
             owners = kind_definitions.owners_of(key, kind)
-            if not owners and key in ("proactive", "requests", "appeals", "processing_fees"):
+            if not owners and key in TOP_KEYS:  # the annual report's tables
                 owners = [kind_definitions.annual()]
             if owners:
                 names = "或".join(o.name for o in owners)
