@@ -32,8 +32,12 @@ class RenderError(ReportgenError):
     """A value could not be put into a draft faithfully."""
 
 
+class RefreshError(ReportgenError):
+    """A draft that cannot be refreshed with new figures."""
+
+
 class EditedDraftError(OutputError):
-    """A draft on disk may hold a person's edits; it is not overwritten unless forced."""
+    """A file on disk may hold a person's edits; it is not replaced unless forced."""
 
     def __init__(self, message: str, path):
         super().__init__(message)

@@ -195,9 +195,21 @@ def test_a_roster_gets_one_blank_form_per_unit(tmp_path):
     assert blank["基本信息"]["B3"].value == "青川市甲局" and blank["表三 申请办理"]["D6"].value is None
 
 
-def test_an_existing_form_is_not_overwritten(form):
-    result = run("form", FINANCE, "-o", form.parent)
-    assert result.exit_code == 1 and "已经存在，没有覆盖" in result.output
+def test_a_filled_in_form_is_never_overwritten_and_force_backs_it_up_as_xlsx(form):
+    again = run("form", FINANCE, "-o", form.parent)  # the form as reportgen wrote it: made again
+    assert again.exit_code == 0, again.output
+    book = load_workbook(form)
+    book["表三 申请办理"]["D6"].value = 77  # a unit fills in its figures
+    book.save(form)
+    filled = form.read_bytes()
+    refused = run("form", FINANCE, "-o", form.parent)
+    assert refused.exit_code == 1 and "没有覆盖" in refused.output and "--force" in refused.output
+    assert form.read_bytes() == filled
+    forced = run("form", FINANCE, "-o", form.parent, "--force")
+    assert forced.exit_code == 0, forced.output
+    backup = form.with_name(form.stem + ".备份-1.xlsx")
+    assert backup.read_bytes() == filled and str(backup) in forced.output
+    assert form.read_bytes() != filled
 
 
 def test_import_writes_a_data_file_from_a_returned_form(form, tmp_path):

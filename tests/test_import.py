@@ -164,9 +164,12 @@ def test_import_never_overwrites_a_data_file_without_force(tmp_path):
     target = tmp_path / make_fixtures.AGENCY / "2025.toml"
     target.write_text("# 人改过的文件\n", encoding="utf-8")
     result = run("import", FIXTURES / "clerk-2025.docx", "-o", tmp_path)
-    assert result.exit_code == 1 and "已经存在，没有覆盖" in result.output
+    assert result.exit_code == 1 and "被修改过" in result.output and "没有覆盖" in result.output
     assert target.read_text(encoding="utf-8") == "# 人改过的文件\n"
-    assert run("import", FIXTURES / "clerk-2025.docx", "-o", tmp_path, "--force").exit_code == 0
+    forced = run("import", FIXTURES / "clerk-2025.docx", "-o", tmp_path, "--force")
+    assert forced.exit_code == 0, forced.output
+    backup = target.with_name("2025.备份-1.toml")  # the data file's own extension
+    assert backup.read_text(encoding="utf-8") == "# 人改过的文件\n" and str(backup) in forced.output
 
 
 # ------------------------------------------------------------------ our own drafts back
@@ -254,8 +257,17 @@ def test_audit_writes_one_row_per_finding_and_checks_consecutive_years(tmp_path)
     assert [r[1] for r in summary[1:3]] == [2024, 2025]
     assert any(r[0] == "（无法读取）" for r in summary)
     assert "没有文字层" in result.output
-    again = run("audit", folder, "-o", out)
-    assert again.exit_code == 1 and "已经存在，没有覆盖" in again.output
+    again = run("audit", folder, "-o", out)  # its own result, untouched: made again
+    assert again.exit_code == 1 and "原文件已备份" not in again.output, again.output
+    book = load_workbook(out)
+    book["核查结果"]["H2"].value = "科长：已电话核实"  # the office annotates the result
+    book.save(out)
+    annotated = out.read_bytes()
+    refused = run("audit", folder, "-o", out)
+    assert refused.exit_code == 2 and "没有覆盖" in refused.output and "开始核查" not in refused.output
+    assert out.read_bytes() == annotated
+    forced = run("audit", folder, "-o", out, "--force")
+    assert forced.exit_code == 1 and out.with_name("核查结果.备份-1.xlsx").read_bytes() == annotated
 
 
 def test_a_format_that_disagrees_with_the_year_is_reported(tmp_path):

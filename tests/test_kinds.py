@@ -526,7 +526,10 @@ def test_init_writes_a_file_of_each_kind_that_checks_and_builds(tmp_path, monkey
     checked = check_file(path)
     assert checked.errors == 0 and checked.unfilled_sections >= 1, [f.message for f in checked.findings]
     assert run("build", path, "-o", tmp_path / "out").exit_code == 0
-    assert run("init", "--agency", "示例市示例局", "--short", "demo", "--year", year, "--document", name).exit_code == 1
+    path.write_text(path.read_text(encoding="utf-8") + "# 经办人加的一行\n", encoding="utf-8")
+    edited = path.read_text(encoding="utf-8")
+    again = run("init", "--agency", "示例市示例局", "--short", "demo", "--year", year, "--document", name)
+    assert again.exit_code == 1 and "没有覆盖" in again.output and path.read_text(encoding="utf-8") == edited
 
 
 def test_init_and_keys_refuse_an_unknown_kind():

@@ -232,7 +232,10 @@ def test_batch_refresh_updates_edited_drafts_instead_of_skipping_them(drafted):
     edit_like_a_clerk(word)
     change_figures(source)
     plain = run("batch", source.parent, "--year", "2025", "-o", word.parent)
-    assert plain.exit_code == 1 and "未生成" in plain.output
+    assert plain.exit_code == 1 and "未更新" in plain.output
+    assert "科长加的一段话" in "".join(body(word).itertext()) and table_three(word)[3][1] == "23"
+    assert "数量</td><td>24</td>" in markdown.read_text(encoding="utf-8")  # unedited: made anew
+    assert f"reportgen refresh {word}" in plain.output  # the edited draft is named with its command
     result = run("batch", source.parent, "--year", "2025", "-o", word.parent, "--refresh")
     assert result.exit_code == 0, result.output
     assert table_three(word)[3][1] == "24"

@@ -108,14 +108,36 @@ def _evaluate(instance: Instance, this: dict[str, Figure], last: dict[str, Figur
 
 
 def carried(new_format: Format, previous: Report) -> dict[str, Figure]:
-    """The figures a new year's file starts with: what the cross-year rules carry over."""
+    """The figures a new year's file starts with: what the cross-year rules carry over.
+
+    Requests carried over from last year (上年结转) are, until this year's outcomes are
+    filled in, still pending: they also start in the row they came from (结转下年度继续办理),
+    so that the new file balances (R1) from the start. Which row that is follows from the
+    format's rules: the cross-year rule's source row on the other side of a balance rule."""
     last = arithmetic.completed(previous)
     figures = {}
     for instance in instances(new_format):
         value = _evaluate(instance, {}, last)  # this year's own figures are still 0
         if value is not None:
             figures[instance.target.key] = Figure(value)
+            pending = _pending_cell(new_format, instance)
+            if pending is not None and value:
+                figures[pending] = Figure(value)
     return figures
+
+
+def _pending_cell(fmt: Format, instance: Instance) -> str | None:
+    """The cell that holds, until they are handled, the requests a cross-year rule carries in."""
+    from reportgen.formats.statutory import BalanceRule
+
+    rule = instance.rule
+    if rule.over != "columns" or len(rule.from_last) != 1:
+        return None
+    for balance in fmt.rules:
+        if isinstance(balance, BalanceRule) and balance.table == rule.table \
+                and rule.target in balance.left and rule.from_last[0] in balance.right:
+            return fmt.tables[rule.table].cell(rule.from_last[0], instance.target.column.id).key
+    return None
 
 
 def check(report: Report, previous: Report, previous_path: Path) -> list[Finding]:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from reportgen import kinds as kind_definitions
 from reportgen.checks.findings import Finding, warning
+from reportgen.filenames import not_data
 from reportgen.model import Document, format_number
 
 _DOCUMENT_LINE = re.compile(r'^\s*document\s*=\s*["\']([^"\'\n]*)["\']', re.M)
@@ -43,7 +44,8 @@ def siblings(path: Path, year: int) -> dict[str, Path]:
     """The same year's other data files beside ``path``, by kind id (the first of each)."""
     found: dict[str, Path] = {}
     try:
-        candidates = sorted(p for p in path.parent.glob("*.toml") if str(year) in p.name and p.resolve() != path.resolve())
+        candidates = sorted(p for p in path.parent.glob("*.toml")
+                            if str(year) in p.name and not not_data(p) and p.resolve() != path.resolve())
     except OSError:
         return found
     for candidate in candidates:

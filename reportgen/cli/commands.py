@@ -78,7 +78,7 @@ def _templates_option(cmd: Command) -> None:
 
 def _force_option(cmd: Command) -> None:
     cmd.add("--force", dest="force", kind="flag",
-            help="覆盖生成后被人改过的文件（先把原文件备份为“文件名.备份-1.docx”）。")
+            help="覆盖生成后被人改过的文件（先把原文件备份在它旁边，文件名加“.备份-1”，如 2025.备份-1.toml）。")
 
 
 def _document_option(cmd: Command) -> None:
@@ -281,30 +281,46 @@ def build_command(values) -> int:
         )
         results.append(result)
         echo(format_file(str(source), result.check.findings, result.check.notes()))
-        if result.built:
-            if result.outputs:
-                echo("  已生成：" + "、".join(str(p) for p in result.outputs))
-            else:
-                echo("  PDF 稍后生成。")
-            for backup in result.backups:
-                echo(f"  原文件已备份为：{backup}")
-            if result.check.errors:
-                echo("  注意：数据有错误，草稿已标注【数据待核】，文末列出了全部问题。")
-        else:
-            failed += 1
-            echo(f"  未生成：{result.reason}")
+        for line in build_lines(result):
+            echo(f"  {line}")
+        failed += not (result.built or result.kept)
         echo()
     pending = [r.pending_pdf for r in results if r.pending_pdf]
     if pending:
         echo(f"正在用 LibreOffice 生成 {len(pending)} 份 PDF……", err=True)
-        for path, backups in build.write_pdfs(pending, manifest, values.force, office=office):
-            echo(f"已生成：{path}" + "".join(f"（原文件已备份为：{b}）" for b in backups))
+        printed = dict(build.write_pdfs(pending, manifest, values.force, office=office))
+        for path, _ in pending:
+            if path in printed:
+                echo(f"已生成：{path}" + "".join(f"（原文件已备份为：{b}）" for b in printed[path]))
+            else:
+                echo(f"没有覆盖（被人改过）：{path}")
     manifest.compact()
-    echo(f"共 {len(files)} 个数据文件：生成 {len(files) - failed} 份草稿，{failed} 个未生成。草稿在 {out_dir}。")
-    return 1 if failed else 0
+    behind = sum(1 for r in results if (r.built or r.kept) and r.stale)
+    echo(f"共 {len(files)} 个数据文件：生成 {len(files) - failed} 份草稿，{failed} 个未生成"
+         + (f"，{behind} 个有草稿没有更新（见上）" if behind else "") + f"。草稿在 {out_dir}。")
+    return 1 if failed or behind else 0
 
 
 BUILD.run = build_command
+
+
+def build_lines(result) -> list[str]:
+    """What build says of one data file: written, backed up, kept, still old."""
+    from reportgen.workflows.siblings import describe
+
+    lines = []
+    if result.outputs:
+        lines.append("已生成：" + "、".join(str(p) for p in result.outputs))
+    elif result.pending_pdf:
+        lines.append("PDF 稍后生成。")
+    lines += [f"原文件已备份为：{backup}" for backup in result.backups]
+    lines += [result.why_kept.get(p) or f"没有覆盖（被人改过，数字已是最新）：{p}" for p in result.kept]
+    lines += describe([s for s in result.stale if s.path not in result.why_kept])
+    if result.check.errors and result.built:
+        lines.append("注意：数据有错误，草稿已标注【数据待核】，文末列出了全部问题。")
+    if not result.built and not result.kept:
+        lines.append(f"未生成：{result.reason}")
+    return lines
 
 
 def _path(value: str | None) -> Path | None:
@@ -435,7 +451,7 @@ def aggregate_command(values) -> int:
         out_dir / f"{stem}.md": renderers.render(build.MD, draft),
         out_dir / f"{safe_name(aggregate.overview_title(result))}.xlsx": aggregate.overview_xlsx(result),
     }
-    for backup in Manifest(out_dir).write(outputs, values.force):
+    for backup in Manifest(out_dir).write(outputs, values.force, together=True).backups:
         echo(f"原文件已备份为：{backup}")
     echo(f"已汇总 {len(result.members)} 个单位：" + "、".join(r.agency for _, r in result.members))
     for path, why in result.excluded:
@@ -460,7 +476,7 @@ AGGREGATE.run = aggregate_command
 # ------------------------------------------------------------------ init
 
 INIT = command("init", "新建一个数据文件。", """
-全部键名都已列出并注明法定栏目，数字为 0，文字处写着【待填写】。默认写到 data/<简称>/<年度>.toml（不给 --short 时用机关名称作文件夹名）。不会覆盖已有的文件。
+全部键名都已列出并注明法定栏目，数字为 0，文字处写着【待填写】。默认写到 data/<简称>/<年度>.toml（不给 --short 时用机关名称作文件夹名）。不覆盖已有的、被人改过的文件，除非加 --force（先备份）。
 """)
 INIT.add("--agency", dest="agency", metavar="名称", required=True, help="机关名称，如“某某市财政局”。")
 _year_option(INIT, True)
@@ -470,10 +486,12 @@ INIT.add("--short", dest="short", metavar="简称",
          help="机关简称，用作数据文件夹的名称，如 finance 或 财政局。")
 INIT.add("--output", "-o", dest="output", metavar="文件", help="新文件的路径（默认 data/<简称>/<年度>.toml）。")
 _document_option(INIT)
+_force_option(INIT)
 
 
 def init(values) -> int:
-    from reportgen.output.files import safe_name, write_atomic
+    from reportgen.output.files import safe_name
+    from reportgen.output.manifest import write_file
     from reportgen.sources.schema import agency_problem
     from reportgen.workflows import scaffold
 
@@ -485,9 +503,9 @@ def init(values) -> int:
     fmt = _format_for(values.year)
     folder = safe_name(values.short or values.agency)
     target = Path(values.output) if values.output else Path("data") / folder / f"{values.year}.toml"
-    _refuse_existing(target)
-    write_atomic(target, scaffold.new_file(fmt, values.agency, values.year, values.kind).encode("utf-8"))
-    echo(f"已新建：{target}（{fmt.label}）")
+    backups = write_file(target, scaffold.new_file(fmt, values.agency, values.year, values.kind).encode("utf-8"),
+                         values.force, hint=EXISTING_HINT)
+    echo(f"已新建：{target}（{fmt.label}）" + _backed_up(backups))
     echo(f"请填写数字和文字，然后运行：reportgen check {target}")
     return 0
 
@@ -496,16 +514,17 @@ INIT.run = init
 
 
 def _init_document(values, kind) -> int:
-    from reportgen.output.files import safe_name, write_atomic
+    from reportgen.output.files import safe_name
+    from reportgen.output.manifest import write_file
     from reportgen.workflows import document_files
 
     if problem := kind.year_problem(values.year):
         raise UsageError(problem, INIT)
     folder = safe_name(values.short or values.agency)
     target = Path(values.output) if values.output else Path("data") / folder / document_files.file_name(kind, values.year)
-    _refuse_existing(target)
-    write_atomic(target, document_files.new_file(kind, values.agency, values.year).encode("utf-8"))
-    echo(f"已新建：{target}（{kind.name}）")
+    backups = write_file(target, document_files.new_file(kind, values.agency, values.year).encode("utf-8"),
+                         values.force, hint=EXISTING_HINT)
+    echo(f"已新建：{target}（{kind.name}）" + _backed_up(backups))
     echo(f"请填写内容，然后运行：reportgen check {target}")
     return 0
 
@@ -513,16 +532,17 @@ def _init_document(values, kind) -> int:
 # ------------------------------------------------------------------ next-year
 
 NEXT_YEAR = command("next-year", "由上年的数据文件生成本年的数据文件。", """
-上年“结转下年度继续办理”成为本年“上年结转”，现行有效件数等延续，本年发生的数字清零；文字保留，但每段都标上待改写；注释和键的顺序不变。不会覆盖已有的文件。
+上年“结转下年度继续办理”成为本年“上年结转”，现行有效件数等延续，本年发生的数字清零；文字保留，但每段都标上待改写；注释和键的顺序不变。不覆盖已有的、被人改过的文件，除非加 --force（先备份）。
 
 任务分解表：未完成的任务结转到下一年（注明“某年结转”），已完成的不再列出。工作总结和 2008 年条例年度报告：文字保留并标上待改写，上年的数字成为 last_year，用于与上年比较。
 """)
 NEXT_YEAR.add("source", dest="source", metavar="文件", required=True, help="上一年度的数据文件，如 data/某局/2024.toml。")
 NEXT_YEAR.add("--output", "-o", dest="output", metavar="文件", help="新文件的路径（默认与上年文件同一文件夹，年度加一）。")
+_force_option(NEXT_YEAR)
 
 
 def next_year_command(values) -> int:
-    from reportgen.output.files import write_atomic
+    from reportgen.output.manifest import write_file
     from reportgen.workflows import nextyear
 
     from reportgen.checks.links import kind_of_file
@@ -532,22 +552,20 @@ def next_year_command(values) -> int:
         from reportgen.workflows import document_files
 
         made = document_files.next_year(Path(values.source), _path(values.output))
-        _refuse_existing(made.path)
-        write_atomic(made.path, made.text.encode("utf-8"))
-        echo(f"已生成 {made.document.year + 1} 年度的{made.document.format.name}数据文件：{made.path}")
+        backups = write_file(made.path, made.text.encode("utf-8"), values.force, hint=EXISTING_HINT)
+        echo(f"已生成 {made.document.year + 1} 年度的{made.document.format.name}数据文件：{made.path}" + _backed_up(backups))
         for note in made.notes:
             echo(note)
         return 0
     made = nextyear.next_year(Path(values.source), _path(values.output))
-    _refuse_existing(made.path)
-    write_atomic(made.path, made.text.encode("utf-8"))
-    echo(f"已生成 {made.report.year + 1} 年度的数据文件：{made.path}")
+    backups = write_file(made.path, made.text.encode("utf-8"), values.force, hint=EXISTING_HINT)
+    echo(f"已生成 {made.report.year + 1} 年度的数据文件：{made.path}" + _backed_up(backups))
     if made.carried:
         echo("从上年延续的数字：")
         for line in made.carried:
             echo(f"  {line}")
-    echo("本年发生的数字（新收申请、办理结果、复议诉讼、收费等）已清零；"
-         "填好前，check 会因上年结转的申请尚未办理而报告表三不平衡。")
+    echo("本年发生的数字（新收申请、办理结果、复议诉讼、收费等）已清零；上年结转的申请暂列为“结转下年度继续办理”，"
+         "填写本年的办理结果时请相应调减。")
     if made.dropped:
         echo("新格式中已不存在、因而删除的键：")
         for key in made.dropped:
@@ -560,9 +578,11 @@ def next_year_command(values) -> int:
 NEXT_YEAR.run = next_year_command
 
 
-def _refuse_existing(path: Path) -> None:
-    if path.exists():
-        raise ReportgenError(f"{path} 已经存在，没有覆盖。请换一个路径（-o），或先移走原文件。")
+EXISTING_HINT = "请换一个路径（-o），或先移走原文件。"
+
+
+def _backed_up(backups: list[Path]) -> str:
+    return "".join(f"（原文件已备份为：{b}）" for b in backups)
 
 
 # ------------------------------------------------------------------ keys
@@ -593,7 +613,7 @@ KEYS.run = keys
 # ------------------------------------------------------------------ import
 
 IMPORT = command("import", "把已发布的年度报告（网页、Word、PDF、Markdown、文字）转成数据文件。", """
-按表格的栏目名称（不按位置）读出表二、表三、表四的每一格，以及各部分文字、机关名称、年度、类别、联系方式。数字照原文录入，总计有误也不改，由 check 逐格指出；原文留空的格子写成 ""；对不上的栏目和没有读出的内容写在新文件开头。不覆盖已有的文件，除非加 --force。
+按表格的栏目名称（不按位置）读出表二、表三、表四的每一格，以及各部分文字、机关名称、年度、类别、联系方式。数字照原文录入，总计有误也不改，由 check 逐格指出；原文留空的格子写成 ""；对不上的栏目和没有读出的内容写在新文件开头。不覆盖已有的、被人改过的数据文件，除非加 --force（先备份为 年度.备份-1.toml）。
 """)
 IMPORT.add("files", dest="files", metavar="文件", kind="many", required=True,
            help="已发布的报告：.html/.htm（门户网站网页，GBK 也可以）、.docx、.pdf（有文字层）、.md、.txt；"
@@ -606,7 +626,9 @@ _force_option(IMPORT)
 def import_command(values) -> int:
     from reportgen.checks.check import check_text
     from reportgen.checks.findings import format_file
-    from reportgen.output.files import safe_name, write_atomic
+    from reportgen.errors import EditedDraftError
+    from reportgen.output.files import safe_name
+    from reportgen.output.manifest import write_file
     from reportgen.sources.published import ImportProblem, import_report
     from reportgen.workflows.importing import data_file
 
@@ -627,13 +649,15 @@ def import_command(values) -> int:
             failed += 1
             continue
         target = Path(values.output) / safe_name(imported.agency) / f"{imported.year}.toml"
-        if target.exists() and not values.force:
-            echo(f"错误：{target} 已经存在，没有覆盖（确需覆盖请加 --force）。", err=True)
+        text = data_file(imported)
+        try:
+            backups = write_file(target, text.encode("utf-8"), values.force)
+        except EditedDraftError as problem:
+            echo(f"错误：{problem}", err=True)
             failed += 1
             continue
-        text = data_file(imported)
-        write_atomic(target, text.encode("utf-8"))
-        echo(f"已导入：{source} → {target}（{imported.agency}，{imported.year} 年度，{imported.format.label}）")
+        echo(f"已导入：{source} → {target}（{imported.agency}，{imported.year} 年度，{imported.format.label}）"
+             + _backed_up(backups))
         for remark in imported.remarks:
             echo(f"  注意：{remark}")
         for problem in imported.problems:
@@ -663,7 +687,7 @@ _force_option(AUDIT)
 def audit_command(values) -> int:
     import os
 
-    from reportgen.output.files import write_atomic
+    from reportgen.output.manifest import EDITED, Manifest
     from reportgen.workflows import importing
 
     folder = Path(values.folder)
@@ -673,11 +697,13 @@ def audit_command(values) -> int:
     if not files:
         raise ReportgenError(f"{folder} 中没有报告文件（.html、.htm、.docx、.pdf、.md、.txt）。")
     target = Path(values.output)
-    if target.exists() and not values.force:
-        raise ReportgenError(f"{target} 已经存在，没有覆盖（确需覆盖请加 --force）。")
+    manifest = Manifest(target.parent)
+    if manifest.state(target) == EDITED and not values.force:  # said before the work, not after it
+        raise UsageError(manifest.edited_message(target), AUDIT)
     echo(f"共 {len(files)} 个文件，开始核查……", err=True)
     result = importing.audit(files, values.jobs or os.cpu_count() or 1)
-    write_atomic(target, importing.audit_xlsx(result))
+    for backup in manifest.write({target: importing.audit_xlsx(result)}, values.force, together=True).backups:
+        echo(f"原文件已备份为：{backup}")
     rows = [[agency, str(year), str(errors), str(warnings), Path(file).name]
             for file, agency, year, errors, warnings in sorted(result.files, key=lambda f: (f[1], f[2]))]
     if rows:
@@ -695,12 +721,16 @@ AUDIT.run = audit_command
 # ------------------------------------------------------------------ refresh
 
 REFRESH = command("refresh", "把新的数字更新到已经改过的草稿中，保留所有修改。", """
-草稿中由数据生成的部分（标题和日期、开头段落、由数字生成的句子、正文中占位符的数字、三张表格）都有标记；refresh 只替换这些标记中的内容，标记之外的文字、批注、修订、页面设置、图片和样式原样保留。先备份原文件（文件名.备份-1.docx），再写入。标记中的内容被人改过时，保留人改的内容并列出冲突，除非加 --force。
+草稿中由数据生成的部分（标题和日期、开头段落、由数字生成的句子、正文中占位符的数字、三张表格）都有标记；refresh 只替换这些标记中的内容，标记之外的文字、批注、修订、页面设置、图片和样式原样保留。先把原文件备份在它旁边（如 某局2025年报告.备份-1.docx），再写入；更新后的草稿仍算作人改过的草稿，build 不会覆盖它。标记中的内容被人改过时，保留人改的内容并列出冲突，除非加 --force。
+
+不写数据文件时，使用生成草稿时记录的数据文件（按它相对于草稿文件夹的位置，所以草稿和数据文件夹可以一起复制、移动）。Word 草稿旁边有 PDF 时，重新印出 PDF；同一报告的其他草稿还是旧数字时，列出它们和更新的命令。
 """)
 REFRESH.add("draft", dest="draft", metavar="草稿", required=True, help="reportgen 生成的草稿（.docx 或 .md）。")
 REFRESH.add("data", dest="data", metavar="数据文件",
             help="数据文件（.toml）；不写时使用生成草稿时记录的数据文件。")
-REFRESH.add("--force", dest="force", kind="flag", help="标记中被人改过的内容也用新数据替换（原文件仍会备份）。")
+REFRESH.add("--data", dest="data_option", metavar="数据文件", help="同上，数据文件（.toml）。")
+REFRESH.add("--force", dest="force", kind="flag",
+            help="标记中被人改过的内容也用新数据替换；数据文件与草稿不是同一机关、年度时也更新（原文件仍会备份）。")
 _templates_option(REFRESH)
 _previous_option(REFRESH)
 
@@ -708,9 +738,12 @@ _previous_option(REFRESH)
 def refresh_command(values) -> int:
     from reportgen.workflows import build
     from reportgen.workflows.refresh import marker_label, refresh
+    from reportgen.workflows.siblings import describe
 
+    if values.data and values.data_option and values.data != values.data_option:
+        raise UsageError("数据文件写了两次（参数和 --data），而且不一样。", REFRESH)
     renderers = build.Renderers.prepare(_path(values.templates))
-    result = refresh(Path(values.draft), _path(values.data), renderers, values.force,
+    result = refresh(Path(values.draft), _path(values.data or values.data_option), renderers, values.force,
                      _previous_for([Path(values.draft)], values.previous, REFRESH))
     for warning in result.warnings:
         echo(f"注意：{warning}", err=True)
@@ -730,6 +763,10 @@ def refresh_command(values) -> int:
         echo(f"已更新 {len(result.changes)} 处。原文件已备份为：{result.backup}")
     else:
         echo("没有需要更新的内容，文件未改动。")
+    if result.printed:
+        echo(f"已重新印出 PDF：{result.printed}")
+    for line in describe(result.stale):
+        echo(line)
     if result.conflicts:
         echo(f"有 {len(result.conflicts)} 处冲突：请核对后手工修改，或加 --force 用新数据替换。")
     return 1 if result.conflicts else 0
@@ -772,11 +809,15 @@ def form_command(values) -> int:
         if not values.agency or values.year is None:
             raise UsageError("生成空白填报表需要 --agency 和 --year（或给出数据文件、名单）。", FORM)
         made = [forms.blank(values.agency, values.year, values.kind, out, values.force)]
-    for path in made:
-        echo(f"已生成填报表：{path}")
-    echo(f"共 {len(made)} 份。填好交回后可直接运行：reportgen check 表格.xlsx、reportgen build 表格.xlsx，"
-         "或 reportgen batch 文件夹 --year 年度。")
-    return 0
+    written = [m for m in made if not isinstance(m, str)]
+    for path, backups in written:
+        echo(f"已生成填报表：{path}" + "".join(f"（原文件已备份为：{b}）" for b in backups))
+    refused = [m for m in made if isinstance(m, str)]
+    for message in refused:
+        echo(f"错误：{message}", err=True)
+    echo(f"共 {len(written)} 份" + (f"，{len(refused)} 份没有覆盖" if refused else "")
+         + "。填好交回后可直接运行：reportgen check 表格.xlsx、reportgen build 表格.xlsx，或 reportgen batch 文件夹 --year 年度。")
+    return 1 if refused else 0
 
 
 FORM.run = form_command

@@ -97,10 +97,12 @@ def names(document: Document, previous: Document | None = None) -> dict:
             items[definition.key] = values[definition.key]
         elif stated is not None:  # written "": still to be filled in
             items[definition.key] = placeholder(definition.label)
-    items["yoy"] = Names({
-        key: change_phrase(value, last.get(key), document.format.figure(key).unit, same_period)
-        for key, value in values.items()
-    })
+    changes = {key: change_phrase(value, last.get(key), document.format.figure(key).unit, same_period)
+               for key, value in values.items()}
+    for definition in document.format.figures:  # written "": the comparison waits for the figure
+        if definition.key not in values and definition.key in document.figures:
+            changes[definition.key] = placeholder(f"{definition.label}与{'去年同期' if same_period else '上年'}比较")
+    items["yoy"] = Names(changes)
     items["report"] = Names({
         "agency": document.agency,
         "year": document.year,
@@ -136,7 +138,7 @@ def figures_paragraph(document: Document, items: dict) -> str:
     yoy = items["yoy"]
     phrases = []
     for definition in document.format.figures:
-        if definition.key not in yoy or not definition.phrase:
+        if definition.key not in yoy or not definition.phrase or isinstance(items[definition.key], str):
             continue
         phrase = definition.phrase.format(value=format_number(items[definition.key]))
         change = getattr(yoy, definition.key)

@@ -14,10 +14,10 @@ import tempfile
 from pathlib import Path
 
 from reportgen.errors import OutputError, os_reason
+from reportgen.filenames import TEMP_PREFIX
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.I)
-TEMP_PREFIX = ".reportgen-"
 MAX_NAME = 120
 
 
@@ -40,8 +40,35 @@ def inside(folder: Path, name: str) -> Path:
     return folder / name
 
 
+def shown(path: Path | str) -> str:
+    """A path as it is typed on a command line: quoted when it holds a space or a quote."""
+    text = str(path)
+    if any(ch.isspace() or ch in "'\"$`&|;()<>" for ch in text):
+        return "'" + text.replace("'", "'\\''") + "'"
+    return text
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` completely or not at all."""
+    _atomic(path, lambda stream: stream.write(data))
+
+
+def copy_atomic(source: Path, path: Path) -> None:
+    """Copy a file completely or not at all (a backup on a nearly full disk leaves nothing)."""
+    import shutil
+
+    try:
+        reading = open(source, "rb")
+    except OSError as problem:
+        raise OutputError(f"无法读取 {source}，没有备份：{os_reason(problem)}") from None
+    with reading:
+        _atomic(path, lambda stream: shutil.copyfileobj(reading, stream, 1 << 20))
+
+
+def _atomic(path: Path, fill) -> None:
+    """A temporary file in the folder, filled by ``fill(stream)``, closed and renamed. An
+    error while writing or closing (a full disk reports itself at the latest when the file
+    is closed, also on a network drive) removes the temporary file and leaves the old one."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
@@ -49,7 +76,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(f"无法在 {path.parent} 中写文件：{os_reason(problem)}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            fill(stream)
         os.chmod(temporary, new_file_mode())
         os.replace(temporary, path)
     except BaseException as problem:

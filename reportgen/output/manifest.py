@@ -1,10 +1,25 @@
-"""The record of what reportgen wrote into an output folder, to protect edited drafts.
+"""The one rule for every file reportgen writes: nothing a person edited is ever lost.
 
-``.reportgen-manifest.jsonl`` holds one line per file reportgen wrote: its name and the
-SHA-256 of its bytes. A draft whose bytes no longer match its record was edited by a person
-(or was never written by reportgen), and is not overwritten without ``force``.
+Every file reportgen writes (drafts in every format, data files from ``init``,
+``next-year`` and ``import``, fill-in forms, audit results) goes through ``Manifest.write``
+or ``write_file`` here, and nowhere else:
 
-While a run writes drafts, each worker appends one line per draft (an append of a short
+- a file that does not exist, or already holds these bytes, or is exactly what reportgen
+  last wrote there, is written;
+- a file that changed after reportgen last wrote it (or that reportgen never wrote) is a
+  person's: it is never replaced without ``force``, and with ``force`` it is first copied
+  to a numbered backup beside it with its own extension (``X.备份-1.docx``,
+  ``2025.备份-1.toml``);
+- a file reportgen rewrote while keeping a person's edits (``reportgen refresh``) is
+  recorded as holding edits, so that it stays a person's file for the next ``build``.
+
+The record is ``.reportgen-manifest.jsonl`` in each folder written to: one line per file,
+its name, the SHA-256 of its bytes, and what else a later command needs (the data file
+it came from, relative to the folder so that the folder can be copied or moved with its
+data; the report's agency and year; the text digests of a draft's markers; the Word
+draft a PDF was printed from).
+
+While a batch writes drafts, each worker appends one line per draft (an append of a short
 line is atomic, so parallel workers never mix their lines, and a kill leaves at most one
 cut line, which is ignored). Before and after a run, ``compact`` rewrites the record
 atomically with one current line per file, so that it stays small over years of use.
@@ -15,59 +30,140 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.errors import EditedDraftError, OutputError, os_reason
-from reportgen.output.files import new_file_mode, write_atomic
+from reportgen.filenames import MANIFEST, backup_name
+from reportgen.output.files import copy_atomic, new_file_mode, write_atomic
 
-MANIFEST = ".reportgen-manifest.jsonl"
+# What writing a file would do to the file on disk.
+NEW = "new"  # there is no file
+SAME = "same"  # it already holds these bytes
+OURS = "ours"  # it is what reportgen last wrote: no one changed it
+EDITED = "edited"  # a person's: changed since reportgen wrote it, or never written by reportgen
 
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file, read in pieces (a draft may be large)."""
+    hashed = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for piece in iter(lambda: handle.read(1 << 20), b""):
+            hashed.update(piece)
+    return hashed.hexdigest()
+
+
+@dataclass
+class Written:
+    """What one ``write`` did."""
+
+    written: list[Path] = field(default_factory=list)
+    backups: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # a person's files, left as they are
+
+
 class Manifest:
-    """What reportgen wrote into an output folder: file name → SHA-256 of its bytes."""
+    """What reportgen wrote into one folder: file name → its record."""
 
     def __init__(self, folder: Path):
-        self.folder = folder
-        self.path = folder / MANIFEST
-        self.hashes: dict[str, str] = {}
-        self.entries: dict[str, dict] = {}  # file → its whole record (source, format, markers)
+        self.folder = Path(folder)
+        self.path = self.folder / MANIFEST
+        self.entries: dict[str, dict] = {}
         self.lines = 0
-        if self.path.exists():
-            for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
-                self.lines += 1
-                try:
-                    entry = json.loads(line)
-                    self.hashes[entry["file"]] = entry["sha256"]
+        try:
+            lines = self.path.read_text(encoding="utf-8", errors="replace").splitlines() if self.path.is_file() else []
+        except OSError:
+            lines = []
+        for line in lines:
+            self.lines += 1
+            try:
+                entry = json.loads(line)
+                if isinstance(entry["sha256"], str):
                     self.entries[entry["file"]] = entry
-                except (ValueError, KeyError, TypeError):
-                    continue  # a line cut short by a kill: ignore it
+            except (ValueError, KeyError, TypeError):
+                continue  # a line cut short by a kill: ignore it
 
-    def compact(self) -> None:
-        """Rewrite the record with one line per file that still exists (atomically).
-        Call it when no other process is writing into the folder."""
-        current = {name: sha for name, sha in self.hashes.items() if (self.folder / name).exists()}
-        if self.lines == len(current) and current == self.hashes:
-            return
-        self.hashes = current
-        self.entries = {name: entry for name, entry in self.entries.items() if name in current}
-        self.lines = len(current)
-        text = "".join(_line(name, sha, self.entries.get(name)) for name, sha in sorted(current.items()))
-        write_atomic(self.path, text.encode("utf-8"))
+    @property
+    def hashes(self) -> dict[str, str]:
+        return {name: entry.get("sha256", "") for name, entry in self.entries.items()}
 
-    def record(self, written: dict[Path, bytes], about: dict[Path, dict] | None = None) -> None:
+    def entry(self, path: Path) -> dict:
+        return self.entries.get(Path(path).name, {})
+
+    # ------------------------------------------------------------------ the rule
+
+    def state(self, path: Path, data: bytes | None = None) -> str:
+        """NEW, SAME (only when ``data`` is given), OURS or EDITED."""
+        path = Path(path)
+        if not path.exists():
+            return NEW
+        if data is not None and _holds(path, data):
+            return SAME
+        recorded = self.entry(path)
+        if recorded and not recorded.get("edits") and recorded.get("sha256") == file_digest(path):
+            return OURS
+        return EDITED
+
+    def edited_message(self, path: Path, hint: str = "") -> str:
+        recorded = self.entry(path)
+        if recorded.get("edits"):
+            why = "保存着人改过的内容（refresh 更新数字时保留了修改），为免丢失修改"
+        elif recorded:
+            why = "在本程序写出后被修改过，为免丢失修改"
+        else:
+            why = "已经存在，不是本程序写出的（或写出记录已丢失），为免丢失内容"
+        return (f"{path} {why}，没有覆盖。{hint}"
+                f"确需覆盖，请加 --force（会先把原文件备份为 {backup_name(Path(path), 1).name}）。")
+
+    def write(self, outputs: dict[Path, bytes], force: bool = False, about: dict[Path, dict] | None = None,
+              together: bool = False, hint: str = "") -> Written:
+        """Write files into this folder by the rule. A person's file is kept (listed in
+        ``kept``), or backed up and replaced with ``force``. ``together``: the files
+        belong together, so that if one is a person's, none is written and
+        EditedDraftError names it."""
+        states = {path: self.state(path, data) for path, data in outputs.items()}
+        edited = [path for path, state in states.items() if state == EDITED]
+        if edited and together and not force:
+            raise EditedDraftError(self.edited_message(edited[0], hint), edited[0])
+        done = Written()
+        recorded: dict[Path, bytes] = {}
+        for path, data in outputs.items():
+            if states[path] == EDITED and not force:
+                done.kept.append(path)
+                continue
+            if states[path] == EDITED:
+                done.backups.append(self.backup(path))
+            if states[path] != SAME:
+                write_atomic(path, data)
+            done.written.append(path)
+            recorded[path] = data
+        if recorded:
+            self.record(recorded, about)
+        return done
+
+    def rewrite(self, path: Path, data: bytes, about: dict | None = None, edits: bool = True) -> Path:
+        """Replace a file with a version of itself that keeps a person's edits (refresh):
+        the file is backed up first, whatever its state, and recorded as holding edits
+        unless ``edits`` is False (it held none). Returns the backup."""
+        backup = self.backup(path)
+        write_atomic(path, data)
+        self.record({path: data}, {path: about} if about else None, edits=edits)
+        return backup
+
+    def record(self, written: dict[Path, bytes], about: dict[Path, dict] | None = None, edits: bool = False) -> None:
         """Note what was written (one append for all of a report's drafts); ``about`` adds
-        what ``reportgen refresh`` needs of a draft: its data file, format and markers."""
+        what later commands need. ``edits``: the files hold a person's edits (refresh)."""
         lines = []
         for path, data in written.items():
-            self.hashes[path.name] = digest(data)
-            entry = {"file": path.name, "sha256": self.hashes[path.name], **((about or {}).get(path) or {})}
+            entry = {"file": path.name, "sha256": digest(data), **self._portable((about or {}).get(path) or {})}
+            if edits:
+                entry["edits"] = True
             self.entries[path.name] = entry
-            lines.append(_line(path.name, self.hashes[path.name], entry))
+            lines.append(_line(entry))
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             created = not self.path.exists()
@@ -79,61 +175,66 @@ class Manifest:
             raise OutputError(f"无法写入生成记录 {self.path}：{os_reason(problem)}") from None
         self.lines += len(lines)
 
-    def check(self, path: Path, data: bytes, force: bool = False) -> str:
-        """Decide about writing ``data`` to ``path``: "new", "same" (already these bytes),
-        "ours" (reportgen's unedited draft) or "backup" (force given; backed up first).
-        Raises EditedDraftError when a person may have edited the file."""
-        if not path.exists():
-            return "new"
-        current = path.read_bytes()
-        if current == data:
-            return "same"
-        recorded = self.hashes.get(path.name)
-        if recorded == digest(current):
-            return "ours"
-        if not force:
-            why = "在生成后被修改过" if recorded else "不是本程序生成的，或生成记录已丢失"
-            raise EditedDraftError(
-                f"{path} {why}，为免丢失修改，没有覆盖。要把新数字更新到改过的草稿中，请运行 reportgen refresh {path}；"
-                "确需重新生成，请加 --force（会先把原文件备份）。", path
-            )
-        return "backup"
-
-    def check_quietly(self, path: Path, data: bytes) -> bool:
-        """Whether a person edited ``path`` (it differs from ``data`` and from reportgen's record)."""
+    def _portable(self, about: dict) -> dict:
+        """The data file's path relative to this folder, so that the record survives a copy
+        or a move of the folder together with its data."""
+        if "source" not in about:
+            return about
+        source = Path(about["source"]).resolve()
         try:
-            self.check(path, data)
-        except EditedDraftError:
-            return True
-        return False
+            relative = Path(os.path.relpath(source, self.folder.resolve())).as_posix()
+        except ValueError:  # another drive (Windows): no relative path exists
+            relative = str(source)
+        return {**about, "source": relative}
 
-    def write(self, outputs: dict[Path, bytes], force: bool = False, about: dict[Path, dict] | None = None) -> list[Path]:
-        """Write several drafts that belong together, all or none: if any of them may hold a
-        person's edits (and ``force`` is not given), EditedDraftError is raised before
-        anything is written. Returns the backups made."""
-        decisions = {path: self.check(path, data, force) for path, data in outputs.items()}
-        backups = []
-        for path, data in outputs.items():
-            if decisions[path] == "backup":
-                backups.append(self.backup(path))
-            if decisions[path] != "same":
-                write_atomic(path, data)
-        self.record(outputs, about)
-        return backups
+    def source_of(self, path: Path) -> Path | None:
+        """The data file a draft in this folder was made from, as recorded (None if not)."""
+        recorded = self.entry(path).get("source")
+        if not recorded:
+            return None
+        source = Path(recorded)
+        return source if source.is_absolute() else self.folder / source
 
     def backup(self, path: Path) -> Path:
-        """Copy a file aside before it is overwritten: X.docx → X.备份-1.docx."""
+        """Copy a file aside before it is replaced: X.docx → X.备份-1.docx (the first free
+        number), written to a temporary file and renamed, so that a full disk leaves no
+        half-written backup."""
         number = 1
-        while True:
-            copy = path.with_name(f"{path.stem}.备份-{number}{path.suffix}")
-            if not copy.exists():
-                try:
-                    shutil.copy2(path, copy)
-                except OSError as problem:
-                    raise OutputError(f"无法备份 {path}：{os_reason(problem)}") from None
-                return copy
+        while backup_name(path, number).exists():
             number += 1
+        copy = backup_name(path, number)
+        copy_atomic(path, copy)
+        return copy
+
+    def compact(self) -> None:
+        """Rewrite the record with one line per file that still exists (atomically).
+        Call it when no other process is writing into the folder."""
+        current = {name: entry for name, entry in self.entries.items() if (self.folder / name).exists()}
+        if self.lines == len(current) and current.keys() == self.entries.keys():
+            return
+        self.entries = current
+        self.lines = len(current)
+        text = "".join(_line(entry) for _, entry in sorted(current.items()))
+        write_atomic(self.path, text.encode("utf-8"))
 
 
-def _line(name: str, sha: str, entry: dict | None = None) -> str:
-    return json.dumps({**(entry or {}), "file": name, "sha256": sha}, ensure_ascii=False) + "\n"
+def write_file(path: Path, data: bytes, force: bool = False, about: dict | None = None, hint: str = "") -> list[Path]:
+    """Write one file by the rule, recorded in its folder's manifest. Raises
+    EditedDraftError for a person's file without ``force``; returns the backups made."""
+    path = Path(path)
+    manifest = Manifest(path.parent)
+    done = manifest.write({path: data}, force, {path: about} if about else None, together=True, hint=hint)
+    return done.backups
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _line(entry: dict) -> str:
+    return json.dumps(entry, ensure_ascii=False) + "\n"

@@ -35,6 +35,7 @@ NOT_BUILT = "未生成"
 CRASHED = "失败"
 CLASH = "重名"
 UNPROCESSED = "未处理"  # the run ended (interrupted) before this unit was started
+STALE = "未更新"  # a person's drafts kept: some still show old figures (refresh, or --force)
 STATUSES_OK = (OK, WARNED)
 
 
@@ -61,6 +62,7 @@ class AgencyResult:
     outputs: list[str] = field(default_factory=list)
     message: str = ""
     document: str = ""  # the kind of document (annual, tasks, summary, annual2008); "" if unread
+    stale: list[str] = field(default_factory=list)  # drafts still showing old figures: "path：command"
 
     @property
     def ok(self) -> bool:
@@ -142,14 +144,21 @@ def _summarise(source: Path, built: BuildResult) -> AgencyResult:
         outputs=[str(p) for p in built.outputs],
         document=checked.document_kind or "",
     )
+    result.stale = [f"{s.path}：{s.command}" for s in built.stale]
     first_error = next((f.message for f in checked.findings if f.is_error), "")
     if checked.errors:
         result.status = ERRORS
         result.message = f"共 {checked.errors} 个错误。第一个：{first_error}"
         if built.built:
             result.message += "草稿已生成，标有【数据待核】。"
-    elif not built.built:
+    elif not built.built and not built.kept:
         result.status, result.message = NOT_BUILT, built.reason
+    elif built.stale:
+        result.status = STALE
+        behind = {s.path for s in built.stale}
+        result.message = "；".join(
+            [f"{p.name} 被人改过，没有覆盖" for p in built.kept if p in behind]
+            + [f"{s.path.name} 还是旧的数字（{s.command}）" for s in built.stale])
     elif checked.warnings:
         result.status = WARNED
     return result
@@ -173,7 +182,7 @@ def build_one(source: Path, year: int) -> AgencyResult:
         result = _summarise(source, built)
         result.pending_pdf = built.pending_pdf  # printed by the parent, not part of the summary
         if options.refresh and built.edited:
-            _refresh_unit(source, built, result)
+            _refresh_unit(source, built, result, options.kinds)
         return result
     except Exception as crash:  # one agency's crash must not stop the others
         where = traceback.extract_tb(crash.__traceback__)[-1]
@@ -183,23 +192,34 @@ def build_one(source: Path, year: int) -> AgencyResult:
         )
 
 
-def _refresh_unit(source: Path, built: BuildResult, result: AgencyResult) -> None:
-    """New figures into a unit's edited drafts, every edit kept."""
+def _refresh_unit(source: Path, built: BuildResult, result: AgencyResult, kinds: tuple[str, ...]) -> None:
+    """New figures into a unit's edited drafts, every edit kept; the PDF beside a refreshed
+    Word draft is printed again with the others at the end of the batch."""
     from reportgen.errors import ReportgenError
     from reportgen.workflows.refresh import refresh
 
-    done, conflicts = [], 0
+    done, conflicts, stale = [], 0, {s.path: s for s in built.stale}
     try:
         for path in built.edited:
-            outcome = refresh(path, source, _worker["renderers"])
+            outcome = refresh(path, source, _worker["renderers"], print_pdf=False)
             conflicts += len(outcome.conflicts)
             done.append(f"{path.name}：更新 {len(outcome.changes)} 处" + (f"，{len(outcome.conflicts)} 处冲突" if outcome.conflicts else ""))
             result.outputs.append(str(path))
+            if not outcome.conflicts:
+                stale.pop(path, None)
+            pdf = path.with_suffix(".pdf")
+            if path.suffix == ".docx" and (PDF in kinds or pdf.exists()) and not outcome.conflicts:
+                result.pending_pdf = (pdf, path.read_bytes())
+                stale.pop(pdf, None)
     except ReportgenError as problem:
         result.status, result.message = NOT_BUILT, f"refresh 未完成：{problem}"
         return
-    result.status = WARNED if conflicts else OK
+    result.stale = [f"{s.path}：{s.command}" for s in stale.values()]
+    result.status = WARNED if conflicts or stale else OK
     result.message = "已用 refresh 更新改过的草稿：" + "；".join(done)
+    if stale:
+        result.status = STALE
+        result.message += "；还是旧的数字：" + "；".join(f"{s.path.name}（{s.command}）" for s in stale.values())
 
 
 def _worker_main(connection, out_dir: Path, options: Options, year: int) -> None:
@@ -287,7 +307,7 @@ def run(
         report.interrupted = True
     if report.interrupted:
         remove_stale_temporaries(out_dir)
-    if PDF in options.kinds and not report.interrupted:
+    if not report.interrupted:
         _print_pdfs(report, out_dir, options, jobs)
     report.elapsed = time.perf_counter() - started
     report.running = False
@@ -326,21 +346,24 @@ class _StopRequest:
 
 
 def _print_pdfs(report: BatchReport, out_dir: Path, options: Options, jobs: int) -> None:
-    """Print the PDFs of every unit built, with ``jobs`` LibreOffice processes side by side."""
+    """Print the PDFs of every unit built or refreshed, with ``jobs`` LibreOffice processes side by side."""
     from reportgen.errors import ReportgenError
 
     units = [r for r in report.results if getattr(r, "pending_pdf", None)]
     if not units:
         return
     try:
-        written = write_pdfs([r.pending_pdf for r in units], Manifest(out_dir), options.force, jobs)
+        written = dict(write_pdfs([r.pending_pdf for r in units], Manifest(out_dir), options.force, jobs))
     except ReportgenError as problem:
         for result in units:
             result.status, result.message = CRASHED, f"PDF 没有生成：{problem}"
         return
-    for result, (path, _) in zip(units, written):
-        result.outputs.append(str(path))
     for result in units:
+        path = result.pending_pdf[0]
+        if path in written:
+            result.outputs.append(str(path))
+        else:
+            result.status, result.message = STALE, f"{path.name} 被人改过，没有覆盖。"
         del result.pending_pdf
 
 

@@ -18,22 +18,16 @@ from reportgen.renderers import templates as template_folder
 from reportgen.checks.check import AUTO, CheckResult, check_file
 from reportgen.draft.document import build_draft, title
 from reportgen.model import Document, Report
-from reportgen.errors import EditedDraftError
-from reportgen.output.files import inside, safe_name
-from reportgen.output.manifest import Manifest
+from reportgen.errors import RefreshError
+from reportgen.output.files import inside, safe_name, shown
+from reportgen.output.manifest import EDITED, OURS, SAME, Manifest, digest
 from reportgen.renderers.fonts import Fonts
+from reportgen.renderers.merge import up_to_date
+from reportgen.workflows import siblings
+from reportgen.workflows.siblings import Stale
 
-DOCX = "docx"
-MD = "md"
-HTML = "html"
-PDF = "pdf"
-XLSX = "xlsx"  # a document's list tables (the task table) as a workbook
-FRAGMENT = "fragment"  # the web page's body, to paste into a portal CMS editor
-KINDS = (DOCX, MD, HTML, PDF, XLSX)  # what --to may name
-DEFAULT_KINDS = (DOCX, MD)  # for the annual report; other document kinds name theirs (kinds/*.toml)
-# The files of each kind, and their names' endings.
-FILES = {DOCX: (DOCX,), MD: (MD,), HTML: (HTML, FRAGMENT), PDF: (), XLSX: (XLSX,)}
-SUFFIXES = {DOCX: ".docx", MD: ".md", HTML: ".html", FRAGMENT: ".网页片段.html", PDF: ".pdf", XLSX: ".xlsx"}
+from reportgen.renderers.files import (  # noqa: F401  (part of this module's API)
+    DEFAULT_KINDS, DOCX, FILES, FRAGMENT, HTML, KINDS, MD, PDF, SUFFIXES, XLSX)
 
 
 @dataclass
@@ -81,16 +75,28 @@ class Renderers:
 class BuildResult:
     source: Path
     check: CheckResult
-    outputs: list[Path] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)  # written now
     backups: list[Path] = field(default_factory=list)
     reason: str = ""  # why nothing was built, in Chinese
     pending_pdf: tuple[Path, bytes] | None = None  # the PDF to print from these Word bytes (write_pdfs)
-    edited: list[Path] = field(default_factory=list)  # drafts not overwritten: a person edited them
+    kept: list[Path] = field(default_factory=list)  # a person's drafts, not replaced (no --force)
+    stale: list[Stale] = field(default_factory=list)  # drafts that do not show the current data
+    why_kept: dict[Path, str] = field(default_factory=dict)  # a kept draft that is behind: why and what to do
 
     @property
     def built(self) -> bool:
         """Drafts were written, or a PDF is to be printed from them (``--to pdf`` alone)."""
         return bool(self.outputs or self.pending_pdf)
+
+    @property
+    def edited(self) -> list[Path]:
+        """The drafts kept because a person edited them that refresh can update."""
+        return [p for p in self.kept if p.suffix in (".docx", ".md")]
+
+    @property
+    def complete(self) -> bool:
+        """Every draft of the report shows the current data."""
+        return bool(self.built or self.kept) and not self.stale
 
 
 def output_stem(report: Report | Document, source: Path, by: str = "") -> str:
@@ -185,43 +191,81 @@ def build_file(
     drafted: list = []
     drafts = render_drafts(checked.report, renderers, kinds, flagged, blank_zeros, last, drafted, by)
     stem = output_stem(checked.report, source, by)
-    for_pdf = drafts[DOCX] if PDF in kinds else None
+    fresh_word = drafts[DOCX] if PDF in kinds else None
     if DOCX not in kinds:
         drafts.pop(DOCX, None)
     paths = {kind: inside(out_dir, f"{stem}{SUFFIXES[kind]}") for kind in drafts}
-    if for_pdf is not None:
-        paths[PDF] = inside(out_dir, f"{stem}{SUFFIXES[PDF]}")
+    pdf = inside(out_dir, f"{stem}{SUFFIXES[PDF]}")
     taken = {} if taken is None else taken
-    clash = next((taken[p] for p in paths.values() if p in taken and taken[p] != source), None)
+    clash = next((taken[p] for p in [*paths.values(), pdf] if p in taken and taken[p] != source), None)
     if clash is not None:
         result.reason = f"与 {clash} 的草稿同名（同一机关、同一年度），没有覆盖。"
         return result
     manifest = manifest or Manifest(out_dir)
-    try:
-        if for_pdf is not None:  # an edited PDF stops the whole report, before anything is written
-            manifest.check(paths[PDF], b"", force)
-        about = {paths[kind]: draft_record(kind, data, source, checked.report, drafted[0]) for kind, data in drafts.items()}
-        result.backups = manifest.write({paths[kind]: data for kind, data in drafts.items()}, force, about)
-    except EditedDraftError as edited:
-        result.reason = str(edited)
-        result.edited = [p for kind, p in paths.items() if kind in (DOCX, MD) and p.exists()
-                         and manifest.check_quietly(p, drafts.get(kind, b""))]
-        return result
-    for kind, path in paths.items():
+    about = {paths[kind]: draft_record(kind, data, source, checked.report, drafted[0]) for kind, data in drafts.items()}
+    done = manifest.write({paths[kind]: data for kind, data in drafts.items()}, force, about)
+    result.outputs, result.backups, result.kept = done.written, done.backups, done.kept
+    if fresh_word is not None:
+        word = _word_to_print(inside(out_dir, f"{stem}{SUFFIXES[DOCX]}"), fresh_word, manifest, result)
+        if word is not None and manifest.state(pdf) == EDITED and not force:
+            result.kept.append(pdf)
+        elif word is not None:
+            result.pending_pdf = (pdf, word)
+    for path in [*paths.values(), pdf]:
         taken[path] = source
-        if kind != PDF:
-            result.outputs.append(path)
-    if for_pdf is not None:
-        result.pending_pdf = (paths[PDF], for_pdf)
+    render = DraftFiles(drafts, drafted[0], renderers, fresh_word)
+    printing = {pdf} if result.pending_pdf else set()
+    result.stale = siblings.stale(out_dir, stem, source, render, manifest, set(result.outputs) | printing)
+    behind = {s.path: s for s in result.stale}
+    for path in result.kept:
+        if path in behind:
+            refreshable = behind[path].command.startswith("reportgen refresh")
+            result.why_kept[path] = manifest.edited_message(path, _refresh_hint(path) if refreshable else "")
+    if result.kept and not result.built and result.why_kept:
+        result.reason = next(iter(result.why_kept.values()))
     return result
 
 
-def draft_record(kind: str, data: bytes, source: Path, report: Report, draft=None) -> dict:
+def _word_to_print(word: Path, fresh: bytes, manifest: Manifest, result: BuildResult) -> bytes | None:
+    """The Word draft a PDF is printed from: the PDF is the print of the Word draft beside
+    it. A person's Word draft is printed as it is if it shows the current figures; if it
+    does not, no PDF is printed (refresh the Word draft first, which prints it again)."""
+    if word in result.outputs or not word.exists() or manifest.state(word, fresh) in (SAME, OURS):
+        return fresh
+    try:
+        return word.read_bytes() if up_to_date(word, fresh) else None
+    except RefreshError:
+        return None
+
+
+def _refresh_hint(path: Path) -> str:
+    if path.suffix in (".docx", ".md"):
+        return f"要把新数字更新到改过的草稿中，请运行 reportgen refresh {shown(path)}；"
+    return ""
+
+
+class DraftFiles:
+    """Each file of a report's draft, rendered when first asked for (the stale check needs
+    the files a build was not asked to write)."""
+
+    def __init__(self, drafts: dict[str, bytes], draft, renderers: Renderers, word: bytes | None):
+        self.done = dict(drafts)
+        if word is not None:
+            self.done.setdefault(DOCX, word)
+        self.draft, self.renderers = draft, renderers
+
+    def __call__(self, kind: str) -> bytes:
+        if kind not in self.done:
+            self.done[kind] = self.renderers.render(kind, self.draft)
+        return self.done[kind]
+
+
+def draft_record(kind: str, data: bytes, source: Path, report: Report | Document, draft=None) -> dict:
     """What the output folder's record keeps of a draft for ``reportgen refresh``: its data
-    file, its format, and a digest of the text inside each of its markers."""
+    file, whose report it is, its format, and a digest of the text inside each of its markers."""
     from reportgen.renderers import markers
 
-    entry = {"source": str(Path(source).resolve()), "format": report.format.id}
+    entry = {"source": str(Path(source).resolve()), "format": report.format.id, "report": identity(report)}
     if kind == DOCX and draft is not None:  # worked out from the draft: no need to read the file again
         from reportgen.renderers.word import marker_texts
 
@@ -240,6 +284,17 @@ def draft_record(kind: str, data: bytes, source: Path, report: Report, draft=Non
     return entry
 
 
+def identity(report: Report | Document) -> dict:
+    """Whose report a draft is: agency, year and document kind."""
+    kind = report.format.id if isinstance(report, Document) else "annual"
+    return {"agency": report.agency, "year": report.year, "document": kind}
+
+
+def pdf_record(word: bytes, about: dict | None = None) -> dict:
+    """A PDF's record: what its draft's is, and the Word draft it was printed from."""
+    return {**{k: v for k, v in (about or {}).items() if k != "markers"}, "printed_from": digest(word)}
+
+
 def write_pdfs(pending: list[tuple[Path, bytes]], manifest: Manifest, force: bool = False,
                processes: int = 1, office=None) -> list[tuple[Path, list[Path]]]:
     """Print each pending PDF (path, Word bytes) with LibreOffice, a few processes side by
@@ -251,7 +306,9 @@ def write_pdfs(pending: list[tuple[Path, bytes]], manifest: Manifest, force: boo
     office = office or LibreOffice.find()
     printed = office.convert_parallel({str(path): data for path, data in pending}, processes)
     written = []
-    for path, _ in pending:
-        backups = manifest.write({path: printed[str(path)]}, force)
-        written.append((path, backups))
+    for path, word in pending:
+        docx = manifest.entry(path.with_suffix(SUFFIXES[DOCX]))
+        done = manifest.write({path: printed[str(path)]}, force, {path: pdf_record(word, docx)})
+        if done.written:
+            written.append((path, done.backups))
     return written

@@ -181,7 +181,7 @@ def next_year(source: Path, target: Path | None = None) -> NextDocument:
     else:
         _keep_texts(doc, result)
         _figures_become_last_year(doc, result)
-    result.text = retitle(tomlkit.dumps(doc), document.year, year)
+    result.text = retitle(tomlkit.dumps(doc), document.year, year, source)
     return result
 
 

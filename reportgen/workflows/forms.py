@@ -7,18 +7,21 @@ from pathlib import Path
 
 from reportgen.errors import ReportgenError
 from reportgen.formats import statutory
-from reportgen.output.files import safe_name, write_atomic
+from reportgen.output.files import safe_name
+from reportgen.output.manifest import write_file
 from reportgen.renderers import form
 
-
-def _write(path: Path, data: bytes, force: bool) -> Path:
-    if path.exists() and not force:
-        raise ReportgenError(f"{path} 已经存在，没有覆盖（确需覆盖请加 --force）。")
-    write_atomic(path, data)
-    return path
+Made = tuple[Path, list[Path]]  # a form written, and the backups made of what it replaced
 
 
-def from_data(source: Path, out: Path, force: bool = False) -> Path:
+def _write(path: Path, data: bytes, force: bool) -> Made:
+    """A form written by the rule: a form a unit has filled in is never replaced without
+    ``force``, and then backed up first."""
+    hint = "这份填报表可能已经填写过。"
+    return path, write_file(path, data, force, hint=hint)
+
+
+def from_data(source: Path, out: Path, force: bool = False) -> Made:
     from reportgen.checks.check import check_file
     from reportgen.model import Document
 
@@ -34,23 +37,28 @@ def from_data(source: Path, out: Path, force: bool = False) -> Path:
     return _write(out / f"{safe_name(form.title(report.agency, report.year))}.xlsx", data, force)
 
 
-def blank(agency: str, year: int, kind: str, out: Path, force: bool = False) -> Path:
+def blank(agency: str, year: int, kind: str, out: Path, force: bool = False) -> Made:
     fmt = statutory.require_format(year)
     data = form.workbook(fmt, None, agency, year, kind)
     return _write(out / f"{safe_name(form.title(agency, year))}.xlsx", data, force)
 
 
-def _one(args) -> str:
+def _one(args) -> Made | str:
+    """One unit's form, or why it was not written (one unit's refusal does not stop the others)."""
     agency, year, kind, out, force = args
-    return str(blank(agency, year, kind, out, force))
+    try:
+        return blank(agency, year, kind, out, force)
+    except ReportgenError as problem:
+        return str(problem)
 
 
-def for_roster(units, year: int, kind: str, out: Path, force: bool = False, jobs: int = 1) -> list[Path]:
+def for_roster(units, year: int, kind: str, out: Path, force: bool = False, jobs: int = 1) -> list[Made | str]:
+    """Each unit's blank form: (path, backups), or a message saying why it was not written."""
     import multiprocessing
 
     statutory.require_format(year)
     tasks = [(unit.agency, year, kind, out, force) for unit in units]
     if jobs > 1 and len(tasks) > 1:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return [Path(p) for p in pool.map(_one, tasks, chunksize=8)]
-    return [Path(_one(task)) for task in tasks]
+            return pool.map(_one, tasks, chunksize=8)
+    return [_one(task) for task in tasks]

@@ -19,6 +19,7 @@ import tomlkit
 from reportgen.checks import arithmetic
 from reportgen.checks.check import CheckResult, check_text
 from reportgen.checks.findings import Finding
+from reportgen.filenames import not_data
 from reportgen.model import KINDS, deadline
 from reportgen.sources.published import SUFFIXES, Imported, ImportProblem, import_report
 from reportgen.workflows import scaffold
@@ -206,7 +207,7 @@ class Audit:
 
 def collect(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                  and not p.name.startswith((".", "~$")))
+                  and not not_data(p))
 
 
 def _audit_one(path: Path):

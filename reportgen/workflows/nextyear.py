@@ -73,17 +73,24 @@ def next_year(source: Path, target: Path | None = None) -> NextYear:
         _next_table(doc, fmt, report, table, carried, result)
     _next_fees(doc, fmt, result)
     _next_texts(doc, fmt, report, result)
-    result.text = retitle(tomlkit.dumps(doc), report.year, year)
+    result.text = retitle(tomlkit.dumps(doc), report.year, year, source)
     return result
 
 
-def retitle(text: str, old: int, new: int) -> str:
-    """The new year in the comment lines at the top of the file ("# 某局 2025 年…数据文件")."""
+def retitle(text: str, old: int, new: int, source: Path | None = None) -> str:
+    """The new years in the title line at the top of the file ("# 某局 2025 年…数据文件",
+    "…2025 年工作总结及 2026 年工作思路"): every year of the report moves by the same step,
+    all at once, so that next year's plan becomes the year after's. The comments below it
+    describe last year's file (where it came from, when it was published): they are kept
+    as written, under a line that says so."""
+    step = new - old
     lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if not line.startswith("#"):
-            break
-        lines[index] = re.sub(rf"(?<!\d){old}(\s*年)", rf"{new}\g<1>", line)
+    if not lines or not lines[0].startswith("#"):
+        return text
+    lines[0] = re.sub(r"(?<!\d)((?:19|20)\d\d)(\s*年)",
+                      lambda m: f"{int(m[1]) + step if old <= int(m[1]) <= old + 1 else m[1]}{m[2]}", lines[0])
+    if source is not None and len(lines) > 1 and lines[1].startswith("#"):
+        lines.insert(1, f"# 由 reportgen next-year 从上年的 {source.name} 生成；下面的说明是上年文件的，请按本年核对。")
     return "\n".join(lines)
 
 

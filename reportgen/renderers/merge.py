@@ -1,0 +1,223 @@
+"""A fresh draft's marked content merged into a draft a person has edited.
+
+Everything a draft took from the data is marked (``reportgen.renderers.markers``). Merging
+takes the edited draft and a fresh rendering of the same report and, marker by marker,
+puts the fresh content in place of the old. Nothing outside the markers is touched: in a
+Word draft only word/document.xml changes, and in it only what the markers hold. A marker
+whose text a person changed (its digest differs from the one recorded when reportgen wrote
+it) is a conflict: the person's text is kept unless ``force``. A marker the person deleted
+is reported, not put back.
+
+``merge`` is used by ``reportgen refresh`` to update a draft, and by ``build`` to tell
+whether a draft it may not replace still shows the current figures (``up_to_date``).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportgen.errors import RefreshError
+from reportgen.renderers import markers
+
+DOCUMENT = "word/document.xml"
+
+
+@dataclass
+class Change:
+    marker: str
+    old: str
+    new: str
+    cells: list[str] = field(default_factory=list)  # for a table: the cells that changed
+
+
+@dataclass
+class Merge:
+    changes: list[Change] = field(default_factory=list)
+    conflicts: list[Change] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # the text of each marker in the draft as it was
+    updated: bytes | None = None  # the merged draft; None when nothing changed
+
+
+def merge(path: Path, fresh: bytes, recorded: dict | None = None, force: bool = False) -> Merge:
+    """Merge the marked content of ``fresh`` (a draft's bytes) into the draft at ``path``
+    (.docx or .md). ``recorded``: each marker's digest when reportgen wrote the draft."""
+    result = Merge()
+    if Path(path).suffix.lower() == ".docx":
+        _merge_docx(Path(path), fresh, recorded or {}, force, result)
+    else:
+        _merge_md(Path(path), fresh, recorded or {}, force, result)
+    return result
+
+
+def up_to_date(path: Path, fresh: bytes) -> bool:
+    """Whether every marker of the draft at ``path`` already holds what ``fresh`` holds
+    (markers a person deleted aside). Raises RefreshError for a file that is not a
+    reportgen draft (no markers, damaged)."""
+    found = merge(path, fresh)
+    return not found.changes and not found.conflicts
+
+
+def _decide(name: str, old: str, new: str, recorded: dict, force: bool, result: Merge) -> bool:
+    """Whether to put the new content in: unchanged markers need nothing, edited ones are
+    conflicts unless forced."""
+    result.texts[name] = old
+    if old == new:
+        return False
+    change = Change(name, old, new)
+    if name in recorded and markers.digest(old) != recorded[name] and not force:
+        result.conflicts.append(change)
+        return False
+    result.changes.append(change)
+    return True
+
+
+# ------------------------------------------------------------------ Word
+
+
+def _merge_docx(path: Path, fresh: bytes, recorded: dict, force: bool, result: Merge) -> None:
+    from lxml import etree
+
+    try:
+        raw = path.read_bytes()
+    except OSError as problem:
+        from reportgen.errors import os_reason
+
+        raise RefreshError(f"无法读取 {path}：{os_reason(problem)}") from None
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise RefreshError(f"{path}：文件受密码保护或是旧版 .doc 格式，无法更新。请去掉密码、另存为 .docx 后重试。")
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as package:
+            entries = [(info, package.read(info.filename)) for info in package.infolist()]
+    except zipfile.BadZipFile:
+        raise RefreshError(f"{path}：不是有效的 .docx 文件（已损坏），无法更新。") from None
+    parts = {info.filename: data for info, data in entries}
+    if DOCUMENT not in parts:
+        raise RefreshError(f"{path}：不是 Word 文档（没有 {DOCUMENT}）。")
+    try:
+        old_root = etree.fromstring(parts[DOCUMENT])
+    except etree.XMLSyntaxError as problem:
+        raise RefreshError(f"{path}：Word 文档内容已损坏（{problem}）。") from None
+    with zipfile.ZipFile(io.BytesIO(fresh)) as package:
+        new_root = etree.fromstring(package.read(DOCUMENT))
+    old_regions, new_regions = markers.docx_regions(old_root), markers.docx_regions(new_root)
+    if not old_regions:
+        raise RefreshError(f"{path} 中没有 reportgen 的标记，不是 reportgen 生成的草稿（或标记已被删除），无法更新。")
+    ids = [int(b.get(f"{markers.W}id", "0")) for b in old_root.iter(f"{markers.W}bookmarkStart")
+           if (b.get(f"{markers.W}id") or "").isdigit()]
+    next_id = max(ids, default=0) + 1000
+    for name, new in new_regions.items():
+        old = old_regions.get(name)
+        if old is None:
+            result.deleted.append(name)
+            continue
+        old_text, new_text = markers.text_of(old.elements()), markers.text_of(new.elements())
+        if not _decide(name, old_text, new_text, recorded, force, result):
+            continue
+        if old.table is not None:
+            result.changes[-1].cells = _changed_cells(markers.table_cells(old.table), markers.table_cells(new.table))
+            replacement = copy.deepcopy(new.table)
+            for mark in replacement.iter(f"{markers.W}bookmarkStart", f"{markers.W}bookmarkEnd"):
+                mark.set(f"{markers.W}id", str(next_id))  # a pair: both ends get the same new id
+            next_id += 1
+            old.table.getparent().replace(old.table, replacement)
+        else:
+            for element in old.elements():
+                element.getparent().remove(element)
+            anchor = old.start
+            for element in new.elements():
+                copied = copy.deepcopy(element)
+                anchor.addnext(copied)
+                anchor = copied
+    if not result.changes:
+        return
+    document = etree.tostring(old_root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for info, data in entries:  # every other part exactly as it was
+            package.writestr(info, document if info.filename == DOCUMENT else data)
+    result.updated = out.getvalue()
+
+
+def _row_label(cells: list[str], row: int) -> str:
+    """The label just before a row's first figure (its most specific label)."""
+    labels = []
+    for text in cells:
+        if text and text.replace(".", "").replace("-", "").isdigit():
+            break
+        if text:
+            labels.append(text)
+    return labels[-1] if labels else f"第{row + 1}行"
+
+
+def _changed_cells(old: list[list[str]], new: list[list[str]]) -> list[str]:
+    changes = []
+    for r, (a, b) in enumerate(zip(old, new)):
+        label = _row_label(b, r)
+        for c, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                changes.append(f"“{label}”第{c + 1}格：{x or '（空）'} → {y or '（空）'}")
+    return changes
+
+
+def _html_cell_changes(old: str, new: str) -> list[str]:
+    def rows(html: str) -> list[list[str]]:
+        return [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row) for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)]
+
+    return _changed_cells(rows(old), rows(new))
+
+
+# ------------------------------------------------------------------ Markdown
+
+
+def _merge_md(path: Path, fresh: bytes, recorded: dict, force: bool, result: Merge) -> None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise RefreshError(f"{path}：不是 UTF-8 编码的 Markdown 文件，无法更新。") from None
+    except OSError as problem:
+        from reportgen.errors import os_reason
+
+        raise RefreshError(f"无法读取 {path}：{os_reason(problem)}") from None
+    old_regions, new_regions = markers.md_regions(text), markers.md_regions(fresh.decode("utf-8"))
+    if not old_regions:
+        raise RefreshError(f"{path} 中没有 reportgen 的标记，不是 reportgen 生成的草稿（或标记已被删除），无法更新。")
+    replacements = []
+    for name, new in new_regions.items():
+        old = old_regions.get(name)
+        if old is None:
+            result.deleted.append(name)
+            continue
+        if _decide(name, old["body"].strip(), new["body"].strip(), recorded, force, result):
+            replacements.append((old.start("body"), old.end("body"), new["body"]))
+            if "<table" in new["body"]:
+                result.changes[-1].cells = _html_cell_changes(old["body"], new["body"])
+    if not result.changes:
+        return
+    for start, end, body in sorted(replacements, reverse=True):
+        text = text[:start] + body + text[end:]
+    result.updated = text.encode("utf-8")
+
+
+def marker_label(name: str) -> str:
+    """A marker, as a clerk would call it."""
+    name = name.replace("-", "_")
+    if name == "title":
+        return "标题"
+    if name == "date":
+        return "落款日期"
+    if name == "opening":
+        return "开头段落"
+    if name.startswith("table_"):
+        return {"table_proactive": "表二", "table_requests": "表三", "table_appeals": "表四"}.get(name, "表格")
+    if name.startswith("lead_"):
+        return f"由数字生成的句子（{name[5:]}）"
+    if name.startswith("fig_"):
+        key, _, number = name[4:].rpartition("_")
+        return f"正文 {key} 中的第 {number} 个数字"
+    return name

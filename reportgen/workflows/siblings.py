@@ -1,0 +1,95 @@
+"""Every draft of a report accounted for.
+
+A report's drafts sit side by side in an output folder under one name: the Word and
+Markdown drafts, the web page and its fragment, the PDF, a task table's workbook. After
+``build``, ``refresh`` or ``batch --refresh`` each of them either shows the current data or
+is named, with the command that updates it. A draft shows the current data when
+
+- Word and Markdown: every marker holds what a fresh draft's does (a person's edits
+  outside the markers do not matter);
+- the web page, its fragment and the workbook (which have no markers): its bytes are a
+  fresh draft's;
+- the PDF: it was printed from a Word draft that shows the current data (the record of
+  the folder keeps the digest of the Word draft each PDF was printed from).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from reportgen.errors import RefreshError
+from reportgen.output.files import shown
+from reportgen.output.manifest import EDITED, Manifest, digest, file_digest
+from reportgen.renderers.files import DOCX, FRAGMENT, HTML, MD, NAMES, PDF, SUFFIXES, XLSX
+from reportgen.renderers.merge import up_to_date
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A draft that does not show the current data, and the command that updates it."""
+
+    path: Path
+    command: str
+
+    def __str__(self) -> str:
+        return f"{self.path} 还不是最新的数字：请运行 {self.command}"
+
+
+ORDER = (DOCX, MD, HTML, FRAGMENT, XLSX, PDF)  # the PDF last: it depends on the Word draft
+
+
+def stale(folder: Path, stem: str, source: Path, render: Callable[[str], bytes], manifest: Manifest,
+          current: set[Path] = frozenset()) -> list[Stale]:
+    """The drafts named ``stem`` in ``folder`` that do not show what ``render(kind)``
+    (a fresh rendering of the report from ``source``) shows. ``current``: the files just
+    written or being printed, which are current by definition."""
+    found: list[Stale] = []
+    word = folder / f"{stem}{SUFFIXES[DOCX]}"
+    for kind in ORDER:
+        path = folder / f"{stem}{SUFFIXES[kind]}"
+        if path in current or not path.is_file():
+            continue
+        if kind in (DOCX, MD):
+            try:
+                current_here = up_to_date(path, render(kind))
+            except RefreshError:  # not a reportgen draft (or its markers are gone): it cannot be refreshed
+                found.append(Stale(path, f"reportgen build {shown(source)} -o {shown(folder)} --to {kind} --force"))
+                continue
+            if not current_here:
+                found.append(Stale(path, f"reportgen refresh {shown(path)}"))
+        elif kind == PDF:
+            if not _printed_from_current(path, word, render, manifest, current, found):
+                command = f"reportgen refresh {shown(word)}" if word.is_file() else \
+                    f"reportgen build {shown(source)} -o {shown(folder)} --to pdf"
+                found.append(Stale(path, command))
+        elif _read(path) != render(kind):
+            force = " --force" if manifest.state(path) == EDITED else ""
+            found.append(Stale(path, f"reportgen build {shown(source)} -o {shown(folder)} --to {kind.replace(FRAGMENT, HTML)}{force}"))
+    return found
+
+
+def _printed_from_current(pdf: Path, word: Path, render, manifest: Manifest, current: set[Path],
+                          stale_so_far: list[Stale]) -> bool:
+    printed = manifest.entry(pdf).get("printed_from")
+    if not printed:
+        return False
+    if printed == digest(render(DOCX)):
+        return True
+    word_is_current = word.is_file() and all(s.path != word for s in stale_so_far)
+    return word_is_current and printed == file_digest(word)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def describe(stale_drafts: list[Stale]) -> list[str]:
+    """One line per stale draft, in Chinese, naming it by its kind."""
+    from reportgen.renderers.files import kind_of
+
+    return [f"{NAMES.get(kind_of(s.path), '草稿')} {s.path.name} 还是旧的数字，请运行：{s.command}" for s in stale_drafts]
