@@ -36,7 +36,7 @@ from jinja2 import Environment, StrictUndefined
 from reportgen import check_file
 from reportgen.workflows import batch
 from reportgen.formats import statutory
-from reportgen.checks.arithmetic import computed_keys
+from reportgen.model.totals import computed_keys
 from reportgen.workflows.build import Renderers
 from reportgen.draft.document import build_draft
 

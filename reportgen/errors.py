@@ -7,6 +7,8 @@ non-zero exit. Problems *in* a data file are not exceptions: they are findings
 
 from __future__ import annotations
 
+import errno
+
 
 class ReportgenError(Exception):
     """Base class. ``str(error)`` is a complete message for the user, in Chinese."""
@@ -66,8 +68,6 @@ _OS_REASONS = {
 
 def os_reason(problem: OSError) -> str:
     """"磁盘空间不足（No space left on device）" and the like."""
-    import errno
-
     name = errno.errorcode.get(problem.errno or 0, "")
     own = problem.strerror or str(problem)
     chinese = _OS_REASONS.get(name)

@@ -13,7 +13,7 @@ ALL_EXAMPLES = sorted(DATA.glob("*/*.toml"))  # every document kind
 
 
 def _kind(path: Path) -> str:
-    from reportgen.checks.links import kind_of_file
+    from reportgen.sources.datafile import kind_of_file
 
     return kind_of_file(path)
 

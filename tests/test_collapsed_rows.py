@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reportgen import check_text
-from reportgen.checks import arithmetic
+from reportgen.model import totals
 from reportgen.workflows.build import Renderers, render_drafts
 
 ONE_ROW = """
@@ -118,7 +118,7 @@ def test_blanks_zeros_and_the_single_row_check_and_build_alike(case):
     assert ("collapsed" in codes) == single
     assert ("blank" in codes) == any(v == "" for cols in table.values() for v in cols.values())
     report = result.report
-    full = arithmetic.completed(report)
+    full = totals.completed(report)
     handled = sum(v or 0 for row, cols in table.items() if row not in ("new", "carried_over", "carry_forward")
                   for v in cols.values())
     assert full["requests.total.total"].value == handled

@@ -241,3 +241,25 @@ def test_next_year_of_every_example_passes_check_and_prints_no_template_syntax(s
     [draft] = (tmp_path / "out").glob("*.md")
     text = draft.read_text(encoding="utf-8")
     assert "{{" not in text and "{%" not in text and "\\_" not in text.split("<!--")[0]
+
+
+def test_a_summary_never_states_figures_of_an_annual_report_not_yet_filled_in(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy(FINANCE / "2025-工作总结.toml", folder / "2025-工作总结.toml")
+    assert run("init", "--agency", "青川市财政局", "--year", 2025, "-o", folder / "2025.toml").exit_code == 0
+    checked = run("check", folder / "2025-工作总结.toml")
+    assert checked.exit_code == 0, checked.output
+    assert "2025.toml 还没有填好" in checked.output and "没有从中取数" in checked.output
+    assert "收到政府信息公开申请" in checked.output  # the figures it would have taken are named
+    built = run("build", folder / "2025-工作总结.toml", "-o", tmp_path / "out", "--to", "md")
+    assert built.exit_code == 0, built.output
+    [draft] = (tmp_path / "out").glob("*.md")
+    text = draft.read_text(encoding="utf-8")
+    assert "收到政府信息公开申请0件" not in text and "行政复议0" not in text
+    assert "收到政府信息公开申请【待填写" in text.replace("\\", "")
+    # once the annual report is filled in, the summary takes its figures
+    shutil.copy(FINANCE / "2025.toml", folder / "2025.toml")
+    assert "没有从中取数" not in run("check", folder / "2025-工作总结.toml").output
+    run("build", folder / "2025-工作总结.toml", "-o", tmp_path / "out", "--to", "md", "--force")
+    assert "收到政府信息公开申请30件" in draft.read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from reportgen import check_file, check_text
-from reportgen.checks import arithmetic
+from reportgen.model import totals
 from reportgen.formats import layout
 from reportgen.sources import workbook
 from reportgen.workflows.importing import data_file
@@ -75,8 +75,8 @@ def test_a_returned_form_checks_and_builds_like_its_data_file(form, tmp_path):
 def test_the_round_trip_gives_back_the_same_data(form):
     original = check_file(FINANCE, previous=None).report
     again = check_text(data_file(workbook.read(form).imported)).report
-    assert {k: v.value for k, v in arithmetic.completed(original).items()} == \
-           {k: v.value for k, v in arithmetic.completed(again).items()}
+    assert {k: v.value for k, v in totals.completed(original).items()} == \
+           {k: v.value for k, v in totals.completed(again).items()}
     assert again.text == original.text and again.contact == original.contact
     assert again.published == original.published and again.fees == original.fees
 
@@ -101,7 +101,7 @@ def test_round_trip_over_generated_data(tmp_path_factory, report):
     path = tmp_path_factory.mktemp("form") / "x2025.xlsx"
     path.write_bytes(form.workbook(report.format, report, report.agency, report.year, report.kind))
     again = check_text(data_file(workbook.read(path).imported)).report
-    want, got = arithmetic.completed(report), arithmetic.completed(again)
+    want, got = totals.completed(report), totals.completed(again)
     assert {k: v.value for k, v in want.items()} == {k: v.value for k, v in got.items()}
 
 
@@ -113,8 +113,8 @@ def test_a_form_resaved_by_libreoffice_reads_back_and_its_formulas_add_up(form, 
     resaved = out / form.name
     again = check_text(data_file(workbook.read(resaved).imported)).report
     original = check_file(FINANCE, previous=None).report
-    want = arithmetic.completed(original)
-    assert {k: v.value for k, v in arithmetic.completed(again).items()} == {k: v.value for k, v in want.items()}
+    want = totals.completed(original)
+    assert {k: v.value for k, v in totals.completed(again).items()} == {k: v.value for k, v in want.items()}
     cached = load_workbook(resaved, data_only=True)["表三 申请办理"]
     assert cached["J6"].value == want["requests.new.total"].value  # LibreOffice computed the 总计 formula
     assert cached["J29"].value == want["requests.total.total"].value  # （七）总计／总计

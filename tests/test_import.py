@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from reportgen import check_file, check_text
-from reportgen.checks import arithmetic
+from reportgen.model import totals
 from reportgen.sources.published import import_report
 from reportgen.workflows.build import Renderers, render_drafts
 from reportgen.workflows.importing import data_file
@@ -190,7 +190,7 @@ def assert_round_trip(report, kind, folder: Path):
     path.write_bytes(drafts[kind])
     imported = import_report(path)
     again = check_text(data_file(imported), path).report
-    want, got = arithmetic.completed(report), arithmetic.completed(again)
+    want, got = totals.completed(report), totals.completed(again)
     assert {k: (v.value, v.note) for k, v in want.items()} == {k: (v.value, v.note) for k, v in got.items()}
     assert {k: v.blank for k, v in report.figures.items() if v.blank} == \
            {k: v.blank for k, v in again.figures.items() if v.blank}

@@ -360,7 +360,7 @@ def office_2025(tmp_path):
 
 
 def test_the_work_summary_takes_the_annual_reports_figures_and_the_task_tables_progress(office_2025, tmp_path):
-    from reportgen.draft import prose
+    from reportgen.model import names as prose
 
     annual = check_file(office_2025 / "2025.toml").report
     requests = prose.lookup(prose.names(annual), "requests.new.total")

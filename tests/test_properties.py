@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reportgen import check_text
-from reportgen.checks import arithmetic
+from reportgen.model import totals
 from reportgen.formats import statutory
 
 FMT_IDS = list(statutory.formats())
@@ -23,7 +23,7 @@ def consistent_tables(draw):
     """(format id, {row: {column: n}} for 三, {group: {column: n}} for 四), all rules holding."""
     fmt = statutory.formats()[draw(st.sampled_from(FMT_IDS))]
     requests = fmt.tables["requests"]
-    computed = arithmetic.computed_keys(fmt)
+    computed = totals.computed_keys(fmt)
     result_rows = next(r for r in fmt.rules if r.id == "R3").parts
     three: dict[str, dict[str, int]] = {row.id: {} for row in requests.rows}
     small = st.integers(0, 40)

@@ -12,7 +12,7 @@ from conftest import DATA, skeleton, with_tables
 
 from reportgen import check_file
 from reportgen.checks import narrative
-from reportgen.draft.prose import Names
+from reportgen.model.names import Names
 from reportgen.checks.crossyear import REVIEW_MARK
 
 

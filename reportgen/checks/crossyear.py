@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 
-from reportgen.checks import arithmetic
-from reportgen.checks.findings import Finding, Severity
+from reportgen.model import totals
+from reportgen.model.findings import Finding, Severity
 from reportgen.model import Figure, Number, Report, format_number
-from reportgen.formats.statutory import Cell, CrossYearRule, Format
+from reportgen.formats.statutory import BalanceRule, Cell, CrossYearRule, Format
 
 SIMILARITY_LIMIT = 0.5  # local assessors deduct points above 50 % (内容雷同)
 REVIEW_MARK = "【请按本年情况改写，改写后删除本行】"
@@ -67,7 +67,7 @@ class Instance:
 def instances(fmt: Format) -> tuple[Instance, ...]:
     """Every cell each cross-year rule of a format speaks about, with the terms it sums."""
     found = []
-    computed = arithmetic.computed_keys(fmt)
+    computed = totals.computed_keys(fmt)
     for rule in fmt.cross_year:
         table = fmt.tables[rule.table]
         # Each spot finds a rule's cells by their id on the other axis.
@@ -114,7 +114,7 @@ def carried(new_format: Format, previous: Report) -> dict[str, Figure]:
     filled in, still pending: they also start in the row they came from (结转下年度继续办理),
     so that the new file balances (R1) from the start. Which row that is follows from the
     format's rules: the cross-year rule's source row on the other side of a balance rule."""
-    last = arithmetic.completed(previous)
+    last = totals.completed(previous)
     figures = {}
     for instance in instances(new_format):
         value = _evaluate(instance, {}, last)  # this year's own figures are still 0
@@ -128,8 +128,6 @@ def carried(new_format: Format, previous: Report) -> dict[str, Figure]:
 
 def _pending_cell(fmt: Format, instance: Instance) -> str | None:
     """The cell that holds, until they are handled, the requests a cross-year rule carries in."""
-    from reportgen.formats.statutory import BalanceRule
-
     rule = instance.rule
     if rule.over != "columns" or len(rule.from_last) != 1:
         return None
@@ -142,8 +140,8 @@ def _pending_cell(fmt: Format, instance: Instance) -> str | None:
 
 def check(report: Report, previous: Report, previous_path: Path) -> list[Finding]:
     """Findings of the cross-year rules and of 内容雷同, against last year's report."""
-    this = arithmetic.completed(report)
-    last = arithmetic.completed(previous)
+    this = totals.completed(report)
+    last = totals.completed(previous)
     findings = []
     for instance in instances(report.format):
         expected = _evaluate(instance, this, last)

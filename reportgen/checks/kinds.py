@@ -10,12 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportgen.checks import crossyear, links, tasks
-from reportgen.checks.check import placeholder_findings, review_findings, unfilled
-from reportgen.checks.findings import UNFILLED, Finding, warning
-from reportgen.draft import kinds as document_draft
+from reportgen.checks.findings import UNFILLED
+from reportgen.checks.texts import placeholder_findings, review_findings
 from reportgen.kinds import Kind
 from reportgen.model import Document, format_number
+from reportgen.model.findings import Finding, warning
+from reportgen.model.names import ANNUAL, document_names, figure_values
+from reportgen.model.text import unfilled
 from reportgen.sources import document as document_source
+from reportgen.sources.datafile import read_document
 
 
 def figures(document: Document) -> list[Finding]:
@@ -30,7 +33,7 @@ def figures(document: Document) -> list[Finding]:
 def outcomes(document: Document) -> list[Finding]:
     """A pre-2019 report: the answers given, and those still being handled, add up to the
     requests received."""
-    values = document_draft.figure_values(document)
+    values = figure_values(document)
     answers = [d for d in document.format.figures if d.outcome and d.key in values]
     if "requests" not in values or not answers:
         return []
@@ -46,10 +49,23 @@ def outcomes(document: Document) -> list[Finding]:
 
 
 def annual_link(document: Document) -> list[Finding]:
-    report = document.linked.get(document_draft.ANNUAL)
+    if ANNUAL in document.unready:
+        return [unready_annual(document)] if document.partial_to is None else []
+    report = document.linked.get(ANNUAL)
     if report is None or document.source is None or report.source is None:
         return []
     return links.summary_against_annual(document, report, Path(document.source), Path(report.source))
+
+
+def unready_annual(document: Document) -> Finding:
+    """The same year's annual report is there but not filled in: its figures are not taken."""
+    wanted = [d.label for d in document.format.figures
+              if d.annual and (document.figures.get(d.key) is None or document.figures[d.key].value is None)]
+    said = f"：{'、'.join(wanted)}，草稿中显示【待填写】" if wanted else ""
+    return warning("annual-unready", f"同一文件夹中本年度的年度报告 {document.unready[ANNUAL]}，"
+                   f"没有从中取数{said}。年度报告填好并通过检查后，数字自动取自年度报告。",
+                   key=f"figures.{next(d.key for d in document.format.figures if d.annual)}"
+                   if any(d.annual for d in document.format.figures) else "report")
 
 
 CHECKS = {
@@ -63,7 +79,7 @@ CHECKS = {
 def text_findings(document: Document, previous: Document | None) -> list[Finding]:
     kind = document.format
     found = []
-    names = document_draft.names(document, previous)
+    names = document_names(document, previous)
     texts = [(f"text.{key}", kind.section(key).title(document.year) or "开头/结尾", text)
              for key, text in document.text.items()]
     texts += [(f"section[{n}].text", heading, text) for n, (heading, text) in enumerate(document.free_sections, 1)]
@@ -81,7 +97,9 @@ def text_findings(document: Document, previous: Document | None) -> list[Finding
 def link(document: Document, path: Path) -> None:
     """Attach the same year's other documents the kind draws on (``links`` in its definition)."""
     if document.format.links:
-        document.linked.update(links.same_year(path, document.year, document.agency, document.format.links))
+        found, unready = links.same_year(path, document.year, document.agency, document.format.links)
+        document.linked.update(found)
+        document.unready.update(unready)
 
 
 def previous_document(document: Document, path: Path, wanted) -> Document | None:
@@ -89,7 +107,7 @@ def previous_document(document: Document, path: Path, wanted) -> Document | None
     wanted = crossyear.previous_path(path, document.year, wanted)
     if wanted is None:
         return None
-    last = links.read_document(wanted, document.year - 1)
+    last = read_document(wanted, document.year - 1)
     return last if last is not None and last.format is document.format else None
 
 

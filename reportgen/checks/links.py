@@ -14,31 +14,17 @@ says its kind in its ``document`` line. From them:
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from reportgen import kinds as kind_definitions
-from reportgen.checks.findings import Finding, warning
+from reportgen.checks import arithmetic
 from reportgen.filenames import not_data
-from reportgen.model import Document, format_number
-
-_DOCUMENT_LINE = re.compile(r'^\s*document\s*=\s*["\']([^"\'\n]*)["\']', re.M)
-PEEK = 4096  # the document line is at the top of a file
-
-
-def kind_of_file(path: Path) -> str:
-    """The kind id a data file declares, read from its first lines ("" if unreadable)."""
-    try:
-        with path.open(encoding="utf-8-sig", errors="replace") as handle:
-            head = handle.read(PEEK)
-    except OSError:
-        return ""
-    match = _DOCUMENT_LINE.search(head)
-    if match is None:
-        return kind_definitions.ANNUAL
-    kind = kind_definitions.named(match.group(1))
-    return kind.id if kind else ""
-
+from reportgen.model import Document, Report, format_number, totals
+from reportgen.model.findings import Finding, warning
+from reportgen.model.names import lookup
+from reportgen.model.names import names as report_names
+from reportgen.model.text import missing_texts, same_agency
+from reportgen.sources.datafile import kind_of_file, read_document, read_report_and_findings
 
 def siblings(path: Path, year: int) -> dict[str, Path]:
     """The same year's other data files beside ``path``, by kind id (the first of each)."""
@@ -55,51 +41,43 @@ def siblings(path: Path, year: int) -> dict[str, Path]:
     return found
 
 
-def same_agency(a: str, b: str) -> bool:
-    """Two names of one agency (spaces and full-width forms aside)."""
-    from reportgen.workflows.roster import normalise
-
-    return normalise(a) == normalise(b)
-
-
-def read_document(path: Path, year: int) -> Document | None:
-    """Another kind's data file read without checking it (None if it cannot be read)."""
-    from reportgen.checks.check import read_text
-    from reportgen.errors import InputError
-    from reportgen.sources import document as document_source
-    from reportgen.sources.tomlfile import TomlSyntaxError, parse
-
-    try:
-        data = parse(read_text(path))
-    except (InputError, TomlSyntaxError):
-        return None
-    kind, _ = kind_definitions.of(data)
-    if kind is None or kind.statutory:
-        return None
-    document, _ = document_source.read(data, kind, source=path)
-    return document if document is not None and document.year == year else None
+def read_annual(path: Path, year: int) -> tuple[Report | None, str]:
+    """The annual report of ``year`` in a file, unchecked, and "" — or why its figures are not
+    to be used elsewhere yet (it has errors, or sections still to be written)."""
+    report, findings = read_report_and_findings(path)
+    if report is None or report.year != year:
+        return None, ""
+    errors = sum(1 for f in findings if f.is_error)
+    errors += sum(1 for f in arithmetic.check(report.format, report.figures, totals.completed(report)) if f.is_error)
+    unwritten = len(missing_texts(report))
+    if errors or unwritten:
+        parts = [f"有 {errors} 个错误" if errors else "", f"{unwritten} 个部分还是【待填写】" if unwritten else ""]
+        return report, f"{path.name} 还没有填好（{'，'.join(p for p in parts if p)}）"
+    return report, ""
 
 
-def read_annual(path: Path, year: int):
-    from reportgen.checks.check import read_report
-
-    report = read_report(path)
-    return report if report is not None and report.year == year else None
-
-
-def same_year(path: Path, year: int, agency: str, wanted) -> dict[str, object]:
-    """The same agency's documents of ``year`` beside ``path``, by kind id, for the kinds
-    ``wanted``: the annual report as a ``Report``, the others as ``Document``s (a task table
-    only if it has tasks). The folder is searched once."""
+def same_year(path: Path, year: int, agency: str, wanted) -> tuple[dict[str, object], dict[str, str]]:
+    """The same agency's documents of ``year`` beside ``path``, for the kinds ``wanted``, by
+    kind id: the annual report as a ``Report``, the others as ``Document``s (a task table
+    only if it has tasks); and, by kind id, those found but not to be drawn on yet, and why
+    (an annual report with errors or sections still to be written). The folder is searched once."""
     found: dict[str, object] = {}
+    unready: dict[str, str] = {}
     for kind, candidate in siblings(path, year).items():
         if kind not in wanted:
             continue
-        read = read_annual(candidate, year) if kind == kind_definitions.ANNUAL else read_document(candidate, year)
+        why = ""
+        if kind == kind_definitions.ANNUAL:
+            read, why = read_annual(candidate, year)
+        else:
+            read = read_document(candidate, year)
         if read is None or not same_agency(read.agency, agency) or (kind == "tasks" and not read.tasks):
             continue
-        found[kind] = read
-    return found
+        if why:
+            unready[kind] = why
+        else:
+            found[kind] = read
+    return found, unready
 
 
 def summary_against_annual(summary: Document, report, summary_path: Path, report_path: Path,
@@ -107,16 +85,14 @@ def summary_against_annual(summary: Document, report, summary_path: Path, report
     """A finding for each figure the work summary states that the annual report states
     otherwise. ``from_annual``: the annual report is the file being checked (the finding
     then names the annual report's key)."""
-    from reportgen.draft import prose
-
-    names = prose.names(report)
+    names = report_names(report)
     cutoff = summary.partial_to
     found = []
     for definition in summary.format.figures:
         stated = summary.figures.get(definition.key)
         if not definition.annual or stated is None or stated.value is None:
             continue
-        parts = [prose.lookup(names, key) for key in definition.annual]
+        parts = [lookup(names, key) for key in definition.annual]
         if any(p is None for p in parts):
             continue
         annual = sum(parts)

@@ -25,9 +25,8 @@ from dataclasses import dataclass
 
 from functools import cache
 
-from reportgen.draft import prose
 from reportgen.model import format_number
-from reportgen.draft.prose import Names
+from reportgen.model.names import Names, lookup
 
 EXAMPLE = "{{ requests.new.total }}"
 
@@ -47,7 +46,7 @@ def has_placeholders(text: str) -> bool:
 
 @cache
 def _parser():
-    from jinja2 import Environment
+    from jinja2 import Environment  # imported when first used: start-up time
 
     return Environment()
 
@@ -56,7 +55,7 @@ def problems(text: str, names: dict) -> list[Problem]:
     """Everything wrong with the placeholders of a narrative text."""
     if not has_placeholders(text):
         return []
-    from jinja2 import TemplateSyntaxError, nodes
+    from jinja2 import TemplateSyntaxError, nodes  # imported when first used: start-up time
 
     try:
         tree = _parser().parse(text)
@@ -104,7 +103,7 @@ def render(text: str, names: dict, mark: str = "") -> str:
         dotted = re.sub(r"\s+", "", match.group(1))
         if any(part.startswith("_") for part in dotted.split(".")):
             return match.group()
-        value = prose.lookup(names, dotted)
+        value = lookup(names, dotted)
         if value is None:
             return match.group()
         count += 1

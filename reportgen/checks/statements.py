@@ -21,7 +21,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
-from reportgen.draft.prose import lookup
+from reportgen.model.names import lookup
 from reportgen.model import Number, Report, format_number
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "formats" / "statements.toml"

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from reportgen.checks.findings import UNFILLED, Finding, error, warning
-from reportgen.draft.prose import PROMPT
+from reportgen.checks.findings import UNFILLED
+from reportgen.model.findings import Finding, error, warning
+from reportgen.model.text import PROMPT
 from reportgen.model import DONE, Document, Task
 
 

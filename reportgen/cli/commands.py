@@ -545,7 +545,7 @@ def next_year_command(values) -> int:
     from reportgen.output.manifest import write_file
     from reportgen.workflows import nextyear
 
-    from reportgen.checks.links import kind_of_file
+    from reportgen.sources.datafile import kind_of_file
     from reportgen.kinds import ANNUAL
 
     if kind_of_file(Path(values.source)) not in (ANNUAL, ""):

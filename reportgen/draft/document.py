@@ -10,16 +10,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from reportgen.checks import arithmetic
-from reportgen.formats import layout
 from reportgen.checks import narrative
-from reportgen.draft import prose
-from reportgen.checks.check import missing_texts
 from reportgen.checks.crossyear import REVIEW_MARK
-from reportgen.checks.findings import Finding
+from reportgen.draft import prose
+from reportgen.formats import layout
 from reportgen.formats.layout import Grid
-from reportgen.model import Figure, Report
 from reportgen.formats.statutory import Table
+from reportgen.model import Figure, Report, totals
+from reportgen.model.findings import Finding
+from reportgen.model.names import names as report_names
+from reportgen.model.names import with_year_on_year
+from reportgen.model.text import missing_texts, placeholder
 
 PARAGRAPH = "paragraph"
 SUBHEADING = "subheading"
@@ -111,7 +112,7 @@ def title_lines(text: str, agency: str = "") -> tuple[str, ...]:
 
 
 def title(report: Report) -> str:
-    return f"{report.agency or prose.placeholder('机关名称')}{report.year}年政府信息公开工作年度报告"
+    return f"{report.agency or placeholder('机关名称')}{report.year}年政府信息公开工作年度报告"
 
 
 def paragraphs(text: str) -> list[Block]:
@@ -163,10 +164,10 @@ def build_draft(
     generated sentences also state the change against last year. With ``summary`` (an
     opening paragraph), the draft is a table summary: only the sections holding tables."""
     fmt = report.format
-    figures = arithmetic.completed(report)
-    data_names = prose.names(report)
-    last_names = prose.names(previous) if previous else None
-    names = prose.with_year_on_year(data_names, last_names)
+    figures = totals.completed(report)
+    data_names = report_names(report)
+    last_names = report_names(previous) if previous else None
+    names = with_year_on_year(data_names, last_names)
     missing = {key for key, _ in missing_texts(report)}
 
     def text_blocks(key: str, heading: str) -> list[Block]:
@@ -174,7 +175,7 @@ def build_draft(
         if key not in missing and text.strip():
             return paragraphs(narrative.render(text, data_names, mark=f"fig-{key}"))
         if key in missing:
-            return [Block(PLACEHOLDER, prose.placeholder(heading))]
+            return [Block(PLACEHOLDER, placeholder(heading))]
         return []
 
     sections = []

@@ -3,8 +3,7 @@
 ``task_table`` lays the tasks out as a list table: a header row repeated on every page,
 a row spanning the full width for each heading (“一、…”, “（一）…”), and a row per task.
 ``by_division`` is the same tasks regrouped under each division (牵头 first, then 协办),
-which is what divisions ask for. ``Progress`` counts tasks by status, for the annual
-report's section 六 and the work summary.
+which is what divisions ask for.
 """
 
 from __future__ import annotations
@@ -12,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportgen.formats.layout import CAPTION, HEADER, LABEL, Grid, GridCell
-from reportgen.model import DONE, Document, Task
+from reportgen.kinds import Column
+from reportgen.model import Document, Task
 
 LIST = "list"  # the kind of a list table (beside the statutory matrix and blocks tables)
-ONGOING = "推进中"
-NOT_STARTED = "未启动"
 
 
 @dataclass(frozen=True)
@@ -31,55 +29,6 @@ class ListTable:
     @property
     def full_name(self) -> str:
         return self.title
-
-
-@dataclass(frozen=True)
-class Progress:
-    """The year's tasks counted by status."""
-
-    tasks: tuple[Task, ...]
-
-    @property
-    def total(self) -> int:
-        return len(self.tasks)
-
-    @property
-    def done(self) -> int:
-        return sum(1 for t in self.tasks if t.status == DONE)
-
-    @property
-    def ongoing(self) -> int:
-        return sum(1 for t in self.tasks if t.status == ONGOING)
-
-    @property
-    def not_started(self) -> int:
-        return sum(1 for t in self.tasks if t.status == NOT_STARTED)
-
-    @property
-    def unstated(self) -> int:
-        return sum(1 for t in self.tasks if not t.status)
-
-    @property
-    def unfinished(self) -> tuple[Task, ...]:
-        return tuple(t for t in self.tasks if t.status and t.status != DONE)
-
-    def summary(self) -> str:
-        """“全年31项任务已完成29项，正在推进2项。”"""
-        text = f"全年{self.total}项任务已完成{self.done}项"
-        if self.done == self.total:
-            text = f"全年{self.total}项任务已全部完成"
-        parts = [f"正在推进{self.ongoing}项" if self.ongoing else "",
-                 f"尚未启动{self.not_started}项" if self.not_started else "",
-                 f"{self.unstated}项未填写落实情况" if self.unstated else ""]
-        return text + "".join(f"，{p}" for p in parts if p) + "。"
-
-    def unfinished_lines(self) -> list[str]:
-        """One sentence per task not completed, with its reason."""
-        lines = []
-        for task in self.unfinished:
-            reason = task.progress.rstrip("。；;") if task.progress else "未说明原因"
-            lines.append(f"任务{task.number}“{task.task.rstrip('。')}”{task.status}：{reason}。")
-        return lines
 
 
 def columns(document: Document):
@@ -145,8 +94,6 @@ def divisions(document: Document) -> list[str]:
 def by_division(document: Document) -> tuple[ListTable, Grid]:
     """The tasks under each division: a heading row per division (“预算处：牵头5项，协办3项”),
     then its tasks, with a 分工 column saying 牵头 or 协办."""
-    from reportgen.kinds import Column
-
     base = [c for c in columns(document) if c.field not in ("lead",)]
     cols = [base[0], Column("role", "分工", 1.4), *base[1:]]
     rows: list[tuple[str, object]] = []

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Iterator
 
-from reportgen.errors import FormatDefinitionError
+from reportgen.errors import FormatDefinitionError, ReportgenError
 
 COUNT = "count"  # a non-negative whole number of items
 SIGNED = "signed"  # a whole number that may be negative (2019 本年增/减)
@@ -366,8 +367,6 @@ EARLIEST_YEAR = 2008  # the first year of the 2008 条例: no report can be olde
 
 def latest_year() -> int:
     """The latest report year that makes sense: next year (a file prepared in advance)."""
-    from datetime import date
-
     return date.today().year + 1
 
 
@@ -384,8 +383,6 @@ def year_problem(year: int) -> str:
 
 def require_format(year: int) -> Format:
     """The format of a report year; raises ReportgenError (a Chinese message) if none."""
-    from reportgen.errors import ReportgenError
-
     problem = year_problem(year)
     if problem:
         raise ReportgenError(problem)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -55,8 +56,6 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def copy_atomic(source: Path, path: Path) -> None:
     """Copy a file completely or not at all (a backup on a nearly full disk leaves nothing)."""
-    import shutil
-
     try:
         reading = open(source, "rb")
     except OSError as problem:

@@ -15,29 +15,22 @@ rows. A hidden sheet ``_reportgen`` states the format and year.
 from __future__ import annotations
 
 import io
-import re
+import math
 
-from reportgen.checks import arithmetic
 from reportgen.formats import layout
+from reportgen.formats.form import META, SHEETS, defined_name
 from reportgen.formats.statutory import AMOUNT, SIGNED, Format, Table
-from reportgen.model import Report
+from reportgen.model import Report, totals
 from reportgen.sources.schema import FEE_FIELDS, FIELDS
 
-SHEETS = {"info": "基本信息", "proactive": "表二 主动公开", "requests": "表三 申请办理", "appeals": "表四 复议诉讼",
-          "text": "文字"}
-META = "_reportgen"
 LABEL_FILL = "F2F2F2"
 INPUT_FILL = "FFFFFF"
 ALARM_FILL = "FFC7CE"
 
 
-def defined_name(key: str) -> str:
-    return "rg_" + re.sub(r"[^A-Za-z0-9_]", "_", key)
-
-
 def workbook(fmt: Format, report: Report | None, agency: str, year: int, kind: str) -> bytes:
     """The form's bytes: prefilled from ``report`` when given, else blank."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # imported when first used: start-up time
     from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
     from openpyxl.workbook.defined_name import DefinedName
 
@@ -71,7 +64,7 @@ def workbook(fmt: Format, report: Report | None, agency: str, year: int, kind: s
         book.defined_names[defined_name(key)] = DefinedName(defined_name(key), attr_text=reference)
 
     _info_sheet(book.active, report, agency, year, kind, styles, name)
-    figures = arithmetic.completed(report) if report else {}
+    figures = totals.completed(report) if report else {}
     for table in fmt.tables.values():
         _table_sheet(book.create_sheet(SHEETS[table.key]), fmt, table, report, figures, styles, name)
     _text_sheet(book.create_sheet(SHEETS["text"]), fmt, report, kind, styles, name)
@@ -137,7 +130,7 @@ def _info_sheet(sheet, report, agency, year, kind, styles, name) -> None:
             cell.number_format = "yyyy-mm-dd"
         name(sheet, cell, field.key)
         row += 1
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.datavalidation import DataValidation  # imported when first used: start-up time
 
     choice = DataValidation(type="list", formula1='"部门,政府"', allow_blank=False, showErrorMessage=True,
                             errorTitle="报告类别", error="只能填“部门”或“政府”。")
@@ -148,7 +141,7 @@ def _info_sheet(sheet, report, agency, year, kind, styles, name) -> None:
 
 
 def _table_sheet(sheet, fmt: Format, table: Table, report, figures, styles, name) -> None:
-    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.formatting.rule import FormulaRule  # imported when first used: start-up time
     from openpyxl.styles import PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -157,8 +150,8 @@ def _table_sheet(sheet, fmt: Format, table: Table, report, figures, styles, name
     top = 3  # a title row, a blank row, then the table
     _label(sheet.cell(1, 1), f"{table.short_name} {table.title}", styles, bold=True)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=grid.width)
-    computed = arithmetic.computed_keys(fmt)
-    totals = arithmetic.checks(fmt).totals
+    computed = totals.computed_keys(fmt)
+    sums = totals.checks(fmt).totals
     validations = {
         "count": DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                 showErrorMessage=True, errorTitle="件数", error="请填写 0 或正整数。"),
@@ -199,7 +192,7 @@ def _table_sheet(sheet, fmt: Format, table: Table, report, figures, styles, name
             name(sheet, target, key)
     for key, address in where.items():
         if key in computed:
-            parts = "+".join(where[p.key] for p in totals[key].parts)
+            parts = "+".join(where[p.key] for p in sums[key].parts)
             target = sheet[address]
             _label(target, f"=SUM({parts})" if "+" in parts else f"={parts}", styles)
     red = PatternFill("solid", fgColor=ALARM_FILL, bgColor=ALARM_FILL)
@@ -226,7 +219,6 @@ def _table_sheet(sheet, fmt: Format, table: Table, report, figures, styles, name
 
 def _row_heights(sheet, grid, top: int) -> None:
     """Rows tall enough for their wrapped labels (a spreadsheet does not grow them itself)."""
-    import math
 
     from openpyxl.utils import get_column_letter
 

@@ -85,7 +85,7 @@ def table_cells(table) -> list[list[str]]:
 
 def docx_texts(document_xml: bytes) -> dict[str, str]:
     """The text inside each marker of a Word draft's document.xml."""
-    from lxml import etree
+    from lxml import etree  # imported when first used: start-up time
 
     root = etree.fromstring(document_xml)
     return {name: text_of(region.elements()) for name, region in docx_regions(root).items()}

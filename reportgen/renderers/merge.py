@@ -21,7 +21,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.errors import RefreshError
+from reportgen.errors import RefreshError, os_reason
 from reportgen.renderers import markers
 
 DOCUMENT = "word/document.xml"
@@ -81,13 +81,11 @@ def _decide(name: str, old: str, new: str, recorded: dict, force: bool, result: 
 
 
 def _merge_docx(path: Path, fresh: bytes, recorded: dict, force: bool, result: Merge) -> None:
-    from lxml import etree
+    from lxml import etree  # imported when first used: start-up time
 
     try:
         raw = path.read_bytes()
     except OSError as problem:
-        from reportgen.errors import os_reason
-
         raise RefreshError(f"无法读取 {path}：{os_reason(problem)}") from None
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise RefreshError(f"{path}：文件受密码保护或是旧版 .doc 格式，无法更新。请去掉密码、另存为 .docx 后重试。")
@@ -181,8 +179,6 @@ def _merge_md(path: Path, fresh: bytes, recorded: dict, force: bool, result: Mer
     except UnicodeDecodeError:
         raise RefreshError(f"{path}：不是 UTF-8 编码的 Markdown 文件，无法更新。") from None
     except OSError as problem:
-        from reportgen.errors import os_reason
-
         raise RefreshError(f"无法读取 {path}：{os_reason(problem)}") from None
     old_regions, new_regions = markers.md_regions(text), markers.md_regions(fresh.decode("utf-8"))
     if not old_regions:

@@ -26,7 +26,7 @@ def _lines(text: str, width: float) -> int:
 
 def render(draft: Draft) -> bytes:
     """The workbook of a draft's list tables (a draft without one gets its title only)."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # imported when first used: start-up time
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 

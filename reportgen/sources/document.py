@@ -22,7 +22,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from reportgen import kinds as kind_definitions
-from reportgen.checks.findings import Finding, error
+from reportgen.model.findings import Finding, error
 from reportgen.kinds import Kind
 from reportgen.model import NOT_XML, Document, Heading, Stated, Task
 from reportgen.formats.statutory import EARLIEST_YEAR, latest_year

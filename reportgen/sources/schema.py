@@ -23,7 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from reportgen.formats import statutory
-from reportgen.checks.findings import Finding, error, warning
+from reportgen.model.findings import Finding, error, warning
 from reportgen.model import KINDS, NOT_XML, Contact, Download, Figure, ProcessingFees, Report
 from reportgen.formats.statutory import AMOUNT, COUNT, SIGNED, Cell, Format, RowGroup
 

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from zipfile import BadZipFile
 
 from reportgen.errors import InputError, os_reason
 from reportgen.formats import layout, statutory
-from reportgen.renderers.form import META, SHEETS, defined_name
-from reportgen.sources.published.recover import Imported
+from reportgen.formats.form import META, SHEETS, defined_name
+from reportgen.sources.imported import Imported
+from reportgen.sources.schema import slots
 
 
 @dataclass
@@ -31,9 +33,7 @@ class Returned:
 
 
 def read(path: Path) -> Returned:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # imported when first used: start-up time
     from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
@@ -104,8 +104,6 @@ _KEYS: dict[str, str] = {}
 
 def _key_of(name: str) -> str:
     if not _KEYS:
-        from reportgen.sources.schema import slots
-
         for fmt in statutory.formats().values():
             for key in slots(fmt):
                 _KEYS[defined_name(key)] = key

@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from reportgen.checks import arithmetic
+from reportgen.model import totals
 from reportgen.formats import statutory
 from reportgen.checks.check import check_file
-from reportgen.checks.links import kind_of_file
+from reportgen.sources.datafile import kind_of_file
 from reportgen.kinds import ANNUAL
-from reportgen.checks.findings import Finding, error
+from reportgen.model.findings import Finding, error
 from reportgen.model import GOVERNMENT, Figure, Number, ProcessingFees, Report, format_number
-from reportgen.workflows.roster import normalise
+from reportgen.model.names import lookup, names
+from reportgen.model.text import normalise
 from reportgen.renderers.zipwriter import Member, package
 
 
@@ -71,7 +72,7 @@ def aggregate(files: list[Path], name: str, year: int) -> Aggregate:
 
 def _sum(result: Aggregate, fmt) -> Report:
     reports = [report for _, report in result.members]
-    computed = arithmetic.computed_keys(fmt)
+    computed = totals.computed_keys(fmt)
     figures: dict[str, Figure] = {}
     units: dict[str, str] = {}
     for cell in fmt.cells():
@@ -106,8 +107,8 @@ def _sum(result: Aggregate, fmt) -> Report:
 
 def compare(parent: Report, total: Report, path: Path) -> list[Finding]:
     """Cell by cell: the parent unit's own figures against the sum of its members."""
-    mine = arithmetic.completed(parent)
-    summed = arithmetic.completed(total)
+    mine = totals.completed(parent)
+    summed = totals.completed(total)
     found = []
     for cell in parent.format.cells():
         expected, actual = summed[cell.key].value, mine[cell.key].value
@@ -136,7 +137,7 @@ def overview_title(result: Aggregate) -> str:
 
 # ------------------------------------------------------------------ the overview spreadsheet
 
-# (column heading, dotted name in prose.names, or a callable of the report)
+# (column heading, dotted name in the report's names, or a callable of the report)
 OVERVIEW_COLUMNS = [
     ("新收申请", "requests.new.total"),
     ("上年结转", "requests.carried_over.total"),
@@ -156,7 +157,6 @@ OVERVIEW_COLUMNS = [
 
 
 def _overview_row(report: Report) -> list:
-    from reportgen.draft.prose import lookup, names
 
     values = names(report)
     return [lookup(values, key) for _, key in OVERVIEW_COLUMNS]
@@ -164,7 +164,7 @@ def _overview_row(report: Report) -> list:
 
 def overview_xlsx(result: Aggregate) -> bytes:
     """One row per agency with its key figures, and the total; for offices that work in Excel."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # imported when first used: start-up time
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 

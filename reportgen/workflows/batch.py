@@ -9,6 +9,9 @@ leaves each output complete or absent.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import multiprocessing
 import os
 import signal
@@ -17,16 +20,18 @@ import threading
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
+from multiprocessing import connection as connections
 from pathlib import Path
 from typing import Callable
 
-from reportgen.sources.files import collect  # noqa: F401  (part of this module's API)
+from reportgen.errors import ReportgenError
 from reportgen.kinds import ANNUAL
-from reportgen.workflows import roster as rosters
-from reportgen.workflows.build import PDF, BuildResult, Renderers, build_file, write_pdfs
-from reportgen.output.files import remove_stale_temporaries
+from reportgen.output.files import remove_stale_temporaries, write_atomic
 from reportgen.output.manifest import Manifest
 from reportgen.renderers.fonts import Fonts
+from reportgen.workflows import roster as rosters
+from reportgen.workflows.build import PDF, BuildResult, Renderers, build_file, write_pdfs
+from reportgen.workflows.refresh import refresh
 
 OK = "成功"
 WARNED = "有警告"
@@ -195,9 +200,6 @@ def build_one(source: Path, year: int) -> AgencyResult:
 def _refresh_unit(source: Path, built: BuildResult, result: AgencyResult, kinds: tuple[str, ...]) -> None:
     """New figures into a unit's edited drafts, every edit kept; the PDF beside a refreshed
     Word draft is printed again with the others at the end of the batch."""
-    from reportgen.errors import ReportgenError
-    from reportgen.workflows.refresh import refresh
-
     done, conflicts, stale = [], 0, {s.path: s for s in built.stale}
     try:
         for path in built.edited:
@@ -347,8 +349,6 @@ class _StopRequest:
 
 def _print_pdfs(report: BatchReport, out_dir: Path, options: Options, jobs: int) -> None:
     """Print the PDFs of every unit built or refreshed, with ``jobs`` LibreOffice processes side by side."""
-    from reportgen.errors import ReportgenError
-
     units = [r for r in report.results if getattr(r, "pending_pdf", None)]
     if not units:
         return
@@ -370,8 +370,6 @@ def _print_pdfs(report: BatchReport, out_dir: Path, options: Options, jobs: int)
 def _run_pool(files, out_dir, year, options, jobs, done, stop: _StopRequest) -> None:
     """Send the files to ``jobs`` worker processes, at most two in hand per worker, until
     all are done or a stop is requested; then collect what the workers have in hand."""
-    from multiprocessing import connection as connections
-
     context = multiprocessing.get_context(_start_method())
     pending = list(reversed(files))
     workers = []
@@ -473,12 +471,6 @@ def summary_rows(report: BatchReport) -> list[list[str]]:
 
 def write_summaries(report: BatchReport, out_dir: Path) -> tuple[Path, Path]:
     """summary.json and summary.csv (UTF-8 with BOM, so that Excel opens it) in ``out_dir``."""
-    import csv
-    import io
-    import json
-
-    from reportgen.output.files import write_atomic
-
     json_path, csv_path = out_dir / "summary.json", out_dir / "summary.csv"
     write_atomic(json_path, json.dumps(report.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
     buffer = io.StringIO()

@@ -10,19 +10,26 @@ flagged 【数据待核】 and lists the findings at its end.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.renderers import markdown as render_markdown
-from reportgen.renderers import templates as template_folder
 from reportgen.checks.check import AUTO, CheckResult, check_file
 from reportgen.draft.document import build_draft, title
-from reportgen.model import Document, Report
+from reportgen.draft.kinds import build_document_draft
+from reportgen.draft.kinds import title as document_title
 from reportgen.errors import RefreshError
+from reportgen.model import Document, Report
 from reportgen.output.files import inside, safe_name, shown
 from reportgen.output.manifest import EDITED, OURS, SAME, Manifest, digest
+from reportgen.renderers import html, markers, sheet
+from reportgen.renderers import markdown as render_markdown
+from reportgen.renderers import templates as template_folder
 from reportgen.renderers.fonts import Fonts
 from reportgen.renderers.merge import up_to_date
+from reportgen.renderers.pdf import LibreOffice
+from reportgen.renderers.word import WordTemplate, marker_texts
 from reportgen.workflows import siblings
 from reportgen.workflows.siblings import Stale
 
@@ -41,8 +48,6 @@ class Renderers:
 
     @classmethod
     def prepare(cls, folder: Path | None = None, fonts: Fonts = Fonts()) -> Renderers:
-        from reportgen.renderers.word import WordTemplate
-
         found = template_folder.find(folder)
         return cls(found, WordTemplate(found / template_folder.WORD, fonts), fonts)
 
@@ -51,8 +56,6 @@ class Renderers:
         if name == template_folder.WORD:
             return self.word
         if name not in self.others:
-            from reportgen.renderers.word import WordTemplate
-
             self.others[name] = WordTemplate(template_folder.path_of(name, self.folder), self.fonts)
         return self.others[name]
 
@@ -61,12 +64,8 @@ class Renderers:
         if kind == DOCX:
             return self.word_template(draft.template).render(draft)
         if kind in (HTML, FRAGMENT):
-            from reportgen.renderers import html
-
             return html.render(draft, self.folder, page=kind == HTML).encode("utf-8")
         if kind == XLSX:
-            from reportgen.renderers import sheet
-
             return sheet.render(draft)
         return render_markdown.render(draft, self.folder).encode("utf-8")
 
@@ -102,8 +101,6 @@ class BuildResult:
 def output_stem(report: Report | Document, source: Path, by: str = "") -> str:
     """The file name of a report's drafts, without extension: agency, year and title."""
     if isinstance(report, Document):
-        from reportgen.draft.kinds import title as document_title
-
         name = document_title(report) + (f"（按{by}）" if by else "")
     else:
         name = title(report)
@@ -133,8 +130,6 @@ def render_drafts(
     file too when a PDF is asked for, since the PDF is printed from it. Pure: writes nothing.
     The draft itself is appended to ``drafted`` when given."""
     if isinstance(report, Document):
-        from reportgen.draft.kinds import build_document_draft
-
         draft = build_document_draft(report, findings, previous=previous, by=by)
     else:
         draft = build_draft(report, findings, previous=previous, blank_zeros=blank_zeros)
@@ -263,17 +258,10 @@ class DraftFiles:
 def draft_record(kind: str, data: bytes, source: Path, report: Report | Document, draft=None) -> dict:
     """What the output folder's record keeps of a draft for ``reportgen refresh``: its data
     file, whose report it is, its format, and a digest of the text inside each of its markers."""
-    from reportgen.renderers import markers
-
     entry = {"source": str(Path(source).resolve()), "format": report.format.id, "report": identity(report)}
     if kind == DOCX and draft is not None:  # worked out from the draft: no need to read the file again
-        from reportgen.renderers.word import marker_texts
-
         texts = marker_texts(draft)
     elif kind == DOCX:
-        import io
-        import zipfile
-
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             texts = markers.docx_texts(package.read("word/document.xml"))
     elif kind == MD:
@@ -299,8 +287,6 @@ def write_pdfs(pending: list[tuple[Path, bytes]], manifest: Manifest, force: boo
                processes: int = 1, office=None) -> list[tuple[Path, list[Path]]]:
     """Print each pending PDF (path, Word bytes) with LibreOffice, a few processes side by
     side, and write them. Returns each written PDF with the backups made."""
-    from reportgen.renderers.pdf import LibreOffice
-
     if not pending:
         return []
     office = office or LibreOffice.find()

@@ -20,8 +20,10 @@ from pathlib import Path
 import tomlkit
 
 from reportgen.checks import crossyear
-from reportgen.checks.check import check_file, read_text, unfilled
-from reportgen.draft.prose import placeholder
+from reportgen.checks.check import check_file
+from reportgen.model.text import unfilled
+from reportgen.sources.datafile import read_text
+from reportgen.model.text import placeholder
 from reportgen.errors import InputError
 from reportgen.kinds import DOCUMENT_KEY, Kind
 from reportgen.model import DONE, Document

@@ -3,10 +3,13 @@ of a roster (several processes side by side)."""
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
+from reportgen.checks.check import check_file
 from reportgen.errors import ReportgenError
 from reportgen.formats import statutory
+from reportgen.model import Document
 from reportgen.output.files import safe_name
 from reportgen.output.manifest import write_file
 from reportgen.renderers import form
@@ -22,9 +25,6 @@ def _write(path: Path, data: bytes, force: bool) -> Made:
 
 
 def from_data(source: Path, out: Path, force: bool = False) -> Made:
-    from reportgen.checks.check import check_file
-    from reportgen.model import Document
-
     checked = check_file(source, previous=None)
     report = checked.report
     if report is None:
@@ -54,8 +54,6 @@ def _one(args) -> Made | str:
 
 def for_roster(units, year: int, kind: str, out: Path, force: bool = False, jobs: int = 1) -> list[Made | str]:
     """Each unit's blank form: (path, backups), or a message saying why it was not written."""
-    import multiprocessing
-
     statutory.require_format(year)
     tasks = [(unit.agency, year, kind, out, force) for unit in units]
     if jobs > 1 and len(tasks) > 1:

@@ -10,88 +10,59 @@ block at the top, with where it was.
 
 from __future__ import annotations
 
+import io
+import multiprocessing
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomlkit
 
-from reportgen.checks import arithmetic
-from reportgen.checks.check import CheckResult, check_text
-from reportgen.checks.findings import Finding
+from reportgen.checks.check import CheckResult, Previous, check_data
 from reportgen.filenames import not_data
-from reportgen.model import KINDS, deadline
-from reportgen.sources.published import SUFFIXES, Imported, ImportProblem, import_report
+from reportgen.model.findings import Finding
+from reportgen.sources.imported import Imported, to_data
+from reportgen.sources.published import SUFFIXES, ImportProblem, import_report
 from reportgen.workflows import scaffold
 
 
 def data_file(imported: Imported, header: bool = True) -> str:
-    """The text of a data file holding what was imported: the file ``reportgen init`` writes,
-    with each value line filled in (its comment kept in its column)."""
-    fmt = imported.format
-    kind = imported.kind if imported.kind in KINDS else KINDS[0]
-    text = scaffold.new_file(fmt, imported.agency, imported.year, kind)
-    values: dict[tuple[str, str], str] = {
-        ("report", "published"): str(imported.published or deadline(imported.year, kind)),
-    }
-    for name, value in imported.contact.items():
-        values[("report.contact", name)] = scaffold.toml_text(value)
-    for name, value in imported.download.items():
-        values[("report.download", name)] = scaffold.toml_text(value)
-    for key in fmt.text_keys():
-        body = imported.texts.get(key, "")
+    """The text of a data file holding what was imported (``to_data``): the file
+    ``reportgen init`` writes, with each value line filled in (its comment kept in its
+    column), what the source said of an approximate label beside its row, and what could
+    not be read listed at the top."""
+    data = to_data(imported)
+    fmt, report = imported.format, data["report"]
+    text = scaffold.new_file(fmt, report["agency"], report["year"], report["kind"])
+    values: dict[tuple[str, str], str] = {("report", "published"): str(report["published"])}
+    for section in ("contact", "download"):
+        for name, value in report[section].items():
+            values[(f"report.{section}", name)] = scaffold.toml_text(value)
+    for key, body in data["text"].items():
         values[("text", key)] = tomlkit.string(f"\n{body}\n", multiline=True).as_string() if "\n" in body \
             else scaffold.toml_text(body)
     comments: dict[tuple[str, str], str] = {}
     replaced: dict[tuple[str, str], tuple[str, str]] = {}  # a group's first sub-row → (group, its value)
     dropped: set[tuple[str, str]] = set()
     for table in fmt.tables.values():
-        for row, cells in _rows(imported, table.key).items():
-            values[(table.key, row)] = scaffold.toml_text(cells)
-        for group in table.row_groups():
-            stated = {c.id: imported.groups[f"{group.key}.{c.id}"] for c in group.row.columns
-                      if f"{group.key}.{c.id}" in imported.groups}
-            if not stated:
+        groups = {group.name: group for group in table.row_groups()}
+        for row, cells in data[table.key].items():
+            if row not in groups:
+                values[(table.key, row)] = scaffold.toml_text(cells)
                 continue
-            replaced[(table.key, group.leaves[0])] = (group.name, scaffold.toml_text(stated))
+            group = groups[row]
+            replaced[(table.key, group.leaves[0])] = (group.name, scaffold.toml_text(cells))
             dropped.update((table.key, leaf) for leaf in group.leaves[1:])
             comments[(table.key, group.name)] = f"{group.label}（原文只印了一行合计）"
         for key, note in imported.notes.items():
             if key.startswith(table.key + "."):
                 comments[(table.key, key.split(".")[1])] = note
-    if fmt.has_fees:
-        for name, value in imported.fees.items():
-            values[("processing_fees", name)] = scaffold.toml_text(value)
+    for name, value in data.get("processing_fees", {}).items():
+        values[("processing_fees", name)] = scaffold.toml_text(value)
     order = {table.key: list(dict.fromkeys(row.id.split(".")[0] for row in table.rows)) for table in fmt.tables.values()}
     text = _fill(text, values, replaced, dropped, comments, order)
     text = text.replace("# 由 reportgen init 生成。填写说明：", "# 填写说明：", 1)
     return (_header(imported) if header else "") + text
-
-
-def _rows(imported: Imported, table_key: str) -> dict[str, object]:
-    """Each row's figures as written: {row: {column: value}} (a row that is one cell: its value)."""
-    table = imported.format.tables[table_key]
-    computed = arithmetic.computed_keys(imported.format)
-    rows: dict[str, object] = {}
-    for cell in table.cells():
-        if imported.in_stated_group(cell.key):
-            continue
-        if cell.key in imported.figures:
-            value = imported.figures[cell.key]
-        elif cell.key in computed:
-            continue  # a total the source did not print: the tool computes it
-        else:
-            value = ""  # not read: blank, and listed at the top of the file
-        row, _, column = cell.key[len(table_key) + 1:].partition(".")
-        if not column:
-            rows[row] = value
-            continue
-        node = rows.setdefault(row, {})
-        *path, last = column.split(".")
-        for part in path:
-            node = node.setdefault(part, {})
-        node[last] = value
-    return rows
 
 
 _LINE = re.compile(r"^(?P<key>[A-Za-z0-9_]+) = (?P<value>.*?)(?P<comment>\s+#.*)?$")
@@ -212,16 +183,13 @@ def collect(folder: Path) -> list[Path]:
 
 def _audit_one(path: Path):
     try:
-        imported = import_report(path)
+        return path, import_report(path), ""
     except ImportProblem as problem:
         return path, None, str(problem)
-    return path, imported, data_file(imported)
 
 
 def audit(files: list[Path], jobs: int = 1) -> Audit:
     """Import every file in memory, check each, and check consecutive years of an agency."""
-    import multiprocessing
-
     if jobs > 1 and len(files) > 1:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             done = pool.map(_audit_one, files, chunksize=8)
@@ -230,20 +198,18 @@ def audit(files: list[Path], jobs: int = 1) -> Audit:
     result = Audit()
     by_agency: dict[tuple[str, int], tuple[Path, CheckResult]] = {}
     checked = []
-    for path, imported, text in done:
+    for path, imported, why in done:
         if imported is None:
-            result.unreadable.append((str(path), text))
+            result.unreadable.append((str(path), why))
             continue
-        outcome = check_text(text, path)
-        checked.append((path, imported, text, outcome))
+        outcome = check_data(to_data(imported), path)
+        checked.append((path, imported, outcome))
         by_agency[(imported.agency, imported.year)] = (path, outcome)
-    for path, imported, text, outcome in checked:
+    for path, imported, outcome in checked:
         last = by_agency.get((imported.agency, imported.year - 1))
         if last is not None and last[1].report is not None:
-            from reportgen.checks.check import Previous
-
             previous = Previous(last[1].report, last[0])
-            outcome = check_text(text, path, lambda report, p=previous: p)
+            outcome = check_data(to_data(imported), path, lambda report, p=previous: p)
         findings = [f for f in outcome.findings if f.code not in ("missing", "empty-text", "deadline-note")]
         errors = sum(1 for f in findings if f.is_error)
         result.files.append((str(path), imported.agency, imported.year, errors, len(findings) - errors))
@@ -264,9 +230,7 @@ AUDIT_COLUMNS = ("机关名称", "年度", "文件", "规则", "栏目", "应为
 
 def audit_xlsx(result: Audit) -> bytes:
     """One row per finding, and a summary sheet per agency."""
-    import io
-
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # imported only when an audit is written (start-up time)
     from openpyxl.styles import Font
 
     book = Workbook()

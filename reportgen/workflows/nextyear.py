@@ -20,11 +20,14 @@ import re
 import tomlkit
 from tomlkit.items import InlineTable, Table as TomlTable
 
-from reportgen.checks import arithmetic
+from reportgen.model import totals
 from reportgen.checks import crossyear
 from reportgen.workflows import scaffold
 from reportgen.formats import statutory
-from reportgen.checks.check import check_file, read_text, unfilled
+from reportgen.checks.check import check_file
+from reportgen.model.text import unfilled
+from reportgen.sources.datafile import read_text
+from reportgen.sources.schema import slots
 from reportgen.errors import InputError
 from reportgen.model import KINDS, Figure, Report, deadline
 from reportgen.formats.statutory import Format, Table
@@ -95,7 +98,7 @@ def retitle(text: str, old: int, new: int, source: Path | None = None) -> str:
 
 
 def _cell_keys(fmt: Format, table_key: str) -> set[str]:
-    computed = arithmetic.computed_keys(fmt)
+    computed = totals.computed_keys(fmt)
     return {c.key for c in fmt.tables[table_key].cells() if c.key not in computed} if table_key in fmt.tables else set()
 
 
@@ -116,7 +119,7 @@ def _next_table(doc, fmt: Format, report: Report, table: Table, carried: dict[st
             doc.add(table.key, rebuilt)
         return
     section = doc[table.key]
-    computed = arithmetic.computed_keys(fmt)
+    computed = totals.computed_keys(fmt)
     for key in sorted(_written_cells(section, table.key, fmt)):
         if key in computed:
             _delete(section, key)
@@ -132,8 +135,6 @@ def _next_table(doc, fmt: Format, report: Report, table: Table, carried: dict[st
 def _written_cells(section, table_key: str, fmt: Format) -> set[str]:
     """The cell keys a table section actually writes, including row groups written as one
     row (requests.other); its unknown keys are left alone."""
-    from reportgen.sources.schema import slots
-
     cells = set(fmt.cell_by_key()) | {key for key, slot in slots(fmt).items() if slot.group is not None}
     found = set()
 

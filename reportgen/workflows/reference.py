@@ -6,8 +6,10 @@ prints the part for one year.
 
 from __future__ import annotations
 
+from reportgen import kinds
 from reportgen.formats import statutory
-from reportgen.checks.arithmetic import computed_keys
+from reportgen.workflows.document_files import reference as kind_reference
+from reportgen.model.totals import computed_keys
 from reportgen.sources.schema import FEE_FIELDS, FIELDS, TYPE_WORDS, Field, wanted
 from reportgen.formats.statutory import Format, Table
 
@@ -172,9 +174,6 @@ def reference() -> str:
               "同一机关同一年度的其他政务公开文档，也是每份一个数据文件，写在同一文件夹中，文件名带年度，"
               "如 `2025-任务分解表.toml`、`2025-工作总结.toml`；文件开头的 `document` 一行说明是哪种文档"
               "（没有这一行的是年度报告）。reportgen init --document、keys --document 按种类新建文件、列出键名。", ""]
-    from reportgen import kinds
-    from reportgen.workflows.document_files import reference as kind_reference
-
     for kind in kinds.kinds().values():
         if not kind.statutory:
             parts.append(kind_reference(kind))

@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.checks.check import AUTO, check_file
-from reportgen.errors import RefreshError
+from reportgen.errors import RefreshError, ReportgenError
+from reportgen.formats import statutory
 from reportgen.model import Document
 from reportgen.output.files import shown
 from reportgen.output.manifest import EDITED, OURS, Manifest
 from reportgen.renderers import markers
 from reportgen.renderers.files import DOCX, MD, PDF, SUFFIXES
+from reportgen.renderers.pdf import LibreOffice
 from reportgen.renderers.merge import Change, marker_label, merge  # noqa: F401  (part of this module's API)
 from reportgen.workflows import siblings
 from reportgen.workflows.build import Renderers, DraftFiles, draft_record, identity, pdf_record, render_drafts
@@ -139,9 +141,6 @@ def _same_report(path: Path, report, entry: dict, merged, force: bool) -> None:
 
 def _print_again(word: Path, pdf: Path, manifest: Manifest, office, result: RefreshResult) -> None:
     """The PDF beside a Word draft, printed again from it (unless a person changed the PDF)."""
-    from reportgen.errors import ReportgenError
-    from reportgen.renderers.pdf import LibreOffice
-
     if manifest.state(pdf) == EDITED:
         result.warnings.append(f"{pdf.name} 在生成后被修改过，没有重新印出。")
         return
@@ -156,8 +155,6 @@ def _print_again(word: Path, pdf: Path, manifest: Manifest, office, result: Refr
 
 
 def _label(format_id: str) -> str:
-    from reportgen.formats import statutory
-
     fmt = statutory.formats().get(format_id)
     return fmt.label if fmt else f"{format_id} 年版格式"
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from reportgen.model.text import normalise
 from reportgen.errors import InputError
 
 NAME_COLUMNS = ("机关名称", "单位名称", "agency")
@@ -31,8 +32,6 @@ class Unit:
     kind: str = ""
 
 
-def normalise(name: str) -> str:
-    return "".join(name.split())
 
 
 def load(path: Path) -> list[Unit]:

@@ -14,9 +14,9 @@ from functools import cache
 import tomlkit
 from tomlkit.items import InlineTable, Item, Table as TomlTable
 
-from reportgen.checks import arithmetic
+from reportgen.model import totals
 from reportgen.model import Figure, Number, deadline
-from reportgen.draft.prose import PROMPT
+from reportgen.model.text import PROMPT
 from reportgen.sources.schema import FEE_FIELDS, FIELDS
 from reportgen.formats.statutory import Cell, Format, Table
 
@@ -65,7 +65,7 @@ def table_section(
 ) -> TomlTable:
     """A table's section: one line per row (or column group), every figure present."""
     section = tomlkit.table()
-    groups = _groups(table, arithmetic.computed_keys(fmt))
+    groups = _groups(table, totals.computed_keys(fmt))
     columns_shared = table.kind == "matrix" and len({c.row.name for cells in groups.values() for c in cells}) > 1
     if columns_shared:
         legend = "、".join(f"{c.id} {c.name.rsplit('／', 1)[-1]}" for c in table.rows[0].columns if c.id != "total")

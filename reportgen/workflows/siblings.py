@@ -22,7 +22,7 @@ from typing import Callable
 from reportgen.errors import RefreshError
 from reportgen.output.files import shown
 from reportgen.output.manifest import EDITED, Manifest, digest, file_digest
-from reportgen.renderers.files import DOCX, FRAGMENT, HTML, MD, NAMES, PDF, SUFFIXES, XLSX
+from reportgen.renderers.files import DOCX, FRAGMENT, HTML, MD, NAMES, PDF, SUFFIXES, XLSX, kind_of
 from reportgen.renderers.merge import up_to_date
 
 
@@ -90,6 +90,4 @@ def _read(path: Path) -> bytes | None:
 
 def describe(stale_drafts: list[Stale]) -> list[str]:
     """One line per stale draft, in Chinese, naming it by its kind."""
-    from reportgen.renderers.files import kind_of
-
     return [f"{NAMES.get(kind_of(s.path), '草稿')} {s.path.name} 还是旧的数字，请运行：{s.command}" for s in stale_drafts]

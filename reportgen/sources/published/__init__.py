@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportgen.formats.statutory import year_problem
 from reportgen.sources.published.readers import ImportProblem, read
 from reportgen.sources.published.recover import Imported, NoFormat, NoReport, recover
 
@@ -22,8 +23,6 @@ def import_report(path: Path) -> Imported:
     try:
         return recover(document)
     except NoFormat as problem:
-        from reportgen.formats.statutory import year_problem
-
         raise ImportProblem(f"{path}：这是 {problem.year} 年度的报告。{year_problem(problem.year)}") from None
     except NoReport:
         raise ImportProblem(f"{path}：没有找到政府信息公开工作年度报告（没有“某某{{年度}}年政府信息公开工作年度报告”"

@@ -13,44 +13,17 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from reportgen.checks import arithmetic
+from reportgen.model import totals
 from reportgen.formats import statutory
 from reportgen.formats.statutory import Format, Header, Table
 from reportgen.model import DEPARTMENT, GOVERNMENT
+from reportgen.sources.imported import Imported
 from reportgen.sources.published.document import Document, Grid, figure, normal, number
 
 SIMILAR = 0.72  # a label this similar to a statutory one is taken for it, with a note
-
-
-@dataclass
-class Imported:
-    """What an import recovered from one published report."""
-
-    source: str
-    agency: str = ""
-    year: int = 0
-    kind: str = ""
-    format: Format | None = None
-    published: date | None = None
-    contact: dict[str, str] = field(default_factory=dict)  # office, address, postcode, phone
-    download: dict[str, str] = field(default_factory=dict)  # site, url
-    texts: dict[str, str] = field(default_factory=dict)
-    figures: dict[str, object] = field(default_factory=dict)  # cell key → int, Decimal or "" (blank)
-    groups: dict[str, object] = field(default_factory=dict)  # "requests.other.natural_person" → figure
-    fees: dict[str, object] = field(default_factory=dict)  # notices, amount
-    notes: dict[str, str] = field(default_factory=dict)  # row key → what the source said (approximate labels)
-    problems: list[str] = field(default_factory=list)  # what could not be read, with where
-    remarks: list[str] = field(default_factory=list)  # what the reader should know (format, kind …)
-
-    def in_stated_group(self, key: str) -> bool:
-        """Whether a cell belongs to a row group the source printed as one row (（六）)."""
-        table_key, row = key.split(".")[:2]
-        return any(row in group.leaves and any(k.startswith(group.key + ".") for k in self.groups)
-                   for group in self.format.tables[table_key].row_groups())
 
 
 class NoReport(Exception):
@@ -588,7 +561,7 @@ def _read_opening(text: str, result: Imported) -> None:
 
 
 def _list_missing(fmt: Format, result: Imported) -> None:
-    computed = arithmetic.computed_keys(fmt)
+    computed = totals.computed_keys(fmt)
     missing = [cell for cell in fmt.cells()
                if cell.key not in result.figures and cell.key not in computed and not result.in_stated_group(cell.key)]
     tables = {}

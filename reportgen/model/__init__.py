@@ -173,6 +173,7 @@ class Document:
     source: Path | None = None
     kind: str = ""  # a report's 部门/政府; other kinds have none
     linked: dict[str, object] = field(default_factory=dict)  # the same year's other documents, by kind id
+    unready: dict[str, str] = field(default_factory=dict)  # those found but not drawn on yet, and why, by kind id
 
     @property
     def published(self) -> date | None:

@@ -1,0 +1,85 @@
+"""Reading a data file from disk: its text, what kind of document it is, and (for the files a
+check reads beside the one it checks: last year's, the same year's other documents) the
+report or document it holds, without checking it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from reportgen import kinds as kind_definitions
+from reportgen.errors import InputError, os_reason
+from reportgen.model import Document, Report
+from reportgen.sources import document as document_source
+from reportgen.sources import schema
+from reportgen.sources.tomlfile import TomlSyntaxError, parse
+
+
+def read_text(path: Path) -> str:
+    """A data file's text. Raises InputError if it cannot be read as UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"找不到文件：{path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} 是一个文件夹，不是数据文件") from None
+    except OSError as problem:
+        raise InputError(f"无法读取文件 {path}：{os_reason(problem)}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        line = raw[: problem.start].count(b"\n") + 1
+        raise InputError(
+            f"{path} 第{line}行：文件不是 UTF-8 编码（可能是 GBK）。"
+            "请在编辑器中“另存为”UTF-8 编码后重试。"
+        ) from None
+
+
+def read_report(path: Path) -> Report | None:
+    """A data file read into a report without checking it (None if it cannot be read):
+    for last year's file, whose own findings are not this check's business."""
+    return read_report_and_findings(path)[0]
+
+
+def read_report_and_findings(path: Path) -> tuple[Report | None, list]:
+    """A data file read into a report, with the findings of reading it (its keys and types),
+    but none of the checks of what it says."""
+    try:
+        data = parse(read_text(path))
+    except (InputError, TomlSyntaxError):
+        return None, []
+    kind, _ = kind_definitions.of(data)
+    if kind is None or not kind.statutory:
+        return None, []
+    return schema.read({k: v for k, v in data.items() if k != kind_definitions.DOCUMENT_KEY}, source=path)
+
+
+_DOCUMENT_LINE = re.compile(r'^\s*document\s*=\s*["\']([^"\'\n]*)["\']', re.M)
+PEEK = 4096  # the document line is at the top of a file
+
+
+def kind_of_file(path: Path) -> str:
+    """The kind id a data file declares, read from its first lines ("" if unreadable)."""
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as handle:
+            head = handle.read(PEEK)
+    except OSError:
+        return ""
+    match = _DOCUMENT_LINE.search(head)
+    if match is None:
+        return kind_definitions.ANNUAL
+    kind = kind_definitions.named(match.group(1))
+    return kind.id if kind else ""
+
+
+def read_document(path: Path, year: int) -> Document | None:
+    """Another kind's data file read without checking it (None if it cannot be read)."""
+    try:
+        data = parse(read_text(path))
+    except (InputError, TomlSyntaxError):
+        return None
+    kind, _ = kind_definitions.of(data)
+    if kind is None or kind.statutory:
+        return None
+    document, _ = document_source.read(data, kind, source=path)
+    return document if document is not None and document.year == year else None

@@ -1,0 +1,93 @@
+"""What an import read from a published report or a returned fill-in form (``Imported``),
+and the same as the data a TOML data file holds (``to_data``), so that it is checked, drafted
+and written as a data file by the same readers and checks as a file a clerk wrote.
+
+Figures are kept as read: totals included, so that a published inconsistency is reported
+cell by cell; a cell the source left blank is ``""``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from reportgen.formats.statutory import Format
+from reportgen.model import KINDS, deadline
+from reportgen.model.totals import computed_keys
+
+
+@dataclass
+class Imported:
+    """What an import recovered from one published report."""
+
+    source: str
+    agency: str = ""
+    year: int = 0
+    kind: str = ""
+    format: Format | None = None
+    published: date | None = None
+    contact: dict[str, str] = field(default_factory=dict)  # office, address, postcode, phone
+    download: dict[str, str] = field(default_factory=dict)  # site, url
+    texts: dict[str, str] = field(default_factory=dict)
+    figures: dict[str, object] = field(default_factory=dict)  # cell key → int, Decimal or "" (blank)
+    groups: dict[str, object] = field(default_factory=dict)  # "requests.other.natural_person" → figure
+    fees: dict[str, object] = field(default_factory=dict)  # notices, amount
+    notes: dict[str, str] = field(default_factory=dict)  # row key → what the source said (approximate labels)
+    problems: list[str] = field(default_factory=list)  # what could not be read, with where
+    remarks: list[str] = field(default_factory=list)  # what the reader should know (format, kind …)
+
+    def in_stated_group(self, key: str) -> bool:
+        """Whether a cell belongs to a row group the source printed as one row (（六）)."""
+        table_key, row = key.split(".")[:2]
+        return any(row in group.leaves and any(k.startswith(group.key + ".") for k in self.groups)
+                   for group in self.format.tables[table_key].row_groups())
+
+
+def to_data(imported: Imported) -> dict:
+    """The data a data file written from this import holds, as the TOML reader gives it:
+    ``reportgen.sources.schema.read`` turns it into the model, as it does a clerk's file."""
+    fmt = imported.format
+    kind = imported.kind if imported.kind in KINDS else KINDS[0]
+    report: dict = {"agency": imported.agency, "year": imported.year, "kind": kind,
+                    "published": imported.published or deadline(imported.year, kind)}
+    report["contact"] = {name: imported.contact.get(name, "") for name in ("office", "address", "postcode", "phone")}
+    report["download"] = {name: imported.download.get(name, "") for name in ("site", "url")}
+    data: dict = {"report": report, "text": {key: imported.texts.get(key, "") for key in fmt.text_keys()}}
+    for table in fmt.tables.values():
+        data[table.key] = rows(imported, table.key)
+        for group in table.row_groups():
+            stated = {c.id: imported.groups[f"{group.key}.{c.id}"] for c in group.row.columns
+                      if f"{group.key}.{c.id}" in imported.groups}
+            if stated:
+                for leaf in group.leaves:
+                    data[table.key].pop(leaf, None)
+                data[table.key][group.name] = stated
+    if fmt.has_fees:
+        data["processing_fees"] = {name: imported.fees.get(name, 0) for name in ("notices", "amount")}
+    return data
+
+
+def rows(imported: Imported, table_key: str) -> dict[str, object]:
+    """Each row's figures as written: {row: {column: value}} (a row that is one cell: its value)."""
+    table = imported.format.tables[table_key]
+    computed = computed_keys(imported.format)
+    rows: dict[str, object] = {}
+    for cell in table.cells():
+        if imported.in_stated_group(cell.key):
+            continue
+        if cell.key in imported.figures:
+            value = imported.figures[cell.key]
+        elif cell.key in computed:
+            continue  # a total the source did not print: the tool computes it
+        else:
+            value = ""  # not read: blank, and listed at the top of the file
+        row, _, column = cell.key[len(table_key) + 1:].partition(".")
+        if not column:
+            rows[row] = value
+            continue
+        node = rows.setdefault(row, {})
+        *path, last = column.split(".")
+        for part in path:
+            node = node.setdefault(part, {})
+        node[last] = value
+    return rows
