@@ -1,7 +1,7 @@
 """Every exception reportgen raises on purpose.
 
 The CLI catches ``ReportgenError`` in one place and prints its message (in Chinese) with a
-non-zero exit. Problems *in* a data file are not exceptions: they are findings
+non-zero exit: 2 for a ``UsageError``, 1 for any other. Problems *in* a data file are not exceptions: they are findings
 (``reportgen.findings``), so that a check reports all of them at once.
 """
 
@@ -12,6 +12,10 @@ import errno
 
 class ReportgenError(Exception):
     """Base class. ``str(error)`` is a complete message for the user, in Chinese."""
+
+
+class UsageError(ReportgenError):
+    """The command line was used wrongly (exit code 2)."""
 
 
 class InputError(ReportgenError):

@@ -19,7 +19,7 @@ from conftest import DATA, with_tables
 from openpyxl import load_workbook
 
 from reportgen.workflows import build as build_module
-from reportgen.cli.commands import Progress
+from reportgen.cli.terminal import Progress
 
 
 
@@ -62,7 +62,7 @@ def test_one_broken_agency_never_stops_the_others(office, tmp_path):
     assert (out / "青川市人力资源和社会保障局2025年政府信息公开工作年度报告.md").exists()
     # the terminal table and the same as CSV
     assert "青川市财政局" in result.output and "成功" in result.output
-    assert "共 6 个单位：成功 4，未成功 2。" in result.output
+    assert "共 6 个文件（3 个单位）：成功 4，未成功 2。" in result.output
     rows = list(csv.reader(io.StringIO((out / "summary.csv").read_bytes().decode("utf-8-sig"))))
     assert rows[0] == ["机关名称", "数据文件", "状态", "错误数", "警告数", "草稿", "说明"]
     assert sorted(r[2] for r in rows[1:]) == ["成功"] * 4 + ["有错误"] * 2
@@ -156,6 +156,17 @@ def test_the_progress_bar_shows_count_agency_elapsed_and_eta(capsys):
     progress(2, 4, AgencyResult("x.toml", agency="青川市财政局"))
     line = capsys.readouterr().err
     assert line.startswith("\r[") and "2/4 青川市财政局 用时 00:10 剩余约 00:10" in line
+
+
+def test_a_long_agency_name_never_makes_the_progress_bar_wider_than_the_terminal(capsys, monkeypatch):
+    from reportgen.cli.terminal import display_width
+    from reportgen.workflows.batch import AgencyResult
+
+    monkeypatch.setenv("COLUMNS", "80")
+    Progress(enabled=True)(7, 60, AgencyResult("x.toml", agency="青川市人力资源和社会保障局机关事务服务中心信息化建设办公室"))
+    line = capsys.readouterr().err.removeprefix("\r").replace("\x1b[K", "")
+    assert display_width(line) <= 79
+    assert "7/60 青川市人力资源" in line and "…" in line
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from cli_helpers import run
+from cli_helpers import run, run_process
 from conftest import EXAMPLES, skeleton, with_tables
 
 from reportgen import __version__
@@ -99,7 +99,7 @@ def test_malformed_toml_exits_one_with_line_and_column(write):
     path = write("[report]\nagency = 测试局\n")
     result = run("check", path)
     assert result.exit_code == 1
-    assert "[错误] 第2行第10列 （syntax）" in result.output
+    assert "[错误] 第2行第10列" in result.output and "（syntax）" not in result.output
     assert "TOML 语法错误：值的写法不对" in result.output
 
 
@@ -127,7 +127,11 @@ def test_a_gbk_file_is_named_with_a_hint(tmp_path):
         (["batch", "data"], "错误：缺少选项 --year。"),
         (["batch", "data", "--year", "2025", "--jobs", "0"], "错误：--jobs 的值“0”无效，应为 1 或更大的整数。"),
         (["check", "--bogus", "x.toml"], "错误：没有这个选项：--bogus。"),
-        (["chek"], "错误：没有这个命令：chek。可用的命令："),
+        (["chek"], "错误：没有这个命令：chek。您是否要用 check？可用的命令："),
+        (["bild"], "错误：没有这个命令：bild。您是否要用 build？"),
+        (["check", "a.toml", "--allow-errors"], "错误：没有这个选项：--allow-errors。"),
+        (["refresh"], "错误：缺少参数 草稿。"),
+        (["init", "--year", "2025"], "错误：缺少选项 --agency。"),
         (["keys", "--year", "abc"], "错误：--year 的值“abc”无效，应为整数。"),
     ],
 )
@@ -156,7 +160,17 @@ def test_keys_lists_every_key_of_the_year_with_its_label():
     result = run("keys", "--year", "2020")
     assert result.exit_code == 0
     assert "2019年版（试行）" in result.output
-    assert "| `proactive.procurement.amount` | 第二十条第（九）项／政府集中采购／采购总金额 |" in result.output
+    assert "  proactive.procurement.amount 第二十条第（九）项／政府集中采购／采购总金额\n" in result.output
+
+
+def test_keys_reads_in_an_80_column_terminal_without_markdown():
+    from reportgen.cli.terminal import display_width
+
+    for args in (["--year", "2025"], ["--year", "2020"], ["--document", "任务分解表"], ["--document", "工作总结"]):
+        result = run_process("keys", *args, env={"COLUMNS": "80"})
+        assert result.exit_code == 0, result.output
+        assert "`" not in result.stdout and "| " not in result.stdout and "---" not in result.stdout
+        assert max(display_width(line) for line in result.stdout.splitlines()) <= 80
 
 
 def test_keys_refuses_a_year_before_2019():

@@ -129,7 +129,7 @@ def test_an_edit_inside_a_marker_is_a_conflict_kept_unless_forced(drafted):
     change_figures(source)
     result = run("refresh", word)
     assert result.exit_code == 1
-    assert "冲突，保留了人改的内容：由数字生成的句子（on_request）" in result.output
+    assert "冲突，保留了人改的内容：“一、总体情况（二）依申请公开”中由数字生成的句子" in result.output
     assert "全年共受理" in "".join(body(word).itertext())
     assert table_three(word)[3][1] == "24"  # the rest is refreshed
     forced = run("refresh", word, "--force")
@@ -145,7 +145,7 @@ def test_a_deleted_marker_is_reported_not_put_back(drafted):
     change_figures(source)
     result = run("refresh", word)
     assert result.exit_code == 0
-    assert "标记已被删除，没有重新插入：由数字生成的句子（on_request）" in result.output
+    assert "标记已被删除，没有重新插入：“一、总体情况（二）依申请公开”中由数字生成的句子" in result.output
     assert "共收到政府信息公开申请31件" not in "".join(body(word).itertext())
 
 

@@ -119,3 +119,25 @@ def test_check_prints_the_finding_with_the_line_of_the_sentence(write):
     result = run("check", path)
     assert result.exit_code == 0
     assert "正文“行政复议35起。”中写的是 35，而表四“行政复议／总计”为 36。" in result.output
+
+
+def test_every_match_of_a_rule_holds_its_keyword():
+    """A sentence without a rule's keyword is not read with it: the keyword must be in every
+    text the rule can match (generated from its regular expression)."""
+    import re
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from reportgen.checks.statements import _filled, rules
+
+    for statement in rules().statements:
+        assert statement.keyword, statement.id
+        plain = re.sub(r"\(\?<[!=][^)]*\)", "", _filled(statement.written))  # lookbehinds: from_regex cannot
+
+        @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(text=st.from_regex(plain, fullmatch=True))
+        def holds(text):
+            assert statement.keyword in text
+
+        holds()

@@ -22,9 +22,8 @@ from reportgen.model import totals
 from reportgen.model.findings import Finding, count, error, warning
 from reportgen.model.text import chinese_date
 from reportgen.checks.findings import UNFILLED
-from reportgen.sources import schema, workbook
+from reportgen.sources import schema
 from reportgen.sources.datafile import read_report, read_text
-from reportgen.sources.imported import to_data
 from reportgen.sources.tomlfile import TomlSyntaxError, key_lines, parse
 
 
@@ -100,6 +99,9 @@ def check_file(path: Path | str, previous: Path | str | None = AUTO) -> CheckRes
 def check_workbook(path: Path, previous=AUTO) -> CheckResult:
     """Check a returned fill-in form: the form read into the model, and findings that name
     the sheet and cell."""
+    from reportgen.sources import workbook  # start-up time: only a returned form needs these
+    from reportgen.sources.imported import to_data
+
     try:
         returned = workbook.read(path)
     except InputError as problem:
@@ -153,9 +155,15 @@ def check_text(text: str, path: Path | str = "<数据>", previous=None) -> Check
         return CheckResult(
             path, None,
             [error("syntax", message, file=str(path), line=problem.line, col=problem.column,
-                   actual=problem.detail)],
+                   actual=_line(text, problem.line))],
         )
     return check_data(data, path, previous, text)
+
+
+def _line(text: str, number: int | None) -> str | None:
+    """What is written on a line of the file, to show beside a syntax error."""
+    lines = text.splitlines()
+    return lines[number - 1].strip() or None if number and number <= len(lines) else None
 
 
 def check_data(data: dict, path: Path | str = "<数据>", previous=None, text: str = "") -> CheckResult:

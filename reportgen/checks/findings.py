@@ -4,6 +4,7 @@ and as JSON for other programs."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Sequence
@@ -20,6 +21,9 @@ def _show(value: object) -> str:
     return str(value)
 
 
+RULE = re.compile(r"^[RX]\d+$")
+
+
 def format_finding(finding: Finding) -> str:
     """A finding as indented lines of Chinese text."""
     head = [f"[{finding.severity.label}]"]
@@ -29,7 +33,8 @@ def format_finding(finding: Finding) -> str:
         head.append(f"第{finding.line}行" + (f"第{finding.col}列" if finding.col else ""))
     if finding.key:
         head.append(finding.key)
-    head.append(f"（{finding.code}）")
+    if RULE.match(finding.code):  # a statutory rule's own number (R1…R6, X1…X3); other codes are in --format json
+        head.append(f"（{finding.code}）")
     lines = ["  " + " ".join(head)]
     place = []
     if finding.table:

@@ -7,6 +7,7 @@ still to be written, placeholders that name nothing, last year's text not yet re
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from reportgen.checks import crossyear, links, tasks
@@ -19,6 +20,7 @@ from reportgen.model.names import ANNUAL, document_names, figure_values
 from reportgen.model.text import unfilled
 from reportgen.sources import document as document_source
 from reportgen.sources.datafile import read_document
+from reportgen.sources.tomlfile import array_key_lines
 
 
 def figures(document: Document) -> list[Finding]:
@@ -76,15 +78,22 @@ CHECKS = {
 }
 
 
-def text_findings(document: Document, previous: Document | None) -> list[Finding]:
+def text_findings(document: Document, previous: Document | None, source: str = "") -> list[Finding]:
+    """Placeholders naming nothing, last year's text not yet rewritten, sections still to be
+    written. ``source``: the file's text, to give the line of a free section's finding."""
     kind = document.format
     found = []
     names = document_names(document, previous)
-    texts = [(f"text.{key}", kind.section(key).title(document.year) or "开头/结尾", text)
-             for key, text in document.text.items()]
-    texts += [(f"section[{n}].text", heading, text) for n, (heading, text) in enumerate(document.free_sections, 1)]
-    for key, heading, text in texts:
-        found += placeholder_findings(text, names, key, heading) + review_findings(text, key, heading)
+    unheaded = [s.key for s in kind.sections if not s.heading]
+    texts = [(f"text.{key}", None, kind.section(key).title(document.year)
+              or ("开头一段" if key == unheaded[0] else "结尾一段"), text) for key, text in document.text.items()]
+    lines = array_key_lines(source, "section") if document.free_sections else []
+    for n, (heading, text) in enumerate(document.free_sections):
+        line = lines[n].get("text", lines[n].get("")) if n < len(lines) else None
+        texts.append(("section", line, heading or f"第 {n + 1} 个 [[section]]", text))
+    for key, line, heading, text in texts:
+        for finding in placeholder_findings(text, names, key, heading) + review_findings(text, key, heading):
+            found.append(replace(finding, line=line) if line else finding)
     if not document.free_sections:
         for section in kind.sections:
             text = document.text.get(section.key, "")
@@ -121,5 +130,5 @@ def check(data: dict, kind: Kind, text: str, path: Path, previous) -> tuple[Docu
     for name in kind.checks:
         found += CHECKS[name](document)
     if kind.sections:
-        found += text_findings(document, last)
+        found += text_findings(document, last, text)
     return document, found, last

@@ -37,10 +37,20 @@ _PIECES = {
 @dataclass(frozen=True)
 class Statement:
     id: str
-    pattern: re.Pattern
+    written: str  # the rule's regular expression as statements.toml writes it
     figure: tuple[str, ...]
     what: str
     share: bool = False
+
+    @property
+    def pattern(self) -> re.Pattern:
+        return _compiled(self.written)
+
+    @property
+    def keyword(self) -> str:
+        """The longest run of Chinese every match of the rule holds: a sentence without it
+        is not read with the rule (nor is the rule compiled for it)."""
+        return _keyword(self.written)
 
 
 @dataclass(frozen=True)
@@ -50,21 +60,43 @@ class Rules:
     share_of: tuple[str, ...]
 
 
-def _compile(pattern: str) -> re.Pattern:
+def _filled(pattern: str) -> str:
     for piece, regex in _PIECES.items():
         pattern = pattern.replace(piece, regex)
-    return re.compile(pattern)
+    return pattern
+
+
+@cache
+def _compiled(written: str) -> re.Pattern:
+    return re.compile(_filled(written))
+
+
+_OPTIONAL = re.compile(r"\([^()]*\)|\[[^\]]*\]|\{[^}]*\}|\\.|.[?*+]")
+
+
+@cache
+def _keyword(written: str) -> str:
+    """The longest literal run of Chinese outside every group, class, placeholder and
+    quantified character of a pattern ("" if the pattern has alternatives at its top)."""
+    plain = written
+    while (shorter := _OPTIONAL.sub("\x00", plain)) != plain:
+        plain = shorter
+    if "|" in plain:  # alternatives at the top: no run is in every match
+        return ""
+    runs = re.findall(r"[\u4e00-\u9fff]+", plain)
+    return max(runs, key=len) if runs else ""
 
 
 @cache
 def rules() -> Rules:
+    """The rules, read once; each rule's regular expression is compiled when first needed."""
     with RULES_FILE.open("rb") as handle:
         data = tomllib.load(handle)
     statements = tuple(
-        Statement(s["id"], _compile(s["pattern"]), tuple(s["figure"]), s["what"], s.get("share", False))
+        Statement(s["id"], s["pattern"], tuple(s["figure"]), s["what"], s.get("share", False))
         for s in data["statement"]
     )
-    return Rules(statements, _compile(data["shares"]["pattern"]), tuple(data["shares"]["of"]))
+    return Rules(statements, re.compile(_filled(data["shares"]["pattern"])), tuple(data["shares"]["of"]))
 
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
@@ -107,6 +139,8 @@ def read(text: str, names: dict, blank: frozenset[str] = frozenset(), cells=None
     for sentence in _SENTENCE.findall(text):
         masked = sentence
         for statement in table.statements:
+            if statement.keyword not in masked:
+                continue
             values = [lookup(names, name) for name in statement.figure]
             if any(v is None for v in values):
                 continue  # a rule for another format

@@ -1,82 +1,119 @@
-"""The ``reportgen`` command line: a thin layer over the Python API.
+"""The ``reportgen`` command line: a thin layer of Typer commands over the Python API.
 
-``main`` picks the command, parses its arguments (``reportgen.cli.parser``), runs it
-(``reportgen.cli.commands``) and chooses the exit code:
+``main`` runs the Typer app (``reportgen.cli.app``, its commands in the modules beside it)
+and chooses the exit code, catching every error in this one place:
 
     0  no errors (warnings allowed)
     1  errors found in the data, or a file could not be read or written
     2  the command itself was used wrongly
     130 interrupted (Ctrl-C)
 
-Domain errors (``ReportgenError``) and usage errors are caught here, in one place. Only
-the standard library is imported at start; each command imports what it needs when it
-runs, so that ``reportgen --help`` and ``reportgen check`` start quickly.
+Click's usage errors (an unknown option, a missing argument, a bad value) are said in
+Chinese here. Each command imports what it needs when it runs, so that ``reportgen --help``
+and ``reportgen check`` start quickly.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 import sys
 
-from reportgen import __version__
-from reportgen.cli.parser import UsageError, terminal_width, wrap, pad, display_width
-from reportgen.errors import ReportgenError
+import typer
 
-SUMMARY = "起草《政府信息公开工作年度报告》：检查数据，生成 Word、Markdown、网页和 PDF 草稿，导入已发布的报告，收发 Excel 填报表。"
-DESCRIPTION = "每个机关每年一个 TOML 数据文件，如 data/某某市财政局/2025.toml。运行“reportgen 命令 --help”查看每个命令的用法。"
+from reportgen.cli.app import app
+# The commands, in the order the help lists them.
+from reportgen.cli import check, build, batch, aggregate, datafiles, published, refresh, forms  # noqa: F401, E402, I001
+from reportgen.errors import ReportgenError, UsageError
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command line; returns the exit code."""
-    from reportgen.cli.commands import COMMANDS
-
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if not argv or argv[0] in ("-h", "--help"):
-            print(overview(COMMANDS))
-            return 0 if argv else 2
-        if argv[0] in ("-V", "--version"):
-            print(f"reportgen {__version__}")
-            return 0
-        name, rest = argv[0], argv[1:]
-        command = COMMANDS.get(name)
-        if command is None:
-            if name.startswith("-"):
-                raise UsageError(f"没有这个选项：{name}。")
-            raise UsageError(f"没有这个命令：{name}。可用的命令：{'、'.join(COMMANDS)}。")
-        values = command.parse(rest)
-        if values._help:
-            print(command.help(), end="")
-            return 0
-        return command.run(values)
+        result = app(args=argv, prog_name="reportgen", standalone_mode=False)
+        return result if isinstance(result, int) else 0
     except UsageError as problem:
-        if problem.command is not None:
-            print(problem.command.usage(), file=sys.stderr)
-        print(f"错误：{problem}", file=sys.stderr)
-        where = f"reportgen {problem.command.name}" if problem.command else "reportgen"
-        print(f"运行 '{where} --help' 查看帮助。", file=sys.stderr)
-        return 2
+        return _usage(str(problem), argv)
     except ReportgenError as problem:
         print(f"错误：{problem}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except typer.Exit as done:
+        return done.exit_code
+    except (typer.Abort, KeyboardInterrupt):
         print("已中断。", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into a program that stopped reading (| head)
         return 1
+    except Exception as problem:
+        if type(problem).__name__ == "NoArgsIsHelpError":  # reportgen alone: the list of commands
+            print(problem.ctx.get_help())
+            return 2
+        message = click_usage_message(problem)
+        if message is None:
+            raise
+        return _usage(message, argv, getattr(problem, "ctx", None))
 
 
-def overview(commands: dict) -> str:
-    width = terminal_width()
-    lines = ["用法：reportgen [选项] 命令 [参数]...", ""]
-    lines += wrap(SUMMARY, width, "  ") + wrap(DESCRIPTION, width, "  ")
-    lines += ["", "命令："]
-    column = max(display_width("  -V, --version"), *(display_width(f"  {name}") for name in commands)) + 2
-    for name, command in commands.items():
-        body = wrap(command.summary, width, " " * column)
-        lines.append(pad(f"  {name}", column) + body[0].lstrip())
-        lines += body[1:]
-    lines += ["", "选项：", pad("  -V, --version", column) + "显示版本号并退出。", pad("  -h, --help", column) + "显示本帮助并退出。"]
-    return "\n".join(lines)
+def _usage(message: str, argv: list[str], ctx=None) -> int:
+    """A usage error: the command's usage line, the message, where to read more."""
+    path = ctx.command_path if ctx is not None else "reportgen" + (f" {argv[0]}" if argv and argv[0] in _commands() else "")
+    if ctx is not None:
+        print(ctx.get_usage(), file=sys.stderr)
+    print(f"错误：{message}", file=sys.stderr)
+    print(f"运行 '{path} --help' 查看帮助。", file=sys.stderr)
+    return 2
+
+
+def _commands() -> list[str]:
+    return [info.name for info in app.registered_commands]
+
+
+_EXTRA = re.compile(r"^Got unexpected extra arguments? \((?P<extra>.*)\)$")
+
+
+def click_usage_message(problem: Exception) -> str | None:
+    """The Chinese for a usage error Click raised while reading the command line (by its
+    documented exception types and their attributes), or None if it is not one."""
+    if getattr(problem, "exit_code", None) != 2 or not hasattr(problem, "format_message"):
+        return None
+    kind = type(problem).__name__
+    param = getattr(problem, "param", None)
+    said = problem.format_message()
+    if kind == "NoSuchOption":
+        option = problem.option_name
+        guess = difflib.get_close_matches(option.split("=")[0], _long_options(problem), n=1, cutoff=0.6)
+        return f"没有这个选项：{option}。" + (f"您是否要用 {guess[0]}？" if guess else "")
+    if kind == "MissingParameter" and param is not None:
+        if param.param_type_name == "argument":
+            return f"缺少参数 {param.metavar or param.name}。"
+        return f"缺少选项 {_option_name(param)}。"
+    if kind == "BadOptionUsage":
+        option = getattr(problem, "option_name", "")
+        if "requires an argument" in said:
+            return f"选项 {option} 后面要写一个值。"
+        if "does not take a value" in said:
+            return f"选项 {option} 后面不能写值。"
+        return f"选项 {option} 的用法不对。"
+    if kind == "BadParameter" and param is not None:
+        reason = problem.message if re.search(r"[\u4e00-\u9fff]", problem.message) else "无效。"
+        return f"{_option_name(param)} 的值{reason}"
+    if match := _EXTRA.match(said):
+        return f"多出了参数：{match['extra']}。"
+    return f"命令的写法不对：{said}"
+
+
+def _option_name(param) -> str:
+    if param.param_type_name == "argument":
+        return param.metavar or param.name
+    return next((o for o in param.opts if o.startswith("--")), param.opts[0])
+
+
+def _long_options(problem) -> list[str]:
+    ctx = getattr(problem, "ctx", None)
+    if ctx is None:
+        return []
+    return [o for p in ctx.command.params for o in getattr(p, "opts", ()) if o.startswith("--")]
 
 
 def run() -> None:

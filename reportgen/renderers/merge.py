@@ -21,7 +21,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportgen import kinds
 from reportgen.errors import RefreshError, os_reason
+from reportgen.formats import statutory
 from reportgen.renderers import markers
 
 DOCUMENT = "word/document.xml"
@@ -201,19 +203,36 @@ def _merge_md(path: Path, fresh: bytes, recorded: dict, force: bool, result: Mer
 
 
 def marker_label(name: str) -> str:
-    """A marker, as a clerk would call it."""
+    """A marker, as a clerk would call it: by the heading of the part it is in."""
     name = name.replace("-", "_")
-    if name == "title":
-        return "标题"
-    if name == "date":
-        return "落款日期"
-    if name == "opening":
-        return "开头段落"
+    fixed = {"title": "标题", "date": "落款日期", "opening": "开头段落", "table_proactive": "表二", "table_requests": "表三",
+             "table_appeals": "表四", "lead_figures": "由数字生成的一段"}
+    if name in fixed:
+        return fixed[name]
     if name.startswith("table_"):
-        return {"table_proactive": "表二", "table_requests": "表三", "table_appeals": "表四"}.get(name, "表格")
+        return "表格"
     if name.startswith("lead_"):
-        return f"由数字生成的句子（{name[5:]}）"
+        return f"“{_heading(name[5:])}”中由数字生成的句子"
     if name.startswith("fig_"):
         key, _, number = name[4:].rpartition("_")
-        return f"正文 {key} 中的第 {number} 个数字"
-    return name
+        return f"“{_heading(key)}”正文中的第 {number} 个数字"
+    if name.startswith("tasks_"):
+        return "任务落实情况"
+    return "由数据生成的内容"
+
+
+def _heading(key: str) -> str:
+    """The heading of the part of a report whose text (or section) key is ``key``."""
+    if key.startswith("section") and key[7:].isdigit():
+        return f"第 {key[7:]} 个自拟部分"
+    for fmt in reversed(list(statutory.formats().values())):
+        for section in fmt.sections:
+            if key in (section.key, section.text):
+                return section.heading
+            for theme in section.themes:
+                if key == theme.text:
+                    return f"{section.heading}{theme.heading}"
+    for kind in kinds.kinds().values():
+        if (section := kind.section(key)) is not None and section.heading:
+            return section.heading.replace("{year}", "本").replace("{next_year}", "下一")
+    return "正文"

@@ -18,8 +18,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 from reportgen.errors import ReportgenError
 from reportgen.renderers.fonts import fontconfig
@@ -54,8 +56,9 @@ class LibreOffice:
             raise PdfUnavailable(INSTALL_HINT)
         return cls(program)
 
-    def convert(self, documents: dict[str, bytes]) -> dict[str, bytes]:
-        """PDFs of the given .docx documents (name → bytes), printed by one LibreOffice process."""
+    def convert(self, documents: dict[str, bytes], progress: Callable[[int], None] | None = None) -> dict[str, bytes]:
+        """PDFs of the given .docx documents (name → bytes), printed by one LibreOffice process.
+        ``progress(n)`` is called as the PDFs appear, with how many are done."""
         if not documents:
             return {}
         with tempfile.TemporaryDirectory(prefix="reportgen-pdf-") as work:
@@ -75,6 +78,7 @@ class LibreOffice:
                 "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(folder / "out"),
                 *(str(path) for path in names.values()),
             ]
+            watching = _Watch(folder / "out", progress) if progress else None
             try:
                 done = subprocess.run(command, capture_output=True, env=env, stdin=subprocess.DEVNULL,
                                       timeout=SECONDS_TO_START + SECONDS_PER_DRAFT * len(documents))
@@ -82,6 +86,9 @@ class LibreOffice:
                 raise PdfUnavailable("LibreOffice 生成 PDF 超时，没有写出 PDF。") from None
             except OSError as problem:
                 raise PdfUnavailable(f"无法运行 LibreOffice（{self.program}）：{problem}。{INSTALL_HINT}") from None
+            finally:
+                if watching:
+                    watching.stop()
             results = {}
             for name, source in names.items():
                 pdf = folder / "out" / f"{source.stem}.pdf"
@@ -91,14 +98,53 @@ class LibreOffice:
                 results[name] = pdf.read_bytes()
             return results
 
-    def convert_parallel(self, documents: dict[str, bytes], processes: int = 2) -> dict[str, bytes]:
-        """``convert`` with the documents shared among a few LibreOffice processes."""
+    def convert_parallel(self, documents: dict[str, bytes], processes: int = 2,
+                         progress: Callable[[int, int], None] | None = None) -> dict[str, bytes]:
+        """``convert`` with the documents shared among a few LibreOffice processes;
+        ``progress(done, total)`` as the PDFs appear."""
         items = list(documents.items())
         processes = max(1, min(processes, len(items)))
         chunks = [dict(items[i::processes]) for i in range(processes)]
+        counts = [0] * processes
+        lock = threading.Lock()
+
+        def tell(index: int, count: int) -> None:
+            with lock:
+                counts[index] = count
+                progress(sum(counts), len(items))
+
+        def one(index: int) -> dict[str, bytes]:
+            return self.convert(chunks[index], (lambda n: tell(index, n)) if progress else None)
+
         with ThreadPoolExecutor(processes) as pool:
-            parts = list(pool.map(self.convert, chunks))
+            parts = list(pool.map(one, range(processes)))
         merged: dict[str, bytes] = {}
         for part in parts:
             merged.update(part)
         return {name: merged[name] for name in documents}
+
+
+class _Watch:
+    """Counts the PDFs appearing in a folder while LibreOffice prints, a few times a second."""
+
+    def __init__(self, folder: Path, progress: Callable[[int], None]):
+        self.folder, self.progress = folder, progress
+        self.done = threading.Event()
+        self.seen = 0
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.done.wait(0.3):
+            self._look()
+
+    def _look(self) -> None:
+        count = sum(1 for _ in self.folder.glob("*.pdf"))
+        if count != self.seen:
+            self.seen = count
+            self.progress(count)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
+        self._look()

@@ -84,11 +84,54 @@ def _syntax_error(raw: str, text: str) -> TomlSyntaxError:
         what, line, column = match["what"], int(match["line"]), int(match["column"])
     elif match := _POSITION_END.match(raw):
         what, line = match["what"], len(text.splitlines()) or 1
+    written = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
+    said = _mistake(written, what)
+    if said:
+        return TomlSyntaxError(said, line, column, raw)
     for raw_pattern, chinese in _MESSAGE_TEXTS:  # compiled only when a file has an error
         pattern = re.compile(raw_pattern)
         if pattern.match(what):
             return TomlSyntaxError(pattern.sub(chinese, what), line, column, raw)
-    return TomlSyntaxError(what, line, column, raw)
+    return TomlSyntaxError(f"这一行的写法不对（{what}）", line, column, raw)
+
+
+_VALUE = re.compile(r"^\s*(?P<key>[A-Za-z0-9_.\-\"']+)\s*[=＝]\s*(?P<value>.*?)\s*(#.*)?$")
+_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
+
+
+def _mistake(line: str, what: str) -> str:
+    """What a person most likely got wrong on the line tomllib stopped at, in Chinese ("" if
+    nothing recognisable): an impossible date, Chinese quotes or equals sign, a number with
+    a comma or a unit, a key written twice."""
+    match = _VALUE.match(line)
+    if "＝" in line.split("#")[0] and "=" not in line.split("#")[0]:
+        return "键名后面要用英文等号“=”，不能用中文等号“＝”"
+    if match is None:
+        return ""
+    key, value = match["key"], match["value"]
+    if value and value[0] in "\"'" and (len(value) < 2 or value[-1] != value[0]) and not value.startswith(('"""', "'''")):
+        return f"“{key}”的文字缺少结尾的英文引号 {value[0]}（引号要成对，写在同一行）"
+    if value and value[0] in "“”‘’「」":
+        return f"“{key}”的文字要用英文双引号 \"…\" 括起来，不能用中文引号“…”"
+    if date := _DATE.match(value):
+        year, month, day = int(date["year"]), int(date["month"]), int(date["day"])
+        if not 1 <= month <= 12:
+            return f"日期 {value} 不存在：月份只能是 1 到 12（写成 {year}-01-20 这样）"
+        import calendar
+
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            return f"日期 {value} 不存在：{year} 年 {month} 月只有 {last} 天"
+        return f"日期 {value} 的月和日要写两位数：{year}-{month:02d}-{day:02d}"
+    if re.fullmatch(r"[0-9０-９][0-9０-９,，]*[,，][0-9０-９,，]*", value):
+        return f"数字中不能有逗号：“{key}”要写成 {re.sub(r'[,，]', '', value)}"
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?\s*[^\s0-9.\"'\[{]+", value):
+        return f"数字后面不能写单位或文字：“{key} = {value}”要写成 {re.match(r'[0-9.]+', value).group()}"
+    if re.fullmatch(r"[０-９]+", value):
+        return f"数字要用半角数字：“{key}”写成 {value.translate({0xFF10 + d: 0x30 + d for d in range(10)})}"
+    if what.startswith(("Cannot overwrite a value", "Cannot declare")):
+        return f"“{key}”写了两次：同一个表中每个键只能写一次，请删去多余的一行"
+    return ""
 
 
 # ------------------------------------------------------------------ key lines

@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from reportgen.model import totals
-from reportgen.formats import statutory
 from reportgen.checks.check import check_file
-from reportgen.sources.datafile import kind_of_file
+from reportgen.draft.document import build_draft
+from reportgen.formats import statutory
 from reportgen.kinds import ANNUAL
+from reportgen.model import GOVERNMENT, Figure, Number, ProcessingFees, Report, format_number, totals
 from reportgen.model.findings import Finding, error
-from reportgen.model import GOVERNMENT, Figure, Number, ProcessingFees, Report, format_number
 from reportgen.model.names import lookup, names
 from reportgen.model.text import normalise
+from reportgen.output.files import safe_name
+from reportgen.output.manifest import Manifest, Written
+from reportgen.renderers.files import DOCX, MD
 from reportgen.renderers.zipwriter import Member, package
+from reportgen.sources.datafile import kind_of_file
 
 
 @dataclass
@@ -205,3 +208,16 @@ def _fixed_zip_times(data: bytes) -> bytes:
     """The same spreadsheet repackaged with fixed zip times, so equal input gives equal bytes."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         return package([Member.deflated(name, source.read(name)) for name in source.namelist()])
+
+
+def write(result: Aggregate, out_dir: Path, renderers, force: bool = False) -> Written:
+    """The aggregate's drafts (Word, Markdown) and its overview workbook, written by the rule
+    every writer follows (``reportgen.output.manifest``)."""
+    draft = replace(build_draft(result.total, summary=summary_text(result)), title=title(result))
+    stem = safe_name(title(result))
+    outputs = {
+        out_dir / f"{stem}.docx": renderers.render(DOCX, draft),
+        out_dir / f"{stem}.md": renderers.render(MD, draft),
+        out_dir / f"{safe_name(overview_title(result))}.xlsx": overview_xlsx(result),
+    }
+    return Manifest(out_dir).write(outputs, force, together=True)

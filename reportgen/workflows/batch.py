@@ -269,8 +269,10 @@ def run(
     jobs: int | None = None,
     roster: list[rosters.Unit] | None = None,
     on_result: Callable[[int, int, AgencyResult], None] | None = None,
+    on_pdf: Callable[[int, int], None] | None = None,
 ) -> BatchReport:
-    """Build every file; ``on_result(done, total, result)`` is called as each finishes.
+    """Build every file; ``on_result(done, total, result)`` is called as each finishes, and
+    ``on_pdf(done, total)`` as the PDFs are printed at the end.
 
     The summary files (summary.json, summary.csv) are written before the first unit, with
     every unit 未处理 and the run marked 进行中, rewritten as units finish, and written
@@ -310,7 +312,7 @@ def run(
     if report.interrupted:
         remove_stale_temporaries(out_dir)
     if not report.interrupted:
-        _print_pdfs(report, out_dir, options, jobs)
+        _print_pdfs(report, out_dir, options, jobs, on_pdf)
     report.elapsed = time.perf_counter() - started
     report.running = False
     _mark_clashes(report)
@@ -347,13 +349,14 @@ class _StopRequest:
             signal.signal(signal.SIGINT, self.previous)
 
 
-def _print_pdfs(report: BatchReport, out_dir: Path, options: Options, jobs: int) -> None:
+def _print_pdfs(report: BatchReport, out_dir: Path, options: Options, jobs: int, on_pdf=None) -> None:
     """Print the PDFs of every unit built or refreshed, with ``jobs`` LibreOffice processes side by side."""
     units = [r for r in report.results if getattr(r, "pending_pdf", None)]
     if not units:
         return
     try:
-        written = dict(write_pdfs([r.pending_pdf for r in units], Manifest(out_dir), options.force, jobs))
+        written = dict(write_pdfs([r.pending_pdf for r in units], Manifest(out_dir), options.force, jobs,
+                                  progress=on_pdf))
     except ReportgenError as problem:
         for result in units:
             result.status, result.message = CRASHED, f"PDF 没有生成：{problem}"

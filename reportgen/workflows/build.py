@@ -284,13 +284,14 @@ def pdf_record(word: bytes, about: dict | None = None) -> dict:
 
 
 def write_pdfs(pending: list[tuple[Path, bytes]], manifest: Manifest, force: bool = False,
-               processes: int = 1, office=None) -> list[tuple[Path, list[Path]]]:
+               processes: int = 1, office=None, progress=None) -> list[tuple[Path, list[Path]]]:
     """Print each pending PDF (path, Word bytes) with LibreOffice, a few processes side by
-    side, and write them. Returns each written PDF with the backups made."""
+    side, and write them; ``progress(done, total)`` as they are printed. Returns each
+    written PDF with the backups made."""
     if not pending:
         return []
     office = office or LibreOffice.find()
-    printed = office.convert_parallel({str(path): data for path, data in pending}, processes)
+    printed = office.convert_parallel({str(path): data for path, data in pending}, processes, progress)
     written = []
     for path, word in pending:
         docx = manifest.entry(path.with_suffix(SUFFIXES[DOCX]))

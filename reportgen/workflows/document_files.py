@@ -116,7 +116,7 @@ def reference(kind: Kind) -> str:
         out += ["", "### 正文 `[text]`", "", "每行一段；可以用 `{{ 名称 }}` 引用下面的数字。", "",
                 "| 键 | 位置 | 说明 |", "| --- | --- | --- |"]
         for s in kind.sections:
-            where = s.title(2026).replace("2026", "{年度}").replace("2027", "{下一年}") or "（开头或结尾，不加标题）"
+            where = s.title(2026).replace("2026年", "本年").replace("2027年", "下一年") or "（开头或结尾，不加标题）"
             out.append(f"| `text.{s.key}` | {where} | {'必填' if s.required else ''}{'；' if s.required and s.prompt else ''}{s.prompt} |")
         if kind.free_sections:
             out += ["", "也可以用 `[[section]]`（`heading`、`text`）自拟各部分，代替上面的提纲（开头、结尾两段仍写在 `[text]` 中）。"]

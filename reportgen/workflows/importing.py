@@ -18,9 +18,12 @@ from pathlib import Path
 
 import tomlkit
 
-from reportgen.checks.check import CheckResult, Previous, check_data
+from reportgen.checks.check import CheckResult, Previous, check_data, check_text
 from reportgen.filenames import not_data
 from reportgen.model.findings import Finding
+from reportgen.output.files import safe_name
+from reportgen.output.manifest import write_file
+from reportgen.sources import workbook
 from reportgen.sources.imported import Imported, to_data
 from reportgen.sources.published import SUFFIXES, ImportProblem, import_report
 from reportgen.workflows import scaffold
@@ -256,3 +259,40 @@ def audit_xlsx(result: Audit) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+# ------------------------------------------------------------------ import
+
+
+@dataclass
+class ImportedFile:
+    """One file imported: what was read, the data file written and its check."""
+
+    source: Path
+    imported: Imported
+    target: Path
+    backups: list[Path]
+    check: CheckResult
+
+
+WORKBOOKS = (".xlsx", ".xls", ".et")
+
+
+def read(source: Path) -> Imported:
+    """What a published report or a returned fill-in form holds. Raises ReportgenError (a
+    Chinese message naming the file) if it cannot be read."""
+    if source.suffix.lower() in WORKBOOKS:
+        returned = workbook.read(source)
+        returned.imported.remarks += returned.warnings
+        return returned.imported
+    return import_report(source)
+
+
+def import_file(source: Path, out: Path, force: bool = False) -> ImportedFile:
+    """Import one file into ``<out>/<agency>/<year>.toml``, by the rule every writer follows
+    (a data file a person changed is not replaced without ``force``, and then backed up)."""
+    imported = read(source)
+    target = out / safe_name(imported.agency) / f"{imported.year}.toml"
+    text = data_file(imported)
+    backups = write_file(target, text.encode("utf-8"), force)
+    return ImportedFile(source, imported, target, backups, check_text(text, target))

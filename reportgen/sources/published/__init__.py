@@ -25,7 +25,7 @@ def import_report(path: Path) -> Imported:
     except NoFormat as problem:
         raise ImportProblem(f"{path}：这是 {problem.year} 年度的报告。{year_problem(problem.year)}") from None
     except NoReport:
-        raise ImportProblem(f"{path}：没有找到政府信息公开工作年度报告（没有“某某{{年度}}年政府信息公开工作年度报告”"
+        raise ImportProblem(f"{path}：没有找到政府信息公开工作年度报告（没有“某某机关某年政府信息公开工作年度报告”"
                             "这样的标题，或没有法定表格）。") from None
 
 

@@ -1,0 +1,54 @@
+"""``reportgen aggregate``: the statutory tables of several units added up cell by cell."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reportgen.cli import options
+from reportgen.cli.app import command
+from reportgen.cli.terminal import echo
+from reportgen.errors import ReportgenError
+
+
+@command("aggregate", "汇总多个单位的法定表格。", """
+逐格相加，生成汇总表（Word、Markdown）和各单位数据一览（Excel）。输入中若有汇总单位自己的报告（机关名称与 --name 相同），逐格核对它是否等于各单位之和。
+
+有数据错误而未计入的单位、或核对不一致时，退出码为 1。
+""")
+def aggregate(
+    inputs: options.Inputs,
+    year: options.Year,
+    name: Annotated[str, typer.Option("--name", metavar="名称", show_default=False, help="汇总单位的名称，如“某某市”。")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹", help="汇总表写到这个文件夹（默认：output）。")]
+    = Path("output"),
+    templates: options.Templates = None,
+    force: options.Force = False,
+) -> int:
+    from reportgen.checks.findings import format_finding  # start-up time: imported when the command runs
+    from reportgen.workflows import aggregate as aggregates
+    from reportgen.workflows import build
+
+    options.statutory_format(year)
+    files = options.data_files(inputs, year)
+    result = aggregates.aggregate(files, name, year)
+    if not result.members:
+        raise ReportgenError("没有可以汇总的单位（每个输入文件都有错误或年度不符）。")
+    written = aggregates.write(result, output, build.Renderers.prepare(templates), force)
+    for backup in written.backups:
+        echo(f"原文件已备份为：{backup}")
+    echo(f"已汇总 {len(result.members)} 个单位：" + "、".join(r.agency for _, r in result.members))
+    for path, why in result.excluded:
+        echo(f"  未计入：{path}：{why}")
+    for line in result.warnings:
+        echo(f"  注意：{line}")
+    if result.parent:
+        path, parent = result.parent
+        if result.differences:
+            echo(f"{parent.agency}自己的报告（{path}）与各单位之和有 {len(result.differences)} 处不一致：")
+            for finding in result.differences:
+                echo(format_finding(finding))
+        else:
+            echo(f"{parent.agency}自己的报告（{path}）与各单位之和逐格一致。")
+    echo("已生成：" + "、".join(str(p) for p in written.written))
+    return 0 if result.ok else 1

@@ -1,0 +1,92 @@
+"""``reportgen build``: drafts of each data file, and what became of each draft."""
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from reportgen.cli import options
+from reportgen.cli.app import command
+from reportgen.cli.terminal import echo
+
+Files = Annotated[list[Path], typer.Argument(metavar="文件", show_default=False, help="数据文件（.toml），可以写多个。")]
+
+
+@command("build", "生成草稿：Word、Markdown，以及网页和 PDF（--to）。", """
+先检查数据；有错误时不生成（退出码 1），除非使用 --allow-errors。文件名由机关名称和年度组成，写在输出文件夹中。
+
+生成后被人改过的草稿不覆盖（改用 refresh 把新数字更新进去），除非加 --force（先备份原文件）；同一报告的其他草稿还是旧数字时，逐一列出和更新它们的命令。
+""")
+def build(
+    files: Files,
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹", help="草稿写到这个文件夹（默认：output）。")]
+    = Path("output"),
+    to: options.To = "",
+    allow_errors: options.AllowErrors = False,
+    blank_zeros: options.BlankZeros = False,
+    templates: options.Templates = None,
+    force: options.Force = False,
+    fonts: options.FontPreset = None,
+    font_title: options.FontTitle = None,
+    font_body: options.FontBody = None,
+    font_heading: options.FontHeading = None,
+    font_subheading: options.FontSubheading = None,
+    font_table: options.FontTable = None,
+    previous: options.Previous = None,
+    by: Annotated[Optional[str], typer.Option(
+        "--by", metavar="分组", parser=options.choice("牵头处室", "处室"), show_default=False,
+        help="任务分解表：按处室列出任务（每个处室牵头和协办的任务），文件名加“（按牵头处室）”。")] = None,
+) -> int:
+    from reportgen.checks.findings import format_file  # start-up time: imported when the command runs
+    from reportgen.output.manifest import Manifest
+    from reportgen.workflows import build as drafts
+
+    kinds = options.draft_kinds(to)
+    wanted = options.previous_for(files, previous)
+    renderers = drafts.Renderers.prepare(templates, options.fonts(fonts, font_title, font_body, font_heading,
+                                                                  font_subheading, font_table))
+    office = options.office(kinds)
+    manifest = Manifest(output)
+    manifest.compact()
+    written: dict[Path, Path] = {}
+    results = []
+    for source in files:
+        result = drafts.build_file(source, output, renderers, kinds=kinds, allow_errors=allow_errors,
+                                   blank_zeros=blank_zeros, taken=written, previous=wanted, force=force,
+                                   manifest=manifest, by="牵头处室" if by else "")
+        results.append(result)
+        echo(format_file(str(source), result.check.findings, result.check.notes()))
+        for line in lines(result):
+            echo(f"  {line}")
+        echo()
+    pending = [r.pending_pdf for r in results if r.pending_pdf]
+    if pending:
+        echo(f"正在用 LibreOffice 生成 {len(pending)} 份 PDF……", err=True)
+        printed = dict(drafts.write_pdfs(pending, manifest, force, office=office))
+        for path, _ in pending:
+            echo(f"已生成：{path}{options.backed_up(printed[path])}" if path in printed else f"没有覆盖（被人改过）：{path}")
+    manifest.compact()
+    failed = sum(1 for r in results if not (r.built or r.kept))
+    behind = sum(1 for r in results if (r.built or r.kept) and r.stale)
+    echo(f"共 {len(files)} 个数据文件：生成 {len(files) - failed} 份草稿，{failed} 个未生成"
+         + (f"，{behind} 个有草稿没有更新（见上）" if behind else "") + f"。草稿在 {output}。")
+    return 1 if failed or behind else 0
+
+
+def lines(result) -> list[str]:
+    """What build says of one data file: written, backed up, kept, still old."""
+    from reportgen.workflows.siblings import describe
+
+    said = []
+    if result.outputs:
+        said.append("已生成：" + "、".join(str(p) for p in result.outputs))
+    elif result.pending_pdf:
+        said.append("PDF 稍后生成。")
+    said += [f"原文件已备份为：{backup}" for backup in result.backups]
+    said += [result.why_kept.get(p) or f"没有覆盖（被人改过，数字已是最新）：{p}" for p in result.kept]
+    said += describe([s for s in result.stale if s.path not in result.why_kept])
+    if result.check.errors and result.built:
+        said.append("注意：数据有错误，草稿已标注【数据待核】，文末列出了全部问题。")
+    if not result.built and not result.kept:
+        said.append(f"未生成：{result.reason}")
+    return said

@@ -1,0 +1,90 @@
+"""``reportgen import`` and ``reportgen audit``: published reports into data files, and a
+folder of published reports checked with every rule."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reportgen.cli import options
+from reportgen.cli.app import command
+from reportgen.cli.terminal import echo, table
+from reportgen.errors import ReportgenError, UsageError
+
+
+@command("import", "把已发布的年度报告（网页、Word、PDF、Markdown、文字）转成数据文件。", """
+按表格的栏目名称（不按位置）读出表二、表三、表四的每一格，以及各部分文字、机关名称、年度、类别、联系方式。数字照原文录入，总计有误也不改，由 check 逐格指出；原文留空的格子写成 ""；对不上的栏目和没有读出的内容写在新文件开头。不覆盖已有的、被人改过的数据文件，除非加 --force（先备份为 年度.备份-1.toml）。
+""")
+def import_(
+    files: Annotated[list[Path], typer.Argument(
+        metavar="文件", show_default=False,
+        help="已发布的报告：.html/.htm（门户网站网页，GBK 也可以）、.docx、.pdf（有文字层）、.md、.txt；"
+             "或交回的填报表 .xlsx（reportgen form 生成）。")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹",
+                                         help="数据文件写到这个文件夹，每个机关一个子文件夹：<文件夹>/<机关名称>/<年度>.toml"
+                                              "（默认：data）。")] = Path("data"),
+    force: options.Force = False,
+) -> int:
+    from reportgen.checks.findings import format_file  # start-up time: imported when the command runs
+    from reportgen.workflows import importing
+
+    failed = 0
+    for source in files:
+        try:
+            done = importing.import_file(source, output, force)
+        except ReportgenError as problem:
+            echo(f"错误：{problem}", err=True)
+            failed += 1
+            continue
+        imported = done.imported
+        echo(f"已导入：{source} → {done.target}（{imported.agency}，{imported.year} 年度，{imported.format.label}）"
+             + options.backed_up(done.backups))
+        for remark in imported.remarks:
+            echo(f"  注意：{remark}")
+        for problem in imported.problems:
+            echo(f"  没有读出：{problem}")
+        for key, note in imported.notes.items():
+            echo(f"  栏目名称与法定格式不完全一致：{key}（{note}）")
+        echo(format_file(str(done.target), [f for f in done.check.findings if f.code not in ("missing", "empty-text")]))
+        echo()
+    return 1 if failed else 0
+
+
+@command("audit", "核查一个文件夹中已发布的年度报告：逐份导入并运行全部检查，结果写成 Excel。", """
+检查勾稽关系、正文与表格是否一致、栏目名称、格式与年度是否相符，并核对同一机关相邻两年的衔接（上年结转、现行有效件数）。每个问题一行（机关、年度、文件、规则、栏目、应为、原文），另有各单位汇总表。
+
+发现问题（错误）或有文件无法读取时退出码为 1；命令用法错误（包括不肯覆盖被人改过的结果文件）为 2。
+""")
+def audit(
+    folder: Annotated[Path, typer.Argument(metavar="文件夹", show_default=False, help="放已发布报告的文件夹（含子文件夹）。")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="文件",
+                                         help="核查结果写到这个 Excel 文件（默认：核查结果.xlsx）。")] = Path("核查结果.xlsx"),
+    jobs: options.Jobs = None,
+    force: options.Force = False,
+) -> int:
+    import os
+
+    from reportgen.output.manifest import EDITED, Manifest  # start-up time: imported when the command runs
+    from reportgen.workflows import importing
+
+    if not folder.is_dir():
+        raise ReportgenError(f"{folder} 不是文件夹。")
+    files = importing.collect(folder)
+    if not files:
+        raise ReportgenError(f"{folder} 中没有报告文件（.html、.htm、.docx、.pdf、.md、.txt）。")
+    manifest = Manifest(output.parent)
+    if manifest.state(output) == EDITED and not force:  # said before the work, not after it
+        raise UsageError(manifest.edited_message(output))
+    echo(f"共 {len(files)} 个文件，开始核查……", err=True)
+    result = importing.audit(files, jobs or os.cpu_count() or 1)
+    for backup in manifest.write({output: importing.audit_xlsx(result)}, force, together=True).backups:
+        echo(f"原文件已备份为：{backup}")
+    rows = [[agency, str(year), str(errors), str(warnings), Path(file).name]
+            for file, agency, year, errors, warnings in sorted(result.files, key=lambda f: (f[1], f[2]))]
+    if rows:
+        echo(table(("机关名称", "年度", "错误数", "警告数", "文件"), rows, flexible=(0, 4)))
+    for file, why in result.unreadable:
+        echo(f"无法读取：{why}")
+    echo(f"共核查 {len(result.files)} 份报告，{len(result.unreadable)} 个文件无法读取；"
+         f"发现 {result.errors} 个错误、{len(result.rows) - result.errors} 个警告。结果：{output}")
+    return 1 if result.errors or result.unreadable else 0
