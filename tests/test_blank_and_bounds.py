@@ -28,8 +28,8 @@ def test_a_blank_cell_counts_as_zero_warns_once_and_prints_blank(write, tmp_path
     path = write(with_tables(BLANKS))
     checked = run("check", path)
     assert checked.exit_code == 0, checked.output
-    assert ("2 个格子留空（写成 \"\"），按 0 计算，草稿中印成空白：表三“一、本年新收政府信息公开申请数量／商业企业”、"
-            "表三“（一）予以公开／商业企业”。") in checked.output
+    assert ("2 个格子留空（写成 \"\"），按 0 计算，草稿中印成空白：表三 2 行 2 格（一、本年新收政府信息公开申请数量：商业企业；"
+            "（一）予以公开：商业企业）。") in checked.output
     assert "1 个总计留空，已由各项相加算出，草稿中印出算出的数：表三“（一）予以公开／总计”＝9。" in checked.output
     built = run("build", path, "-o", tmp_path / "out")
     assert built.exit_code == 0, built.output

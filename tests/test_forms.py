@@ -192,7 +192,7 @@ def test_a_roster_gets_one_blank_form_per_unit(tmp_path):
     names = sorted(p.name for p in (tmp_path / "forms").glob("*.xlsx"))
     assert names == [f"青川市{x}局2025年政府信息公开数据填报表.xlsx" for x in ("丙", "乙", "甲")]
     blank = load_workbook(tmp_path / "forms" / names[2])
-    assert blank["基本信息"]["B3"].value == "青川市甲局" and blank["表三 申请办理"]["D6"].value is None
+    assert blank["基本信息"]["B3"].value == "青川市甲局" and blank["表三 申请办理"]["D6"].value == 0
 
 
 def test_a_filled_in_form_is_never_overwritten_and_force_backs_it_up_as_xlsx(form):
@@ -218,3 +218,54 @@ def test_import_writes_a_data_file_from_a_returned_form(form, tmp_path):
     [target] = (tmp_path / "data").rglob("2025.toml")
     assert check_file(target, previous=None).errors == 0
     shutil.rmtree(tmp_path / "data")
+
+
+# ------------------------------------------------------------------ issue 24
+
+
+def test_a_roster_form_starts_at_zero_and_a_return_with_blanks_is_reported_by_row(tmp_path):
+    import json
+
+    roster = tmp_path / "名单.csv"
+    roster.write_text("机关名称,类别\n青川市甲局,部门\n青川市乙镇人民政府,政府\n", encoding="utf-8")
+    forms = tmp_path / "forms"
+    assert run("form", "--roster", roster, "--year", "2025", "-o", forms).exit_code == 0
+    path = forms / "青川市甲局2025年政府信息公开数据填报表.xlsx"
+    book = load_workbook(path)
+    tables = ("表二 主动公开", "表三 申请办理", "表四 复议诉讼")
+    numbers = []
+    for name, definition in book.defined_names.items():
+        sheet, _, cell = definition.attr_text.partition("!")
+        if name.startswith("rg_") and sheet.strip("'") in tables:
+            numbers.append(book[sheet.strip("'")][cell.replace("$", "")])
+    assert numbers and all(c.value == 0 for c in numbers)  # 没有的填 0: every figure starts at 0
+    for cell in numbers:  # a unit leaves its zeros blank, as people do
+        cell.value = None
+    book["表三 申请办理"]["D6"].value = 10  # 新收 10, all disclosed
+    book["表三 申请办理"]["D8"].value = 10
+    book.save(path)
+    result = run("check", path)
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.output.splitlines() if "个格子留空" in line]
+    assert len(line) < 1500
+    assert "表三 24 行" in line and "二、上年结转政府信息公开申请数量：整行" in line
+    assert "行政复议：结果维持、结果纠正、其他结果、尚未审结" in line
+    assert "行政诉讼／未经复议直接起诉：结果维持" in line and "行政诉讼／复议后起诉：结果维持" in line
+    findings = json.loads(run("check", "--format", "json", path).stdout)["files"][0]["findings"]
+    [blank] = [f for f in findings if f["code"] == "blank"]
+    assert len(blank["related"]) == len(numbers) - 2  # every blank cell, in full
+    town = load_workbook(forms / "青川市乙镇人民政府2025年政府信息公开数据填报表.xlsx")
+    assert town["基本信息"]["B5"].value == "政府"  # the roster's 类别
+
+
+def test_a_roster_with_an_unknown_kind_is_refused_with_its_line(tmp_path):
+    roster = tmp_path / "名单.csv"
+    roster.write_text("机关名称,类别\n青川市甲局,部门\n青川市乙局,区县\n", encoding="utf-8")
+    result = run("form", "--roster", roster, "--year", "2025", "-o", tmp_path / "forms")
+    assert result.exit_code == 1 and f"名单 {roster} 第3行：类别“区县”只能是“部门”或“政府”" in result.output
+
+
+def test_the_form_help_is_written_for_form():
+    text = run("form", "--help").output
+    assert "列出未报送的单位和名单外的文件" not in text
+    assert "类别" in text and "按名单每个单位生成一份" in text

@@ -81,20 +81,23 @@ def collapsed_findings(report: Report) -> list[Finding]:
     return found
 
 
+SHOWN_ROWS = 6  # rows of blank cells named in the message; all of them are in ``related`` (--format json)
+
+
 def blank_findings(report: Report) -> list[Finding]:
-    """One warning listing the cells the file leaves blank (""), and one listing the blank
-    totals the tool computed. A blank cell counts as 0 and prints empty."""
+    """One warning for the cells the file leaves blank (""), grouped by table and row, and
+    one for the blank totals the tool computed. A blank cell counts as 0 and prints empty."""
     computed = totals.computed_keys(report.format)
     full = totals.completed(report)
     cells = report.format.cell_by_key()
-    blank = [key for key, figure in report.figures.items() if figure.blank]
+    ordered = [c.key for c in report.format.cells()]
+    blank = sorted((key for key, figure in report.figures.items() if figure.blank), key=ordered.index)
     leaves = [key for key in blank if key not in computed]
     blank_totals = [key for key in blank if key in computed]
     found = []
     if leaves:
-        names = "、".join(f"{cells[k].table.short_name}“{cells[k].short_name}”" for k in leaves)
         found.append(warning(
-            "blank", f"{len(leaves)} 个格子留空（写成 \"\"），按 0 计算，草稿中印成空白：{names}。"
+            "blank", f"{len(leaves)} 个格子留空（写成 \"\"），按 0 计算，草稿中印成空白：{blank_rows(leaves, cells, computed)}。"
             "法定表格每格都应填数字，没有的填 0。", key=leaves[0], related=tuple(leaves)))
     if blank_totals:
         names = "、".join(f"{cells[k].table.short_name}“{cells[k].short_name}”＝{full[k]}" for k in blank_totals)
@@ -102,6 +105,31 @@ def blank_findings(report: Report) -> list[Finding]:
             "blank-total", f"{len(blank_totals)} 个总计留空，已由各项相加算出，草稿中印出算出的数：{names}。",
             key=blank_totals[0], related=tuple(blank_totals)))
     return found
+
+
+def blank_rows(keys: list[str], cells: dict, computed: frozenset[str] = frozenset()) -> str:
+    """“表三 3 行 12 格（一、本年新收政府信息公开申请数量：整行；…）”: blank cells by table
+    and row; a table whose one row holds groups of columns (表四) is grouped by them."""
+    tables: dict[object, dict[str, list]] = {}
+    for key in keys:
+        cell = cells[key]
+        if cell.row.id:
+            row, column = cell.row.name.rsplit("／", 1)[-1], cell.column.name.rsplit("／", 1)[-1]
+        else:  # 表四: 行政复议／结果维持, 行政诉讼／未经复议直接起诉／结果维持
+            row, _, column = cell.column.name.rpartition("／")
+        tables.setdefault(cell.table, {}).setdefault(row, []).append((column, cell))
+    said = []
+    for table, rows in tables.items():
+        count = sum(len(c) for c in rows.values())
+        parts = []
+        for row, columns in list(rows.items())[:SHOWN_ROWS]:
+            first = columns[0][1]
+            leaves = [c for c in first.row.columns if f"{first.table.key}.{first.row.id}.{c.id}" not in computed]
+            whole = first.row.id and len(columns) == len(leaves)
+            parts.append(f"{row}：" + ("整行" if whole else "、".join(c for c, _ in columns)))
+        more = f"；等，共 {len(rows)} 行（--format json 列出每一格）" if len(rows) > SHOWN_ROWS else ""
+        said.append(f"{table.short_name} {len(rows)} 行 {count} 格（{'；'.join(parts)}{more}）")
+    return "；".join(said)
 
 
 def completeness(report: Report) -> list[Finding]:

@@ -21,7 +21,8 @@ from reportgen.formats import layout
 from reportgen.formats.form import META, SHEETS, defined_name
 from reportgen.formats.statutory import AMOUNT, SIGNED, Format, Table
 from reportgen.model import Report, totals
-from reportgen.sources.schema import FEE_FIELDS, FIELDS
+from reportgen.model.totals import SumCheck
+from reportgen.sources.schema import FEE_FIELDS, FIELDS, slots
 
 LABEL_FILL = "F2F2F2"
 INPUT_FILL = "FFFFFF"
@@ -63,7 +64,7 @@ def workbook(fmt: Format, report: Report | None, agency: str, year: int, kind: s
         names[key] = reference
         book.defined_names[defined_name(key)] = DefinedName(defined_name(key), attr_text=reference)
 
-    _info_sheet(book.active, report, agency, year, kind, styles, name)
+    _info_sheet(book.active, fmt, report, agency, year, kind, styles, name)
     figures = totals.completed(report) if report else {}
     for table in fmt.tables.values():
         _table_sheet(book.create_sheet(SHEETS[table.key]), fmt, table, report, figures, styles, name)
@@ -72,6 +73,7 @@ def workbook(fmt: Format, report: Report | None, agency: str, year: int, kind: s
     meta.append(["format", fmt.id])
     meta.append(["year", year])
     meta.append(["agency", agency])
+    meta.append(["collapsed", ",".join(sorted(report.collapsed)) if report else ""])
     meta.sheet_state = "hidden"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -104,7 +106,7 @@ def _input(cell, value, styles, align: str = "center") -> None:
     cell.style = styles[f"input-{align}"]
 
 
-def _info_sheet(sheet, report, agency, year, kind, styles, name) -> None:
+def _info_sheet(sheet, fmt: Format, report, agency, year, kind, styles, name) -> None:
     sheet.title = SHEETS["info"]
     sheet.column_dimensions["A"].width = 26
     sheet.column_dimensions["B"].width = 60
@@ -130,6 +132,13 @@ def _info_sheet(sheet, report, agency, year, kind, styles, name) -> None:
             cell.number_format = "yyyy-mm-dd"
         name(sheet, cell, field.key)
         row += 1
+    for key, slot in slots(fmt).items():  # the units amounts are stated in (采购总金额：万元)
+        if slot.unit_of is not None:
+            _label(sheet.cell(row, 1), f"{slot.unit_of.table.short_name} {slot.label}", styles, align="left")
+            cell = sheet.cell(row, 2)
+            _input(cell, report.unit(slot.unit_of.key, "") or None if report else None, styles, align="left")
+            name(sheet, cell, key)
+            row += 1
     from openpyxl.worksheet.datavalidation import DataValidation  # imported when first used: start-up time
 
     choice = DataValidation(type="list", formula1='"部门,政府"', allow_blank=False, showErrorMessage=True,
@@ -141,12 +150,11 @@ def _info_sheet(sheet, report, agency, year, kind, styles, name) -> None:
 
 
 def _table_sheet(sheet, fmt: Format, table: Table, report, figures, styles, name) -> None:
-    from openpyxl.formatting.rule import FormulaRule  # imported when first used: start-up time
-    from openpyxl.styles import PatternFill
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # imported when first used: start-up time
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    grid = layout.grid(table)
+    collapsed = {group.leaves[0]: group for group in table.row_groups() if report and group.key in report.collapsed}
+    grid = layout.grid(table, frozenset(group.name for group in collapsed.values()))
     top = 3  # a title row, a blank row, then the table
     _label(sheet.cell(1, 1), f"{table.short_name} {table.title}", styles, bold=True)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=grid.width)
@@ -179,30 +187,30 @@ def _table_sheet(sheet, fmt: Format, table: Table, report, figures, styles, name
             if key in computed:
                 continue  # a formula, filled in below once every part has its address
             figure = stated.get(key)
-            value = None if figure is None or figure.blank else figure.value
-            if figure is None and report is not None:
+            if report is None:
+                value = 0  # a form to fill in: every figure starts at 0 (the statute: 没有的填 0)
+            elif figure is None:
                 value = figures[key].value
+            else:
+                value = None if figure.blank else figure.value
             if value is not None and not isinstance(value, int):
                 value = float(value)
             _input(target, value, styles)
             kind = "amount" if cell.cell.type == AMOUNT else "signed" if cell.cell.type == SIGNED else "count"
             validations[kind].add(target)
-            if cell.cell.type == AMOUNT:
-                target.number_format = "0.00####"
-            name(sheet, target, key)
+            shown = "0.00####" if cell.cell.type == AMOUNT else "0"
+            if figure is not None and figure.note:  # the note printed after the figure: 41（其中修订3件）
+                shown += '"（' + figure.note.replace('"', "”") + '）"'
+            if shown != "0":
+                target.number_format = shown
+            group = collapsed.get(cell.cell.row.id)
+            name(sheet, target, f"{group.key}.{cell.cell.column.id}".rstrip(".") if group else key)
     for key, address in where.items():
         if key in computed:
-            parts = "+".join(where[p.key] for p in sums[key].parts)
+            parts = "+".join(where[p.key] for p in sums[key].parts if p.key in where)
             target = sheet[address]
             _label(target, f"=SUM({parts})" if "+" in parts else f"={parts}", styles)
-    red = PatternFill("solid", fgColor=ALARM_FILL, bgColor=ALARM_FILL)
-    for rule in fmt.rules:
-        if getattr(rule, "left", None) and rule.table == table.key:  # a balance rule (R1), shown as the clerk types
-            for column in table.rows[0].columns:
-                left = [where[table.cell(r, column.id).key] for r in rule.left]
-                right = [where[table.cell(r, column.id).key] for r in rule.right]
-                formula = f"SUM({','.join(left)})<>SUM({','.join(right)})"
-                sheet.conditional_formatting.add(" ".join(left + right), FormulaRule(formula=[formula], fill=red))
+    _alarms(sheet, fmt, table, where)
     for column in range(1, grid.width + 1):
         letter = get_column_letter(column)
         sheet.column_dimensions[letter].width = 30 if column <= max(grid.label_columns, 1) and table.kind == "blocks" \
@@ -215,6 +223,72 @@ def _table_sheet(sheet, fmt: Format, table: Table, report, figures, styles, name
     note.font = styles["font"]
     _protect(sheet)
     _print_a4(sheet, landscape=table.key != "proactive")
+
+
+def _alarms(sheet, fmt: Format, table: Table, where: dict[str, str]) -> None:
+    """Conditional formats, one for each instance of an arithmetic rule (勾稽关系): its cells
+    turn red exactly when that relation does not hold, as ``reportgen check`` reports it.
+
+    A rule is tested on the figures a clerk typed: totals enter it as the sum of the input
+    cells they add up (never through another total's formula), and a sum rule tests a total
+    only where a clerk typed over its formula. References are absolute, so that every cell
+    of a rule tests the rule itself, not a copy shifted to the cell's own position."""
+    from openpyxl.formatting.rule import FormulaRule  # imported when first used: start-up time
+    from openpyxl.styles import PatternFill
+
+    red = PatternFill("solid", fgColor=ALARM_FILL, bgColor=ALARM_FILL)
+    checks = totals.checks(fmt)
+
+    def typed(cells) -> str:
+        return _ranges([where[key] for cell in cells for key in _leaves(cell.key, checks.totals) if key in where])
+
+    for check in (*checks.sums, *checks.balances):
+        if (check.total if isinstance(check, SumCheck) else check.left[0]).table is not table:
+            continue
+        if isinstance(check, SumCheck):
+            cells = [check.total, *check.parts]
+            total = _absolute(where[check.total.key]) if check.total.key in where else ""
+            # ISFORMULA came with Excel 2013: the file format spells it _xlfn.ISFORMULA
+            formula = f"AND(NOT(_xlfn.ISFORMULA({total})),ROUND({total}-SUM({typed(check.parts)}),6)<>0)"
+        else:
+            cells = [*check.left, *check.right]
+            formula = f"ROUND(SUM({typed(check.left)})-SUM({typed(check.right)}),6)<>0"
+        if any(c.key not in where for c in cells):
+            continue  # a cell merged into a row group stated as one row
+        sheet.conditional_formatting.add(" ".join(where[c.key] for c in cells), FormulaRule(formula=[formula], fill=red))
+
+
+def _leaves(key: str, sums: dict) -> list[str]:
+    """The input cells a total adds up (itself, if it is not a total)."""
+    if key not in sums:
+        return [key]
+    return [leaf for part in sums[key].parts for leaf in _leaves(part.key, sums)]
+
+
+def _ranges(coordinates: list[str]) -> str:
+    """Absolute references, a column's consecutive cells as one range: $D$8:$D$28,$E$6."""
+    by_column: dict[str, list[int]] = {}
+    for coordinate in coordinates:
+        letters = coordinate.rstrip("0123456789")
+        by_column.setdefault(letters, []).append(int(coordinate[len(letters):]))
+    parts = []
+    for letters, rows in by_column.items():
+        rows.sort()
+        start = previous = rows[0]
+        for row in [*rows[1:], None]:
+            if row is not None and row == previous + 1:
+                previous = row
+                continue
+            parts.append(f"${letters}${start}" + (f":${letters}${previous}" if previous != start else ""))
+            if row is not None:
+                start = previous = row
+    return ",".join(parts)
+
+
+def _absolute(coordinate: str) -> str:
+    """D6 → $D$6."""
+    letters = coordinate.rstrip("0123456789")
+    return f"${letters}${coordinate[len(letters):]}"
 
 
 def _row_heights(sheet, grid, top: int) -> None:

@@ -29,9 +29,10 @@ class Imported:
     contact: dict[str, str] = field(default_factory=dict)  # office, address, postcode, phone
     download: dict[str, str] = field(default_factory=dict)  # site, url
     texts: dict[str, str] = field(default_factory=dict)
-    figures: dict[str, object] = field(default_factory=dict)  # cell key → int, Decimal or "" (blank)
+    figures: dict[str, object] = field(default_factory=dict)  # cell key → int, Decimal, "" (blank) or {value, note}
     groups: dict[str, object] = field(default_factory=dict)  # "requests.other.natural_person" → figure
     fees: dict[str, object] = field(default_factory=dict)  # notices, amount
+    units: dict[str, str] = field(default_factory=dict)  # unit key → the unit an amount is stated in (万元)
     notes: dict[str, str] = field(default_factory=dict)  # row key → what the source said (approximate labels)
     problems: list[str] = field(default_factory=list)  # what could not be read, with where
     remarks: list[str] = field(default_factory=list)  # what the reader should know (format, kind …)
@@ -62,6 +63,12 @@ def to_data(imported: Imported) -> dict:
                 for leaf in group.leaves:
                     data[table.key].pop(leaf, None)
                 data[table.key][group.name] = stated
+    for key, unit in imported.units.items():  # proactive.procurement.unit = "万元"
+        node = data
+        *path, last = key.split(".")
+        for part in path:
+            node = node.setdefault(part, {})
+        node[last] = unit
     if fmt.has_fees:
         data["processing_fees"] = {name: imported.fees.get(name, 0) for name in ("notices", "amount")}
     return data

@@ -57,8 +57,14 @@ def read(path: Path) -> Returned:
         raise InputError(f"{path}：填报表的格式“{meta.get('format')}”不认识，请用本版 reportgen form 重新生成。")
     returned = Returned(Imported(str(path), format=fmt))
     values: dict[str, object] = {}
-    cells = {(sheet.title, cell.coordinate): cell.value for sheet in book.worksheets
-             for row in sheet.iter_rows() for cell in row if getattr(cell, "value", None) is not None}
+    cells, formats = {}, {}
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if getattr(cell, "value", None) is not None:
+                    cells[(sheet.title, cell.coordinate)] = cell.value
+                    if '"' in (cell.number_format or ""):
+                        formats[(sheet.title, cell.coordinate)] = cell.number_format
     for key, (sheet_name, coordinate) in _named_cells(book, path).items():
         if sheet_name not in book.sheetnames:
             raise InputError(f"{path}：工作表“{sheet_name}”被删除或改名了（{key} 在其中），无法读取。"
@@ -68,12 +74,24 @@ def read(path: Path) -> Returned:
         if isinstance(value, str) and value.startswith("="):
             raise InputError(f"{path}：{sheet_name}!{coordinate}（{key}）中是公式“{value}”，请直接填写数字。")
         values[key] = value
+        if note := _note(formats.get((sheet_name, coordinate), "")):
+            values[key] = {"value": value, "note": note}
     for sheet_name in SHEETS.values():
         if sheet_name not in book.sheetnames:
             raise InputError(f"{path}：工作表“{sheet_name}”被删除或改名了，无法读取。")
-    _moved_rows(cells, fmt, returned)
+    collapsed = frozenset(key for key in str(meta.get("collapsed") or "").split(",") if key)
+    _moved_rows(cells, fmt, returned, collapsed)
     _fill(returned, values, fmt, meta)
     return returned
+
+
+_NOTE = re.compile(r'"（(?P<note>.*)）"\s*$')
+
+
+def _note(number_format: str) -> str:
+    """The note a figure's cell prints after it (its number format 0"（其中修订3件）")."""
+    match = _NOTE.search(number_format)
+    return match["note"] if match else ""
 
 
 def _named_cells(book, path: Path) -> dict[str, tuple[str, str]]:
@@ -110,12 +128,12 @@ def _key_of(name: str) -> str:
     return _KEYS.get(name, name[3:])
 
 
-def _moved_rows(cells: dict, fmt, returned: Returned) -> None:
+def _moved_rows(cells: dict, fmt, returned: Returned, collapsed: frozenset[str] = frozenset()) -> None:
     """Rows a clerk inserted: everything is still read by name; say so, and list what was
     typed into the inserted rows (which belongs to no statutory cell)."""
     for table in fmt.tables.values():
         sheet_name = SHEETS[table.key]
-        grid = layout.grid(table)
+        grid = layout.grid(table, frozenset(key.split(".", 1)[1] for key in collapsed if key.startswith(f"{table.key}.")))
         expected_rows = {cell.cell.key: 3 + r for r, row in enumerate(grid.rows) for cell in row
                          if cell.role == layout.VALUE}
         moved = False
@@ -182,9 +200,22 @@ def _fill(returned: Returned, values: dict, fmt, meta: dict) -> None:
             imported.texts[key[5:]] = str(value).replace("\r\n", "\n").strip()
         elif key.startswith("processing_fees."):
             imported.fees[key.rsplit(".", 1)[1]] = _figure(value) if _figure(value) != "" else 0
+    cells = fmt.cell_by_key()
+    every = slots(fmt)
     for key, value in values.items():
-        if key in fmt.cell_by_key():
-            imported.figures[key] = _figure(value)
-    for key in fmt.cell_by_key():
-        if key not in imported.figures and key in values:
-            imported.figures[key] = ""
+        slot = every.get(key)
+        if slot is not None and slot.group is not None:  # a row group stated as one row
+            imported.groups[key] = _stated(value)
+        elif slot is not None and slot.unit_of is not None:
+            if value not in (None, ""):
+                imported.units[key] = str(value).strip()
+        elif key in cells:
+            imported.figures[key] = _stated(value)
+
+
+def _stated(value):
+    """A figure as a data file states it: the number, "" when blank, {value, note} with a note."""
+    if isinstance(value, dict):
+        figure = _figure(value["value"])
+        return {"value": figure if figure != "" else 0, "note": value["note"]}
+    return _figure(value)

@@ -53,9 +53,10 @@ def _one(args) -> Made | str:
 
 
 def for_roster(units, year: int, kind: str, out: Path, force: bool = False, jobs: int = 1) -> list[Made | str]:
-    """Each unit's blank form: (path, backups), or a message saying why it was not written."""
+    """Each unit's blank form, of the unit's 类别 in the roster (else ``kind``): (path,
+    backups), or a message saying why it was not written."""
     statutory.require_format(year)
-    tasks = [(unit.agency, year, kind, out, force) for unit in units]
+    tasks = [(unit.agency, year, unit.kind or kind, out, force) for unit in units]
     if jobs > 1 and len(tasks) > 1:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             return pool.map(_one, tasks, chunksize=8)

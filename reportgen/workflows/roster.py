@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from reportgen.model.text import normalise
 from reportgen.errors import InputError
+from reportgen.model import KINDS
+from reportgen.model.text import normalise
 
 NAME_COLUMNS = ("机关名称", "单位名称", "agency")
 KIND_COLUMNS = ("类别", "报告类别", "kind")
@@ -53,7 +54,7 @@ def _from_toml(raw: bytes, path: Path) -> list[Unit]:
     entries = data.get("unit", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("agency"), str) for e in entries):
         raise InputError(f"名单 {path} 应写成若干 [[unit]]，每个有 agency = \"机关名称\"。")
-    return [Unit(e["agency"].strip(), str(e.get("kind", "")).strip()) for e in entries]
+    return [Unit(e["agency"].strip(), _kind(str(e.get("kind", "")).strip(), path, n)) for n, e in enumerate(entries, 1)]
 
 
 def _from_csv(raw: bytes, path: Path) -> list[Unit]:
@@ -71,11 +72,18 @@ def _from_csv(raw: bytes, path: Path) -> list[Unit]:
     if name is None:
         raise InputError(f"名单 {path} 的第一行应有“机关名称”一列。")
     kind = next((c for c in KIND_COLUMNS if c in header), None)
-    return [
-        Unit(row[name].strip(), (row.get(kind) or "").strip() if kind else "")
-        for row in rows
-        if (row.get(name) or "").strip()
-    ]
+    units = []
+    for number, row in enumerate(rows, 2):
+        if (row.get(name) or "").strip():
+            units.append(Unit(row[name].strip(), _kind((row.get(kind) or "").strip() if kind else "", path, number)))
+    return units
+
+
+def _kind(value: str, path: Path, line: int) -> str:
+    """A roster's 类别: 部门 or 政府, or "" when not given."""
+    if value and value not in KINDS:
+        raise InputError(f"名单 {path} 第{line}行：类别“{value}”只能是“部门”或“政府”（或不填）。")
+    return value
 
 
 def compare(units: list[Unit], files: Iterable[tuple[str, str]]) -> tuple[list[Unit], list[str]]:
