@@ -61,7 +61,12 @@ STYLES = (
     + size(BODY_PT)
     + '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
     + "</w:rPr></w:rPrDefault>"
-    + '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>'
+    # overflowPunct stated, not left to the reader: LibreOffice reads an omitted (or a false)
+    # overflowPunct as "hanging punctuation", and then prints no comma that ends a justified
+    # line (“支付进度，” loses its comma in the PDF); stated true, it sets the punctuation
+    # inside the line, as Word does.
+    + '<w:pPrDefault><w:pPr><w:overflowPunct w:val="1"/><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr>'
+    + '</w:pPrDefault>'
     + "</w:docDefaults>"
     # 正文：仿宋_GB2312 三号，首行缩进两字，固定行距 28 磅
     + '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
@@ -148,6 +153,13 @@ def para(text: str, style: str = "") -> str:
     return f'<w:p>{ppr}<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
 
 
+def kept(text: str, style: str = "", widows: bool = False) -> str:
+    """A paragraph kept on the same page as the next one (and, with ``widows``, whose last
+    lines do not stand alone: the text before the 落款 brings at least two lines with it)."""
+    ppr = (f'<w:pStyle w:val="{style}"/>' if style else "") + "<w:keepNext/>" + ("<w:widowControl/>" if widows else "")
+    return f'<w:p><w:pPr>{ppr}</w:pPr><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+
+
 def tag(text: str) -> str:
     """A paragraph holding only a docxtpl control tag; docxtpl removes the paragraph itself."""
     return para(text)
@@ -179,14 +191,16 @@ BODY = "".join(
         para("{{ block.text }}", "TableNote"),
         tag('{%p elif block.kind == "placeholder" %}'),
         para("{{ block.text }}", "Placeholder"),
+        tag('{%p elif block.kind == "closing" %}'),  # the last paragraph: kept on the page of the 落款
+        kept("{{ block.text }}", widows=True),
         tag("{%p else %}"),
         para("{{ block.text }}"),
         tag("{%p endif %}"),
         tag("{%p endfor %}"),
         tag("{%p endfor %}"),
-        tag("{%p if signed %}"),
-        para(""),
-        para("{{ signature[0] }}", "Signature"),
+        tag("{%p if signed %}"),  # 落款: the agency and the date together, never alone on a page (GB/T 9704)
+        kept(""),
+        kept("{{ signature[0] }}", "Signature"),
         para("{{ signature[1] }}", "Signature"),
         tag("{%p endif %}"),
         tag("{%p if findings %}"),

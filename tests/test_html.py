@@ -72,7 +72,9 @@ def test_tables_have_the_statutory_merges_and_header_markup(pages, case):
                 if want.role in (layout.HEADER, layout.LABEL, layout.CAPTION):
                     assert cell.tag == "th" and cell.get("scope") in ("col", "colgroup", "row", "rowgroup")
                     assert cell.text_content() == want.text
-        assert table.xpath("./caption")[0].text_content().startswith(f"表{definition.number}")
+        [caption] = document.xpath(f"//p[@id='{table.get('aria-labelledby')}']")  # above the scrolling box
+        assert caption.text_content().startswith(f"表{definition.number}")
+        assert table.getparent().get("aria-labelledby") == caption.get("id")
 
 
 def test_headings_are_in_order_and_there_is_no_script(pages):
@@ -144,6 +146,28 @@ def test_the_page_renders_the_tables_in_chromium(pages, browser, case, width):
     shot = out / f"screenshot-{case}-{width}.png"
     browser.get_screenshot_as_file(str(shot))
     assert shot.stat().st_size > 10_000
+
+
+CAPTIONS = """
+return [...document.querySelectorAll('p[id^="reportgen-table-"]')].map(p => {
+  const box = p.getBoundingClientRect();
+  return {text: p.textContent, inside: !!p.closest('.reportgen-table'), left: box.left, right: box.right,
+          clipped: p.scrollWidth > p.clientWidth + 1, viewport: document.documentElement.clientWidth};
+});
+"""
+
+
+@pytest.mark.parametrize("case", ["qingchuan-finance-2025", "tasks-small-2026"])
+def test_each_caption_sits_above_its_tables_box_and_reads_whole_on_a_phone(pages, browser, case):
+    _, found = pages
+    page, _, _ = found[case]
+    browser.set_window_size(375, 1600)
+    browser.get(page.as_uri())
+    captions = browser.execute_script(CAPTIONS)
+    assert captions and all(c["text"] for c in captions)
+    for caption in captions:
+        assert not caption["inside"] and not caption["clipped"], caption
+        assert 0 <= caption["left"] and caption["right"] <= caption["viewport"], caption
 
 
 def test_the_page_stays_readable_at_200_percent_zoom(pages, browser):

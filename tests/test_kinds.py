@@ -438,7 +438,8 @@ def test_next_year_carries_the_unfinished_tasks(office_2025):
     assert task["task"] == "专项资金分配结果公开到具体项目和单位。" and task["carried"] == 2025
     assert "status" not in task and "number" not in task and task["progress"] == ""
     assert "# 上年落实情况：已公开到项目类别" in text
-    assert [h["path"] for h in data["heading"]] == ["一", "一（二）"]
+    assert [h["path"] for h in data["heading"]] == ["一", "一（一）"]  # renumbered: “一（一）” had no task left
+    assert task["heading"] == "一（一）" and "“一（二）”改为“一（一）”" in result.output
     assert check_file(new).findings == []
     build(new, "--to", "md", out=office_2025 / "out")
     assert "专项资金分配结果公开到具体项目和单位。（2025年结转）" in (

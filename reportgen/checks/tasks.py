@@ -14,7 +14,7 @@ from collections import Counter
 
 from reportgen.checks.findings import UNFILLED
 from reportgen.model.findings import Finding, error, warning
-from reportgen.model.text import PROMPT
+from reportgen.model.text import PROMPT, chinese_number, chinese_value
 from reportgen.model import DONE, Document, Task
 
 
@@ -82,6 +82,7 @@ def headings(document: Document) -> list[Finding]:
                 "heading", f"{_name(task)}的所属标题“{task.heading}”不存在。已有的标题：{known}。",
                 actual=task.heading, **_where(task, position, "heading")))
     found += heading_order(document)
+    found += heading_gaps(document)
     if document.headings and any(not t.heading for t in document.tasks):
         first = next(p for p, t in enumerate(document.tasks, 1) if not t.heading)
         found.append(warning(
@@ -118,6 +119,25 @@ def status(document: Document) -> list[Finding]:
             found.append(warning(
                 "task-status", f"{_name(task)}{task.status}，请在落实情况（progress）中写明进展和未完成的原因。",
                 **_where(task, position, "status")))
+    return found
+
+
+def heading_gaps(document: Document) -> list[Finding]:
+    """Headings numbered with a gap (“一”, then “三”; “一（二）” with no “一（一）”): a warning,
+    since the table then reads as if a part were missing."""
+    found = []
+    tops = [h for h in document.headings if h.path == h.top]
+    groups = [("", tops)] + [(top.path, [h for h in document.headings if h.top == top.path and h.path != h.top])
+                             for top in tops]
+    for parent, headings in groups:
+        for expected, heading in enumerate(headings, 1):
+            number = chinese_value(heading.path[len(parent):].strip("（）"))
+            if number and number != expected:
+                want = f"{parent}（{chinese_number(expected)}）" if parent else chinese_number(expected)
+                found.append(warning(
+                    "heading-gap", f"分组标题“{heading.path}”前面没有“{want}”：标题应连续编号（下一年的任务表结转后，"
+                    f"可以把“{heading.path}”改为“{want}”）。", key="heading"))
+                break
     return found
 
 

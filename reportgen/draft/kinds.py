@@ -87,10 +87,11 @@ def build_document_draft(document: Document, findings: list[Finding] | tuple[Fin
     sections: list[DraftSection] = []
     closing: list[DraftSection] = []  # an unheaded section after the first: printed last
     if kind.entry("task"):
-        table, grid = task_tables.by_division(document) if by else task_tables.task_table(document)
+        tables = task_tables.by_division(document) if by else [task_tables.task_table(document)]
         if document.fields.get("basis"):
             opening.append(f"根据{document.fields['basis']}，现将{document.year}年政务公开工作任务分解如下。")
-        sections.append(DraftSection("", (Block(TABLE, table=PrintedTable(table, grid, ()), marker=f"table-{table.key}"),)))
+        sections.append(DraftSection("", tuple(Block(TABLE, table=PrintedTable(table, grid, ()), marker=f"table-{table.key}")
+                                               for table, grid in tables)))
     for section in kind.sections:
         heading = section.title(document.year)
         if not section.heading:  # the opening and closing paragraphs
@@ -118,7 +119,8 @@ def build_document_draft(document: Document, findings: list[Finding] | tuple[Fin
         written = _section_blocks(document, section.key, items, heading, section.required)
         if written and written[0].kind == PLACEHOLDER and blocks:
             written = []  # the generated sentences stand in for a section not yet written
-        sections.append(DraftSection(heading, tuple(blocks + written)))
+        if blocks or written:  # a section the kind does not require, and the file leaves empty, is left out
+            sections.append(DraftSection(heading, tuple(blocks + written)))
     sections += [DraftSection(heading, tuple(paragraphs(narrative.render(text, items, mark=f"fig-section{n}"))))
                  for n, (heading, text) in enumerate(document.free_sections, 1)]
     date = document.fields.get("date")

@@ -48,8 +48,9 @@ def _cell(task: Task, field: str) -> str:
     return str(value or "")
 
 
-def _grid(cols, rows: list[tuple[str, object]]) -> Grid:
-    """rows: ("heading", text) or ("task", [cell texts])."""
+def _grid(cols, rows: list[tuple[str, object]], headed: bool = False) -> Grid:
+    """rows: ("heading", text) or ("task", [cell texts]). ``headed``: the first row, a heading,
+    repeats with the column headers at the top of each page."""
     width = len(cols)
     grid_rows = [tuple(GridCell(i, HEADER, c.label) for i, c in enumerate(cols))]
     for kind, content in rows:
@@ -58,7 +59,7 @@ def _grid(cols, rows: list[tuple[str, object]]) -> Grid:
         else:
             grid_rows.append(tuple(GridCell(i, LABEL, text, align="center" if c.field in ("number", "status") else "")
                                    for i, (c, text) in enumerate(zip(cols, content))))
-    return Grid(width, 1, 0, tuple(grid_rows), weights=tuple(c.width for c in cols), whole=False)
+    return Grid(width, 2 if headed else 1, 0, tuple(grid_rows), weights=tuple(c.width for c in cols), whole=False)
 
 
 def task_table(document: Document) -> tuple[ListTable, Grid]:
@@ -91,19 +92,21 @@ def divisions(document: Document) -> list[str]:
     return list(names)
 
 
-def by_division(document: Document) -> tuple[ListTable, Grid]:
-    """The tasks under each division: a heading row per division (“预算处：牵头5项，协办3项”),
-    then its tasks, with a 分工 column saying 牵头 or 协办."""
+def by_division(document: Document) -> list[tuple[ListTable, Grid]]:
+    """The tasks under each division, a table each: its heading (“预算处（牵头5项，协办3项）”)
+    under the column headers, both repeated at the top of every page the division's tasks
+    run onto; a 分工 column says 牵头 or 协办."""
     base = [c for c in columns(document) if c.field not in ("lead",)]
     cols = [base[0], Column("role", "分工", 1.4), *base[1:]]
-    rows: list[tuple[str, object]] = []
-    for unit in divisions(document):
+    tables = []
+    for number, unit in enumerate(divisions(document), 1):
         led = [t for t in document.tasks if unit in t.lead]
         helped = [t for t in document.tasks if unit in t.assist]
         counts = "，".join(p for p in (f"牵头{len(led)}项" if led else "", f"协办{len(helped)}项" if helped else "") if p)
-        rows.append(("heading", f"{unit}（{counts}）"))
+        rows: list[tuple[str, object]] = [("heading", f"{unit}（{counts}）")]
         for role, tasks in (("牵头", led), ("协办", helped)):
             for task in tasks:
                 rows.append(("task", [role if c.field == "role" else _cell(task, c.field) for c in cols]))
-    title = f"{document.year}年政务公开任务分解表（按牵头处室）"
-    return ListTable("tasks_by_division", "任务分解表", title), _grid(cols, rows)
+        title = f"{document.year}年政务公开任务分解表（按牵头处室）：{unit}"
+        tables.append((ListTable(f"tasks_by_division_{number}", "任务分解表", title), _grid(cols, rows, headed=True)))
+    return tables

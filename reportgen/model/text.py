@@ -11,6 +11,26 @@ def placeholder(what: str) -> str:
     return f"{PROMPT}：{what}】"
 
 
+DIGITS = "一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (as headings are numbered, up to 99)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else DIGITS[tens - 1] + "十"
+    return head + (DIGITS[ones - 1] if ones else "")
+
+
+def chinese_value(text: str) -> int:
+    """一 → 1, 十二 → 12 (0 if it is not such a number)."""
+    if not text or any(ch not in DIGITS + "十" for ch in text):
+        return 0
+    if "十" not in text:
+        return DIGITS.index(text) + 1 if len(text) == 1 else 0
+    tens, _, ones = text.partition("十")
+    return (DIGITS.index(tens) + 1 if tens else 1) * 10 + (DIGITS.index(ones) + 1 if ones else 0)
+
+
 def unfilled(text: str) -> bool:
     """Empty, or still the prompt ``reportgen init`` wrote."""
     return not text.strip() or PROMPT in text

@@ -3,7 +3,7 @@
 Two files: a complete page (``page=True``) and a fragment to paste into a CMS editor. Both
 come from ``templates/report.html.j2``. The statutory tables are real HTML tables built
 from the same layout grid as the Word and Markdown tables: exact ``rowspan``/``colspan``,
-``<th scope>`` for every header, a ``<caption>``, and inline styles (CMS editors strip
+``<th scope>`` for every header, a caption above the table's scrolling box, and inline styles (CMS editors strip
 style sheets). Wide tables scroll inside their own box on a phone. There is no script, and
 every text is escaped.
 """
@@ -36,9 +36,10 @@ def caption(printed: PrintedTable) -> str:
     return f"{printed.table.short_name} {printed.table.title.split('、', 1)[-1]}"
 
 
-def html_table(printed: PrintedTable) -> Markup:
-    """A printed table as an accessible HTML table."""
-    skeleton = _skeleton(printed.grid, caption(printed))
+def html_table(printed: PrintedTable, label: str = "") -> Markup:
+    """A printed table as an accessible HTML table, named by the element ``label`` (its
+    caption, printed above the table's scrolling box so that a phone shows it whole)."""
+    skeleton = _skeleton(printed.grid, label)
     return Markup(skeleton.fill([_escaped(text) for text in printed.values]))
 
 
@@ -54,13 +55,13 @@ def _scope(cell) -> str:
 
 
 @lru_cache(maxsize=64)
-def _skeleton(grid: Grid, caption: str) -> Skeleton:
+def _skeleton(grid: Grid, label: str) -> Skeleton:
     min_width = MIN_WIDTH
     if grid.weights:  # a list table is as wide as its columns need, and scrolls in its box on a phone
         min_width = max(MIN_WIDTH, round(sum(grid.weights) * 1.75))
     style = TABLE_STYLE.format(min_width=min_width)
-    lines = [f'<table style="{style}">',
-             f'<caption style="caption-side:top;font-weight:bold;padding:0.3em;">{escape(caption)}</caption>']
+    named = f' aria-labelledby="{escape(label)}"' if label else ""
+    lines = [f'<table{named} style="{style}">']
     if grid.weights:  # a list table: columns in proportion, as in Word
         total = sum(grid.weights)
         lines.append("<colgroup>" + "".join(f'<col style="width:{w / total:.1%};">' for w in grid.weights) + "</colgroup>")
@@ -91,7 +92,7 @@ def _skeleton(grid: Grid, caption: str) -> Skeleton:
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</tbody></table>" if head else "</table>")
     if not head:
-        lines.insert(2, "<tbody>")
+        lines.insert(1, "<tbody>")
     return Skeleton("\n".join(lines), len(grid.values))
 
 
@@ -108,13 +109,16 @@ def _template(path: Path):
 def render(draft: Draft, folder: Path, page: bool = True) -> str:
     """The complete page (``page``) or the fragment to paste into a CMS editor."""
     path = template_folder.path_of(template_folder.HTML, folder)
-    sections = [
-        SimpleNamespace(heading=section.heading, blocks=[
-            SimpleNamespace(kind=b.kind, text=b.text, html=html_table(b.table) if b.kind == TABLE else "",
-                            label=caption(b.table) if b.kind == TABLE else "")
-            for b in section.blocks])
-        for section in draft.sections
-    ]
+    numbers = iter(range(1, 1000))
+    sections = []
+    for section in draft.sections:
+        blocks = []
+        for b in section.blocks:
+            name = f"reportgen-table-{next(numbers)}" if b.kind == TABLE else ""
+            blocks.append(SimpleNamespace(kind=b.kind, text=b.text, id=name,
+                                          html=html_table(b.table, name) if b.kind == TABLE else "",
+                                          label=caption(b.table) if b.kind == TABLE else ""))
+        sections.append(SimpleNamespace(heading=section.heading, blocks=blocks))
     try:
         text = _template(path).render(
             page=page, title=draft.title, title_lines=draft.title_lines, flagged=draft.flagged,

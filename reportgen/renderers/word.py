@@ -356,6 +356,9 @@ def _table_text(printed: PrintedTable) -> str:
     return "".join(pieces)
 
 
+CLOSING = "closing"  # the template's kind of the paragraph right before the 落款
+
+
 def bookmark_name(marker: str) -> str:
     """A Word bookmark name (letters, digits and _, at most 40) for a draft's marker."""
     return (PREFIX + re.sub(r"[^A-Za-z0-9_]", "_", marker))[:40]
@@ -429,6 +432,10 @@ class WordTemplate:
         # over from getattr to [] for every one.
         sections = [SimpleNamespace(heading=section.heading, blocks=self._blocks(section.blocks, table, marks))
                     for section in draft.sections]
+        if draft.signed:  # the last paragraph keeps its last lines on the page of the 落款 below it
+            last = next((section.blocks[-1] for section in reversed(sections) if section.blocks), None)
+            if last is not None and last.kind == PARAGRAPH:
+                last.kind = CLOSING
         lines = draft.title_lines
         title = Markup('</w:t></w:r><w:r><w:br/></w:r><w:r><w:t xml:space="preserve">').join(escape(x) for x in lines)
         opening = tuple(marks.inline("opening", p) if i == 0 else p for i, p in enumerate(draft.opening))

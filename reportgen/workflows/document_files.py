@@ -23,7 +23,7 @@ from reportgen.checks import crossyear
 from reportgen.checks.check import check_file
 from reportgen.model.text import unfilled
 from reportgen.sources.datafile import read_text
-from reportgen.model.text import placeholder
+from reportgen.model.text import chinese_number, placeholder
 from reportgen.errors import InputError
 from reportgen.kinds import DOCUMENT_KEY, Kind
 from reportgen.model import DONE, Document
@@ -207,21 +207,52 @@ def _carry_tasks(doc, document: Document, result: NextDocument) -> None:
         kept.append(old)
     if "task" in doc:
         del doc["task"]
+    renumbered: dict[str, str] = {}
     if "heading" in doc:
         kept_headings = tomlkit.aot()
         for entry in doc["heading"]:
             if normalise_path(str(entry.get("path", ""))) in used:  # as the reader reads “一(二)”
                 kept_headings.append(entry)
         del doc["heading"]
+        renumbered = _renumber([normalise_path(str(entry.get("path", ""))) for entry in kept_headings])
+        for entry in kept_headings:
+            path = normalise_path(str(entry.get("path", "")))
+            if renumbered.get(path, path) != path:
+                entry["path"] = renumbered[path]
         if len(kept_headings):
             doc.append("heading", kept_headings)
+    for entry in kept:
+        path = normalise_path(str(entry.get("heading", "")))
+        if renumbered.get(path, path) != path:
+            entry["heading"] = renumbered[path]
     if len(kept):
         doc.append("task", kept)
+    moved = [f"“{old}”改为“{new}”" for old, new in renumbered.items() if old != new]
+    if moved:
+        result.notes.append("没有结转任务的分组标题已删去，其余标题重新连续编号：" + "、".join(moved) + "。")
     done = sum(1 for t in document.tasks if t.status == DONE)
     result.notes.append(f"上年 {len(document.tasks)} 项任务中，已完成的 {done} 项没有结转；结转 {len(kept)} 项"
                         f"（标有 carried = {document.year}，草稿中注明“{document.year}年结转”），请补充本年的任务。")
     if unstated:
         result.notes.append(f"其中 {unstated} 项上年没有填写状态，也一并结转；已完成的请删去。")
+
+
+def _renumber(paths: list[str]) -> dict[str, str]:
+    """Heading paths numbered again without gaps, in the order they come: the kept
+    “一”“三（二）” become “一”“二（一）”."""
+    tops: dict[str, str] = {}
+    subs: dict[str, int] = {}
+    mapping = {}
+    for path in paths:
+        top, _, rest = path.partition("（")
+        if top not in tops:
+            tops[top] = chinese_number(len(tops) + 1)
+        if rest:
+            subs[top] = subs.get(top, 0) + 1
+            mapping[path] = f"{tops[top]}（{chinese_number(subs[top])}）"
+        else:
+            mapping[path] = tops[top]
+    return mapping
 
 
 def _keep_texts(doc, result: NextDocument) -> None:
