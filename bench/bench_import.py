@@ -5,7 +5,9 @@
 Drafts of N synthetic agencies are written as HTML pages (our own), then imported one by
 one (ms per report for HTML, Word and Markdown; goal ≤ 50 ms) and audited as a folder
 (goal: 1,000 pages in a few minutes on two cores). A 6-page PDF printed by LibreOffice is
-imported too (goal ≤ 0.5 s).
+imported too (goal ≤ 0.5 s). Then each shape agencies publish in (tests/fixtures/published/
+shapes.py): ms per report for each text shape and the portal page (goal ≤ 50 ms), and the
+fixtures printed by Chromium (s per file, with its pages).
 """
 
 from __future__ import annotations
@@ -54,11 +56,48 @@ def main() -> None:
         started = time.perf_counter()
         importing.data_file(import_report(pdf))
         print(f"import a 6-page PDF: {time.perf_counter() - started:.2f} s (goal ≤ 0.5)")
+        shapes_timed(work)
         started = time.perf_counter()
         result = importing.audit(importing.collect(folder), args.jobs)
         elapsed = time.perf_counter() - started
         print(f"audit of {len(result.files)} HTML reports, {args.jobs} processes: {elapsed:.1f} s "
               f"({elapsed / len(result.files) * 1000:.1f} ms per report)")
+
+
+def shapes_timed(work: Path, samples: int = 30) -> None:
+    """Import time per published shape, over generated reports (and the printed fixtures)."""
+    import random
+
+    import pdfplumber
+
+    fixtures = REPO / "tests" / "fixtures" / "published"
+    sys.path.insert(0, str(fixtures))
+    import shapes
+
+    makers = {
+        "page (HTML)": lambda s: ("html", shapes.portal_page(s)),
+        "text, one cell per line": lambda s: ("txt", shapes.cell_lines(s)),
+        "text, tabs between cells": lambda s: ("txt", shapes.tab_rows(s)),
+        "text saved by a crawler, digits run together": lambda s: ("txt", shapes.crawler_text(s)),
+    }
+    for name, make in makers.items():
+        files = []
+        for seed in range(samples):
+            suffix, text = make(shapes.make_sample(random.Random(seed), blanks=seed % 2 == 1))
+            path = work / f"shape-{len(files)}.{suffix}"
+            path.write_text(text, encoding="utf-8")
+            files.append(path)
+        started = time.perf_counter()
+        for path in files:
+            importing.data_file(import_report(path))
+        print(f"import {name}: {(time.perf_counter() - started) / len(files) * 1000:.1f} ms per report (goal ≤ 50)")
+    for pdf in ("browser-ruled-2025.pdf", "browser-blank-2025.pdf", "narrow-2025.pdf"):
+        with pdfplumber.open(fixtures / pdf) as opened:
+            pages = len(opened.pages)
+        started = time.perf_counter()
+        importing.data_file(import_report(fixtures / pdf))
+        elapsed = time.perf_counter() - started
+        print(f"import {pdf} (printed by Chromium, {pages} pages): {elapsed:.2f} s, {elapsed / pages:.2f} s per page")
 
 
 if __name__ == "__main__":

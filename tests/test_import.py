@@ -160,13 +160,13 @@ def test_damaged_and_hostile_files_are_refused(tmp_path):
 
 
 def test_import_never_overwrites_a_data_file_without_force(tmp_path):
-    assert run("import", FIXTURES / "clerk-2025.docx", "-o", tmp_path).exit_code == 0
+    assert run("import", FIXTURES / "portal-gbk-2025.html", "-o", tmp_path).exit_code == 0
     target = tmp_path / make_fixtures.AGENCY / "2025.toml"
     target.write_text("# 人改过的文件\n", encoding="utf-8")
-    result = run("import", FIXTURES / "clerk-2025.docx", "-o", tmp_path)
+    result = run("import", FIXTURES / "portal-gbk-2025.html", "-o", tmp_path)
     assert result.exit_code == 1 and "被修改过" in result.output and "没有覆盖" in result.output
     assert target.read_text(encoding="utf-8") == "# 人改过的文件\n"
-    forced = run("import", FIXTURES / "clerk-2025.docx", "-o", tmp_path, "--force")
+    forced = run("import", FIXTURES / "portal-gbk-2025.html", "-o", tmp_path, "--force")
     assert forced.exit_code == 0, forced.output
     backup = target.with_name("2025.备份-1.toml")  # the data file's own extension
     assert backup.read_text(encoding="utf-8") == "# 人改过的文件\n" and str(backup) in forced.output

@@ -13,7 +13,7 @@ from pathlib import Path
 from reportgen import kinds as kind_definitions
 from reportgen.checks import links, narrative, statements
 from reportgen.checks.texts import placeholder_findings, review_findings
-from reportgen.model import KINDS, Report, deadline
+from reportgen.model import KINDS, UNREAD, Report, deadline
 from reportgen.model import names as report_names
 from reportgen.model import totals
 from reportgen.model.findings import Finding, error, warning
@@ -105,6 +105,21 @@ def blank_findings(report: Report) -> list[Finding]:
             "blank-total", f"{len(blank_totals)} 个总计留空，已由各项相加算出，草稿中印出算出的数：{names}。",
             key=blank_totals[0], related=tuple(blank_totals)))
     return found
+
+
+def unread_findings(report: Report) -> list[Finding]:
+    """One error, per table, naming (by row) the cells an import could not read from its
+    source (written "未读出"): the report is not checked or drafted as if they were known."""
+    cells = report.format.cell_by_key()
+    ordered = {c.key: index for index, c in enumerate(report.format.cells())}
+    unread = sorted((key for key, figure in report.figures.items() if figure.unread), key=ordered.__getitem__)
+    by_table: dict[str, list[str]] = {}
+    for key in unread:
+        by_table.setdefault(key.split(".")[0], []).append(key)
+    return [error("unread", f"{len(keys)} 个格子没有从原文读出（写成 \"{UNREAD}\"）：{blank_rows(keys, cells)}。"
+                  "请对照原文填上数字（原文空白的格子写 \"\"）；与这些格子有关的勾稽关系在填好后才能核对。",
+                  key=keys[0], table=cells[keys[0]].table.full_name, related=tuple(keys))
+            for keys in by_table.values()]
 
 
 def blank_rows(keys: list[str], cells: dict, computed: frozenset[str] = frozenset()) -> str:

@@ -19,11 +19,24 @@ def check(fmt: Format, stated: Mapping[str, Figure], full: Mapping[str, Figure] 
     full = complete(fmt, stated) if full is None else full
     findings = []
     for item in checks(fmt).sums:
-        if item.total.key in stated and not stated[item.total.key].blank:  # a blank total is computed
-            findings.extend(_check_sum(item, full, stated[item.total.key].value, checks(fmt).totals))
+        total = stated.get(item.total.key)
+        if total is None or total.blank or total.unread:  # a blank total is computed; an unread one unknown
+            continue
+        parts = _as_stated(item.parts, stated, full)
+        if any(part.unread for part in parts.values()):
+            continue  # a part could not be read: the check reports the unread cells, not a sum
+        findings.extend(_check_sum(item, parts, total.value, checks(fmt).totals))
     for balance in checks(fmt).balances:
-        findings.extend(_check_balance(balance, full, checks(fmt).totals))
+        if not any(full[c.key].unread for c in (*balance.left, *balance.right)):
+            findings.extend(_check_balance(balance, full, checks(fmt).totals))
     return findings
+
+
+def _as_stated(cells: tuple[Cell, ...], stated: Mapping[str, Figure], full: Mapping[str, Figure]) -> dict[str, Figure]:
+    """The parts of a sum as the file states them: a total the file states is taken as
+    stated, so that each rule is checked where its own figures are (a wrong total row is
+    reported once, by the rule that adds it up, not again in every rule that uses it)."""
+    return {c.key: stated[c.key] if c.key in stated and not stated[c.key].blank else full[c.key] for c in cells}
 
 
 def _short(label: str) -> str:
@@ -45,7 +58,8 @@ def _terms(cells: tuple[Cell, ...], full: Mapping[str, Figure], name) -> str:
 def _check_sum(
     item: SumCheck, full: Mapping[str, Figure], actual: Number, totals: Mapping[str, SumCheck]
 ) -> list[Finding]:
-    expected = full[item.total.key].value
+    """``full``: the parts' figures, by key."""
+    expected = sum((full[c.key].value for c in item.parts), start=0)
     if expected == actual:
         return []
     total = item.total

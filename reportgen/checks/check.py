@@ -188,6 +188,7 @@ def check_data(data: dict, path: Path | str = "<数据>", previous=None, text: s
         annual.link_annual(report, path)
         findings += arithmetic.check(report.format, report.figures, totals.completed(report))
         findings += annual.completeness(report)
+        findings += annual.unread_findings(report)
         findings += annual.blank_findings(report)
         findings += annual.collapsed_findings(report)
         findings += annual.narrative_findings(report)

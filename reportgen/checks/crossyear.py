@@ -102,8 +102,10 @@ def _evaluate(instance: Instance, this: dict[str, Figure], last: dict[str, Figur
     for term in instance.terms:
         if term.last_year and term.key not in last:
             return None
-        source = last if term.last_year else this
-        total += term.sign * source.get(term.key, Figure()).value
+        figure = (last if term.last_year else this).get(term.key, Figure())
+        if figure.unread:
+            return None  # a figure an import could not read: the check names it instead
+        total += term.sign * figure.value
     return total
 
 
@@ -117,6 +119,9 @@ def carried(new_format: Format, previous: Report) -> dict[str, Figure]:
     last = totals.completed(previous)
     figures = {}
     for instance in instances(new_format):
+        if any(t.last_year and last.get(t.key, Figure()).unread for t in instance.terms):
+            figures[instance.target.key] = Figure(unread=True)  # unknown last year: unknown now
+            continue
         value = _evaluate(instance, {}, last)  # this year's own figures are still 0
         if value is not None:
             figures[instance.target.key] = Figure(value)
@@ -146,16 +151,21 @@ def check(report: Report, previous: Report, previous_path: Path) -> list[Finding
     for instance in instances(report.format):
         expected = _evaluate(instance, this, last)
         actual = this[instance.target.key].value
-        if expected is None or expected == actual:
+        if expected is None or expected == actual or this[instance.target.key].unread:
             continue
         target = instance.target
         parts = _formula(instance.terms, this, last)
+        if expected < 0:  # more taken away than there was: no count can say so
+            said = (f"“{target.short_name}”按规则算得 {parts} ＝ {format_number(expected)}，件数不可能为负数，"
+                    f"说明减去的多于原有的，请核对这几个数；本年写的是 {format_number(actual)}。")
+            expected = None
+        else:
+            said = f"“{target.short_name}”应为 {format_number(expected)}（{parts}），本年写的是 {format_number(actual)}。"
         findings.append(
             Finding(
                 Severity(instance.rule.severity),
                 instance.rule.id,
-                f"“{target.short_name}”应为 {format_number(expected)}（{parts}），本年写的是 {format_number(actual)}。"
-                f"规则：{instance.rule.text}。上年报告：{previous_path}。",
+                f"{said}规则：{instance.rule.text}。上年报告：{previous_path}。",
                 key=target.key,
                 table=target.table.full_name,
                 row=target.row.name,

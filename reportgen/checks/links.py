@@ -21,7 +21,7 @@ from reportgen.checks import arithmetic
 from reportgen.filenames import not_data
 from reportgen.model import Document, Report, format_number, totals
 from reportgen.model.findings import Finding, warning
-from reportgen.model.names import lookup
+from reportgen.model.names import Unread, lookup
 from reportgen.model.names import names as report_names
 from reportgen.model.text import missing_texts, same_agency
 from reportgen.sources.datafile import kind_of_file, read_document, read_report_and_findings
@@ -49,6 +49,7 @@ def read_annual(path: Path, year: int) -> tuple[Report | None, str]:
         return None, ""
     errors = sum(1 for f in findings if f.is_error)
     errors += sum(1 for f in arithmetic.check(report.format, report.figures, totals.completed(report)) if f.is_error)
+    errors += sum(1 for figure in report.figures.values() if figure.unread)
     unwritten = len(missing_texts(report))
     if errors or unwritten:
         parts = [f"有 {errors} 个错误" if errors else "", f"{unwritten} 个部分还是【待填写】" if unwritten else ""]
@@ -93,7 +94,7 @@ def summary_against_annual(summary: Document, report, summary_path: Path, report
         if not definition.annual or stated is None or stated.value is None:
             continue
         parts = [lookup(names, key) for key in definition.annual]
-        if any(p is None for p in parts):
+        if any(p is None or isinstance(p, Unread) for p in parts):
             continue
         annual = sum(parts)
         if annual == stated.value or (cutoff is not None and stated.value < annual):

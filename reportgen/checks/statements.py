@@ -21,7 +21,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
-from reportgen.model.names import lookup
+from reportgen.model.names import Unread, lookup
 from reportgen.model import Number, Report, format_number
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "formats" / "statements.toml"
@@ -144,6 +144,8 @@ def read(text: str, names: dict, blank: frozenset[str] = frozenset(), cells=None
             values = [lookup(names, name) for name in statement.figure]
             if any(v is None for v in values):
                 continue  # a rule for another format
+            if any(isinstance(v, Unread) for v in values):
+                continue  # a figure an import could not read: check names the cells instead
             actual = sum(values, start=0)
             for match in statement.pattern.finditer(masked):
                 typed = Decimal(match.group("n"))
@@ -166,7 +168,7 @@ def _share(rest: str, count: Number, names: dict, table: Rules, statement: State
     if not match:
         return []
     total = sum((lookup(names, n) or 0 for n in table.share_of), start=0)
-    if not total:
+    if not total or isinstance(total, Unread):
         return []
     printed = Decimal(match.group("p"))
     places = Decimal(1).scaleb(printed.as_tuple().exponent)

@@ -8,12 +8,12 @@ import typer
 
 from reportgen.cli import options
 from reportgen.cli.app import command
-from reportgen.cli.terminal import echo, table
+from reportgen.cli.terminal import echo, table, width, wrap
 from reportgen.errors import ReportgenError, UsageError
 
 
 @command("import", "把已发布的年度报告（网页、Word、PDF、Markdown、文字）转成数据文件。", """
-按表格的栏目名称（不按位置）读出表二、表三、表四的每一格，以及各部分文字、机关名称、年度、类别、联系方式。数字照原文录入，总计有误也不改，由 check 逐格指出；原文留空的格子写成 ""；对不上的栏目和没有读出的内容写在新文件开头。不覆盖已有的、被人改过的数据文件，除非加 --force（先备份为 年度.备份-1.toml）。
+按表格的栏目名称（不按位置）读出表二、表三、表四的每一格，以及各部分文字、机关名称、年度、类别、联系方式。数字照原文录入，总计有误也不改，由 check 逐格指出；原文留空的格子写成 ""，没有读出的格子写成 "未读出"（check 报错，直到对照原文填上）；对不上的栏目和没有读出的内容写在新文件开头。有格子没有读出时退出码为 1。不覆盖已有的、被人改过的数据文件，除非加 --force（先备份为 年度.备份-1.toml）。
 """)
 def import_(
     files: Annotated[list[Path], typer.Argument(
@@ -28,7 +28,7 @@ def import_(
     from reportgen.checks.findings import format_file  # start-up time: imported when the command runs
     from reportgen.workflows import importing
 
-    failed = 0
+    failed = partly = 0
     for source in files:
         try:
             done = importing.import_file(source, output, force)
@@ -46,12 +46,19 @@ def import_(
         for key, note in imported.notes.items():
             echo(f"  栏目名称与法定格式不完全一致：{key}（{note}）")
         echo(format_file(str(done.target), [f for f in done.check.findings if f.code not in ("missing", "empty-text")]))
+        if done.unread:
+            partly += 1
+            echo(f"  {done.unread} 个格子没有读出，数据文件中写成“未读出”，check 会一直报错，直到对照原文填上。")
         echo()
-    return 1 if failed else 0
+    if partly:
+        echo(f"{partly} 份报告没有完整读出，请对照原文补上后再运行 reportgen check。")
+    return 1 if failed or partly else 0
 
 
 @command("audit", "核查一个文件夹中已发布的年度报告：逐份导入并运行全部检查，结果写成 Excel。", """
 检查勾稽关系、正文与表格是否一致、栏目名称、格式与年度是否相符，并核对同一机关相邻两年的衔接（上年结转、现行有效件数）。每个问题一行（机关、年度、文件、规则、栏目、应为、原文），另有各单位汇总表。
+
+同一份报告的几个文件（网页、Word、PDF、文字）只核查一份，其余列为副本，数字不同时另行指出。没有读出的格子记为错误，并在汇总中说明。
 
 发现问题（错误）或有文件无法读取时退出码为 1；命令用法错误（包括不肯覆盖被人改过的结果文件）为 2。
 """)
@@ -79,12 +86,29 @@ def audit(
     result = importing.audit(files, jobs or os.cpu_count() or 1)
     for backup in manifest.write({output: importing.audit_xlsx(result)}, force, together=True).backups:
         echo(f"原文件已备份为：{backup}")
-    rows = [[agency, str(year), str(errors), str(warnings), Path(file).name]
-            for file, agency, year, errors, warnings in sorted(result.files, key=lambda f: (f[1], f[2]))]
+    rows = [[f.agency, str(f.year), str(f.errors), str(f.warnings), str(f.unread) if f.unread else "", Path(f.file).name]
+            for f in sorted(result.files, key=lambda f: (f.agency, f.year))]
     if rows:
-        echo(table(("机关名称", "年度", "错误数", "警告数", "文件"), rows, flexible=(0, 4)))
+        echo(table(("机关名称", "年度", "错误数", "警告数", "未读出", "文件"), rows, flexible=(0, 5)))
+    for copy, original in result.copies:
+        said = f"副本：{_within(Path(copy), folder)}（与 {_within(Path(original), folder)} 是同一份报告，没有重复核查）"
+        echo("\n".join(wrap(said, width(), indent="  ")))
     for file, why in result.unreadable:
         echo(f"无法读取：{why}")
-    echo(f"共核查 {len(result.files)} 份报告，{len(result.unreadable)} 个文件无法读取；"
-         f"发现 {result.errors} 个错误、{len(result.rows) - result.errors} 个警告。结果：{output}")
+    partly = result.partly_read
+    said = [f"共核查 {len(result.files)} 份报告"]
+    if result.copies:
+        said.append(f"另有 {len(result.copies)} 个文件是其中报告的副本")
+    said.append(f"{len(result.unreadable)} 个文件无法读取")
+    if partly:
+        said.append(f"{len(partly)} 份报告有 {sum(f.unread for f in partly)} 个格子没有读出（已记为错误，请对照原文核对）")
+    echo("，".join(said) + f"；发现 {result.errors} 个错误、{len(result.rows) - result.errors} 个警告。结果：{output}")
     return 1 if result.errors or result.unreadable else 0
+
+
+def _within(path: Path, folder: Path) -> str:
+    """A file as the summary names it: relative to the folder audited."""
+    try:
+        return str(path.relative_to(folder))
+    except ValueError:
+        return str(path)

@@ -255,6 +255,7 @@ class Section:
     fees: bool = False  # the section reports 信息处理费 (2021 format, section 六)
     lead: str = ""  # a sentence generated from the figures, printed first (Jinja)
     when_empty: str = ""  # printed when the section has nothing else (Jinja)
+    published_as: tuple[str, ...] = ()  # other headings agencies publish it under (import reads them)
 
 
 @dataclass(frozen=True, eq=False)
@@ -563,6 +564,7 @@ def _load_format(data: dict, source: str) -> Format:
                 fees=s.get("fees", False),
                 lead=s.get("lead", ""),
                 when_empty=s.get("when_empty", ""),
+                published_as=tuple(s.get("published_as", ())),
                 themes=tuple(
                     Theme(t["text"], t["heading"], t.get("required", False), tuple(t.get("kinds", ())), t.get("lead", ""))
                     for t in s.get("themes", ())

@@ -32,6 +32,11 @@ def deadline(year: int, kind: str) -> date:
 
 Number = int | Decimal
 
+# How a data file writes a cell an import could not read from its source. Not blank (the
+# publisher left the cell empty: "") and not 0: ``check`` reports it as an error until a
+# person types the figure, and a total with an unread part is unread too.
+UNREAD = "未读出"
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -40,10 +45,16 @@ class Figure:
     value: Number = 0
     note: str = ""
     blank: bool = False  # the source left the cell empty (written ""): counts as 0, prints empty
+    unread: bool = False  # an import could not read the cell (written "未读出"): no value at all
 
     def __str__(self) -> str:
-        shown = "" if self.blank else format_number(self.value)
+        shown = UNREAD if self.unread else "" if self.blank else format_number(self.value)
         return shown + (f"（{self.note}）" if self.note else "")
+
+    @property
+    def written(self) -> Number | str:
+        """The figure as a data file writes it: its value, or "未读出"."""
+        return UNREAD if self.unread else self.value
 
 
 def format_number(value: Number) -> str:

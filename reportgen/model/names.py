@@ -14,7 +14,7 @@ from functools import cache
 from weakref import WeakKeyDictionary
 
 from reportgen.formats.statutory import Format, Header
-from reportgen.model import DEPARTMENT, Document, Figure, Number, Report, format_number
+from reportgen.model import DEPARTMENT, UNREAD, Document, Figure, Number, Report, format_number
 from reportgen.model.tasks import Progress
 from reportgen.model.text import chinese_date, placeholder
 from reportgen.model.totals import checks, completed
@@ -99,13 +99,40 @@ def _subtotal_groups(nodes: tuple[Header, ...]):
         yield from _subtotal_groups(node.children)
 
 
+class Unread:
+    """A figure an import could not read, as sentences name it: “【未读出】”. Whatever is
+    added to or taken from it is unread too, and it counts as stated (true)."""
+
+    __slots__ = ()
+
+    def __add__(self, other):
+        return self
+
+    __radd__ = __sub__ = __rsub__ = __add__
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return f"【{UNREAD}】"
+
+
+UNREAD_VALUE = Unread()
+
+
+def _value(figures: list[Figure]) -> Number | Unread:
+    if any(f.unread for f in figures):
+        return UNREAD_VALUE
+    return sum((f.value for f in figures), start=0)
+
+
 def _build(tree: dict, values: dict[str, Figure]) -> Names:
     items = {}
     for name, leaf in tree.items():
         if isinstance(leaf, str):
-            items[name] = values[leaf].value
+            items[name] = UNREAD_VALUE if values[leaf].unread else values[leaf].value
         elif isinstance(leaf, tuple):
-            items[name] = sum((values[key].value for key in leaf), start=0)
+            items[name] = _value([values[key] for key in leaf])
         else:
             items[name] = _build(leaf, values)
     return Names(items)
@@ -184,7 +211,7 @@ def _year_on_year(current: dict, previous: dict | None):
         if previous is None:
             return ""
         now, before = lookup(current, dotted), lookup(previous, dotted)
-        if now is None or before is None:
+        if now is None or before is None or isinstance(now, Unread) or isinstance(before, Unread):
             return ""
         change = now - before
         if change == 0:

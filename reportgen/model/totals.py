@@ -105,14 +105,19 @@ def _plan(fmt: Format) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...
 def complete(fmt: Format, stated: Mapping[str, Figure]) -> dict[str, Figure]:
     """Every cell of every table: stated leaves (0 when omitted) and computed totals.
 
-    A stated total's annotation is kept; its value is always the computed one.
+    A stated total's annotation is kept; its value is always the computed one. A total with
+    an unread part is unread.
     """
     leaves, order = _plan(fmt)
     zero = Figure()
     values = {key: stated.get(key, zero) for key in leaves}
     for key, parts in order:
+        note = stated[key].note if key in stated else ""
+        if any(values[p].unread for p in parts):
+            values[key] = Figure(0, note, unread=True)
+            continue
         total = sum((values[p].value for p in parts), start=0)
-        values[key] = Figure(total, stated[key].note if key in stated else "")
+        values[key] = Figure(total, note)
     return values
 
 

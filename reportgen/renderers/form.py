@@ -192,8 +192,8 @@ def _table_sheet(sheet, fmt: Format, table: Table, report, figures, styles, name
             elif figure is None:
                 value = figures[key].value
             else:
-                value = None if figure.blank else figure.value
-            if value is not None and not isinstance(value, int):
+                value = None if figure.blank else figure.written
+            if value is not None and not isinstance(value, (int, str)):
                 value = float(value)
             _input(target, value, styles)
             kind = "amount" if cell.cell.type == AMOUNT else "signed" if cell.cell.type == SIGNED else "count"

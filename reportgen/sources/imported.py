@@ -3,7 +3,8 @@ and the same as the data a TOML data file holds (``to_data``), so that it is che
 and written as a data file by the same readers and checks as a file a clerk wrote.
 
 Figures are kept as read: totals included, so that a published inconsistency is reported
-cell by cell; a cell the source left blank is ``""``.
+cell by cell; a cell the source left blank is ``""``; a cell that could not be read is
+``"未读出"`` (``UNREAD``), never blank or 0, and ``check`` reports it as an error.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from reportgen.formats.statutory import Format
-from reportgen.model import KINDS, deadline
+from reportgen.model import KINDS, UNREAD, deadline
 from reportgen.model.totals import computed_keys
 
 
@@ -29,12 +30,13 @@ class Imported:
     contact: dict[str, str] = field(default_factory=dict)  # office, address, postcode, phone
     download: dict[str, str] = field(default_factory=dict)  # site, url
     texts: dict[str, str] = field(default_factory=dict)
-    figures: dict[str, object] = field(default_factory=dict)  # cell key → int, Decimal, "" (blank) or {value, note}
+    figures: dict[str, object] = field(default_factory=dict)  # cell key → int, Decimal, "" (blank), UNREAD or {value, note}
     groups: dict[str, object] = field(default_factory=dict)  # "requests.other.natural_person" → figure
     fees: dict[str, object] = field(default_factory=dict)  # notices, amount
     units: dict[str, str] = field(default_factory=dict)  # unit key → the unit an amount is stated in (万元)
     notes: dict[str, str] = field(default_factory=dict)  # row key → what the source said (approximate labels)
     problems: list[str] = field(default_factory=list)  # what could not be read, with where
+    explained: set[str] = field(default_factory=set)  # cell keys a problem already names (not listed again)
     remarks: list[str] = field(default_factory=list)  # what the reader should know (format, kind …)
 
     def in_stated_group(self, key: str) -> bool:
@@ -87,7 +89,7 @@ def rows(imported: Imported, table_key: str) -> dict[str, object]:
         elif cell.key in computed:
             continue  # a total the source did not print: the tool computes it
         else:
-            value = ""  # not read: blank, and listed at the top of the file
+            value = UNREAD  # not read: never blank or 0; listed at the top of the file, and check fails
         row, _, column = cell.key[len(table_key) + 1:].partition(".")
         if not column:
             rows[row] = value

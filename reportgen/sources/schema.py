@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from reportgen.formats import statutory
 from reportgen.model.findings import Finding, error, warning
-from reportgen.model import KINDS, NOT_XML, Contact, Download, Figure, ProcessingFees, Report
+from reportgen.model import KINDS, NOT_XML, Contact, Download, Figure, ProcessingFees, Report, UNREAD
 from reportgen.formats.statutory import AMOUNT, COUNT, SIGNED, Cell, Format, RowGroup
 
 TEXT = "text"
@@ -195,6 +195,8 @@ class _Reader:
             value = value[FIGURE_VALUE]
         if isinstance(value, str) and not value.strip() and slot.cell is not None:
             return Figure(0, note, blank=True)  # left blank in the source
+        if isinstance(value, str) and value.strip() == UNREAD and slot.cell is not None:
+            return Figure(0, note, unread=True)  # an import could not read it: check says so
         number = self._number(slot, value)
         return None if number is None else Figure(number, note)
 

@@ -3,7 +3,8 @@ folder of published reports checked with every rule.
 
 The data file has the layout, key order and comments ``reportgen init`` writes. Figures are
 kept as published, totals included, so that ``check`` reports a published inconsistency
-cell by cell; a blank cell is written ``""``; a row label matched only approximately gets a
+cell by cell; a blank cell is written ``""``, a cell that could not be read ``"未读出"`` (an
+error until a person types the figure); a row label matched only approximately gets a
 comment saying what the source said; and whatever could not be read is listed in a comment
 block at the top, with where it was.
 """
@@ -20,7 +21,8 @@ import tomlkit
 
 from reportgen.checks.check import CheckResult, Previous, check_data, check_text
 from reportgen.filenames import not_data
-from reportgen.model.findings import Finding
+from reportgen.model import UNREAD
+from reportgen.model.findings import Finding, Severity
 from reportgen.output.files import safe_name
 from reportgen.output.manifest import write_file
 from reportgen.sources import workbook
@@ -169,14 +171,31 @@ class AuditRow:
 
 
 @dataclass
+class Audited:
+    """One report audited: its file, what it holds and what was found."""
+
+    file: str
+    agency: str
+    year: int | str
+    errors: int
+    warnings: int
+    unread: int  # cells that could not be read from the file
+
+
+@dataclass
 class Audit:
     rows: list[AuditRow] = field(default_factory=list)
-    files: list[tuple[str, str, int | str, int, int]] = field(default_factory=list)  # file, agency, year, errors, warnings
+    files: list[Audited] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    copies: list[tuple[str, str]] = field(default_factory=list)  # (a copy, the file audited in its place)
 
     @property
     def errors(self) -> int:
-        return sum(f[3] for f in self.files)
+        return sum(f.errors for f in self.files)
+
+    @property
+    def partly_read(self) -> list[Audited]:
+        return [f for f in self.files if f.unread]
 
 
 def collect(folder: Path) -> list[Path]:
@@ -191,34 +210,76 @@ def _audit_one(path: Path):
         return path, None, str(problem)
 
 
+# Which copy of a report is audited when it was published in several files: the one read
+# most completely, then the one whose format keeps the most (a page, a Word file, a PDF).
+_PREFERRED = (".html", ".htm", ".shtml", ".docx", ".md", ".pdf", ".txt")
+
+
+def _unread(imported: Imported) -> int:
+    return sum(1 for value in _cells(to_data(imported)) if value == UNREAD)
+
+
+def _cells(node):
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _cells(value)
+    else:
+        yield node
+
+
 def audit(files: list[Path], jobs: int = 1) -> Audit:
-    """Import every file in memory, check each, and check consecutive years of an agency."""
+    """Import every file in memory, check each, and check consecutive years of an agency.
+    A report published in several files (a page, its Word file, its PDF) is audited once;
+    the others are listed as its copies, with any figure in which they differ."""
     if jobs > 1 and len(files) > 1:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             done = pool.map(_audit_one, files, chunksize=8)
     else:
         done = [_audit_one(p) for p in files]
     result = Audit()
-    by_agency: dict[tuple[str, int], tuple[Path, CheckResult]] = {}
-    checked = []
+    reports: dict[tuple[str, int], list[tuple[Path, Imported, int]]] = {}
     for path, imported, why in done:
         if imported is None:
             result.unreadable.append((str(path), why))
             continue
-        outcome = check_data(to_data(imported), path)
-        checked.append((path, imported, outcome))
-        by_agency[(imported.agency, imported.year)] = (path, outcome)
-    for path, imported, outcome in checked:
-        last = by_agency.get((imported.agency, imported.year - 1))
+        reports.setdefault((imported.agency, imported.year), []).append((path, imported, _unread(imported)))
+    chosen: dict[tuple[str, int], tuple[Path, Imported, int]] = {}
+    for key, found in reports.items():
+        found.sort(key=lambda item: (item[2], len(item[1].problems), _rank(item[0]), str(item[0])))
+        chosen[key] = found[0]
+        for path, imported, _ in found[1:]:
+            result.copies.append((str(path), str(found[0][0])))
+            if differing := _differences(found[0][1], imported):
+                result.rows.append(AuditRow(imported.agency, imported.year, str(path), "副本", "", "", "",
+                                            f"与 {found[0][0].name} 是同一份报告，但有 {len(differing)} 格数字不同："
+                                            f"{'、'.join(differing[:5])}{'等' if len(differing) > 5 else ''}。请核对哪一份是准确的。",
+                                            Severity.WARNING.label))
+    checked = {key: (path, check_data(to_data(imported), path)) for key, (path, imported, _) in chosen.items()}
+    for (agency, year), (path, imported, unread) in sorted(chosen.items(), key=lambda item: str(item[1][0])):
+        outcome = checked[(agency, year)][1]
+        last = checked.get((agency, year - 1))
         if last is not None and last[1].report is not None:
             previous = Previous(last[1].report, last[0])
             outcome = check_data(to_data(imported), path, lambda report, p=previous: p)
         findings = [f for f in outcome.findings if f.code not in ("missing", "empty-text", "deadline-note")]
         errors = sum(1 for f in findings if f.is_error)
-        result.files.append((str(path), imported.agency, imported.year, errors, len(findings) - errors))
+        result.files.append(Audited(str(path), imported.agency, imported.year, errors, len(findings) - errors, unread))
         for finding in findings:
             result.rows.append(_row(imported, path, finding))
     return result
+
+
+def _rank(path: Path) -> int:
+    suffix = path.suffix.lower()
+    return _PREFERRED.index(suffix) if suffix in _PREFERRED else len(_PREFERRED)
+
+
+def _differences(one: Imported, other: Imported) -> list[str]:
+    """The cells two copies of a report both state, with different figures."""
+    cells = one.format.cell_by_key() if one.format is other.format else {}
+    return [f"{cells[key].table.short_name}“{cells[key].short_name}”（{one.figures[key]}／{other.figures[key]}）"
+            for key in cells if key in one.figures and key in other.figures
+            and one.figures[key] != other.figures[key] and UNREAD not in (one.figures[key], other.figures[key])]
 
 
 def _row(imported: Imported, path: Path, finding: Finding) -> AuditRow:
@@ -241,7 +302,7 @@ def audit_xlsx(result: Audit) -> bytes:
     sheet.title = "核查结果"
     sheet.append(AUDIT_COLUMNS)
     for row in result.rows:
-        sheet.append([row.agency, row.year, row.file, row.rule, row.cell, row.expected, row.published,
+        sheet.append([row.agency, row.year, row.file, _rule(row.rule), row.cell, row.expected, row.published,
                       row.message, row.severity])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -249,16 +310,36 @@ def audit_xlsx(result: Audit) -> bytes:
     for letter, width in zip("ABCDEFGHI", (24, 8, 40, 10, 40, 12, 12, 80, 8)):
         sheet.column_dimensions[letter].width = width
     summary = book.create_sheet("各单位汇总")
-    summary.append(("机关名称", "年度", "文件", "错误数", "警告数"))
-    for file, agency, year, errors, warnings in sorted(result.files, key=lambda f: (f[1], f[2])):
-        summary.append((agency, year, file, errors, warnings))
+    summary.append(("机关名称", "年度", "文件", "错误数", "警告数", "未读出的格子", "说明"))
+    for audited in sorted(result.files, key=lambda f: (f.agency, f.year)):
+        summary.append((audited.agency, audited.year, audited.file, audited.errors, audited.warnings, audited.unread,
+                        "部分格子没有读出，请对照原文核对" if audited.unread else ""))
+    for copy, original in result.copies:
+        summary.append(("（副本）", "", copy, "", "", "", f"与 {original} 是同一份报告，没有重复核查"))
     for file, why in result.unreadable:
-        summary.append(("（无法读取）", "", file, "", "", why))
+        summary.append(("（无法读取）", "", file, "", "", "", why))
     for cell in summary[1]:
         cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEFG", (24, 8, 40, 8, 8, 12, 60)):
+        summary.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _rule(code: str) -> str:
+    """The rule a finding breaks, as the spreadsheet names it: R1–R6 and X1–X3 as they are,
+    other findings by what they are about."""
+    return code if re.fullmatch(r"[RX]\d+", code) or not code.isascii() else RULE_NAMES.get(code, "其他")
+
+
+RULE_NAMES = {  # what a finding other than a statutory rule is about, as the spreadsheet says it
+    "unread": "未读出", "blank": "留空", "blank-total": "总计留空", "collapsed": "合并行", "similar": "内容雷同",
+    "text-figure": "正文数字", "placeholder": "占位符", "review": "待改写", "deadline": "公开期限",
+    "published": "发布日期", "postcode": "邮政编码", "format": "格式与年度", "type": "数据类型", "decimals": "小数位数",
+    "character": "非法字符", "unknown-key": "未知栏目", "other-kind": "其他文件的栏目", "year": "年度",
+    "summary-annual": "与工作总结不一致", "previous": "上年报告",
+}
 
 
 # ------------------------------------------------------------------ import
@@ -273,6 +354,12 @@ class ImportedFile:
     target: Path
     backups: list[Path]
     check: CheckResult
+
+    @property
+    def unread(self) -> int:
+        """The cells that could not be read, written "未读出"."""
+        report = self.check.report
+        return sum(1 for figure in report.figures.values() if figure.unread) if report else 0
 
 
 WORKBOOKS = (".xlsx", ".xls", ".et")

@@ -106,7 +106,7 @@ def _next_table(doc, fmt: Format, report: Report, table: Table, carried: dict[st
     old_keys = _cell_keys(report.format, table.key)
     new_keys = _cell_keys(fmt, table.key)
     for key in sorted(new_keys & set(carried)):
-        value = carried[key].value
+        value = carried[key].written
         if value:
             result.carried.append(f"{key}（{fmt.cell_by_key()[key].short_name}）= {value}")
     units = report.units
@@ -126,10 +126,10 @@ def _next_table(doc, fmt: Format, report: Report, table: Table, carried: dict[st
         elif key not in carried and report.figure(key).blank:
             continue  # a cell the agency leaves blank ("") stays blank
         else:
-            scaffold.set_figure(section, key, carried.get(key, Figure()).value)
+            scaffold.set_figure(section, key, carried.get(key, Figure()).written)
     for key in sorted(new_keys & set(carried)):
-        if carried[key].value and _get(section, key) is None:
-            scaffold.set_figure(section, key, carried[key].value)
+        if (carried[key].value or carried[key].unread) and _get(section, key) is None:
+            scaffold.set_figure(section, key, carried[key].written)
 
 
 def _written_cells(section, table_key: str, fmt: Format) -> set[str]:

@@ -31,7 +31,7 @@ def multiline(text: str) -> Item:
     return tomlkit.parse(f'x = """\n{body}"""\n')["x"]
 
 
-def number(value: Number) -> Item:
+def number(value: Number | str) -> Item:
     return tomlkit.item(value)
 
 
@@ -73,12 +73,12 @@ def table_section(
     for key, cells in groups.items():
         label = _label(cells, table)
         if len(cells) == 1 and not _leaf(cells[0], key):
-            section.add(key, number(values.get(cells[0].key, Figure()).value))
+            section.add(key, number(values.get(cells[0].key, Figure()).written))
             section[key].comment(f"{label}：{cells[0].column.name}")
             continue
         written: dict = {}
         for cell in cells:
-            written[_leaf(cell, key)] = values.get(cell.key, Figure()).value
+            written[_leaf(cell, key)] = values.get(cell.key, Figure()).written
             if cell.column.unit_key:
                 written[cell.column.unit_key] = (units or {}).get(cell.key, cell.column.default_unit)
         section.add(key, inline(written))

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,16 @@ class Grid:
 @dataclass
 class Document:
     source: str  # the file, for messages
-    blocks: list[str | Grid] = field(default_factory=list)  # paragraphs and tables, in order
+    blocks: list[str | Grid] = field(default_factory=list)  # paragraphs and tables, in order; "" an empty line
     flat: bool = False  # tables flattened into one cell per line (no table markup)
+    meta: dict[str, str] = field(default_factory=dict)  # what the page says of itself: "published"
 
     def paragraphs(self) -> list[str]:
+        return [b for b in self.blocks if isinstance(b, str) and b.strip()]
+
+    def lines(self) -> list[str]:
+        """The text, empty lines included: in text without table markup, an empty line may
+        be a blank cell."""
         return [b for b in self.blocks if isinstance(b, str)]
 
     def tables(self) -> list[Grid]:
@@ -69,11 +76,30 @@ def expand(rows: list[list[tuple[str, int, int]]], where: str) -> Grid:
 
 # ------------------------------------------------------------------ normalising text
 
+# CJK radicals that PDF printers write for the ideographs they look like (a font shares the
+# glyph, and the PDF names the radical): the CJK Radicals Supplement has no compatibility
+# mapping, so they are listed here (after Unicode's EquivalentUnifiedIdeograph.txt), with
+# 戶 for 户, which Noto CJK SC prints from one glyph. Kangxi radicals (⼀ U+2F00…) and
+# ligatures (ﬁ) have a compatibility mapping, used as it is.
+_SUPPLEMENT = str.maketrans(
+    "⺁⺇⺌⺒⺓⺕⺗⺝⺟⺠⺡⺢⺣⺤⺦⺧⺨⺩⺫⺬⺭⺮⺯⺰⺲⺳⺶⺷⺹⺺⺻⺼⺽⺾⻀⻁⻂⻃⻄⻅⻆⻈⻉⻋⻌⻍⻏⻐⻑⻒⻓⻔⻖⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻬⻮⻰⻳戶",
+    "厂几小巳幺彐心月母民氵氺灬爫丬牜犭王罒示礻竹糹纟罒罓羊羊耂肀聿月臼艹艹虎衤覀西见角讠贝车辶辶阝钅長镸长门阝青韦页风飞食飠饣马骨鬼鱼鸟卤麦黄齐齿龙龟户")
+
+
+def ideographs(text: str) -> str:
+    """Text as a PDF's characters give it, with radicals and ligatures made the characters
+    they stand for (⻔户 → 门户, ⺠ → 民, ⼀ → 一)."""
+    text = "".join(unicodedata.normalize("NFKC", ch) if "\u2f00" <= ch <= "\u2fdf" or "\ufb00" <= ch <= "\ufb06"
+                   else ch for ch in text)
+    return text.translate(_SUPPLEMENT)
+
+
 _PUNCTUATION = str.maketrans({
     "(": "（", ")": "）", "、": ".", "．": ".", "。": ".", "，": ",", "“": '"', "”": '"', "：": ":", "；": ";", "／": "/",
 })
 
 
+@lru_cache(maxsize=65536)  # labels repeat, in a report and from one report to the next
 def normal(text: str) -> str:
     """Text as labels are compared: full-width letters and digits made half-width, brackets
     made full-width, 1、 made 1., and every space and line break removed."""

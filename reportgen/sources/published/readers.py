@@ -12,7 +12,8 @@ import zipfile
 from pathlib import Path
 
 from reportgen.errors import InputError, os_reason
-from reportgen.sources.published.document import Cell, Document, Grid, expand
+from reportgen.sources.published import pdfrows
+from reportgen.sources.published.document import Cell, Document, Grid, expand, ideographs
 
 MAX_BYTES = 30 * 1024 * 1024  # a published report is far smaller; anything bigger is refused
 MAX_UNZIPPED = 200 * 1024 * 1024  # a .docx that would unpack to more is a zip bomb
@@ -86,6 +87,8 @@ _BREAK_AFTER = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "sec
                 "footer", "nav", "blockquote", "pre", "dt", "dd", "center", "ul", "ol", "table", "td", "th",
                 "caption", "main", "aside", "title"}
 _MARK = "\ue000表{}\ue000"  # a private-use character: never in a report, allowed in XML
+_EMPTY = "\ue004"  # marks an empty paragraph, which may be a flattened table's blank cell
+_PUBLISHED = ("pubdate", "publishdate", "firstpublishedtime", "publishtime", "articlepubdate", "dcterms.issued")
 
 
 def read_html(path: Path, text: str) -> Document:
@@ -96,6 +99,11 @@ def read_html(path: Path, text: str) -> Document:
         root = lxml.html.document_fromstring(text or "<html></html>")
     except (etree.ParserError, ValueError) as problem:
         raise ImportProblem(f"{path}：网页无法解析（{problem}）。") from None
+    meta = {}
+    for element in root.iter("meta"):
+        if (element.get("name") or "").strip().lower() in _PUBLISHED and element.get("content"):
+            meta["published"] = element.get("content").strip()
+            break
     for element in list(root.iter(*_SKIP, etree.Comment)):
         parent = element.getparent()
         if parent is not None:
@@ -108,12 +116,17 @@ def read_html(path: Path, text: str) -> Document:
         marker = lxml.html.Element("p")
         marker.text = _MARK.format(len(grids) - 1)
         table.getparent().replace(table, marker) if table.getparent() is not None else None
+    for paragraph in root.iter("p", "li"):
+        if len(paragraph) == 0 and not (paragraph.text or "").replace("\xa0", " ").strip():
+            paragraph.text = _EMPTY
     for br in root.iter("br"):
         br.tail = "\n" + (br.tail or "")
     for element in root.iter(*_BREAK_AFTER):
         element.tail = "\n" + (element.tail or "")
     body = root.find("body") if root.find("body") is not None else root
-    return _document(path, body.text_content(), grids)
+    document = _document(path, body.text_content(), grids)
+    document.meta.update(meta)
+    return document
 
 
 def _is_data_table(table) -> bool:
@@ -151,9 +164,10 @@ def _document(path: Path, text: str, grids: list[Grid]) -> Document:
     document = Document(str(path))
     for line in text.split("\n"):
         line = line.replace("\xa0", " ").replace("\u3000", " ").strip()
-        if not line:
+        if line == _EMPTY:
+            document.blocks.append("")  # an empty paragraph: in a flattened table, a blank cell
             continue
-        for piece in re.split("(\ue000表\\d+\ue000)", line):
+        for piece in re.split("(\ue000表\\d+\ue000)", line.replace(_EMPTY, "")):
             piece = piece.strip()
             if match := re.fullmatch("\ue000表(\\d+)\ue000", piece):
                 document.blocks.append(grids[int(match.group(1))])
@@ -195,12 +209,13 @@ def read_markdown(path: Path, text: str) -> Document:
 
 
 def read_text(path: Path, text: str) -> Document:
-    """Text copied from a page: one paragraph or one table cell per line."""
+    """Text copied or saved from a page: one paragraph or one table cell per line (an empty
+    line may be a blank cell), a table's row with tabs between its cells, or the whole body
+    on one line."""
     document = Document(str(path), flat=True)
     for line in text.splitlines():
-        line = line.replace("\u3000", " ").strip()
-        if line:
-            document.blocks.append(line)
+        line = line.replace("\u3000", " ")
+        document.blocks.append(line.rstrip("\r\n") if "\t" in line.strip() else line.strip())
     return document
 
 
@@ -319,9 +334,11 @@ def read_pdf(path: Path, data: bytes) -> Document:
                     items.append((table.bbox[1], _pdf_grid(table, f"第{number}页第{index + 1}个表格")))
                 boxes = [t.bbox for t in tables]
                 outside = [c for c in page.chars if not any(_inside(c, box) for box in boxes)]
-                for line in _lines(outside):
-                    if not _PAGE_NUMBER.match(line["text"]):
-                        items.append((line["top"], line))
+                lines = _lines(outside)
+                lines = [line for at, line in enumerate(lines)  # a page number: a number alone, first or last
+                         if not (at in (0, len(lines) - 1) and _PAGE_NUMBER.match(line["text"]))]
+                for line in pdfrows.rows(lines):  # a table without ruling lines: its rows rebuilt
+                    items.append((line["top"], line))
             except Exception as problem:
                 raise ImportProblem(f"{path} 第{number}页：无法读取（{type(problem).__name__}）。") from None
             if page.chars:
@@ -334,7 +351,8 @@ def read_pdf(path: Path, data: bytes) -> Document:
                     document.blocks.append(item)
                     previous = None
                     continue
-                continues = previous is not None and _continues(previous, item, left, right)
+                continues = previous is not None and not item.get("tabbed") and not previous.get("tabbed") \
+                    and _continues(previous, item, left, right)
                 if continues and document.blocks and isinstance(document.blocks[-1], str):
                     document.blocks[-1] += item["text"]
                 else:
@@ -369,23 +387,26 @@ def _lines(chars: list[dict]) -> list[dict]:
     for line in lines:
         line.sort(key=lambda c: c["x0"])
         text = ""
+        segments: list[dict] = []  # the line's pieces set apart by a wide gap (a table's cells)
         for index, char in enumerate(line):
-            if index and char["x0"] - line[index - 1]["x1"] > (char["bottom"] - char["top"]) * 0.6:
+            gap = char["x0"] - line[index - 1]["x1"] if index else 0
+            if index and gap > (char["bottom"] - char["top"]) * 0.6:
                 text += " "
             text += char["text"]
-        text = _unspace(_radicals(text)).strip()
+            if not index or gap > (char["bottom"] - char["top"]) * 0.6:
+                segments.append({"text": "", "x0": char["x0"], "x1": char["x1"], "top": char["top"],
+                                 "bottom": char["bottom"]})
+            segment = segments[-1]
+            segment["text"] += char["text"]
+            segment["x1"] = char["x1"]
+            segment["top"], segment["bottom"] = min(segment["top"], char["top"]), max(segment["bottom"], char["bottom"])
+        text = _unspace(ideographs(text)).strip()
+        for segment in segments:
+            segment["text"] = _unspace(ideographs(segment["text"])).strip()
         if text:
-            found.append({"text": text, "x0": line[0]["x0"], "x1": line[-1]["x1"],
+            found.append({"text": text, "x0": line[0]["x0"], "x1": line[-1]["x1"], "segments": segments,
                           "top": min(c["top"] for c in line), "bottom": max(c["bottom"] for c in line)})
     return found
-
-
-def _radicals(text: str) -> str:
-    """Kangxi radicals (⽰ U+2F70) for the ideographs they look like (示): what some PDF
-    printers write instead of the characters."""
-    import unicodedata
-
-    return "".join(unicodedata.normalize("NFKC", ch) if "\u2e80" <= ch <= "\u2fdf" else ch for ch in text)
 
 
 def _unspace(text: str) -> str:
@@ -433,11 +454,11 @@ def _pdf_grid(table, where: str) -> Grid:
         cells = []
         for c, text in enumerate(row):
             if text is not None:
-                cells.append(Cell(_unspace(_radicals(text))))
+                cells.append(Cell(_unspace(ideographs(text))))
                 continue
             x0, x1 = columns.get(c, (0, 0))
             x, y = (x0 + x1) / 2, (top + bottom) / 2
             cover = next((t for box, t in origins if box[0] <= x <= box[2] and box[1] <= y <= box[3]), "")
-            cells.append(Cell(_unspace(_radicals(cover or "")), origin=False))
+            cells.append(Cell(_unspace(ideographs(cover or "")), origin=False))
         rows.append(cells)
     return Grid(rows, where)
