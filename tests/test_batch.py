@@ -85,7 +85,8 @@ def test_a_crash_inside_a_renderer_is_one_failed_agency(office, tmp_path, monkey
     statuses = {r["agency"] or r["source"]: r["status"] for r in data["results"]}
     assert statuses == {str(office / "qingchuan-finance" / "2025.toml"): "失败", "青川市人力资源和社会保障局": "成功"}
     crashed = next(r for r in data["results"] if r["status"] == "失败")
-    assert crashed["message"].startswith("程序出错：ZeroDivisionError: renderer bug")
+    assert crashed["message"].startswith("reportgen 程序出错") and "ZeroDivisionError" not in result.output
+    assert crashed["detail"].startswith("ZeroDivisionError: renderer bug")  # for the maintainers, in summary.json
 
 
 def test_all_good_exits_zero_and_the_examples_build(tmp_path):

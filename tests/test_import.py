@@ -150,7 +150,7 @@ def test_damaged_and_hostile_files_are_refused(tmp_path):
     with open(huge, "wb") as handle:
         handle.truncate(31 * 1024 * 1024)
     expected = {"damaged.pdf": "PDF 文件已损坏", "not-a-zip.docx": "不是有效的 .docx 文件",
-                "bomb.docx": "解压后超过", "old.doc": "另存为”.docx", "huge.html": "文件太大"}
+                "bomb.docx": "压缩炸弹", "old.doc": "另存为”.docx", "huge.html": "文件太大"}
     for name, message in expected.items():
         result = run("import", tmp_path / name, "-o", tmp_path / "out")
         assert result.exit_code == 1, name

@@ -45,14 +45,36 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # output piped into a program that stopped reading (| head)
         return 1
+    except MemoryError:
+        print("错误：内存不足，没有完成（输入的文件可能过大或已损坏）。", file=sys.stderr)
+        return 1
     except Exception as problem:
         if type(problem).__name__ == "NoArgsIsHelpError":  # reportgen alone: the list of commands
             print(problem.ctx.get_help())
             return 2
         message = click_usage_message(problem)
         if message is None:
-            raise
+            return _crashed(problem)
         return _usage(message, argv, getattr(problem, "ctx", None))
+
+
+def _crashed(problem: Exception) -> int:
+    """A bug in reportgen: said in Chinese, with the technical report in a file for the
+    maintainers (never a traceback on the clerk's screen)."""
+    import tempfile
+    import time
+    import traceback
+
+    report = "".join(traceback.format_exception(problem))
+    try:
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix="reportgen-错误报告-",
+                                         suffix=f"-{time.strftime('%Y%m%d-%H%M%S')}.txt", delete=False) as handle:
+            handle.write(report)
+        where = f"详细信息已写入 {handle.name}，请把这个文件发给 reportgen 的维护者。"
+    except OSError:
+        where = "请把执行的命令和所用的文件告诉 reportgen 的维护者。"
+    print(f"错误：reportgen 程序出错，没有完成（这不是您的数据的问题）。{where}", file=sys.stderr)
+    return 1
 
 
 def _usage(message: str, argv: list[str], ctx=None) -> int:
@@ -117,5 +139,13 @@ def _long_options(problem) -> list[str]:
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. Being told to stop (SIGTERM, as a closed terminal or a
+    task manager does) is taken as Ctrl-C: what is running stops cleanly and says so."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, stop)
     sys.exit(main())

@@ -13,7 +13,7 @@ from reportgen.errors import ReportgenError, UsageError
 
 
 @command("import", "把已发布的年度报告（网页、Word、PDF、Markdown、文字）转成数据文件。", """
-按表格的栏目名称（不按位置）读出表二、表三、表四的每一格，以及各部分文字、机关名称、年度、类别、联系方式。数字照原文录入，总计有误也不改，由 check 逐格指出；原文留空的格子写成 ""，没有读出的格子写成 "未读出"（check 报错，直到对照原文填上）；对不上的栏目和没有读出的内容写在新文件开头。有格子没有读出时退出码为 1。不覆盖已有的、被人改过的数据文件，除非加 --force（先备份为 年度.备份-1.toml）。
+按表格的栏目名称（不按位置）读出表二、表三、表四的每一格，以及各部分文字、机关名称、年度、类别、联系方式。数字照原文录入，总计有误也不改，由 check 逐格指出；原文留空的格子写成 ""，没有读出的格子写成 "未读出"（check 报错，直到对照原文填上）；对不上的栏目和没有读出的内容写在新文件开头。有格子没有读出时退出码为 1。一个网页中有几份报告时，分别导入为几个数据文件。不覆盖已有的、被人改过的数据文件，除非加 --force（先备份为 年度.备份-1.toml）。
 """)
 def import_(
     files: Annotated[list[Path], typer.Argument(
@@ -25,34 +25,43 @@ def import_(
                                               "（默认：data）。")] = Path("data"),
     force: options.Force = False,
 ) -> int:
-    from reportgen.checks.findings import format_file  # start-up time: imported when the command runs
-    from reportgen.workflows import importing
+    from reportgen.workflows import importing  # start-up time: imported when the command runs
 
     failed = partly = 0
     for source in files:
         try:
-            done = importing.import_file(source, output, force)
+            reports = importing.import_file(source, output, force)
         except ReportgenError as problem:
             echo(f"错误：{problem}", err=True)
             failed += 1
             continue
-        imported = done.imported
-        echo(f"已导入：{source} → {done.target}（{imported.agency}，{imported.year} 年度，{imported.format.label}）"
-             + options.backed_up(done.backups))
-        for remark in imported.remarks:
-            echo(f"  注意：{remark}")
-        for problem in imported.problems:
-            echo(f"  没有读出：{problem}")
-        for key, note in imported.notes.items():
-            echo(f"  栏目名称与法定格式不完全一致：{key}（{note}）")
-        echo(format_file(str(done.target), [f for f in done.check.findings if f.code not in ("missing", "empty-text")]))
-        if done.unread:
-            partly += 1
-            echo(f"  {done.unread} 个格子没有读出，数据文件中写成“未读出”，check 会一直报错，直到对照原文填上。")
-        echo()
+        if len(reports) > 1:
+            echo(f"{source} 中有 {len(reports)} 份报告，分别导入：")
+        for done in reports:
+            partly += _said(done, source)
     if partly:
         echo(f"{partly} 份报告没有完整读出，请对照原文补上后再运行 reportgen check。")
     return 1 if failed or partly else 0
+
+
+def _said(done, source: Path) -> int:
+    """Say what one imported report holds; 1 if some of its cells could not be read."""
+    from reportgen.checks.findings import format_file  # start-up time: imported when the command runs
+
+    imported = done.imported
+    echo(f"已导入：{source} → {done.target}（{imported.agency}，{imported.year} 年度，{imported.format.label}）"
+         + options.backed_up(done.backups))
+    for remark in imported.remarks:
+        echo(f"  注意：{remark}")
+    for problem in imported.problems:
+        echo(f"  没有读出：{problem}")
+    for key, note in imported.notes.items():
+        echo(f"  栏目名称与法定格式不完全一致：{key}（{note}）")
+    echo(format_file(str(done.target), [f for f in done.check.findings if f.code not in ("missing", "empty-text")]))
+    if done.unread:
+        echo(f"  {done.unread} 个格子没有读出，数据文件中写成“未读出”，check 会一直报错，直到对照原文填上。")
+    echo()
+    return 1 if done.unread else 0
 
 
 @command("audit", "核查一个文件夹中已发布的年度报告：逐份导入并运行全部检查，结果写成 Excel。", """

@@ -21,8 +21,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen import kinds
-from reportgen.errors import RefreshError, os_reason
+from reportgen import kinds, untrusted
+from reportgen.errors import InputError, RefreshError
 from reportgen.formats import statutory
 from reportgen.renderers import markers
 
@@ -86,23 +86,17 @@ def _merge_docx(path: Path, fresh: bytes, recorded: dict, force: bool, result: M
     from lxml import etree  # imported when first used: start-up time
 
     try:
-        raw = path.read_bytes()
-    except OSError as problem:
-        raise RefreshError(f"无法读取 {path}：{os_reason(problem)}") from None
-    if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise RefreshError(f"{path}：文件受密码保护或是旧版 .doc 格式，无法更新。请去掉密码、另存为 .docx 后重试。")
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as package:
+        raw = untrusted.read_file(path, "Word 草稿")
+        if raw.startswith(b"\xd0\xcf\x11\xe0"):
+            raise RefreshError(f"{path}：文件受密码保护或是旧版 .doc 格式，无法更新。请去掉密码、另存为 .docx 后重试。")
+        with untrusted.open_package(raw, path, ".docx") as package:
             entries = [(info, package.read(info.filename)) for info in package.infolist()]
-    except zipfile.BadZipFile:
-        raise RefreshError(f"{path}：不是有效的 .docx 文件（已损坏），无法更新。") from None
-    parts = {info.filename: data for info, data in entries}
-    if DOCUMENT not in parts:
-        raise RefreshError(f"{path}：不是 Word 文档（没有 {DOCUMENT}）。")
-    try:
-        old_root = etree.fromstring(parts[DOCUMENT])
-    except etree.XMLSyntaxError as problem:
-        raise RefreshError(f"{path}：Word 文档内容已损坏（{problem}）。") from None
+        parts = {info.filename: data for info, data in entries}
+        if DOCUMENT not in parts:
+            raise RefreshError(f"{path}：不是 Word 文档（没有 {DOCUMENT}）。")
+        old_root = untrusted.parse_xml(parts[DOCUMENT], path, DOCUMENT)
+    except InputError as problem:
+        raise RefreshError(f"{problem}无法更新。" if str(problem).endswith("。") else f"{problem}，无法更新。") from None
     with zipfile.ZipFile(io.BytesIO(fresh)) as package:
         new_root = etree.fromstring(package.read(DOCUMENT))
     old_regions, new_regions = markers.docx_regions(old_root), markers.docx_regions(new_root)
@@ -177,11 +171,11 @@ def _html_cell_changes(old: str, new: str) -> list[str]:
 
 def _merge_md(path: Path, fresh: bytes, recorded: dict, force: bool, result: Merge) -> None:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = untrusted.read_file(path, "Markdown 草稿").decode("utf-8")
     except UnicodeDecodeError:
         raise RefreshError(f"{path}：不是 UTF-8 编码的 Markdown 文件，无法更新。") from None
-    except OSError as problem:
-        raise RefreshError(f"无法读取 {path}：{os_reason(problem)}") from None
+    except InputError as problem:
+        raise RefreshError(f"{problem}无法更新。") from None
     old_regions, new_regions = markers.md_regions(text), markers.md_regions(fresh.decode("utf-8"))
     if not old_regions:
         raise RefreshError(f"{path} 中没有 reportgen 的标记，不是 reportgen 生成的草稿（或标记已被删除），无法更新。")

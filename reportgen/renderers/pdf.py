@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, os_reason
 from reportgen.renderers.fonts import fontconfig
 
 INSTALL_HINT = (
@@ -80,12 +82,11 @@ class LibreOffice:
             ]
             watching = _Watch(folder / "out", progress) if progress else None
             try:
-                done = subprocess.run(command, capture_output=True, env=env, stdin=subprocess.DEVNULL,
-                                      timeout=SECONDS_TO_START + SECONDS_PER_DRAFT * len(documents))
+                returncode = _run(command, env, folder, SECONDS_TO_START + SECONDS_PER_DRAFT * len(documents))
             except subprocess.TimeoutExpired:
                 raise PdfUnavailable("LibreOffice 生成 PDF 超时，没有写出 PDF。") from None
             except OSError as problem:
-                raise PdfUnavailable(f"无法运行 LibreOffice（{self.program}）：{problem}。{INSTALL_HINT}") from None
+                raise PdfUnavailable(f"无法运行 LibreOffice（{self.program}）：{os_reason(problem)}。{INSTALL_HINT}") from None
             finally:
                 if watching:
                     watching.stop()
@@ -93,9 +94,11 @@ class LibreOffice:
             for name, source in names.items():
                 pdf = folder / "out" / f"{source.stem}.pdf"
                 if not pdf.exists() or pdf.stat().st_size == 0:
-                    detail = done.stderr.decode("utf-8", "replace").strip()[-300:]
-                    raise PdfUnavailable(f"LibreOffice 没有生成 {name} 的 PDF（退出码 {done.returncode}）。{detail}")
+                    raise PdfUnavailable(f"LibreOffice 没有生成 {Path(name).name} 的 PDF（退出码 {returncode}），没有写出 PDF。")
                 results[name] = pdf.read_bytes()
+                if problem := verify(results[name], documents[name]):
+                    raise PdfUnavailable(f"LibreOffice 生成的 {Path(name).name} {problem}，没有写出。"
+                                         "请确认 LibreOffice 能正常打开 Word 草稿后重试。")
             return results
 
     def convert_parallel(self, documents: dict[str, bytes], processes: int = 2,
@@ -116,12 +119,146 @@ class LibreOffice:
         def one(index: int) -> dict[str, bytes]:
             return self.convert(chunks[index], (lambda n: tell(index, n)) if progress else None)
 
-        with ThreadPoolExecutor(processes) as pool:
+        pool = ThreadPoolExecutor(processes)
+        try:
             parts = list(pool.map(one, range(processes)))
+        except BaseException:  # Ctrl-C, or one of them failed: the others are stopped, not waited for
+            stop_all()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown()
         merged: dict[str, bytes] = {}
         for part in parts:
             merged.update(part)
         return {name: merged[name] for name in documents}
+
+
+# ------------------------------------------------------------------ LibreOffice's processes
+#
+# LibreOffice starts a process of its own (soffice.bin) beside the one started here. Each run
+# is started in a process group of its own, so that all of it can be stopped at once: when
+# the run fails or is interrupted (Ctrl-C), and, by a small watchdog process, when reportgen
+# itself is killed; the watchdog also removes the run's temporary folder.
+
+_running: set[subprocess.Popen] = set()
+_lock = threading.Lock()
+
+_WATCHDOG = """
+import os, shutil, signal, sys, time
+parent, group, folder = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+while True:
+    time.sleep(0.3)
+    try:
+        os.killpg(group, 0)
+    except (ProcessLookupError, PermissionError):
+        sys.exit(0)  # LibreOffice is done
+    if os.getppid() != parent:  # reportgen is gone
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        shutil.rmtree(folder, ignore_errors=True)
+        sys.exit(0)
+"""
+
+
+def _run(command: list[str], env: dict, folder: Path, timeout: float) -> int:
+    """Run LibreOffice in a process group of its own, watched; its exit code."""
+    posix = os.name == "posix"
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=env, start_new_session=posix,
+                               creationflags=0 if posix else subprocess.CREATE_NEW_PROCESS_GROUP)
+    with _lock:
+        _running.add(process)
+    watchdog = subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(process.pid), str(folder)],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True) if posix else None
+    try:
+        process.communicate(timeout=timeout)
+        return process.returncode
+    finally:
+        _stop(process)
+        with _lock:
+            _running.discard(process)
+        if watchdog is not None:
+            watchdog.kill()
+            watchdog.wait()
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop a LibreOffice run with everything it started (nothing, if it has finished)."""
+    try:
+        if os.name == "posix":
+            os.killpg(process.pid, signal.SIGKILL)
+        elif process.poll() is None:
+            subprocess.run(["taskkill", "/T", "/F", "/PID", str(process.pid)], capture_output=True)
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def stop_all() -> None:
+    """Stop every LibreOffice run still going (the batch was interrupted)."""
+    with _lock:
+        running = list(_running)
+    for process in running:
+        _stop(process)
+
+
+def verify(pdf: bytes, docx: bytes) -> str:
+    """What is wrong with a PDF LibreOffice printed from ``docx`` ("" if nothing): it must be
+    a whole PDF, have pages, and show on its first page the words the draft begins with
+    (its title)."""
+    import io
+    import logging
+
+    from pdfminer.high_level import extract_text  # imported when PDFs are printed: start-up time
+    from pdfminer.pdfpage import PDFPage
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-1024:]:
+        return "不是完整的 PDF 文件"
+    try:
+        if not any(True for _ in PDFPage.get_pages(io.BytesIO(pdf), maxpages=1)):
+            return "没有任何页面"
+        text = extract_text(io.BytesIO(pdf), maxpages=1)
+    except Exception:  # pdfminer's many kinds of error for a damaged file
+        return "已损坏，无法打开"
+    title = _first_words(docx)
+    if title and _plain(title) not in _plain(text):
+        return f"第一页上没有草稿开头的“{title}”"
+    return ""
+
+
+def _first_words(docx: bytes) -> str:
+    """The text of a Word draft's first paragraph that has any (its title's first line)."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as package:
+            root = etree.fromstring(package.read("word/document.xml"),
+                                    etree.XMLParser(resolve_entities=False, no_network=True))
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+        return ""
+    for paragraph in root.iter(f"{W}p"):
+        text = "".join(t.text or "" for t in paragraph.iter(f"{W}t")).strip()
+        if text:
+            return text[:40]
+    return ""
+
+
+def _plain(text: str) -> str:
+    """Text as compared: compatibility characters (⼀, ﬁ) made plain, white space left out."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 class _Watch:

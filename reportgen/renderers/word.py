@@ -13,6 +13,7 @@ data.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from xml.parsers import expat
@@ -28,7 +29,8 @@ from markupsafe import Markup, escape
 
 from reportgen.renderers.fonts import Fonts, font_table_entry
 from reportgen.draft.document import PARAGRAPH, TABLE, Draft, PrintedTable
-from reportgen.errors import RenderError, TemplateError
+from reportgen import untrusted
+from reportgen.errors import InputError, RenderError, TemplateError
 from reportgen.model import NOT_XML
 from reportgen.formats.layout import CAPTION, HEADER, LABEL, VALUE, Grid, GridCell, Skeleton
 from reportgen.renderers.markers import PREFIX
@@ -370,12 +372,15 @@ class WordTemplate:
     def __init__(self, path: Path, fonts: Fonts = Fonts()):
         self.path = path
         try:
-            with zipfile.ZipFile(path) as package:
+            data = untrusted.read_file(path, "Word 模板")
+            with untrusted.open_package(data, path, ".docx") as package:
                 self.entries = [(info.filename, package.read(info.filename)) for info in package.infolist()]
-            docx = DocxTemplate(str(path))
+            docx = DocxTemplate(io.BytesIO(data))
             docx.init_docx()
-        except (OSError, zipfile.BadZipFile, KeyError, ValueError) as problem:
-            raise TemplateError(f"无法读取 Word 模板 {path}：{problem}") from None
+        except InputError as problem:
+            raise TemplateError(f"无法读取 Word 模板：{problem}") from None
+        except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError):
+            raise TemplateError(f"Word 模板 {path} 不是有效的 .docx 文件，或其中的内容已损坏。") from None
         names = dict(self.entries)
         if DOCUMENT not in names or STYLES not in names:
             raise TemplateError(f"Word 模板 {path} 不是有效的 .docx 文件（缺少 {DOCUMENT} 或 {STYLES}）。")
@@ -384,8 +389,8 @@ class WordTemplate:
         if FONT_TABLE in names:
             try:
                 names[FONT_TABLE] = fix_font_table(names[FONT_TABLE], used_fonts)
-            except etree.XMLSyntaxError as problem:
-                raise TemplateError(f"Word 模板 {path} 的字体表无法读取：{problem}") from None
+            except etree.XMLSyntaxError:
+                raise TemplateError(f"Word 模板 {path} 的字体表已损坏，无法读取。") from None
             self.entries = [(name, names[name] if name == FONT_TABLE else data) for name, data in self.entries]
         env = _environment()
         self.compiled: dict[str, object] = {}

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 from reportgen import kinds as kind_definitions
-from reportgen.errors import InputError, os_reason
+from reportgen import untrusted
+from reportgen.errors import InputError
 from reportgen.model import Document, Report
 from reportgen.sources import document as document_source
 from reportgen.sources import schema
@@ -17,14 +18,7 @@ from reportgen.sources.tomlfile import TomlSyntaxError, parse
 
 def read_text(path: Path) -> str:
     """A data file's text. Raises InputError if it cannot be read as UTF-8."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"找不到文件：{path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} 是一个文件夹，不是数据文件") from None
-    except OSError as problem:
-        raise InputError(f"无法读取文件 {path}：{os_reason(problem)}") from None
+    raw = untrusted.read_file(path, "数据文件", untrusted.MAX_DATA_FILE)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as problem:

@@ -11,6 +11,7 @@ came from, so that findings can name them (表三 申请办理!E14).
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,7 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 from zipfile import BadZipFile
 
-from reportgen.errors import InputError, os_reason
+from reportgen import untrusted
+from reportgen.errors import InputError
 from reportgen.formats import layout, statutory
 from reportgen.formats.form import META, SHEETS, defined_name
 from reportgen.sources.imported import Imported
@@ -42,13 +44,22 @@ def read(path: Path) -> Returned:
     if path.name.startswith("~$"):
         raise InputError(f"{path}：这是 Excel/WPS 打开文件时留下的锁定文件，不是填报表。")
     try:
-        book = load_workbook(path, read_only=True, data_only=False)  # lazy reading: quick
-    except FileNotFoundError:
-        raise InputError(f"找不到文件：{path}") from None
-    except PermissionError as problem:
-        raise InputError(f"无法读取 {path}：{os_reason(problem)}（文件可能正在 WPS 或 Excel 中打开）") from None
-    except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as problem:
-        raise InputError(f"{path}：不是有效的 .xlsx 文件（{type(problem).__name__}），可能已损坏。") from None
+        data = untrusted.read_file(path, "填报表")
+    except InputError as problem:
+        if "没有权限" in str(problem):
+            raise InputError(f"{problem}（文件可能正在 WPS 或 Excel 中打开）") from None
+        raise
+    untrusted.open_package(data, path, ".xlsx")  # refused here if damaged, a bomb or XML attacks
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)  # lazy reading: quick
+        return _read_book(book, path)
+    except (BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, AttributeError, SyntaxError):
+        # openpyxl reads the sheets only now: a damaged sheet's XML (ElementTree's ParseError is a
+        # SyntaxError) or a workbook that is not what it claims
+        raise InputError(f"{path}：不是有效的 .xlsx 文件，或其中的工作表已损坏，无法读取。") from None
+
+
+def _read_book(book, path: Path) -> Returned:
     if META not in book.sheetnames:
         raise InputError(f"{path}：不是 reportgen 的填报表（缺少说明表 {META}），无法读取。请用 reportgen form 生成的表格填报。")
     meta = {row[0]: row[1] for row in book[META].iter_rows(values_only=True) if row and row[0]}

@@ -68,6 +68,7 @@ class AgencyResult:
     message: str = ""
     document: str = ""  # the kind of document (annual, tasks, summary, annual2008); "" if unread
     stale: list[str] = field(default_factory=list)  # drafts still showing old figures: "path：command"
+    detail: str = ""  # a crash's technical detail, for the maintainers (summary.json only)
 
     @property
     def ok(self) -> bool:
@@ -189,11 +190,14 @@ def build_one(source: Path, year: int) -> AgencyResult:
         if options.refresh and built.edited:
             _refresh_unit(source, built, result, options.kinds)
         return result
+    except MemoryError:
+        return AgencyResult(str(source), status=CRASHED, message="内存不足，这个单位没有生成（文件可能过大或已损坏）。")
     except Exception as crash:  # one agency's crash must not stop the others
         where = traceback.extract_tb(crash.__traceback__)[-1]
         return AgencyResult(
             str(source), status=CRASHED,
-            message=f"程序出错：{type(crash).__name__}: {crash}（{Path(where.filename).name}:{where.lineno}）",
+            message="reportgen 程序出错，这个单位没有生成（不是数据的问题）。请把 summary.json 中这一行的 detail 报告给维护者。",
+            detail=f"{type(crash).__name__}: {crash} ({Path(where.filename).name}:{where.lineno})",
         )
 
 
@@ -312,7 +316,16 @@ def run(
     if report.interrupted:
         remove_stale_temporaries(out_dir)
     if not report.interrupted:
-        _print_pdfs(report, out_dir, options, jobs, on_pdf)
+        try:
+            _print_pdfs(report, out_dir, options, jobs, on_pdf)
+        except KeyboardInterrupt:  # Ctrl-C while printing: LibreOffice is stopped, the summary still made
+            report.interrupted = True
+            for result in report.results:
+                if getattr(result, "pending_pdf", None):
+                    del result.pending_pdf
+                    result.status = UNPROCESSED
+                    result.message = "其他草稿已生成，PDF 没有生成（批量生成在印 PDF 时被中断），请重新运行。"
+            remove_stale_temporaries(out_dir)
     report.elapsed = time.perf_counter() - started
     report.running = False
     _mark_clashes(report)

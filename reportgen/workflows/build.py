@@ -19,7 +19,8 @@ from reportgen.checks.check import AUTO, CheckResult, check_file
 from reportgen.draft.document import build_draft, title
 from reportgen.draft.kinds import build_document_draft
 from reportgen.draft.kinds import title as document_title
-from reportgen.errors import RefreshError
+from reportgen import untrusted
+from reportgen.errors import InputError, RefreshError
 from reportgen.model import Document, Report
 from reportgen.output.files import inside, safe_name, shown
 from reportgen.output.manifest import EDITED, OURS, SAME, Manifest, digest
@@ -228,8 +229,8 @@ def _word_to_print(word: Path, fresh: bytes, manifest: Manifest, result: BuildRe
     if word in result.outputs or not word.exists() or manifest.state(word, fresh) in (SAME, OURS):
         return fresh
     try:
-        return word.read_bytes() if up_to_date(word, fresh) else None
-    except RefreshError:
+        return untrusted.read_file(word, "Word 草稿") if up_to_date(word, fresh) else None
+    except (RefreshError, InputError):
         return None
 
 

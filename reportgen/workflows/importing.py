@@ -27,7 +27,8 @@ from reportgen.output.files import safe_name
 from reportgen.output.manifest import write_file
 from reportgen.sources import workbook
 from reportgen.sources.imported import Imported, to_data
-from reportgen.sources.published import SUFFIXES, ImportProblem, import_report
+from reportgen.errors import ReportgenError
+from reportgen.sources.published import SUFFIXES, import_reports
 from reportgen.workflows import scaffold
 
 
@@ -203,11 +204,16 @@ def collect(folder: Path) -> list[Path]:
                   and not not_data(p))
 
 
-def _audit_one(path: Path):
+def _audit_one(path: Path) -> tuple[Path, list[Imported], str]:
+    """A file's reports, or why it cannot be read. Never raises: one file never stops an audit."""
     try:
-        return path, import_report(path), ""
-    except ImportProblem as problem:
-        return path, None, str(problem)
+        return path, import_reports(path), ""
+    except ReportgenError as problem:
+        return path, [], str(problem)
+    except MemoryError:
+        return path, [], f"{path}：内存不足，没有读完（文件可能过大或已损坏）。"
+    except Exception:  # a bug in reportgen, met on this file: the others are still audited
+        return path, [], f"{path}：读取时 reportgen 程序出错（不是文件的问题），没有核查。请把这个文件报告给维护者。"
 
 
 # Which copy of a report is audited when it was published in several files: the one read
@@ -238,11 +244,11 @@ def audit(files: list[Path], jobs: int = 1) -> Audit:
         done = [_audit_one(p) for p in files]
     result = Audit()
     reports: dict[tuple[str, int], list[tuple[Path, Imported, int]]] = {}
-    for path, imported, why in done:
-        if imported is None:
+    for path, found, why in done:
+        if not found:
             result.unreadable.append((str(path), why))
-            continue
-        reports.setdefault((imported.agency, imported.year), []).append((path, imported, _unread(imported)))
+        for imported in found:
+            reports.setdefault((imported.agency, imported.year), []).append((path, imported, _unread(imported)))
     chosen: dict[tuple[str, int], tuple[Path, Imported, int]] = {}
     for key, found in reports.items():
         found.sort(key=lambda item: (item[2], len(item[1].problems), _rank(item[0]), str(item[0])))
@@ -365,21 +371,24 @@ class ImportedFile:
 WORKBOOKS = (".xlsx", ".xls", ".et")
 
 
-def read(source: Path) -> Imported:
-    """What a published report or a returned fill-in form holds. Raises ReportgenError (a
-    Chinese message naming the file) if it cannot be read."""
+def read(source: Path) -> list[Imported]:
+    """What a published report (a page may hold several) or a returned fill-in form holds.
+    Raises ReportgenError (a Chinese message naming the file) if it cannot be read."""
     if source.suffix.lower() in WORKBOOKS:
         returned = workbook.read(source)
         returned.imported.remarks += returned.warnings
-        return returned.imported
-    return import_report(source)
+        return [returned.imported]
+    return import_reports(source)
 
 
-def import_file(source: Path, out: Path, force: bool = False) -> ImportedFile:
-    """Import one file into ``<out>/<agency>/<year>.toml``, by the rule every writer follows
-    (a data file a person changed is not replaced without ``force``, and then backed up)."""
-    imported = read(source)
-    target = out / safe_name(imported.agency) / f"{imported.year}.toml"
-    text = data_file(imported)
-    backups = write_file(target, text.encode("utf-8"), force)
-    return ImportedFile(source, imported, target, backups, check_text(text, target))
+def import_file(source: Path, out: Path, force: bool = False) -> list[ImportedFile]:
+    """Import one file into ``<out>/<agency>/<year>.toml`` (one such file for each report it
+    holds), by the rule every writer follows (a data file a person changed is not replaced
+    without ``force``, and then backed up)."""
+    done = []
+    for imported in read(source):
+        target = out / safe_name(imported.agency) / f"{imported.year}.toml"
+        text = data_file(imported)
+        backups = write_file(target, text.encode("utf-8"), force)
+        done.append(ImportedFile(source, imported, target, backups, check_text(text, target)))
+    return done

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.checks.check import AUTO, check_file
+from reportgen import untrusted
 from reportgen.errors import RefreshError, ReportgenError
 from reportgen.formats import statutory
 from reportgen.model import Document
@@ -144,8 +145,8 @@ def _print_again(word: Path, pdf: Path, manifest: Manifest, office, result: Refr
     if manifest.state(pdf) == EDITED:
         result.warnings.append(f"{pdf.name} 在生成后被修改过，没有重新印出。")
         return
-    data = word.read_bytes()
     try:
+        data = untrusted.read_file(word, "Word 草稿")
         printed = (office or LibreOffice.find()).convert({str(pdf): data})[str(pdf)]
     except ReportgenError as problem:
         result.warnings.append(f"{pdf.name} 没有重新印出：{problem}")

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import csv
 import io
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from reportgen import untrusted
 from reportgen.errors import InputError
 from reportgen.model import KINDS
 from reportgen.model.text import normalise
+from reportgen.sources.tomlfile import TomlSyntaxError, parse
 
 NAME_COLUMNS = ("机关名称", "单位名称", "agency")
 KIND_COLUMNS = ("类别", "报告类别", "kind")
@@ -36,10 +37,7 @@ class Unit:
 
 
 def load(path: Path) -> list[Unit]:
-    try:
-        raw = path.read_bytes()
-    except OSError as problem:
-        raise InputError(f"无法读取名单 {path}：{problem.strerror or problem}") from None
+    raw = untrusted.read_file(path, "名单", untrusted.MAX_DATA_FILE)
     units = _from_toml(raw, path) if path.suffix.lower() == ".toml" else _from_csv(raw, path)
     if not units:
         raise InputError(f"名单 {path} 中没有任何单位。")
@@ -48,9 +46,12 @@ def load(path: Path) -> list[Unit]:
 
 def _from_toml(raw: bytes, path: Path) -> list[Unit]:
     try:
-        data = tomllib.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
-        raise InputError(f"名单 {path} 无法读取：{problem}") from None
+        data = parse(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(f"名单 {path} 不是 UTF-8 编码，请“另存为”UTF-8 后重试。") from None
+    except TomlSyntaxError as problem:
+        where = f"第{problem.line}行：" if problem.line else ""
+        raise InputError(f"名单 {path} {where}{problem.message}") from None
     entries = data.get("unit", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("agency"), str) for e in entries):
         raise InputError(f"名单 {path} 应写成若干 [[unit]]，每个有 agency = \"机关名称\"。")

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from reportgen.errors import RefreshError
+from reportgen import untrusted
+from reportgen.errors import InputError, RefreshError
 from reportgen.output.files import shown
 from reportgen.output.manifest import EDITED, Manifest, digest, file_digest
 from reportgen.renderers.files import DOCX, FRAGMENT, HTML, MD, NAMES, PDF, SUFFIXES, XLSX, kind_of
@@ -83,8 +84,8 @@ def _printed_from_current(pdf: Path, word: Path, render, manifest: Manifest, cur
 
 def _read(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
-    except OSError:
+        return untrusted.read_file(path, "草稿")
+    except InputError:
         return None
 
 

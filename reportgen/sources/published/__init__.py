@@ -12,16 +12,27 @@ from pathlib import Path
 
 from reportgen.formats.statutory import year_problem
 from reportgen.sources.published.readers import ImportProblem, read
-from reportgen.sources.published.recover import Imported, NoFormat, NoReport, recover
+from reportgen.sources.published.recover import Imported, NoFormat, NoReport, recover_all
 
 SUFFIXES = (".html", ".htm", ".shtml", ".docx", ".pdf", ".md", ".txt")
 
 
 def import_report(path: Path) -> Imported:
-    """The report in a published file. Raises ImportProblem (a Chinese message)."""
+    """The report in a published file. Raises ImportProblem (a Chinese message), also if the
+    file holds several reports (``import_reports`` reads them all)."""
+    found = import_reports(path)
+    if len(found) > 1:
+        names = "、".join(f"{i.agency}{i.year}年" for i in found)
+        raise ImportProblem(f"{path}：其中有 {len(found)} 份报告（{names}），请分别导入。")
+    return found[0]
+
+
+def import_reports(path: Path) -> list[Imported]:
+    """Every report in a published file (a page may hold several, one after another).
+    Raises ImportProblem (a Chinese message)."""
     document = read(path)
     try:
-        return recover(document)
+        return recover_all(document)
     except NoFormat as problem:
         raise ImportProblem(f"{path}：这是 {problem.year} 年度的报告。{year_problem(problem.year)}") from None
     except NoReport:
@@ -29,4 +40,4 @@ def import_report(path: Path) -> Imported:
                             "这样的标题，或没有法定表格）。") from None
 
 
-__all__ = ["ImportProblem", "Imported", "SUFFIXES", "import_report"]
+__all__ = ["ImportProblem", "Imported", "SUFFIXES", "import_report", "import_reports"]

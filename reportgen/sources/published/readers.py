@@ -7,17 +7,14 @@ Whatever cannot be read raises ``ImportProblem`` with a Chinese message naming t
 
 from __future__ import annotations
 
+import itertools
 import re
-import zipfile
 from pathlib import Path
 
-from reportgen.errors import InputError, os_reason
+from reportgen import untrusted
+from reportgen.errors import InputError
 from reportgen.sources.published import pdfrows
 from reportgen.sources.published.document import Cell, Document, Grid, expand, ideographs
-
-MAX_BYTES = 30 * 1024 * 1024  # a published report is far smaller; anything bigger is refused
-MAX_UNZIPPED = 200 * 1024 * 1024  # a .docx that would unpack to more is a zip bomb
-
 
 class ImportProblem(InputError):
     """A published report that cannot be read."""
@@ -26,17 +23,9 @@ class ImportProblem(InputError):
 def read(path: Path) -> Document:
     """The document in a file, by its kind (the suffix, then the first bytes)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ImportProblem(f"{path}：文件太大（{size // 1024 // 1024} MB），超过 {MAX_BYTES // 1024 // 1024} MB，"
-                                "不像一份年度报告，没有读取。")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportProblem(f"找不到文件：{path}") from None
-    except IsADirectoryError:
-        raise ImportProblem(f"{path} 是一个文件夹，不是报告文件。") from None
-    except OSError as problem:
-        raise ImportProblem(f"无法读取 {path}：{os_reason(problem)}") from None
+        data = untrusted.read_file(path, "年度报告")
+    except InputError as problem:
+        raise ImportProblem(str(problem)) from None
     suffix = path.suffix.lower()
     if suffix in (".doc", ".wps", ".et", ".xls"):
         raise ImportProblem(f"{path}：这是旧版 Office/WPS 格式（{suffix}），请在 Word 或 WPS 中“另存为”.docx 后再导入。")
@@ -91,14 +80,19 @@ _EMPTY = "\ue004"  # marks an empty paragraph, which may be a flattened table's 
 _PUBLISHED = ("pubdate", "publishdate", "firstpublishedtime", "publishtime", "articlepubdate", "dcterms.issued")
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+MAX_TABLE_ROWS = 2000  # a statutory table has about 30 rows; a page's table of thousands is not one
+
+
 def read_html(path: Path, text: str) -> Document:
     import lxml.html
     from lxml import etree
 
+    text = _XML_DECLARATION.sub("", text, count=1)  # an XHTML page: its declaration names the encoding already read
     try:
         root = lxml.html.document_fromstring(text or "<html></html>")
-    except (etree.ParserError, ValueError) as problem:
-        raise ImportProblem(f"{path}：网页无法解析（{problem}）。") from None
+    except (etree.ParserError, ValueError):
+        raise ImportProblem(f"{path}：网页无法解析，可能已损坏。") from None
     meta = {}
     for element in root.iter("meta"):
         if (element.get("name") or "").strip().lower() in _PUBLISHED and element.get("content"):
@@ -142,22 +136,15 @@ def _is_data_table(table) -> bool:
 
 def html_grid(table, where: str) -> Grid:
     rows = []
-    for tr in table.iter("tr"):
+    for tr in itertools.islice(table.iter("tr"), MAX_TABLE_ROWS):
         cells = []
         for cell in tr:
             if cell.tag not in ("td", "th"):
                 continue
             text = " ".join(part for part in cell.itertext())
-            cells.append((text, _span(cell.get("colspan")), _span(cell.get("rowspan"))))
+            cells.append((text, untrusted.count(cell.get("colspan")), untrusted.count(cell.get("rowspan"), high=200)))
         rows.append(cells)
     return expand(rows, where)
-
-
-def _span(value) -> int:
-    try:
-        return max(1, min(int(str(value).strip()), 200))
-    except (TypeError, ValueError):
-        return 1
 
 
 def _document(path: Path, text: str, grids: list[Grid]) -> Document:
@@ -225,26 +212,13 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def read_docx(path: Path, data: bytes) -> Document:
-    import io
-
-    from lxml import etree
-
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            infos = package.infolist()
-            if sum(info.file_size for info in infos) > MAX_UNZIPPED:
-                raise ImportProblem(f"{path}：解压后超过 {MAX_UNZIPPED // 1024 // 1024} MB，可能是损坏或恶意的文件，没有读取。")
-            names = {info.filename for info in infos}
-            if "word/document.xml" not in names:
-                raise ImportProblem(f"{path}：不是 Word 文档（.docx 中没有 word/document.xml）。")
-            xml = package.read("word/document.xml")
-    except zipfile.BadZipFile:
-        raise ImportProblem(f"{path}：不是有效的 .docx 文件（文件已损坏，或其实是其他格式）。"
-                            "如果是受密码保护的文档，请先去掉密码再导入。") from None
-    try:
-        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, huge_tree=False))
-    except etree.XMLSyntaxError as problem:
-        raise ImportProblem(f"{path}：Word 文档内容已损坏（{problem}）。") from None
+        package = untrusted.open_package(data, path, ".docx")
+        if "word/document.xml" not in package.namelist():
+            raise ImportProblem(f"{path}：不是 Word 文档（.docx 中没有 word/document.xml）。")
+        root = untrusted.parse_xml(package.read("word/document.xml"), path, "word/document.xml")
+    except InputError as problem:
+        raise ImportProblem(str(problem)) from None
     body = root.find(f"{W}body")
     document = Document(str(path))
     tables = 0
@@ -283,7 +257,7 @@ def _docx_grid(table, where: str) -> Grid:
         row: list[Cell] = []
         for tc in tr.findall(f"{W}tc"):
             span = tc.find(f"{W}tcPr/{W}gridSpan")
-            colspan = int(span.get(f"{W}val", "1")) if span is not None else 1
+            colspan = untrusted.count(span.get(f"{W}val", "1")) if span is not None else 1
             merge = tc.find(f"{W}tcPr/{W}vMerge")
             continues = merge is not None and merge.get(f"{W}val", "continue") == "continue"
             text = "\n".join(_paragraph_text(p) for p in tc.findall(f"{W}p"))
@@ -311,21 +285,24 @@ def read_pdf(path: Path, data: bytes) -> Document:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings about fonts are not the clerk's business
 
     try:
+        untrusted.check_pdf(data, path)
+    except InputError as problem:
+        raise ImportProblem(str(problem)) from None
+    try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as problem:  # pdfminer raises many kinds for damaged or encrypted files
-        name = type(problem).__name__
-        causes = f"{name} {problem!r} {problem.__cause__!r} {problem.__context__!r}".lower()
+        causes = f"{type(problem).__name__} {problem!r} {problem.__cause__!r} {problem.__context__!r}".lower()
         if "password" in causes or "encrypt" in causes:
             raise ImportProblem(f"{path}：PDF 有密码保护，请先去掉密码再导入。") from None
-        raise ImportProblem(f"{path}：PDF 文件已损坏，无法读取（{name}）。") from None
+        raise ImportProblem(f"{path}：PDF 文件已损坏，无法读取。") from None
     document = Document(str(path))
     text_seen = False
     previous = None  # the last text line, to join the lines of a paragraph
     with pdf:
         try:
             pages = list(pdf.pages)
-        except Exception as problem:
-            raise ImportProblem(f"{path}：PDF 文件已损坏，无法读取（{type(problem).__name__}）。") from None
+        except Exception:  # pdfminer's many kinds of error for a damaged file
+            raise ImportProblem(f"{path}：PDF 文件已损坏，无法读取。") from None
         for number, page in enumerate(pages, 1):
             try:
                 tables = page.find_tables()
@@ -339,8 +316,8 @@ def read_pdf(path: Path, data: bytes) -> Document:
                          if not (at in (0, len(lines) - 1) and _PAGE_NUMBER.match(line["text"]))]
                 for line in pdfrows.rows(lines):  # a table without ruling lines: its rows rebuilt
                     items.append((line["top"], line))
-            except Exception as problem:
-                raise ImportProblem(f"{path} 第{number}页：无法读取（{type(problem).__name__}）。") from None
+            except Exception:  # pdfminer's many kinds of error for a damaged page
+                raise ImportProblem(f"{path} 第{number}页已损坏，无法读取。") from None
             if page.chars:
                 text_seen = True
             lines = [item for _, item in items if isinstance(item, dict)]

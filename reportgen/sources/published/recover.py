@@ -32,6 +32,38 @@ class NoFormat(Exception):
         self.year = year
 
 
+def recover_all(document: Document) -> list[Imported]:
+    """Every report in a document: a page may hold several, one after the other (each under
+    its own title, with its own tables). A title with no table after it (a link to another
+    report, the page's own heading repeated) starts none."""
+    parts = _parts(document)
+    if len(parts) == 1:
+        return [recover(document)]
+    found = []
+    for part in parts:
+        try:
+            imported = recover(part)
+        except (NoReport, NoFormat):
+            continue
+        if any(key.startswith(("requests.", "appeals.")) for key in (*imported.figures, *imported.groups)):
+            found.append(imported)
+    return found or [recover(document)]
+
+
+def _parts(document: Document) -> list[Document]:
+    """The document cut before each title of another report (another agency or year)."""
+    starts, last = [], None
+    for index, block in enumerate(document.blocks):
+        if isinstance(block, str) and (found := _title_of(block)) and found[0] and found != last:
+            starts.append(index)
+            last = found
+    if len(starts) < 2:
+        return [document]
+    bounds = [0, *starts[1:], len(document.blocks)]
+    return [Document(document.source, document.blocks[a:b], document.flat, dict(document.meta))
+            for a, b in zip(bounds, bounds[1:])]
+
+
 def recover(document: Document) -> Imported:
     result = Imported(document.source)
     paragraphs = [p for p in document.paragraphs() if p.strip()]
