@@ -85,7 +85,8 @@ ReportKind = Annotated[str, typer.Option(
 To = Annotated[str, typer.Option(
     "--to", metavar="种类",
     help="生成哪些文件：docx（Word）、md（Markdown）、html（门户网站网页和粘贴用的网页片段）、"
-         "pdf（由 Word 草稿经 LibreOffice 生成）、xlsx（任务分解表的 Excel 表），用逗号分隔。"
+         "pdf（由 Word 草稿经 LibreOffice 生成）、xlsx（任务分解表的 Excel 表）、json（年度报告的数字和文字，"
+         "供门户网站作为开放数据发布，格式见 docs/schema/），用逗号分隔。"
          "默认：年度报告和工作总结 docx,md；任务分解表 docx,md,xlsx。")]
 AllowErrors = Annotated[bool, typer.Option(
     "--allow-errors", help="数据有错误也生成草稿；草稿标有【数据待核】，文末列出全部问题。")]

@@ -68,6 +68,7 @@ class Draft:
     template: str = "report.docx"  # the Word template of the document's kind
     signed: bool = True  # ends with the agency and date (a task table does not)
     addressee: str = ""  # 主送机关, printed flush left before the opening
+    report: object = field(default=None, compare=False, repr=False)  # what it was drafted from (open data)
 
     @property
     def title_lines(self) -> tuple[str, ...]:
@@ -211,6 +212,7 @@ def build_draft(
         signature=(data_names["report"].agency, data_names["report"].published),
         published=report.published,
         findings=tuple(finding_line(f) for f in findings),
+        report=report,
     )
 
 

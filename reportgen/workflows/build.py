@@ -24,7 +24,7 @@ from reportgen.errors import InputError, RefreshError
 from reportgen.model import Document, Report
 from reportgen.output.files import inside, safe_name, shown
 from reportgen.output.manifest import EDITED, OURS, SAME, Manifest, digest
-from reportgen.renderers import html, markers, sheet
+from reportgen.renderers import html, markers, opendata, sheet
 from reportgen.renderers import markdown as render_markdown
 from reportgen.renderers import templates as template_folder
 from reportgen.renderers.fonts import Fonts
@@ -35,7 +35,7 @@ from reportgen.workflows import siblings
 from reportgen.workflows.siblings import Stale
 
 from reportgen.renderers.files import (  # noqa: F401  (part of this module's API)
-    DEFAULT_KINDS, DOCX, FILES, FRAGMENT, HTML, KINDS, MD, PDF, SUFFIXES, XLSX)
+    DEFAULT_KINDS, DOCX, FILES, FRAGMENT, HTML, JSON, KINDS, MD, PDF, SUFFIXES, XLSX)
 
 
 @dataclass
@@ -68,6 +68,8 @@ class Renderers:
             return html.render(draft, self.folder, page=kind == HTML).encode("utf-8")
         if kind == XLSX:
             return sheet.render(draft)
+        if kind == JSON:
+            return opendata.report_json(draft.report)
         return render_markdown.render(draft, self.folder).encode("utf-8")
 
 
@@ -114,6 +116,8 @@ def kinds_for(report: Report | Document, wanted=None) -> tuple[str, ...]:
     made = tuple(wanted) if wanted else (report.format.outputs if isinstance(report, Document) else DEFAULT_KINDS)
     if not (isinstance(report, Document) and report.format.columns):
         made = tuple(k for k in made if k != XLSX)
+    if isinstance(report, Document):
+        made = tuple(k for k in made if k != JSON)  # open data: the annual report's statutory figures
     return made
 
 
