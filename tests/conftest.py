@@ -20,6 +20,39 @@ def _kind(path: Path) -> str:
 
 EXAMPLES = [p for p in ALL_EXAMPLES if _kind(p) == "annual"]  # the statutory annual reports
 DOCUMENTS = [p for p in ALL_EXAMPLES if _kind(p) != "annual"]  # task tables, work summaries, pre-2019 reports
+# A task table whose headings and tasks are interleaved, with comments: what tomlkit would reorder.
+INTERLEAVED_TASKS = """# 任务分解表，标题和任务交错写
+document = "任务分解表"
+
+[report]
+agency = "青川市财政局"   # 机关名称
+year = 2026
+
+[[heading]]
+path = "一"
+title = "主动公开"
+
+[[task]]
+heading = "一"
+task = "公开预算。"   # 第一项
+lead = ["预算科"]
+
+[[heading]]
+path = "二"
+title = "依申请公开"
+
+# 第二项的说明
+[[task]]
+heading = "二"
+task = "规范答复。"
+lead = ["法规科"]
+status = "推进中"
+
+[[task]]
+heading = "二"
+task = "修订文书。"
+lead = ["法规科"]
+"""
 SPEC = REPO / "tests" / "spec" / "statutory-format.md"  # a copy of ../shared/spec
 IN_CI = bool(os.environ.get("CI"))
 

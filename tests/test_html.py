@@ -4,11 +4,11 @@ geometry as rendered, and the axe-core accessibility rules."""
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import lxml.html
 import pytest
+from browser_helpers import axe_violations, chromium
 from cli_helpers import run
 from conftest import EXAMPLES, REPO
 
@@ -17,14 +17,6 @@ from reportgen.formats import layout
 from reportgen.workflows.build import output_stem
 
 GOLDEN = REPO / "tests" / "golden"
-AXE = REPO / "tests" / "vendor" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-if not (CHROMIUM and CHROMEDRIVER):  # never skipped: .ci/run installs them
-    pytest.fail("Chromium and chromedriver are needed: apt-get install chromium chromium-driver (as .ci/run does)",
-                pytrace=False)
-
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
@@ -101,16 +93,7 @@ def test_hostile_text_is_escaped(pages):
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1280,1600", "--force-device-scale-factor=1"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = chromium()
     yield driver
     driver.quit()
 
@@ -207,13 +190,8 @@ def test_axe_finds_no_violation_of_the_table_and_heading_rules(pages, browser, c
     _, found = pages
     page, _, _ = found[case]
     browser.get(page.as_uri())
-    browser.execute_script(AXE.read_text(encoding="utf-8"))
-    browser.set_script_timeout(60)
-    results = browser.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)));")
-    violations = json.loads(results)
-    assert [v["id"] for v in violations] == [], json.dumps(violations, ensure_ascii=False)[:2000]
+    found, details = axe_violations(browser)
+    assert found == [], details
 
 
 def test_batch_publishes_html_and_pdf_for_every_unit(tmp_path):

@@ -5,7 +5,6 @@ numbering of next year's task table, an empty optional part printed as a bare he
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 
 import pdfplumber

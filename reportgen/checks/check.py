@@ -143,6 +143,12 @@ def _previous(report: Report, path: Path, wanted) -> Previous | Finding | None:
     return Previous(last, wanted)
 
 
+def check_as_file(text: str, path: Path | str) -> CheckResult:
+    """Check the text a data file is about to hold (a page's unsaved changes), as
+    ``check_file`` would check the file, last year's file beside it included."""
+    return check_text(text, path, _Finder(Path(path), AUTO))
+
+
 def check_text(text: str, path: Path | str = "<数据>", previous=None) -> CheckResult:
     """Check a data file's text. ``previous`` maps the report to last year's (a ``Previous``),
     a finding explaining why there is none, or None."""

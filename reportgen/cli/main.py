@@ -23,7 +23,7 @@ import typer
 
 from reportgen.cli.app import app
 # The commands, in the order the help lists them.
-from reportgen.cli import check, build, batch, aggregate, datafiles, published, refresh, forms  # noqa: F401, E402, I001
+from reportgen.cli import check, build, batch, aggregate, datafiles, published, refresh, forms, serve  # noqa: F401, E402, I001
 from reportgen.errors import ReportgenError, UsageError
 
 

@@ -279,3 +279,28 @@ def array_key_lines(text: str, name: str) -> list[dict[str, int]]:
             for key, at in found.items():
                 current.setdefault(key, at)
     return entries
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A part of a data file's text: the top (before any header), or one ``[table]`` or
+    ``[[array]]`` entry, from its header to the next, with the comment lines directly
+    above a header counted with that header. The segments, joined, are the text."""
+
+    name: tuple[str, ...]  # () for the top
+    array: bool
+    text: str
+
+
+def segments(text: str) -> list[Segment]:
+    lines = text.splitlines(keepends=True)
+    starts = [(number - 1, header) for number, header, _ in _statements(text) if header]
+    bounds = []
+    for index, header in starts:
+        while index > 0 and lines[index - 1].lstrip().startswith("#"):  # its comment goes with it
+            index -= 1
+        bounds.append((index, header))
+    cuts = [0] + [index for index, _ in bounds] + [len(lines)]
+    names = [((), False)] + [header for _, header in bounds]
+    return [Segment(name, array, "".join(lines[start:end]))
+            for (name, array), start, end in zip(names, cuts, cuts[1:])]

@@ -226,6 +226,36 @@ def build_file(
     return result
 
 
+def offered(report: Report | Document) -> tuple[str, ...]:
+    """The drafts a report can be had as: every kind for the annual report (open data
+    included), a document kind's own outputs and the PDF printed from its Word draft."""
+    if isinstance(report, Report):
+        return kinds_for(report, KINDS)
+    own = kinds_for(report)
+    return (*own, PDF) if DOCX in own and PDF not in own else own
+
+
+def draft_file(source: Path, kind: str, renderers: Renderers | None = None) -> tuple[str, bytes]:
+    """One draft of a data file as ``build --to kind`` makes it, as (file name, bytes),
+    written nowhere: what the local page hands out. A report with errors gets the draft
+    marked 【数据待核】. Raises InputError (Chinese) when it cannot be made."""
+    checked = check_file(source)
+    if checked.report is None:
+        first = next((f.message for f in checked.findings if f.is_error), "")
+        raise InputError(f"{source.name} 无法读取，没有生成草稿。{first}")
+    if kind not in offered(checked.report):
+        raise InputError(f"{checked.report.format.label}没有这种草稿。")
+    last = checked.previous.report if checked.previous else None
+    if isinstance(checked.report, Document) != isinstance(last, Document):
+        last = None
+    flagged = checked.findings if checked.errors else ()
+    drafts = render_drafts(checked.report, renderers or Renderers.prepare(), (kind,), flagged, previous=last)
+    data = drafts[DOCX] if kind == PDF else drafts[kind]
+    if kind == PDF:
+        data = LibreOffice.find().convert({"draft.docx": data})["draft.docx"]
+    return output_stem(checked.report, source) + SUFFIXES[kind], data
+
+
 def _word_to_print(word: Path, fresh: bytes, manifest: Manifest, result: BuildResult) -> bytes | None:
     """The Word draft a PDF is printed from: the PDF is the print of the Word draft beside
     it. A person's Word draft is printed as it is if it shows the current figures; if it

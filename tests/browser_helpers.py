@@ -1,0 +1,47 @@
+"""Headless Chromium for the tests that look at pages as a user does: the driver, and
+axe-core's violations of a page."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+def chromium(downloads: Path | None = None):
+    """A headless Chromium driven by selenium (Debian's chromium and chromium-driver)."""
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.fail("Chromium and chromedriver are needed: apt-get install chromium chromium-driver (as .ci/run does)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1280,1600", "--force-device-scale-factor=1"):
+        options.add_argument(flag)
+    if downloads is not None:
+        options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                                  "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    if downloads is not None:
+        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    return driver
+
+
+def axe_violations(browser) -> tuple[list[str], str]:
+    """axe-core's violations of the page open in ``browser``: their ids, and the details."""
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    browser.set_script_timeout(60)
+    results = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)));")
+    violations = json.loads(results)
+    return [v["id"] for v in violations], json.dumps(violations, ensure_ascii=False)[:2000]
