@@ -84,6 +84,27 @@ def test_no_path_outside_the_folder_is_read(client, folder, path):
     assert saved.status_code in (403, 404)
 
 
+def test_uploads_and_forms_have_limits_said_in_chinese(client, folder):
+    too_large = client.post("/import", files={"report": ("大.html", b"x" * (33 * 1024 * 1024))})
+    assert too_large.status_code == 413 and "太大" in too_large.text
+
+    def unannounced():  # no length given: counted as it arrives
+        for _ in range(40):
+            yield b"y" * (1024 * 1024)
+
+    streamed = client.post("/import", content=unannounced(), headers={"content-type": "multipart/form-data; boundary=z"})
+    assert streamed.status_code == 413 and "太大" in streamed.text
+    many = client.post(f"/check/{REPORT}", data={f"k{n}": "1" for n in range(1500)})
+    assert many.status_code == 400 and "已拒绝" in many.text and "exceeded" not in many.text.lower()
+    (folder / "qingchuan-finance" / "说明.txt").write_text("不是数据文件", encoding="utf-8")
+    assert client.get("/report/qingchuan-finance/说明.txt").status_code == 404
+    (folder / "qingchuan-finance" / "2020.toml").write_bytes("agency = '青川'".encode("gbk"))
+    not_utf8 = client.post("/check/qingchuan-finance/2020.toml", data={})
+    assert not_utf8.status_code == 400 and "不是 UTF-8 编码" in not_utf8.text
+    wrong_method = client.get(f"/save/{REPORT}")
+    assert wrong_method.status_code == 405 and "不接受" in wrong_method.text
+
+
 # ------------------------------------------------------------------ checking and saving
 
 
@@ -272,6 +293,16 @@ def test_the_roster_shows_who_has_not_reported_and_starts_their_file(client, fol
     assert "第一行应有“机关名称”一列" in client.get("/").text  # a bad roster is said, the folder still shown
 
 
+def test_the_folder_page_sees_a_file_changed_in_an_editor(client, folder):
+    def state(page: str) -> str:
+        return page.split(f"{REPORT}</a>", 1)[1].split("</td>", 2)[1]
+
+    assert "通过" in state(client.get("/").text)
+    text = (folder / REPORT).read_text(encoding="utf-8").replace("licensing = 35 ", "licensing = -1 ")
+    (folder / REPORT).write_text(text, encoding="utf-8")
+    assert "个错误" in state(client.get("/").text)  # checked again, not remembered
+
+
 def test_next_years_file_is_linked_once_it_exists(client):
     page = client.get("/").text
     row = page.split("qingchuan-finance/2024.toml</a>", 1)[1].split("</tr>", 1)[0]
@@ -450,9 +481,11 @@ def test_a_clerk_adds_a_task_in_the_browser(served, browser, folder):
     assert text.endswith('[[task]]\nheading = "一"\ntask = "公开财政资金直达基层情况。"\nlead = ["预算科", "国库科"]\n')
 
 
-@pytest.mark.parametrize("page", ["/", f"/report/{REPORT}", f"/report/{TASKS}", f"/report/{SUMMARY}"])
+@pytest.mark.parametrize("page", ["/", f"/report/{REPORT}", f"/report/{TASKS}", f"/report/{SUMMARY}",
+                                  "/report/taizhou-finance/2013.toml"])
 @pytest.mark.parametrize("width", [1280, 375])
-def test_axe_finds_nothing_and_a_phone_scrolls_only_the_tables(served, browser, page, width):
+def test_axe_finds_nothing_and_a_phone_scrolls_only_the_tables(served, browser, folder, page, width):
+    (folder / "名单.csv").write_text("机关名称\n青川市财政局\n青川市教育局\n", encoding="utf-8")  # 未报送 shown too
     browser.set_window_size(width, 1600)
     browser.get(served.replace("/?", f"{page}?"))
     overflow = browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")

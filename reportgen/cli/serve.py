@@ -46,6 +46,7 @@ def serve(
         listener.bind(("127.0.0.1", port or 0))
     except OSError:
         raise UsageError(f"端口 {port} 已被占用，请换一个端口，或不写 --port。") from None
+    listener.listen(128)  # before the address is said: a browser opened at once is not refused
     chosen = listener.getsockname()[1]
     token = new_token()
     address = f"http://127.0.0.1:{chosen}/?token={token}"

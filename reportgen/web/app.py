@@ -21,6 +21,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -67,13 +68,25 @@ def create_app(root: Path, token: str, port: int, roster: Path | None = None) ->
         Route("/new", pages.new_file, methods=["POST"]),
         Route("/api/annual/{agency}/{year:int}", pages.api),
         Mount("/static", StaticFiles(packages=[("reportgen.web", "static")]), name="static"),
-    ], exception_handlers={OutsideFolder: pages.outside, 404: pages.not_found, 500: pages.crashed})
+    ], exception_handlers={OutsideFolder: pages.outside, ReportgenError: pages.unusable, HTTPException: pages.refused,
+                           404: pages.not_found, 500: pages.crashed})
     return Guard(app, token, port)
 
 
 class Pages:
     def __init__(self, folder: Folder, templates: Environment, roster: Path | None = None):
         self.folder, self.templates, self.roster = folder, templates, roster
+        self.remembered: dict[Path, tuple[tuple, object]] = {}  # the folder page's checks, until a file changes
+
+    def check_file(self, path: Path):
+        """``check_file``, remembered until the file or one beside it (last year's, the same
+        year's other documents) changes: the folder page of a thousand reports stays quick."""
+        beside = sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in path.parent.glob("*.toml"))
+        key = (path.stat().st_mtime_ns, path.stat().st_size, tuple(beside))
+        known = self.remembered.get(path)
+        if known is None or known[0] != key:
+            known = self.remembered[path] = (key, check_file(path))
+        return known[1]
 
     def page(self, template: str, status: int = 200, **values) -> HTMLResponse:
         return HTMLResponse(self.templates.get_template(template).render(**values), status_code=status)
@@ -82,6 +95,17 @@ class Pages:
 
     async def outside(self, request: Request, problem) -> HTMLResponse:
         return self.page("message.html.j2", 403, title="已拒绝", message="这个路径不在 reportgen serve 的文件夹中，已拒绝。")
+
+    async def unusable(self, request: Request, problem: ReportgenError) -> HTMLResponse:
+        """A file that cannot be used (not UTF-8, …): said as ``reportgen check`` says it."""
+        return self.page("message.html.j2", 400, title="无法打开", message=str(problem))
+
+    async def refused(self, request: Request, problem: HTTPException) -> HTMLResponse:
+        """Starlette's own refusals (a form too long, a method not taken), said in Chinese."""
+        if problem.status_code == 404:
+            return await self.not_found(request, problem)
+        message = {405: "这个地址不接受这种请求。"}.get(problem.status_code, "提交的内容无法读取（项目太多或太长），已拒绝。")
+        return self.page("message.html.j2", problem.status_code, title="已拒绝", message=message)
 
     async def not_found(self, request: Request, problem) -> HTMLResponse:
         return self.page("message.html.j2", 404, title="找不到", message="找不到这一页或这个文件。")
@@ -102,7 +126,7 @@ class Pages:
     async def folder_page(self, request: Request) -> HTMLResponse:
         rows, series = [], {}
         for path in self.files():
-            checked = check_file(path)
+            checked = self.check_file(path)
             report = checked.report
             agency = getattr(report, "agency", "") or path.parent.name
             year = getattr(report, "year", "")
@@ -145,20 +169,20 @@ class Pages:
 
     # -- a report
 
-    def load(self, relative: str) -> tuple[Path, editing.Loaded]:
+    def data_file(self, relative: str) -> Path:
+        """The data file a page names, in the folder; 404 for anything else."""
         path = self.folder.path(relative)
-        if not path.is_file():
-            raise FileNotFoundError(relative)
+        if path.suffix.lower() != ".toml" or not path.is_file() or not_data(path):
+            raise HTTPException(404)
+        return path
+
+    def load(self, relative: str) -> tuple[Path, editing.Loaded]:
+        path = self.data_file(relative)
         return path, editing.load(path)
 
     async def report_page(self, request: Request) -> HTMLResponse:
         relative = request.path_params["path"]
-        try:
-            path, loaded = self.load(relative)
-        except FileNotFoundError:
-            return await self.not_found(request, None)
-        except ReportgenError as problem:
-            return self.page("message.html.j2", 400, title="无法打开", message=str(problem))
+        path, loaded = self.load(relative)
         checked = check_as_file(loaded.text, path)
         report = checked.report
         cells = cell_findings(checked)
@@ -217,8 +241,8 @@ class Pages:
         from reportgen.workflows.build import draft_file
 
         kind = request.path_params["kind"]
-        path = self.folder.path(request.path_params["path"])
-        if kind not in SUFFIXES or not path.is_file():
+        path = self.data_file(request.path_params["path"])
+        if kind not in SUFFIXES:
             return await self.not_found(request, None)
         try:
             name, data = draft_file(path, kind)
@@ -233,7 +257,7 @@ class Pages:
         handed back."""
         from reportgen.workflows.refresh import refresh
 
-        path = self.folder.path(request.path_params["path"])
+        path = self.data_file(request.path_params["path"])
         upload = (await request.form(max_part_size=MAX_UPLOAD)).get("draft")
         if upload is None or not getattr(upload, "filename", ""):
             return self.page("message.html.j2", 400, title="没有文件", message="请选择要更新的 Word 或 Markdown 草稿。")
@@ -308,7 +332,7 @@ class Pages:
         for path in self.files():
             if kind_of_file(path) not in ("", "annual"):
                 continue
-            report = check_file(path).report
+            report = self.check_file(path).report
             if isinstance(report, Report) and report.agency == agency and report.year == year:
                 return Response(report_json(report), media_type="application/json; charset=utf-8")
         return JSONResponse({"error": f"文件夹中没有 {agency} {year} 年度的年度报告。"}, status_code=404)

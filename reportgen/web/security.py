@@ -19,6 +19,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlencode
 
 COOKIE = "reportgen_token"
+MAX_BODY = 32 * 1024 * 1024  # an upload (30 MB) and its form; a larger request is refused as it arrives
+TOO_LARGE = "上传的内容太大（超过 30 MB），已拒绝。"
 LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
@@ -49,7 +51,41 @@ class Guard:
             return await _redirect(send, location, f"{COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict")
         if not held or not hmac.compare_digest(held, self.token):
             return await _refuse(send, 403, "缺少启动 reportgen serve 时给出的令牌。请用终端中显示的完整地址打开这一页。")
-        return await self.app(scope, receive, send)
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY:
+            return await _refuse(send, 413, TOO_LARGE)
+        return await _Limited(self.app, MAX_BODY)(scope, receive, send)
+
+
+class _Limited:
+    """The request's body counted as it arrives (a client need not say its length): past
+    the limit the request is refused and the application sees the client gone."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        received, refused = 0, False
+
+        async def counted():
+            nonlocal received, refused
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit and not refused:
+                    refused = True
+                    await _refuse(send, 413, TOO_LARGE)
+            return {"type": "http.disconnect"} if refused else message
+
+        async def answered(message):
+            if not refused:  # once refused, the application's own answer is not sent
+                await send(message)
+
+        try:
+            await self.app(scope, counted, answered)
+        except Exception:
+            if not refused:
+                raise
 
 
 async def _refuse(send, status: int, message: str) -> None:
