@@ -19,6 +19,7 @@ Starts ``reportgen serve`` on a copy of data/ and measures, as medians:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import shutil
 import statistics
@@ -62,19 +63,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work) / "data"
         shutil.copytree(REPO / "data", folder)
-        process = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", str(folder), "--no-browser"],
-                                   stdout=subprocess.PIPE, text=True)
-        try:
-            address = ""
-            while "token=" not in address:
-                address = process.stdout.readline()
-            address = address.strip()
+        with serving(folder) as address:
             server(address, args.rounds)
             page(address, args.rounds)
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
         folder_page(Path(work) / "many", args.agencies)
+
+
+@contextlib.contextmanager
+def serving(folder: Path):
+    """``reportgen serve`` on a folder, in a process of its own: its address with the token."""
+    process = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", str(folder), "--no-browser"],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        address = ""
+        while "token=" not in address:
+            address = process.stdout.readline()
+        yield address.strip()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def folder_page(folder: Path, agencies: int) -> None:
@@ -83,21 +90,13 @@ def folder_page(folder: Path, agencies: int) -> None:
         (folder / f"unit-{n:04d}").mkdir(parents=True)
         (folder / f"unit-{n:04d}" / "2025.toml").write_text(text.replace("青川市财政局", f"样例市第{n:04d}号单位"),
                                                            encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", str(folder), "--no-browser"],
-                               stdout=subprocess.PIPE, text=True)
-    try:
-        address = ""
-        while "token=" not in address:
-            address = process.stdout.readline()
-        base, token = address.strip().split("/?token=")
+    with serving(folder) as address:
+        base, token = address.split("/?token=")
         with httpx.Client(base_url=base, headers={"x-reportgen-token": token}, timeout=600) as client:
             for when in ("first", "again"):
                 started = time.perf_counter()
                 assert client.get("/").status_code == 200
                 print(f"folder page, {agencies} annual reports, {when}: {time.perf_counter() - started:.2f} s")
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def server(address: str, rounds: int) -> None:
