@@ -186,6 +186,22 @@ def test_an_uploaded_edited_draft_is_refreshed_with_a_backup(client, folder):
     assert again.status_code == 200 and list((folder / "草稿").glob("*.备份-1.docx"))
 
 
+def test_upload_names_never_lead_out_of_the_folder(client, folder, tmp_path):
+    word = client.get(f"/draft/docx/{REPORT}").content
+    for name in ("..\\..\\外面.docx", "../../外面.docx", "C:\\Users\\王\\外面.docx"):
+        assert client.post(f"/refresh/{REPORT}", files={"draft": (name, word)}).status_code == 200
+    assert [p.name for p in (folder / "草稿").glob("*.docx") if "备份" not in p.name] == ["外面.docx"]
+    assert not list(tmp_path.glob("*.docx")) and not (folder.parent.parent / "外面.docx").exists()
+    shutil.rmtree(folder / "草稿")
+    outside = tmp_path / "别处"
+    outside.mkdir()
+    (folder / "草稿").symlink_to(outside)  # a link leading out of the folder
+    assert client.post(f"/refresh/{REPORT}", files={"draft": ("a.docx", word)}).status_code == 403
+    assert not list(outside.iterdir())
+    odd = client.post("/import", files={"report": ("..", b"<html></html>")})
+    assert odd.status_code == 400 and "上传的文件" in odd.text
+
+
 def test_an_uploaded_published_report_is_imported(client, folder):
     page = (REPO / "tests" / "fixtures" / "published" / "portal-gbk-2025.html").read_bytes()
     answer = client.post("/import", files={"report": ("年报.html", page)})
@@ -504,3 +520,20 @@ def test_serve_listens_on_this_machine_only(served):
             assert probe.connect_ex((address, port)) != 0
 
 
+
+
+@pytest.mark.parametrize("when", ["at once", "after a page"])
+def test_ctrl_c_ends_the_page_plainly(folder, when):
+    import signal
+    import urllib.request
+
+    process = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", folder, "--no-browser"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    address = "".join(process.stdout.readline() for _ in range(2)).split()[-1]
+    if when == "after a page":
+        base, token = address.split("/?token=")
+        request = urllib.request.Request(base + "/", headers={"x-reportgen-token": token})
+        assert urllib.request.urlopen(request, timeout=10).status == 200
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == 0 and "reportgen 网页已停止。" in out and err == ""

@@ -25,6 +25,7 @@ def serve(
     roster: options.Roster = None,
 ) -> int:
     import socket
+    import warnings
     import webbrowser
 
     import uvicorn  # imported only here: the other commands start as fast as before
@@ -50,9 +51,15 @@ def serve(
     chosen = listener.getsockname()[1]
     token = new_token()
     address = f"http://127.0.0.1:{chosen}/?token={token}"
-    echo(f"reportgen 网页已在本机启动（只有这台电脑能打开）：\n  {address}\n文件夹：{folder.resolve()}\n按 Ctrl-C 结束。")
-    if not no_browser:
-        webbrowser.open(address)
     config = uvicorn.Config(create_app(folder, token, chosen, roster), log_level="warning", access_log=False)
-    uvicorn.Server(config).run(sockets=[listener])
+    # Ctrl-C before the server has started leaves its coroutine unawaited: nothing to say.
+    warnings.filterwarnings("ignore", message="coroutine 'Server.serve' was never awaited")
+    try:  # Ctrl-C is how the page is meant to end (uvicorn raises it again once closed)
+        echo(f"reportgen 网页已在本机启动（只有这台电脑能打开）：\n  {address}\n文件夹：{folder.resolve()}\n按 Ctrl-C 结束。")
+        if not no_browser:
+            webbrowser.open(address)
+        uvicorn.Server(config).run(sockets=[listener])
+    except KeyboardInterrupt:
+        pass
+    echo("reportgen 网页已停止。")
     return 0

@@ -17,10 +17,11 @@ import tempfile
 import time
 from urllib.parse import quote
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from jinja2 import Environment, PackageLoader
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -44,6 +45,7 @@ from reportgen.workflows import roster as rosters
 from reportgen.workflows.build import offered
 
 MAX_UPLOAD = 30 * 1024 * 1024
+DRAFTS = "草稿"  # where uploaded drafts are kept, in the folder
 CHART = (("新收申请", "requests.new.total"), ("办结", "requests.total.total"), ("复议", "appeals.review.total"),
          ("诉讼", "appeals.lawsuit_direct.total"))
 
@@ -245,7 +247,7 @@ class Pages:
         if kind not in SUFFIXES:
             return await self.not_found(request, None)
         try:
-            name, data = draft_file(path, kind)
+            name, data = await run_in_threadpool(draft_file, path, kind)  # a PDF takes seconds: the page stays live
         except ReportgenError as problem:
             return self.page("message.html.j2", 400, title="无法生成", message=str(problem))
         return Response(data, media_type=_MEDIA.get(kind, "application/octet-stream"),
@@ -261,12 +263,12 @@ class Pages:
         upload = (await request.form(max_part_size=MAX_UPLOAD)).get("draft")
         if upload is None or not getattr(upload, "filename", ""):
             return self.page("message.html.j2", 400, title="没有文件", message="请选择要更新的 Word 或 Markdown 草稿。")
-        name = Path(upload.filename).name
+        name = uploaded_name(upload.filename)
         if Path(name).suffix.lower() not in (".docx", ".md"):
             return self.page("message.html.j2", 400, title="无法更新", message=f"{name}：只能更新 .docx 或 .md 草稿。")
-        drafts = self.folder.root / "草稿"
-        drafts.mkdir(exist_ok=True)
-        target = drafts / name
+        target = self.folder.path(f"{DRAFTS}/{name}")  # a 草稿 link leading out is refused
+        target.parent.mkdir(exist_ok=True)
+        drafts = target.parent
         data = await upload.read()
         from reportgen.output.files import write_atomic
         from reportgen.output.manifest import Manifest
@@ -275,7 +277,7 @@ class Pages:
             Manifest(drafts).backup(target)
         write_atomic(target, data)
         try:
-            done = refresh(target, path, force=True, print_pdf=False)
+            done = await run_in_threadpool(refresh, target, path, force=True, print_pdf=False)
         except ReportgenError as problem:
             return self.page("message.html.j2", 400, title="无法更新", message=str(problem))
         return Response(target.read_bytes(), media_type=_MEDIA.get(target.suffix.lstrip("."), "application/octet-stream"),
@@ -288,12 +290,12 @@ class Pages:
         upload = (await request.form(max_part_size=MAX_UPLOAD)).get("report")
         if upload is None or not getattr(upload, "filename", ""):
             return self.page("message.html.j2", 400, title="没有文件", message="请选择要导入的报告或填报表。")
-        name = Path(upload.filename).name
+        name = uploaded_name(upload.filename)
         with tempfile.TemporaryDirectory(prefix="reportgen-upload-") as work:
             source = Path(work) / name
             source.write_bytes(await upload.read())
             try:
-                done = importing.import_file(source, self.folder.root)
+                done = await run_in_threadpool(importing.import_file, source, self.folder.root)
             except ReportgenError as problem:
                 return self.page("message.html.j2", 400, title="无法导入", message=str(problem).replace(work + "/", ""))
         made = [{"path": self.folder.relative(d.target), "agency": d.imported.agency, "year": d.imported.year,
@@ -341,6 +343,11 @@ class Pages:
 DRAFT_LABELS = {DOCX: "Word", MD: "Markdown", HTML: "网页", PDF: "PDF", JSON: "开放数据（JSON）", XLSX: "Excel 表格"}
 _MEDIA = {XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", MD: "text/markdown; charset=utf-8",
           HTML: "text/html; charset=utf-8", PDF: "application/pdf", JSON: "application/json; charset=utf-8"}
+
+
+def uploaded_name(filename: str) -> str:
+    """An uploaded file's own name, whatever path a browser sent with it."""
+    return safe_name(PureWindowsPath(filename).name, "上传的文件")
 
 
 def document_kinds() -> list[tuple[str, str]]:
