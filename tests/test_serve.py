@@ -423,8 +423,13 @@ def test_a_clerk_fixes_a_figure_and_saves_in_the_browser(served, browser, folder
     cell.send_keys("30")  # R1 breaks: 30 + 2 ≠ 24 + 1
     assert _wait(lambda: "两者应相等" in (_finding(browser, "requests.new.natural_person") or "")), browser.page_source[-3000:]
     assert _wait(lambda: _text(browser, "o-requests-new-total") == "37")  # its total, computed
+    other = browser.find_element("name", "requests.carried_over.natural_person")  # a cell of the same rule
+    marked = "253, 236, 236"
+    assert _wait(lambda: marked in other.value_of_css_property("background-color"))  # marked, not replaced
+    assert marked not in browser.find_element("name", "proactive.licensing").value_of_css_property("background-color")
     cell.send_keys(Keys.BACKSPACE, Keys.BACKSPACE, "23")
     assert _wait(lambda: _finding(browser, "requests.new.natural_person") == "")
+    assert _wait(lambda: marked not in other.value_of_css_property("background-color"))
     licensing = browser.find_element("name", "proactive.licensing")
     licensing.send_keys(Keys.BACKSPACE, Keys.BACKSPACE, "36")
     browser.find_element("xpath", "//button[text()='保存']").click()

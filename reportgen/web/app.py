@@ -13,6 +13,7 @@ command line.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 from urllib.parse import quote
@@ -189,7 +190,7 @@ class Pages:
         report = checked.report
         cells = cell_findings(checked)
         common = dict(path=relative, version=loaded.version, checked=checked, report=report,
-                      findings=findings(checked), cells=cells, shown=" ".join(sorted(cells)),
+                      findings=findings(checked), cells=cells, shown=" ".join(sorted(cells)), marks=marks(checked),
                       kinds=offered(report) if report is not None else (), labels=DRAFT_LABELS)
         if isinstance(report, Document):
             return self.page("document.html.j2", form=documents.form(report.format, editing.parsed(loaded.text),
@@ -209,7 +210,8 @@ class Pages:
         shown = set(str(form.get("_shown", "")).split())
         answer = self.page("findings.html.j2", checked=checked, findings=findings(checked) if checked else [],
                            cells=cells, problem=problem, totals=computed_totals,
-                           keys=sorted((shown | set(cells)) & inputs), shown=" ".join(sorted(set(cells) & inputs)))
+                           keys=sorted((shown | set(cells)) & inputs), shown=" ".join(sorted(set(cells) & inputs)),
+                           marks=marks(checked) if checked else "")
         answer.headers["Server-Timing"] = f"check;dur={(time.perf_counter() - started) * 1000:.1f}"  # bench/bench_serve.py
         return answer
 
@@ -474,6 +476,19 @@ def cell_findings(checked) -> dict[str, list[dict]]:
                 found.setdefault(key, []).append({"error": finding.is_error, "message": finding.message})
                 break  # beside the cell it names; the others are in the list
     return found
+
+
+_CELL_KEY = re.compile(r"^[A-Za-z0-9_.]+$")
+
+
+def marks(checked) -> str:
+    """A style rule marking every cell an error names (a broken rule's cells all), so that
+    the page marks them without replacing the inputs being typed in."""
+    keys = sorted({key for finding in checked.findings if finding.is_error
+                   for key in (_form_key(finding.key), *finding.related) if key and _CELL_KEY.match(key)})
+    if not keys:
+        return ""
+    return ",".join(f'[name="{key}"]' for key in keys) + "{background:#fdecec;border-color:#a40000}"
 
 
 def chart(points: dict[int, list]) -> str:
