@@ -69,3 +69,12 @@ def test_annual_figures_read_back_and_only_their_lines_change(typed):
         assert stated == value or (stated is None and value == 0), key
     removed = set(before.splitlines()) - set(after.splitlines())
     assert len(removed) <= len(typed)  # each figure is on one line, and only those lines change
+
+
+def test_values_typed_as_the_file_says_them_change_nothing():
+    text = ('document = "任务分解表"\n[report]\nagency = "青川市财政局"\nyear = 2025\ndate = 2025-04-18\n\n'
+            '[[task]]\ntask = "公开预算。"\nlead = "预算科"   # 一个处室写成文字\nassist = ["办公室", "国库科"]\n')
+    typed = {"report.agency": "青川市财政局", "report.year": "2025", "report.date": "2025-04-18",
+             "task.1.task": "公开预算。", "task.1.lead": "预算科", "task.1.assist": "办公室、国库科",
+             "task.1.deadline": "", "task.2.task": "", "task.2.lead": ""}  # and the empty one to add
+    assert editing.apply_document(text, TASKS, typed) == text

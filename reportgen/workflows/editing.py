@@ -236,6 +236,8 @@ def entry_of(kind: Kind, name: str) -> Entry | None:
 def _change(changes: dict, where: tuple, key: str, old, new) -> None:
     if new == "" and old is None:
         return
+    if isinstance(old, str) and new == [old]:  # a list of one written as text: said the same way
+        return
     if old != new:
         changes.setdefault(where, {})[key] = None if new == "" else new
 
