@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 import tempfile
 import time
-from urllib.parse import quote
 from datetime import date
 from pathlib import Path, PureWindowsPath
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader
 from starlette.applications import Starlette
@@ -29,21 +29,25 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from reportgen import kinds as kind_definitions
 from reportgen.checks.check import check_as_file, check_file
+from reportgen.checks.crossyear import path_for_year
 from reportgen.errors import ReportgenError
 from reportgen.filenames import not_data
-from reportgen.formats import layout
-from reportgen.model import KINDS, Document, Report, deadline
+from reportgen.formats import layout, statutory
+from reportgen.model import KINDS, Document, Report, deadline, format_number, totals
 from reportgen.model.names import lookup, names
-from reportgen.output.files import safe_name
+from reportgen.output.files import safe_name, write_atomic
+from reportgen.output.manifest import Manifest
+from reportgen.renderers.opendata import report_json
 from reportgen.renderers.files import DOCX, HTML, JSON, MD, PDF, SUFFIXES, XLSX
-from reportgen.sources.datafile import kind_of_file
 from reportgen.web import documents
 from reportgen.web.security import Folder, Guard, OutsideFolder
-from reportgen.checks.crossyear import path_for_year
-from reportgen.workflows import editing
+from reportgen.sources.tomlfile import segments
+from reportgen.workflows import datafiles, editing, importing
+from reportgen.workflows import refresh as refreshing
 from reportgen.workflows import roster as rosters
-from reportgen.workflows.build import offered
+from reportgen.workflows.build import draft_file, offered
 
 MAX_UPLOAD = 30 * 1024 * 1024
 DRAFTS = "草稿"  # where uploaded drafts are kept, in the folder
@@ -84,8 +88,8 @@ class Pages:
     def check_file(self, path: Path):
         """``check_file``, remembered until the file or one beside it (last year's, the same
         year's other documents) changes: the folder page of a thousand reports stays quick."""
-        beside = sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in path.parent.glob("*.toml"))
-        key = (path.stat().st_mtime_ns, path.stat().st_size, tuple(beside))
+        key = tuple(sorted((p.name, stat.st_mtime_ns, stat.st_size)
+                           for p in path.parent.glob("*.toml") for stat in [p.stat()]))  # the file and those beside it
         known = self.remembered.get(path)
         if known is None or known[0] != key:
             known = self.remembered[path] = (key, check_file(path))
@@ -123,8 +127,12 @@ class Pages:
         rosters_here = {self.folder.root / name for name in ROSTER_NAMES}
         if self.roster is not None:
             rosters_here.add(self.roster.resolve())
-        return sorted(p for p in self.folder.root.rglob("*.toml") if p.is_file() and not not_data(p)
-                      and self.folder.root in p.resolve().parents and p.resolve() not in rosters_here)
+        found = []
+        for path in self.folder.root.rglob("*.toml"):
+            real = path.resolve()  # a link leading out of the folder is not the folder's
+            if path.is_file() and not not_data(path) and self.folder.root in real.parents and real not in rosters_here:
+                found.append(path)
+        return sorted(found)
 
     async def folder_page(self, request: Request) -> HTMLResponse:
         rows, series = [], {}
@@ -133,13 +141,12 @@ class Pages:
             report = checked.report
             agency = getattr(report, "agency", "") or path.parent.name
             year = getattr(report, "year", "")
-            kind = kind_of_file(path) or "annual"
             state = "通过" if checked.ok else f"{checked.errors} 个错误"
             if checked.ok and checked.unfilled_sections:
                 state = f"未填（{checked.unfilled_sections} 个部分）"
             due = deadline(report.year, report.kind) if isinstance(report, Report) and report.kind in KINDS else None
             following = path_for_year(path, year, year + 1) if isinstance(year, int) else None
-            rows.append({"path": self.folder.relative(path), "agency": agency, "year": year, "kind": kind,
+            rows.append({"path": self.folder.relative(path), "agency": agency, "year": year,
                          "name": report.format.name if isinstance(report, Document) else "年度报告",
                          "state": state, "ok": checked.ok, "due": due, "warnings": checked.warnings,
                          "annual": isinstance(report, Report),
@@ -217,7 +224,7 @@ class Pages:
 
     def checked(self, loaded: editing.Loaded, path: Path, form):
         try:
-            text = changed(loaded, path, form)
+            text = editing.apply_form(loaded.text, _values(form))
         except ReportgenError as problem:
             return None, str(problem)
         return check_as_file(text, path), ""
@@ -227,7 +234,7 @@ class Pages:
         path, loaded = self.load(relative)
         form = await request.form()
         try:
-            text = changed(loaded, path, form)
+            text = editing.apply_form(loaded.text, _values(form))
             version = editing.save(str(form.get("_version", "")), path, text) if text != loaded.text else loaded.version
         except editing.Conflict as problem:
             return self.page("saved.html.j2", 409, problem=str(problem), path=relative)
@@ -242,8 +249,6 @@ class Pages:
     # -- drafts, refresh, import
 
     async def draft(self, request: Request) -> Response:
-        from reportgen.workflows.build import draft_file
-
         kind = request.path_params["kind"]
         path = self.data_file(request.path_params["path"])
         if kind not in SUFFIXES:
@@ -259,8 +264,6 @@ class Pages:
         """An edited Word or Markdown draft uploaded: the figures of this data file put into it
         (the rules of ``reportgen refresh``), kept in the folder's 草稿/ with a backup, and
         handed back."""
-        from reportgen.workflows.refresh import refresh
-
         path = self.data_file(request.path_params["path"])
         upload = (await request.form(max_part_size=MAX_UPLOAD)).get("draft")
         if upload is None or not getattr(upload, "filename", ""):
@@ -272,14 +275,11 @@ class Pages:
         target.parent.mkdir(exist_ok=True)
         drafts = target.parent
         data = await upload.read()
-        from reportgen.output.files import write_atomic
-        from reportgen.output.manifest import Manifest
-
         if target.exists():  # an earlier upload of the same name: kept as a backup
             Manifest(drafts).backup(target)
         write_atomic(target, data)
         try:
-            done = await run_in_threadpool(refresh, target, path, force=True, print_pdf=False)
+            done = await run_in_threadpool(refreshing.refresh, target, path, force=True, print_pdf=False)
         except ReportgenError as problem:
             return self.page("message.html.j2", 400, title="无法更新", message=str(problem))
         return Response(target.read_bytes(), media_type=_MEDIA.get(target.suffix.lstrip("."), "application/octet-stream"),
@@ -287,8 +287,6 @@ class Pages:
                                  "x-reportgen-changes": str(len(done.changes))})
 
     async def import_file(self, request: Request) -> HTMLResponse:
-        from reportgen.workflows import importing
-
         upload = (await request.form(max_part_size=MAX_UPLOAD)).get("report")
         if upload is None or not getattr(upload, "filename", ""):
             return self.page("message.html.j2", 400, title="没有文件", message="请选择要导入的报告或填报表。")
@@ -305,10 +303,6 @@ class Pages:
         return self.page("imported.html.j2", made=made, name=name)
 
     async def new_file(self, request: Request) -> HTMLResponse:
-        from reportgen import kinds as kind_definitions
-        from reportgen.formats import statutory
-        from reportgen.workflows import datafiles
-
         form = await request.form()
         try:
             if form.get("from"):  # next year's file from this year's
@@ -330,13 +324,9 @@ class Pages:
                          link="/report/" + quote(self.folder.relative(made.path)))
 
     async def api(self, request: Request) -> Response:
-        from reportgen.renderers.opendata import report_json
-
         agency, year = request.path_params["agency"], request.path_params["year"]
         for path in self.files():
-            if kind_of_file(path) not in ("", "annual"):
-                continue
-            report = self.check_file(path).report
+            report = self.check_file(path).report  # remembered: the folder page has checked them
             if isinstance(report, Report) and report.agency == agency and report.year == year:
                 return Response(report_json(report), media_type="application/json; charset=utf-8")
         return JSONResponse({"error": f"文件夹中没有 {agency} {year} 年度的年度报告。"}, status_code=404)
@@ -354,8 +344,6 @@ def uploaded_name(filename: str) -> str:
 
 def document_kinds() -> list[tuple[str, str]]:
     """The kinds a new file may be, as (name written in the file, name shown)."""
-    from reportgen import kinds as kind_definitions
-
     return [(kind.aliases[0] if kind.aliases else kind.name, kind.name) for kind in kind_definitions.kinds().values()]
 
 
@@ -363,18 +351,7 @@ def _attachment(name: str) -> str:
     return f"attachment; filename*=UTF-8''{quote(name)}"
 
 
-def changed(loaded: editing.Loaded, path: Path, form) -> str:
-    """The file's text with what the page's form says in it."""
-    report = check_as_file(loaded.text, path).report
-    if isinstance(report, Document):
-        return editing.apply_document(loaded.text, report.format, _values(form))
-    fmt = report.format if isinstance(report, Report) else None
-    return editing.apply(loaded.text, fmt, _values(form), group_keys(report))
-
-
 def _entries_changed(before: str, after: str) -> bool:
-    from reportgen.sources.tomlfile import segments
-
     def arrays(text):
         return [part.name for part in segments(text) if part.array]
 
@@ -389,27 +366,11 @@ def _first(checked) -> str:
     return next((f.message for f in checked.findings if f.is_error), "数据文件无法读取。")
 
 
-def group_keys(report) -> dict[str, str]:
-    """A row group written as one row: its figures' cell keys (the first sub-row's) → the
-    key the file writes them under."""
-    if not isinstance(report, Report):
-        return {}
-    found = {}
-    for table in report.format.tables.values():
-        for group in table.row_groups():
-            if group.key in report.collapsed or group.name in report.collapsed:
-                for column in group.row.columns:
-                    found[f"{table.key}.{group.leaves[0]}.{column.id}"] = f"{group.key}.{column.id}"
-    return found
-
-
 def tables(report) -> list[dict]:
     """The statutory tables as the page lays them out: the printed grid, each figure cell
     with its key, what the file states and what the tool computes."""
     if not isinstance(report, Report):
         return []
-    from reportgen.model import totals
-
     full = totals.completed(report)
     computed = totals.computed_keys(report.format)
     laid = []
@@ -441,8 +402,6 @@ def computed_totals(report) -> dict[str, str]:
     """The totals the tool computes where the file states none, by key, as shown."""
     if not isinstance(report, Report):
         return {}
-    from reportgen.model import totals
-
     full = totals.completed(report)
     return {key: str(full[key]) for key in totals.computed_keys(report.format) if key not in report.figures}
 
@@ -452,8 +411,6 @@ def _shown(figure) -> str:
         return "未读出"
     if figure.blank:
         return ""
-    from reportgen.model import format_number
-
     return format_number(figure.value)
 
 

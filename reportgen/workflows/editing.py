@@ -22,9 +22,11 @@ import tomlkit
 from reportgen import untrusted
 from reportgen.errors import InputError, ReportgenError
 from reportgen.formats.statutory import Format
+from reportgen import kinds
 from reportgen.kinds import Entry, Field, Kind
-from reportgen.model import UNREAD
+from reportgen.model import UNREAD, Report
 from reportgen.output.files import write_atomic
+from reportgen.sources import schema
 from reportgen.sources.tomlfile import Segment, TomlSyntaxError, parse, segments
 from reportgen.workflows import scaffold
 
@@ -56,6 +58,31 @@ def load(path: Path) -> Loaded:
     except UnicodeDecodeError:
         raise InputError(f"{path} 不是 UTF-8 编码，请在编辑器中另存为 UTF-8 后再打开。") from None
     return Loaded(path, text, version(data))
+
+
+def apply_form(text: str, values: dict[str, str]) -> str:
+    """The file's text with what a page's form says in it (by data-file key), whatever kind
+    of file it is: the file is read for its kind and format, not checked."""
+    data = parsed(text)
+    kind, _ = kinds.of(data)
+    if kind is not None and not kind.statutory:
+        return apply_document(text, kind, values)
+    report, _ = schema.read({key: value for key, value in data.items() if key != kinds.DOCUMENT_KEY})
+    return apply(text, report.format if report is not None else None, values, group_keys(report))
+
+
+def group_keys(report: Report | None) -> dict[str, str]:
+    """A row group written as one row: its figures' cell keys (the first sub-row's) → the
+    key the file writes them under."""
+    if report is None:
+        return {}
+    found = {}
+    for table in report.format.tables.values():
+        for group in table.row_groups():
+            if group.key in report.collapsed or group.name in report.collapsed:
+                for column in group.row.columns:
+                    found[f"{table.key}.{group.leaves[0]}.{column.id}"] = f"{group.key}.{column.id}"
+    return found
 
 
 def apply(text: str, fmt: Format | None, values: dict[str, str], group_keys: dict[str, str] | None = None) -> str:
@@ -308,7 +335,7 @@ def _rewrite(parts: list[Segment], changes: dict, deleted: set) -> str:
             body = _changed(part, changes.pop(where))
         out.append(body)
         last_of[name] = len(out)
-    for (name, number), keys in sorted(changes.items(), key=lambda item: (item[0][0], item[0][1])):
+    for (name, number), keys in sorted(changes.items(), key=lambda item: item[0]):
         keys = {k: v for k, v in keys.items() if v is not None}
         if not keys:
             continue
