@@ -191,6 +191,31 @@ def test_one_unreadable_file_never_stops_an_audit(drafted, tmp_path):
 # ------------------------------------------------------------------ refresh
 
 
+def test_a_pool_worker_told_to_stop_ends_quietly():
+    """SIGTERM is Ctrl-C for reportgen itself; a worker forked from it, ended by its pool
+    (audit, import and form use one), ends as a process told to stop, with no traceback."""
+    script = """
+import os, signal, sys, time
+import reportgen.cli.main as cli
+
+def forked_worker():
+    child = os.fork()
+    if child == 0:
+        time.sleep(30)
+        os._exit(0)
+    time.sleep(0.5)
+    os.kill(child, signal.SIGTERM)
+    _, status = os.waitpid(child, 0)
+    print(os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM)
+    return 0
+
+cli.main = forked_worker
+cli.run()
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "True" and done.stderr == "", done.stderr
+
+
 def test_refresh_refuses_another_agencys_data_unless_told(drafted, tmp_path):
     folder = tmp_path / "drafts"
     shutil.copytree(drafted["docx"].parent, folder)

@@ -141,9 +141,15 @@ def _long_options(problem) -> list[str]:
 def run() -> None:
     """Console-script entry point. Being told to stop (SIGTERM, as a closed terminal or a
     task manager does) is taken as Ctrl-C: what is running stops cleanly and says so."""
+    import os
     import signal
 
+    ours = os.getpid()
+
     def stop(signum, frame):
+        if os.getpid() != ours:  # a forked worker its pool is ending: it ends as if never told otherwise
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
         raise KeyboardInterrupt
 
     if hasattr(signal, "SIGTERM"):
