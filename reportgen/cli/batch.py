@@ -27,6 +27,7 @@ def batch(
     refresh: Annotated[bool, typer.Option(
         "--refresh", help="草稿生成后被人改过的单位，把新数字更新到改过的草稿中（同 reportgen refresh），不再跳过。")] = False,
     to: options.To = "",
+    accent: options.Accent = "红",
     allow_errors: options.AllowErrors = False,
     blank_zeros: options.BlankZeros = False,
     templates: options.Templates = None,
@@ -42,9 +43,11 @@ def batch(
     from reportgen.workflows import build
 
     chosen_fonts = options.fonts(fonts, font_title, font_body, font_heading, font_subheading, font_table)
-    settings = batches.Options(options.draft_kinds(to), allow_errors, blank_zeros, force, templates, chosen_fonts, refresh)
+    settings = batches.Options(options.draft_kinds(to), allow_errors, blank_zeros, force, templates, chosen_fonts, refresh,
+                               accent)
     build.Renderers.prepare(templates, chosen_fonts)  # a broken template fails here, once, not per agency
     options.office(settings.kinds)  # so does a missing LibreOffice
+    options.picture_face(settings.kinds)  # and a missing face for the 图解's PNG
     units = options.roster(roster)
     files = options.data_files(inputs, year)
     echo(f"共 {len(files)} 个 {year} 年度的数据文件，开始生成……", err=True)

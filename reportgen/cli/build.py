@@ -22,6 +22,7 @@ def build(
     output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹", help="草稿写到这个文件夹（默认：output）。")]
     = Path("output"),
     to: options.To = "",
+    accent: options.Accent = "红",
     allow_errors: options.AllowErrors = False,
     blank_zeros: options.BlankZeros = False,
     templates: options.Templates = None,
@@ -44,8 +45,9 @@ def build(
     kinds = options.draft_kinds(to)
     wanted = options.previous_for(files, previous)
     renderers = drafts.Renderers.prepare(templates, options.fonts(fonts, font_title, font_body, font_heading,
-                                                                  font_subheading, font_table))
+                                                                  font_subheading, font_table), accent)
     office = options.office(kinds)
+    options.picture_face(kinds)
     manifest = Manifest(output)
     manifest.compact()
     written: dict[Path, Path] = {}

@@ -86,10 +86,14 @@ To = Annotated[str, typer.Option(
     "--to", metavar="种类",
     help="生成哪些文件：docx（Word）、md（Markdown）、html（门户网站网页和粘贴用的网页片段）、"
          "pdf（由 Word 草稿经 LibreOffice 生成）、xlsx（任务分解表的 Excel 表）、json（年度报告的数字和文字，"
-         "供门户网站作为开放数据发布，格式见 docs/schema/），用逗号分隔。"
+         "供门户网站作为开放数据发布，格式见 docs/schema/）、infographic 或 图解（年度报告的图解：SVG、PNG 和"
+         "附文字说明的网页片段），用逗号分隔。"
          "默认：年度报告和工作总结 docx,md；任务分解表 docx,md,xlsx。")]
 AllowErrors = Annotated[bool, typer.Option(
     "--allow-errors", help="数据有错误也生成草稿；草稿标有【数据待核】，文末列出全部问题。")]
+Accent = Annotated[str, typer.Option(
+    "--accent", metavar="颜色", parser=choice("红", "蓝", "red", "blue"),
+    help="图解的主色：红 或 蓝，与门户网站的主色一致（默认：红）。")]
 BlankZeros = Annotated[bool, typer.Option("--blank-zeros", help="表格中的 0 印成空白（默认印 0）。")]
 FontPreset = Annotated[Optional[str], typer.Option(
     "--fonts", metavar="预设", parser=choice("gb2312", "windows", "noto"), show_default=False,
@@ -124,11 +128,12 @@ def document_kind(value: str | None):
 
 def draft_kinds(value: str) -> tuple[str, ...]:
     """--to, as the file kinds to make; () for each document kind's own."""
-    from reportgen.renderers.files import KINDS
+    from reportgen.renderers.files import ALIASES, KINDS
 
     if not value:
         return ()
-    chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    parts = (part.strip().lower() for part in value.replace("，", ",").split(",") if part.strip())
+    chosen = tuple(dict.fromkeys(ALIASES.get(part, part) for part in parts))
     if not chosen or any(k not in KINDS for k in chosen):
         raise UsageError(f"--to 的值“{value}”无效，只能是：{'、'.join(KINDS)}（可用逗号分隔）。")
     return chosen
@@ -143,6 +148,16 @@ def office(kinds: tuple[str, ...]):
     from reportgen.renderers.pdf import LibreOffice
 
     return LibreOffice.find()
+
+
+def picture_face(kinds: tuple[str, ...]) -> None:
+    """A Chinese face for the 图解's PNG, when it is asked for: its absence is said before any work."""
+    from reportgen.renderers.files import INFOGRAPHIC
+
+    if INFOGRAPHIC in kinds:
+        from reportgen.renderers.png import require_face
+
+        require_face()
 
 
 def fonts(preset: str | None, title: str | None, body: str | None, heading: str | None, subheading: str | None,

@@ -69,6 +69,7 @@ class Draft:
     signed: bool = True  # ends with the agency and date (a task table does not)
     addressee: str = ""  # 主送机关, printed flush left before the opening
     report: object = field(default=None, compare=False, repr=False)  # what it was drafted from (open data)
+    previous: object = field(default=None, compare=False, repr=False)  # last year's report, when beside it (图解)
 
     @property
     def title_lines(self) -> tuple[str, ...]:
@@ -213,6 +214,7 @@ def build_draft(
         published=report.published,
         findings=tuple(finding_line(f) for f in findings),
         report=report,
+        previous=previous,
     )
 
 

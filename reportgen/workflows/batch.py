@@ -53,6 +53,7 @@ class Options:
     templates: Path | None = None
     fonts: Fonts = Fonts()
     refresh: bool = False  # edited drafts get the new figures (reportgen refresh) instead of a refusal
+    accent: str = "红"  # the 图解's colour
 
 
 @dataclass
@@ -134,7 +135,7 @@ _worker: dict = {}
 
 
 def _start_worker(out_dir: Path, options: Options) -> None:
-    _worker["renderers"] = Renderers.prepare(options.templates, options.fonts)
+    _worker["renderers"] = Renderers.prepare(options.templates, options.fonts, options.accent)
     _worker["manifest"] = Manifest(out_dir)
     _worker["out_dir"] = out_dir
     _worker["options"] = options

@@ -24,7 +24,7 @@ from reportgen.errors import InputError, RefreshError
 from reportgen.model import Document, Report
 from reportgen.output.files import inside, safe_name, shown
 from reportgen.output.manifest import EDITED, OURS, SAME, Manifest, digest
-from reportgen.renderers import html, markers, opendata, sheet
+from reportgen.renderers import html, infographic, markers, opendata, sheet
 from reportgen.renderers import markdown as render_markdown
 from reportgen.renderers import templates as template_folder
 from reportgen.renderers.fonts import Fonts
@@ -35,7 +35,8 @@ from reportgen.workflows import siblings
 from reportgen.workflows.siblings import Stale
 
 from reportgen.renderers.files import (  # noqa: F401  (part of this module's API)
-    DEFAULT_KINDS, DOCX, FILES, FRAGMENT, HTML, JSON, KINDS, MD, PDF, SUFFIXES, XLSX)
+    DEFAULT_KINDS, DOCX, FILES, FRAGMENT, HTML, INFOGRAPHIC, INFOGRAPHIC_HTML, INFOGRAPHIC_PNG, INFOGRAPHICS, JSON,
+    KINDS, MD, PDF, SUFFIXES, XLSX)
 
 
 @dataclass
@@ -46,11 +47,14 @@ class Renderers:
     word: object  # reportgen.renderers.word.WordTemplate: the annual report's
     fonts: Fonts = Fonts()
     others: dict = field(default_factory=dict)  # other kinds' Word templates, by file name, prepared when first used
+    accent: str = "red"  # the 图解's colour (--accent)
+    _drawn: tuple = field(default=(None,), repr=False, compare=False)  # the last draft's 图解: (draft, picture, SVG)
 
     @classmethod
-    def prepare(cls, folder: Path | None = None, fonts: Fonts = Fonts()) -> Renderers:
+    def prepare(cls, folder: Path | None = None, fonts: Fonts = Fonts(), accent: str = "红") -> Renderers:
         found = template_folder.find(folder)
-        return cls(found, WordTemplate(found / template_folder.WORD, fonts), fonts)
+        return cls(found, WordTemplate(found / template_folder.WORD, fonts), fonts,
+                   accent=infographic.accent_of(accent))
 
     def word_template(self, name: str):
         """The Word template of a document kind (report.docx, tasks.docx …)."""
@@ -60,8 +64,11 @@ class Renderers:
             self.others[name] = WordTemplate(template_folder.path_of(name, self.folder), self.fonts)
         return self.others[name]
 
-    def render(self, kind: str, draft) -> bytes:
-        """One file of a draft: DOCX, MD, HTML (the page), FRAGMENT (the page's body) or XLSX."""
+    def render(self, kind: str, draft, stem: str = "") -> bytes:
+        """One file of a draft: DOCX, MD, HTML (the page), FRAGMENT (the page's body), XLSX, JSON
+        or a file of the 图解 (``stem``: the name its fragment calls the PNG by)."""
+        if kind in INFOGRAPHICS:
+            return self.picture(kind, draft, stem)
         if kind == DOCX:
             return self.word_template(draft.template).render(draft)
         if kind in (HTML, FRAGMENT):
@@ -71,6 +78,19 @@ class Renderers:
         if kind == JSON:
             return opendata.report_json(draft.report)
         return render_markdown.render(draft, self.folder).encode("utf-8")
+
+    def picture(self, kind: str, draft, stem: str = "", **about) -> bytes:
+        """The 图解 of a draft's report: the SVG, its PNG or the portal's fragment. ``about``:
+        the title and source of a picture that is not one agency's report (a region's summary)."""
+        if self._drawn[0] is not draft:
+            drawn = infographic.picture(draft.report, draft.previous, accent=self.accent,
+                                        flagged=len(draft.findings), **about)
+            self._drawn = (draft, drawn, infographic.svg(drawn, self.folder))
+        _, drawn, svg = self._drawn
+        if kind == INFOGRAPHIC_HTML:
+            image = (stem or draft.title) + SUFFIXES[INFOGRAPHIC_PNG]
+            return infographic.fragment(drawn, image, self.folder).encode("utf-8")
+        return infographic.png_bytes(svg) if kind == INFOGRAPHIC_PNG else svg.encode("utf-8")
 
 
 @dataclass
@@ -116,8 +136,8 @@ def kinds_for(report: Report | Document, wanted=None) -> tuple[str, ...]:
     made = tuple(wanted) if wanted else (report.format.outputs if isinstance(report, Document) else DEFAULT_KINDS)
     if not (isinstance(report, Document) and report.format.columns):
         made = tuple(k for k in made if k != XLSX)
-    if isinstance(report, Document):
-        made = tuple(k for k in made if k != JSON)  # open data: the annual report's statutory figures
+    if isinstance(report, Document):  # open data and the 图解: the annual report's statutory figures
+        made = tuple(k for k in made if k not in (JSON, INFOGRAPHIC))
     return made
 
 
@@ -130,6 +150,7 @@ def render_drafts(
     previous: Report | None = None,
     drafted: list | None = None,
     by: str = "",
+    stem: str = "",
 ) -> dict[str, bytes]:
     """The bytes of each file of a report's drafts, by file kind (see ``FILES``); the Word
     file too when a PDF is asked for, since the PDF is printed from it. Pure: writes nothing.
@@ -143,7 +164,7 @@ def render_drafts(
     wanted = [name for kind in kinds for name in FILES.get(kind, (kind,))]
     if PDF in kinds and DOCX not in wanted:
         wanted.append(DOCX)
-    return {name: renderers.render(name, draft) for name in dict.fromkeys(wanted)}
+    return {name: renderers.render(name, draft, stem) for name in dict.fromkeys(wanted)}
 
 
 def build_file(
@@ -189,8 +210,8 @@ def build_file(
         last = None
     kinds = kinds_for(checked.report, kinds)
     drafted: list = []
-    drafts = render_drafts(checked.report, renderers, kinds, flagged, blank_zeros, last, drafted, by)
     stem = output_stem(checked.report, source, by)
+    drafts = render_drafts(checked.report, renderers, kinds, flagged, blank_zeros, last, drafted, by, stem)
     fresh_word = drafts[DOCX] if PDF in kinds else None
     if DOCX not in kinds:
         drafts.pop(DOCX, None)
@@ -249,11 +270,12 @@ def draft_file(source: Path, kind: str, renderers: Renderers | None = None) -> t
     if isinstance(checked.report, Document) != isinstance(last, Document):
         last = None
     flagged = checked.findings if checked.errors else ()
-    drafts = render_drafts(checked.report, renderers or Renderers.prepare(), (kind,), flagged, previous=last)
+    stem = output_stem(checked.report, source)
+    drafts = render_drafts(checked.report, renderers or Renderers.prepare(), (kind,), flagged, previous=last, stem=stem)
     data = drafts[DOCX] if kind == PDF else drafts[kind]
     if kind == PDF:
         data = LibreOffice.find().convert({"draft.docx": data})["draft.docx"]
-    return output_stem(checked.report, source) + SUFFIXES[kind], data
+    return stem + SUFFIXES[kind], data
 
 
 def _word_to_print(word: Path, fresh: bytes, manifest: Manifest, result: BuildResult) -> bytes | None:
