@@ -24,17 +24,22 @@ def aggregate(
     = Path("output"),
     templates: options.Templates = None,
     force: options.Force = False,
+    picture: Annotated[bool, typer.Option(
+        "--infographic", "--图解", help="同时生成汇总数据的图解（SVG、PNG 和附文字说明的网页片段）。")] = False,
+    accent: options.Accent = "红",
 ) -> int:
     from reportgen.checks.findings import format_finding  # start-up time: imported when the command runs
     from reportgen.workflows import aggregate as aggregates
     from reportgen.workflows import build
 
     options.statutory_format(year)
+    if picture:
+        options.picture_face(("infographic",))
     files = options.data_files(inputs, year)
     result = aggregates.aggregate(files, name, year)
     if not result.members:
         raise ReportgenError("没有可以汇总的单位（每个输入文件都有错误或年度不符）。")
-    written = aggregates.write(result, output, build.Renderers.prepare(templates), force)
+    written = aggregates.write(result, output, build.Renderers.prepare(templates, accent=accent), force, picture)
     for backup in written.backups:
         echo(f"原文件已备份为：{backup}")
     echo(f"已汇总 {len(result.members)} 个单位：" + "、".join(r.agency for _, r in result.members))

@@ -175,11 +175,11 @@ def _title(text: str, agency: str) -> tuple[tuple[str, int], ...]:
 
 
 def layout(report: Report, parts: dict, accent: str, flagged: int, title: str, source: str,
-           published: str) -> Picture:
+           published: str | None) -> Picture:
     colour, tint = ACCENTS[accent]
     heading = _title(title, report.agency)
     flag = f"{FLAG}本图数据未通过核对（{flagged} 个问题），核对无误前请勿发布。" if flagged else ""
-    notes = (f"发布日期：{published}", f"数据来源：{source}")
+    notes = (*([f"发布日期：{published}"] if published is not None else []), f"数据来源：{source}")
     footer = tuple(line for text in notes for line in wrap(text, 26, INNER))
     picture = Picture(heading, colour, tint, flag, footer=footer, notes=notes, parts=parts)
     y = 96 + sum(int(size * 1.45) for _, size in heading) + 40
@@ -256,12 +256,14 @@ def accent_of(value: str) -> str:
 
 
 def picture(report: Report, previous: Report | None = None, *, accent: str = "red", flagged: int = 0,
-            title: str = "", source: str = "", published: str = "") -> Picture:
-    """What is drawn and where, for a report (or a region's summed tables)."""
+            title: str = "", source: str = "", published: str | None = "") -> Picture:
+    """What is drawn and where, for a report (or a region's summed tables: ``published=None``
+    leaves the publication date out)."""
     found = names(report)["report"]
     title = title or f"{report.agency}{report.year}年政府信息公开工作年度报告图解"
     source = source or f"{report.agency}{report.year}年政府信息公开工作年度报告"
-    return layout(report, content(report, previous), accent, flagged, title, source, published or found.published)
+    return layout(report, content(report, previous), accent, flagged, title, source,
+                  found.published if published == "" else published)
 
 
 def svg(drawn: Picture, folder: Path | None = None) -> str:

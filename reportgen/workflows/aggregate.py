@@ -25,7 +25,7 @@ from reportgen.model.names import lookup, names
 from reportgen.model.text import normalise
 from reportgen.output.files import safe_name
 from reportgen.output.manifest import Manifest, Written
-from reportgen.renderers.files import DOCX, MD
+from reportgen.renderers.files import DOCX, INFOGRAPHICS, MD, SUFFIXES
 from reportgen.renderers.zipwriter import Member, package
 from reportgen.sources.datafile import kind_of_file
 
@@ -210,9 +210,9 @@ def _fixed_zip_times(data: bytes) -> bytes:
         return package([Member.deflated(name, source.read(name)) for name in source.namelist()])
 
 
-def write(result: Aggregate, out_dir: Path, renderers, force: bool = False) -> Written:
+def write(result: Aggregate, out_dir: Path, renderers, force: bool = False, picture: bool = False) -> Written:
     """The aggregate's drafts (Word, Markdown) and its overview workbook, written by the rule
-    every writer follows (``reportgen.output.manifest``)."""
+    every writer follows (``reportgen.output.manifest``); with ``picture``, the region's 图解 too."""
     draft = replace(build_draft(result.total, summary=summary_text(result)), title=title(result))
     stem = safe_name(title(result))
     outputs = {
@@ -220,4 +220,15 @@ def write(result: Aggregate, out_dir: Path, renderers, force: bool = False) -> W
         out_dir / f"{stem}.md": renderers.render(MD, draft),
         out_dir / f"{safe_name(overview_title(result))}.xlsx": overview_xlsx(result),
     }
+    if picture:
+        about = picture_about(result)
+        outputs |= {out_dir / f"{stem}{SUFFIXES[kind]}": renderers.picture(kind, draft, stem, **about)
+                    for kind in INFOGRAPHICS}
     return Manifest(out_dir).write(outputs, force, together=True)
+
+
+def picture_about(result: Aggregate) -> dict:
+    """The title and source line of the region's 图解: its figures are the units' sum."""
+    return {"title": f"{result.name}{result.year}年政府信息公开工作年度报告图解（汇总）",
+            "source": f"{result.name}{len(result.members)}个单位{result.year}年政府信息公开工作年度报告，逐格汇总",
+            "published": None}

@@ -209,6 +209,9 @@ def build_file(
     if isinstance(checked.report, Document) != isinstance(last, Document):
         last = None
     kinds = kinds_for(checked.report, kinds)
+    if not kinds:
+        result.reason = f"{checked.report.format.label}没有所要的草稿（开放数据和图解只用于年度报告）。"
+        return result
     drafted: list = []
     stem = output_stem(checked.report, source, by)
     drafts = render_drafts(checked.report, renderers, kinds, flagged, blank_zeros, last, drafted, by, stem)

@@ -1,0 +1,236 @@
+"""The 图解 (issue 36): ``build --to infographic`` draws the report's figures, and every figure
+drawn is read back from the SVG and compared with ``build --to json`` of the same file."""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from cli_helpers import run
+from conftest import EXAMPLES, REPO
+from lxml import etree
+
+from reportgen import check_file
+from reportgen.model.names import cells_of
+from reportgen.renderers import png as raster
+from reportgen.workflows.build import Renderers, render_drafts
+
+GOLDEN = REPO / "tests" / "golden"
+SVG = "{http://www.w3.org/2000/svg}"
+ids = lambda p: f"{p.parent.name}-{p.stem}"  # noqa: E731
+
+
+def unread_copy(folder: Path) -> Path:
+    """qingchuan-finance 2025 (last year beside it) with table 二's 行政许可 left blank ("")
+    and one applicant cell not read from its source ("未读出")."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (REPO / "data" / "qingchuan-finance" / "2025.toml").read_text(encoding="utf-8")
+    changed = text.replace("licensing = 35 ", 'licensing = "" ', 1).replace(
+        "new = { natural_person = 23, commercial = 4,", 'new = { natural_person = 23, commercial = "未读出",', 1)
+    assert changed.count('""') > text.count('""') and "未读出" in changed
+    (folder / "2025.toml").write_text(changed, encoding="utf-8")
+    (folder / "2024.toml").write_bytes((REPO / "data" / "qingchuan-finance" / "2024.toml").read_bytes())
+    return folder / "2025.toml"
+
+
+def built(source: Path, out: Path, *extra) -> dict[str, Path]:
+    result = run("build", source, "-o", out, "--to", "infographic,json", *extra)
+    assert result.exit_code == 0, result.output
+    return {kind: next(out.glob(f"*{ending}")) for kind, ending in
+            (("svg", ".图解.svg"), ("png", ".图解.png"), ("html", ".图解.html"), ("json", "告.json"))}
+
+
+def drawn(svg: Path) -> dict[str, tuple[str, str]]:
+    """Every figure in the SVG: its name -> (text, state)."""
+    tree = etree.parse(str(svg))
+    found = {}
+    for span in tree.iter(f"{SVG}tspan"):
+        if span.get("data-name"):
+            assert span.get("data-name") not in found, span.get("data-name")
+            found[span.get("data-name")] = (span.text, span.get("data-state"))
+    return found
+
+
+def expected(name: str, data: dict, report) -> tuple[str, str]:
+    """What the open data says a figure is: a cell's value, a row group's the sum of its
+    cells; null where the report leaves a cell blank (空白) or could not read it (未读出)."""
+    if name.startswith("fees."):
+        return _number(data["fees"][name.split(".")[1]])
+    cells = {cell.key for cell in report.format.cells()}
+    if name in cells:
+        value = _open_data(data, name)
+        if value is None:
+            stated = report.figures.get(name)
+            return ("空白", "blank") if stated is not None and stated.blank else ("未读出", "unread")
+        return _number(value)
+    keys = cells_of(report.format, name)
+    assert keys, name
+    if any(report.figures.get(key) is not None and report.figures[key].unread for key in keys):
+        return "未读出", "unread"
+    return _number(sum(_open_data(data, key) or 0 for key in keys))
+
+
+def _open_data(data: dict, key: str):
+    table, rest = key.split(".", 1)
+    node = data["tables"][table]
+    for part in rest.split("."):
+        node = node[part]
+    return node
+
+
+def _number(value) -> tuple[str, str]:
+    return (format(value, "f") if isinstance(value, Decimal) else str(value)), "number"
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=ids)
+def test_every_figure_drawn_equals_the_open_data(tmp_path, example):
+    files = built(example, tmp_path)
+    data = json.loads(files["json"].read_text(encoding="utf-8"), parse_float=Decimal)
+    report = check_file(example, previous=None).report
+    figures = drawn(files["svg"])
+    assert len(figures) == 6 + 2 + 6 + 7 + 3 * 5 + (2 if report.format.has_fees else 0)
+    for name, shown in figures.items():
+        assert shown == expected(name, data, report), name
+
+
+def test_blank_and_unread_cells_are_drawn_as_such_and_only_with_allow_errors(tmp_path):
+    source = unread_copy(tmp_path / "data")
+    refused = run("build", source, "-o", tmp_path / "refused", "--to", "图解")
+    assert refused.exit_code == 1 and "没有生成草稿" in refused.output
+    assert not list((tmp_path / "refused").glob("*图解*"))
+    files = built(source, tmp_path / "out", "--allow-errors")
+    figures = drawn(files["svg"])
+    assert figures["proactive.licensing"] == ("空白", "blank")
+    assert figures["requests.new.commercial"] == ("未读出", "unread")
+    assert figures["requests.new.total"] == ("未读出", "unread")  # a total of an unread cell is unread
+    data = json.loads(files["json"].read_text(encoding="utf-8"), parse_float=Decimal)
+    report = check_file(source, previous=None).report
+    for name, shown in figures.items():
+        assert shown == expected(name, data, report), name
+    svg = files["svg"].read_text(encoding="utf-8")
+    assert "【数据待核】本图数据未通过核对" in svg
+    page = files["html"].read_text(encoding="utf-8")
+    assert "【数据待核】" in page and "作出行政许可决定：空白" in page and "商业企业未读出" in page
+
+
+def test_the_change_against_last_year_is_worded_as_the_draft_words_it(tmp_path):
+    source = REPO / "data" / "qingchuan-finance" / "2025.toml"
+    result = run("build", source, "-o", tmp_path, "--to", "infographic,md")
+    assert result.exit_code == 0, result.output
+    svg = next(tmp_path.glob("*.图解.svg")).read_text(encoding="utf-8")
+    draft = next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
+    assert "共新收政府信息公开申请30件，较上年增加7件（30.4%）" in draft
+    tree = etree.fromstring(svg.encode("utf-8"))
+    changes = ["".join(t.itertext()) for t in tree.iter(f"{SVG}text") if t.get("class") == "change"]
+    assert "↑ 较上年增加7件（30.4%）" in changes and "与上年持平" in changes
+    first_year = run("build", REPO / "data" / "qingchuan-finance" / "2024.toml", "-o", tmp_path / "first",
+                     "--to", "infographic")
+    assert first_year.exit_code == 0, first_year.output
+    assert "较上年" not in next((tmp_path / "first").glob("*.图解.svg")).read_text(encoding="utf-8")
+
+
+def test_the_png_is_the_svg_drawn_not_blank_and_the_same_bytes_every_time(tmp_path):
+    from PIL import Image
+
+    example = REPO / "data" / "qingchuan-finance" / "2025.toml"
+    first, second = built(example, tmp_path / "a"), built(example, tmp_path / "b", "--accent", "红")
+    for kind in ("svg", "png", "html"):
+        assert first[kind].read_bytes() == second[kind].read_bytes(), kind
+    height = int(etree.parse(str(first["svg"])).getroot().get("height"))
+    with Image.open(first["png"]) as image:
+        assert image.size == (1080, height) and height > 1920
+        pixels = image.convert("RGB")
+        colours = pixels.getcolors(maxcolors=1 << 20)
+    assert len(colours) > 50  # text is drawn (antialiased), not a blank canvas
+    red = sum(n for n, (r, g, b) in colours if (r, g, b) == (0xB3, 0x12, 0x1B))
+    assert red > 1080 * 200  # the accent band and the bars
+    blue = built(example, tmp_path / "blue", "--accent", "蓝")
+    with Image.open(blue["png"]) as image:
+        assert (0x1A, 0x4C, 0x8B) in {c for _, c in image.convert("RGB").getcolors(maxcolors=1 << 20)}
+
+
+def test_a_machine_without_a_chinese_face_is_told_before_anything_is_written(tmp_path, monkeypatch):
+    monkeypatch.setattr(raster, "face", lambda: None)
+    result = run("build", REPO / "data" / "qingchuan-finance" / "2025.toml", "-o", tmp_path, "--to", "图解")
+    assert result.exit_code != 0
+    assert "没有找到可用于图解 PNG 的中文黑体字体" in result.output
+    assert not list(tmp_path.glob("*"))
+
+
+def test_to_names_the_picture_in_english_or_chinese_and_rejects_other_accents(tmp_path):
+    bad = run("build", REPO / "data" / "wuhai-finance" / "2019.toml", "-o", tmp_path, "--to", "图解", "--accent", "绿")
+    assert bad.exit_code != 0 and "只能是：红、蓝、red、blue" in bad.output
+    task_table = REPO / "data" / "qingchuan-finance" / "2025-任务分解表.toml"
+    result = run("build", task_table, "-o", tmp_path, "--to", "infographic")
+    assert result.exit_code == 1 and "没有所要的草稿（开放数据和图解只用于年度报告）" in result.output
+    assert not list(tmp_path.glob("*图解*"))  # only the annual report's figures are drawn
+    alias = run("build", REPO / "data" / "wuhai-finance" / "2019.toml", "-o", tmp_path / "2019", "--to", "图解，md")
+    assert alias.exit_code == 0, alias.output
+    assert {p.name.split("报告", 1)[1] for p in (tmp_path / "2019").iterdir() if not p.name.startswith(".")} == {
+        ".图解.svg", ".图解.png", ".图解.html", ".md"}
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=ids)
+def test_golden_svg(example):
+    """Each example's SVG as kept in tests/golden/infographic-*.svg. Regenerate with
+    UPDATE_GOLDEN=1 after an intended change, and look at the PNG and the diff."""
+    checked = check_file(example)
+    last = checked.previous.report if checked.previous else None
+    produced = render_drafts(checked.report, Renderers.prepare(), ("infographic",), previous=last)["infographic"]
+    golden = GOLDEN / f"infographic-{ids(example)}.svg"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_bytes(produced)
+    assert produced == golden.read_bytes()
+
+
+def test_batch_and_aggregate_draw_pictures(tmp_path):
+    data = tmp_path / "data"
+    for slug in ("qingchuan-finance", "qingchuan-hrss", "linjiang-district"):
+        (data / slug).mkdir(parents=True)
+        for source in (REPO / "data" / slug).glob("2025.toml"):
+            (data / slug / source.name).write_bytes(source.read_bytes())
+    result = run("batch", data, "-y", "2025", "-o", tmp_path / "out", "--to", "图解", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "out").glob("*.图解.png"))) == 3
+    summed = run("aggregate", data, "-y", "2025", "--name", "青川市", "-o", tmp_path / "sum", "--图解", "--accent", "蓝")
+    assert summed.exit_code == 0, summed.output
+    [svg] = (tmp_path / "sum").glob("*.图解.svg")
+    figures = drawn(svg)
+    reports = [check_file(p, previous=None).report for p in sorted(data.glob("*/2025.toml"))]
+    for name in ("requests.new.total", "proactive.licensing", "requests.withheld.total", "appeals.review.total"):
+        assert figures[name] == (str(sum(_total(r, name) for r in reports)), "number"), name
+    assert figures["requests.new.total"][0] != "0"
+    text = svg.read_text(encoding="utf-8")
+    assert "青川市3个单位" in text and "发布日期" not in text and "#1A4C8B" in text
+
+
+def _total(report, name: str) -> int:
+    from reportgen.model.names import lookup, names
+
+    return lookup(names(report), name)
+
+
+def test_the_fragment_passes_axe_in_chromium(tmp_path):
+    from browser_helpers import axe_violations, chromium
+
+    files = built(REPO / "data" / "qingchuan-finance" / "2025.toml", tmp_path)
+    page = tmp_path / "page.html"
+    page.write_text('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>图解</title>'
+                    '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>'
+                    '<h1>政府信息公开工作年度报告</h1>' + files["html"].read_text(encoding="utf-8") + "</main></body></html>",
+                    encoding="utf-8")
+    browser = chromium()
+    try:
+        for width in (1280, 375):
+            browser.set_window_size(width, 1600)
+            browser.get(page.as_uri())
+            loaded = browser.execute_script("const i = document.querySelector('img'); return [i.complete, i.naturalWidth,"
+                                            " document.documentElement.scrollWidth - document.documentElement.clientWidth]")
+            assert loaded[:2] == [True, 1080] and loaded[2] <= 0, loaded
+            found, details = axe_violations(browser)
+            assert found == [], details
+    finally:
+        browser.quit()
