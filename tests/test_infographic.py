@@ -234,3 +234,32 @@ def test_the_fragment_passes_axe_in_chromium(tmp_path):
             assert found == [], details
     finally:
         browser.quit()
+
+
+@pytest.mark.parametrize("agency, lines", [
+    ("青川市财政局", ("青川市财政局", "2025年政府信息公开工作年度报告图解")),
+    ("国家税务总局青川市临江区税务局第一税务分局稽查局",
+     ("国家税务总局青川市临江区税务局", "第一税务分局稽查局", "2025年政府信息公开工作年度报告图解")),
+    ("中华人民共和国国家发展和改革委员会办公厅", ("中华人民共和国国家发展和改革委员会", "办公厅", "2025年政府信息公开工作年度报告图解")),
+])
+def test_long_agency_names_break_by_meaning_in_the_title(agency, lines):
+    from reportgen.renderers.infographic import TITLE_CHARACTERS, title_in_lines
+
+    assert title_in_lines(f"{agency}2025年政府信息公开工作年度报告图解", agency) == lines
+    assert TITLE_CHARACTERS == 19
+
+
+def test_a_long_agency_and_a_long_amount_stay_inside_the_picture(tmp_path):
+    text = (REPO / "data" / "qingchuan-finance" / "2025.toml").read_text(encoding="utf-8")
+    source = tmp_path / "x" / "2025.toml"
+    source.parent.mkdir()
+    source.write_text(text.replace('agency = "青川市财政局"', 'agency = "国家税务总局青川市临江区税务局第一税务分局稽查局"', 1)
+                      .replace("administrative_fees = 0", "administrative_fees = 5949.088667", 1), encoding="utf-8")
+    svg = built(source, tmp_path / "out")["svg"]
+    tree = etree.parse(str(svg))
+    titles = [t.text for t in tree.iter(f"{SVG}text") if t.get("class") == "title"]
+    assert titles == ["国家税务总局青川市临江区税务局", "第一税务分局稽查局", "2025年政府信息公开工作年度报告图解"]
+    footer = [t.text for t in tree.iter(f"{SVG}text") if t.get("class") == "footer"]
+    assert footer[1:] == ["数据来源：国家税务总局青川市临江区税务局第一税务分局稽查局", "2025年政府信息公开工作年度报告"]
+    [amount] = [s for s in tree.iter(f"{SVG}tspan") if s.get("data-name") == "proactive.administrative_fees"]
+    assert amount.text == "5949.088667" and int(amount.get("font-size")) * 0.6 * 11 <= (960 - 24) / 2 - 56

@@ -169,18 +169,60 @@ def wrap(text: str, size: int, room: float) -> list[str]:
     return lines
 
 
+TITLE_CHARACTERS = INNER // TITLE_SIZE - 1  # 19, as the Word title's line
+# Where a long agency name may break: after the name of a unit (国家税务总局 / 青川市临江区税务局).
+_UNIT_ENDS = ("人民政府", "委员会", "办公室", "办公厅", "管理局", "总局", "分局", "局", "厅", "院", "中心",
+              "省", "市", "区", "县", "旗", "镇", "乡", "街道")
+
+
+def title_in_lines(text: str, agency: str) -> tuple[str, ...]:
+    """The title broken by meaning as the Word title is (the agency, then the rest); an
+    agency name too long for a line is broken after the name of a unit within it."""
+    lines = title_lines(text, agency)
+    if all(_width(line) <= TITLE_CHARACTERS for line in lines):
+        return lines
+    if agency and text.startswith(agency) and len(text) > len(agency):
+        rest = text[len(agency):]
+        return (*_by_units(agency), *(title_lines(rest) if _width(rest) > TITLE_CHARACTERS else (rest,)))
+    return _by_units(text)
+
+
+def _by_units(name: str) -> tuple[str, ...]:
+    if _width(name) <= TITLE_CHARACTERS:
+        return (name,)
+    cuts = [i for i in range(3, len(name) - 2)  # no line a stub of one or two characters
+            if name[:i].endswith(_UNIT_ENDS) and _width(name[:i]) <= TITLE_CHARACTERS]
+    if not cuts:  # no unit to break after: the line is set smaller (``_title``)
+        return (name,)
+    return (name[:cuts[-1]], *_by_units(name[cuts[-1]:]))
+
+
 def _title(text: str, agency: str) -> tuple[tuple[str, int], ...]:
-    """The title broken by meaning as the Word title is; a line still too wide is set smaller."""
-    return tuple((line, min(TITLE_SIZE, int(INNER / _width(line)))) for line in title_lines(text, agency))
+    """The title's lines and their size: a line still too wide is set smaller, never cut."""
+    return tuple((line, min(TITLE_SIZE, int(INNER / _width(line)))) for line in title_in_lines(text, agency))
 
 
-def layout(report: Report, parts: dict, accent: str, flagged: int, title: str, source: str,
+def pack(segments: tuple[str, ...], size: int, room: float) -> list[str]:
+    """Lines of whole segments (“数据来源：” / the agency / “2025年…报告”) where they fit; a
+    segment longer than a line is broken after its last character that fits."""
+    lines = [""]
+    for segment in segments:
+        if lines[-1] and _width(lines[-1] + segment) * size > room >= _width(segment) * size:
+            lines.append("")
+        head, *more = wrap(lines[-1] + segment, size, room)
+        lines[-1:] = [head, *more]
+    return lines
+
+
+def layout(report: Report, parts: dict, accent: str, flagged: int, title: str, source: tuple[str, ...],
            published: str | None) -> Picture:
     colour, tint = ACCENTS[accent]
     heading = _title(title, report.agency)
     flag = f"{FLAG}本图数据未通过核对（{flagged} 个问题），核对无误前请勿发布。" if flagged else ""
-    notes = (*([f"发布日期：{published}"] if published is not None else []), f"数据来源：{source}")
-    footer = tuple(line for text in notes for line in wrap(text, 26, INNER))
+    said = [("发布日期：", published)] if published is not None else []
+    said.append(("数据来源：", *source))
+    notes = tuple("".join(segments) for segments in said)
+    footer = tuple(line for segments in said for line in pack(segments, 26, INNER))
     picture = Picture(heading, colour, tint, flag, footer=footer, notes=notes, parts=parts)
     y = 96 + sum(int(size * 1.45) for _, size in heading) + 40
     header = y
@@ -211,11 +253,14 @@ def _cards(picture: Picture, heading: str, shown: list[Shown], y: int, small: bo
         y = _heading(picture, heading, y)
     width = (INNER - GAP) // 2
     height = 112 if small else 196
+    base, unit_size = (40, 24) if small else (72, 28)
     for index, figure in enumerate(shown):
         x = MARGIN + (index % 2) * (width + GAP)
         top = y + (index // 2) * (height + GAP)
+        room = width - 56 - (_width(figure.unit) * unit_size + 6 if figure.state == "number" else 0)
+        size = min(base, int(room / _width(figure.text)))  # a long amount is set smaller, never cut
         picture.sections.append({"kind": "card", "x": x, "y": top, "w": width, "h": height, "small": small,
-                                 "figure": figure, "label": wrap(figure.label, 26, width - 56)[:2]})
+                                 "figure": figure, "size": size, "label": wrap(figure.label, 26, width - 56)[:2]})
     rows = (len(shown) + 1) // 2
     return y + rows * (height + GAP) + 20
 
@@ -256,12 +301,13 @@ def accent_of(value: str) -> str:
 
 
 def picture(report: Report, previous: Report | None = None, *, accent: str = "red", flagged: int = 0,
-            title: str = "", source: str = "", published: str | None = "") -> Picture:
+            title: str = "", source: tuple[str, ...] = (), published: str | None = "") -> Picture:
     """What is drawn and where, for a report (or a region's summed tables: ``published=None``
-    leaves the publication date out)."""
+    leaves the publication date out). ``source``: the source line in the pieces it may break
+    between."""
     found = names(report)["report"]
     title = title or f"{report.agency}{report.year}年政府信息公开工作年度报告图解"
-    source = source or f"{report.agency}{report.year}年政府信息公开工作年度报告"
+    source = source or (report.agency, f"{report.year}年政府信息公开工作年度报告")
     return layout(report, content(report, previous), accent, flagged, title, source,
                   found.published if published == "" else published)
 

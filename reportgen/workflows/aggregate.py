@@ -230,5 +230,5 @@ def write(result: Aggregate, out_dir: Path, renderers, force: bool = False, pict
 def picture_about(result: Aggregate) -> dict:
     """The title and source line of the region's 图解: its figures are the units' sum."""
     return {"title": f"{result.name}{result.year}年政府信息公开工作年度报告图解（汇总）",
-            "source": f"{result.name}{len(result.members)}个单位{result.year}年政府信息公开工作年度报告，逐格汇总",
+            "source": (f"{result.name}{len(result.members)}个单位", f"{result.year}年政府信息公开工作年度报告，", "逐格汇总"),
             "published": None}
