@@ -118,7 +118,8 @@ class Pages:
     async def report_page(self, request: Request) -> HTMLResponse:
         relative = request.path_params["path"]
         path, loaded = self.load(relative)
-        checked = editing.check(loaded.text, path)
+        edited = editing.opened(loaded)
+        checked = editing.check(edited, path)
         report = checked.report
         cells = views.cell_findings(checked)
         common = dict(path=relative, version=loaded.version, checked=checked, report=report,
@@ -126,7 +127,7 @@ class Pages:
                       marks=views.marks(checked),
                       kinds=offered(report) if report is not None else (), labels=DRAFT_LABELS)
         if isinstance(report, Document):
-            return self.page("document.html.j2", form=documents.form(report.format, editing.parsed(loaded.text),
+            return self.page("document.html.j2", form=documents.form(report.format, edited.data or {},
                                                                      report.year), **common)
         return self.page("report.html.j2", tables=views.tables(report), **common)
 
@@ -150,18 +151,19 @@ class Pages:
 
     def checked(self, loaded: editing.Loaded, path: Path, form):
         try:
-            text = editing.apply_form(loaded.text, _values(form))
+            edited = editing.apply_form(loaded.text, _values(form))
         except ReportgenError as problem:
             return None, str(problem)
-        return editing.check(text, path), ""
+        return editing.check(edited, path), ""
 
     async def save(self, request: Request) -> HTMLResponse:
         relative = request.path_params["path"]
         path, loaded = self.load(relative)
         form = await request.form()
         try:
-            text = editing.apply_form(loaded.text, _values(form))
-            version = editing.save(str(form.get("_version", "")), path, text) if text != loaded.text else loaded.version
+            text = editing.apply_form(loaded.text, _values(form)).text
+            version = (editing.save(str(form.get("_version", "")), path, text, loaded) if text != loaded.text
+                       else loaded.version)
         except editing.Conflict as problem:
             return self.page("saved.html.j2", 409, problem=str(problem), path=relative)
         except ReportgenError as problem:
