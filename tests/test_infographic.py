@@ -263,3 +263,34 @@ def test_a_long_agency_and_a_long_amount_stay_inside_the_picture(tmp_path):
     assert footer[1:] == ["数据来源：国家税务总局青川市临江区税务局第一税务分局稽查局", "2025年政府信息公开工作年度报告"]
     [amount] = [s for s in tree.iter(f"{SVG}tspan") if s.get("data-name") == "proactive.administrative_fees"]
     assert amount.text == "5949.088667" and int(amount.get("font-size")) * 0.6 * 11 <= (960 - 24) / 2 - 56
+
+
+def test_the_page_hands_out_the_three_files_of_the_picture(tmp_path):
+    import shutil
+    import warnings
+    from urllib.parse import quote
+
+    from conftest import DATA
+
+    from reportgen.web.app import create_app
+
+    warnings.filterwarnings("ignore", message=".*httpx.*")
+    from starlette.testclient import TestClient
+
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    cli = built(folder / "qingchuan-finance" / "2025.toml", tmp_path / "cli")
+    report, tasks = "qingchuan-finance/2025.toml", "qingchuan-finance/2025-任务分解表.toml"
+    with TestClient(create_app(folder, "t", 8765), base_url="http://127.0.0.1:8765") as client:
+        assert client.get("/?token=t").status_code == 200
+        page = client.get(f"/report/{report}").text
+        for kind, label, ending, media in (("infographic", "图解（SVG）", "svg", "image/svg+xml"),
+                                           ("infographic-png", "图解（PNG 图片）", "png", "image/png"),
+                                           ("infographic-html", "图解网页片段（附文字说明）", "html", "text/html")):
+            assert f'<a href="/draft/{kind}/{quote(report)}">下载 {label}</a>' in page
+            got = client.get(f"/draft/{kind}/{report}")
+            assert got.status_code == 200 and got.headers["content-type"].startswith(media)
+            assert quote(f"青川市财政局2025年政府信息公开工作年度报告.图解.{ending}") in got.headers["content-disposition"]
+            assert got.content == cli[ending].read_bytes(), kind  # the page's picture is the command line's
+        assert "/draft/infographic" not in client.get(f"/report/{tasks}").text
+        assert client.get(f"/draft/infographic-png/{tasks}").status_code == 400  # the annual report's figures only

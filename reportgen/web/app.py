@@ -250,7 +250,8 @@ class Pages:
 _MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
           "md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8", "pdf": "application/pdf",
-          "json": "application/json; charset=utf-8"}  # by a download's ending
+          "json": "application/json; charset=utf-8", "infographic": "image/svg+xml", "infographic-png": "image/png",
+          "infographic-html": "text/html; charset=utf-8"}  # by a download's kind
 
 
 def _attachment(name: str) -> str:

@@ -253,8 +253,9 @@ def build_file(
 def offered(report: Report | Document) -> tuple[str, ...]:
     """The drafts a report can be had as: every kind for the annual report (open data
     included), a document kind's own outputs and the PDF printed from its Word draft."""
-    if isinstance(report, Report):
-        return kinds_for(report, KINDS)
+    if isinstance(report, Report):  # the 图解 as its three files: the SVG, the PNG, the portal's fragment
+        return tuple(name for kind in kinds_for(report, KINDS)
+                     for name in (INFOGRAPHICS if kind == INFOGRAPHIC else (kind,)))
     own = kinds_for(report)
     return (*own, PDF) if DOCX in own and PDF not in own else own
 

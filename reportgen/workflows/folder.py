@@ -27,7 +27,7 @@ from reportgen.model import KINDS, Document, Report, deadline
 from reportgen.model.names import lookup, names
 from reportgen.output.files import safe_name, write_atomic
 from reportgen.output.manifest import Manifest
-from reportgen.renderers.files import DOCX, HTML, JSON, MD, PDF, SUFFIXES, XLSX
+from reportgen.renderers.files import DOCX, HTML, INFOGRAPHIC, INFOGRAPHIC_HTML, INFOGRAPHIC_PNG, JSON, MD, PDF, SUFFIXES, XLSX
 from reportgen.renderers.opendata import report_json
 from reportgen.workflows import datafiles
 from reportgen.workflows import roster as rosters
@@ -37,7 +37,8 @@ ROSTER_NAMES = ("名单.csv", "名单.toml")  # a roster in the folder is read w
 CHART = (("新收申请", "requests.new.total"), ("办结", "requests.total.total"), ("复议", "appeals.review.total"),
          ("诉讼", "appeals.lawsuit_direct.total"))
 # The drafts a data file can be downloaded as, and what each is called on the page.
-DRAFT_LABELS = {DOCX: "Word", MD: "Markdown", HTML: "网页", PDF: "PDF", JSON: "开放数据（JSON）", XLSX: "Excel 表格"}
+DRAFT_LABELS = {DOCX: "Word", MD: "Markdown", HTML: "网页", PDF: "PDF", JSON: "开放数据（JSON）", XLSX: "Excel 表格",
+                INFOGRAPHIC: "图解（SVG）", INFOGRAPHIC_PNG: "图解（PNG 图片）", INFOGRAPHIC_HTML: "图解网页片段（附文字说明）"}
 DRAFT_KINDS = frozenset(SUFFIXES)
 
 # A deadline, against the date the document was published (or today, if it is not yet).
