@@ -294,3 +294,13 @@ def test_the_page_hands_out_the_three_files_of_the_picture(tmp_path):
             assert got.content == cli[ending].read_bytes(), kind  # the page's picture is the command line's
         assert "/draft/infographic" not in client.get(f"/report/{tasks}").text
         assert client.get(f"/draft/infographic-png/{tasks}").status_code == 400  # the annual report's figures only
+
+
+def test_the_readme_shows_the_examples_picture():
+    from PIL import Image
+
+    assert "![青川市财政局2025年政府信息公开工作年度报告图解](docs/infographic-example.png)" in (REPO / "README.md").read_text(
+        encoding="utf-8")
+    golden = etree.parse(str(GOLDEN / "infographic-qingchuan-finance-2025.svg")).getroot()
+    with Image.open(REPO / "docs" / "infographic-example.png") as image:  # drawn from the golden SVG's layout
+        assert image.size == (1080, int(golden.get("height")))

@@ -222,7 +222,7 @@ def layout(report: Report, parts: dict, accent: str, flagged: int, title: str, s
     said = [("发布日期：", published)] if published is not None else []
     said.append(("数据来源：", *source))
     notes = tuple("".join(segments) for segments in said)
-    footer = tuple(line for segments in said for line in pack(segments, 26, INNER))
+    footer = tuple(line for segments in said for line in pack(segments, 28, INNER))
     picture = Picture(heading, colour, tint, flag, footer=footer, notes=notes, parts=parts)
     y = 96 + sum(int(size * 1.45) for _, size in heading) + 40
     header = y
@@ -239,7 +239,7 @@ def layout(report: Report, parts: dict, accent: str, flagged: int, title: str, s
         y = _cards(picture, "", parts["fees"], y - 12, small=True)
     y = _appeals(picture, "行政复议和行政诉讼", parts["appeals"], y)
     picture.header, picture.footer_y = header, y + 8
-    picture.height = y + 8 + 66 + 42 * len(footer)
+    picture.height = y + 8 + 68 + 44 * len(footer)
     return picture
 
 
@@ -259,15 +259,17 @@ def _cards(picture: Picture, heading: str, shown: list[Shown], y: int, small: bo
         top = y + (index // 2) * (height + GAP)
         room = width - 56 - (_width(figure.unit) * unit_size + 6 if figure.state == "number" else 0)
         size = min(base, int(room / _width(figure.text)))  # a long amount is set smaller, never cut
+        change = min(28, int((width - 56) / _width(f"{figure.arrow} {figure.change}"))) if figure.change else 0
         picture.sections.append({"kind": "card", "x": x, "y": top, "w": width, "h": height, "small": small,
-                                 "figure": figure, "size": size, "label": wrap(figure.label, 26, width - 56)[:2]})
+                                 "figure": figure, "size": size, "change_size": change,
+                                 "label": wrap(figure.label, 30 if not small else 28, width - 56)[:2]})
     rows = (len(shown) + 1) // 2
     return y + rows * (height + GAP) + 20
 
 
 def _bars(picture: Picture, heading: str, shown: list[Shown], y: int) -> int:
     picture.sections.append({"kind": "subheading", "y": y, "text": heading})
-    y += 56
+    y += 60
     label_room, value_room = 214, 120
     track = INNER - label_room - value_room
     largest = max((s.value for s in shown if s.state == "number"), default=0) or 1
@@ -287,7 +289,7 @@ def _appeals(picture: Picture, heading: str, shown: list, y: int) -> int:
     for total, results in shown:
         columns = [{"x": results_x + column * i + column // 2, "figure": r} for i, r in enumerate(results)]
         picture.sections.append({"kind": "appeal", "y": y, "h": height, "total": total,
-                                 "label": wrap(total.label, 28, 300)[:2], "results": columns})
+                                 "label": wrap(total.label, 30, 300)[:2], "results": columns})
         y += height + GAP
     return y + 12
 
