@@ -304,3 +304,38 @@ def test_the_readme_shows_the_examples_picture():
     golden = etree.parse(str(GOLDEN / "infographic-qingchuan-finance-2025.svg")).getroot()
     with Image.open(REPO / "docs" / "infographic-example.png") as image:  # drawn from the golden SVG's layout
         assert image.size == (1080, int(golden.get("height")))
+
+
+def test_the_face_is_the_first_installed_of_the_list_on_linux_and_windows(tmp_path, monkeypatch):
+    windows = tmp_path / "Windows" / "Fonts"
+    windows.mkdir(parents=True)
+    for name in ("msyh.ttc", "MSYHBD.TTC", "simhei.ttf"):
+        (windows / name).write_bytes(b"")
+    monkeypatch.setattr(raster, "font_folders", lambda: [windows])
+    raster.face.cache_clear()
+    try:
+        chosen = raster.face()
+        assert chosen.family == "Microsoft YaHei"
+        assert [Path(f).name for f in chosen.files] == ["msyh.ttc", "MSYHBD.TTC"]
+        noto = tmp_path / "share" / "noto"
+        noto.mkdir(parents=True)
+        (noto / "NotoSansCJK-Regular.ttc").write_bytes(b"")
+        monkeypatch.setattr(raster, "font_folders", lambda: [windows, tmp_path / "share"])
+        raster.face.cache_clear()
+        assert raster.face().family == "Noto Sans CJK SC" and len(raster.face().files) == 1
+    finally:
+        raster.face.cache_clear()
+
+
+def test_a_picture_a_person_changed_is_not_overwritten_without_force(tmp_path):
+    example = REPO / "data" / "qingchuan-finance" / "2025.toml"
+    files = built(example, tmp_path)
+    files["svg"].write_text(files["svg"].read_text(encoding="utf-8").replace("主动公开", "主动公开（改）"), encoding="utf-8")
+    again = run("build", example, "-o", tmp_path, "--to", "图解")
+    assert "主动公开（改）" in files["svg"].read_text(encoding="utf-8")
+    assert "没有覆盖" in again.output or "被人改过" in again.output
+    forced = run("build", example, "-o", tmp_path, "--to", "图解", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert "主动公开（改）" not in files["svg"].read_text(encoding="utf-8")
+    [backup] = tmp_path.glob("*.备份-1*")
+    assert "主动公开（改）" in backup.read_text(encoding="utf-8")
