@@ -29,7 +29,7 @@ from reportgen.sources import workbook
 from reportgen.sources.imported import Imported, to_data
 from reportgen.errors import ReportgenError
 from reportgen.sources.published import SUFFIXES, import_reports
-from reportgen.workflows import scaffold
+from reportgen.workflows import identities, scaffold
 
 
 def data_file(imported: Imported, header: bool = True) -> str:
@@ -169,6 +169,8 @@ class AuditRow:
     published: str
     message: str
     severity: str
+    identity: str = ""  # unit, year, rule and cell or passage: the same in every audit (identities.py)
+    position: str = ""  # where, as a notice and the ledger say it
 
 
 @dataclass
@@ -268,10 +270,12 @@ def audit(files: list[Path], jobs: int = 1) -> Audit:
             previous = Previous(last[1].report, last[0])
             outcome = check_data(to_data(imported), path, lambda report, p=previous: p)
         findings = [f for f in outcome.findings if f.code not in ("missing", "empty-text", "deadline-note")]
+        findings = identities.draft_findings(imported.drafts) + findings
         errors = sum(1 for f in findings if f.is_error)
         result.files.append(Audited(str(path), imported.agency, imported.year, errors, len(findings) - errors, unread))
-        for finding in findings:
-            result.rows.append(_row(imported, path, finding))
+        names = identities.numbered([identities.identity(imported.agency, imported.year, f) for f in findings])
+        for finding, name in zip(findings, names):
+            result.rows.append(_row(imported, path, finding, name))
     return result
 
 
@@ -288,11 +292,12 @@ def _differences(one: Imported, other: Imported) -> list[str]:
             and one.figures[key] != other.figures[key] and UNREAD not in (one.figures[key], other.figures[key])]
 
 
-def _row(imported: Imported, path: Path, finding: Finding) -> AuditRow:
+def _row(imported: Imported, path: Path, finding: Finding, identity: str = "") -> AuditRow:
     cell = "／".join(p for p in (finding.table, finding.row, finding.column) if p) or finding.key
     show = lambda v: "" if v is None else str(v)  # noqa: E731
+    place = identities.position(finding.table, finding.row, finding.column, finding.key, finding.snippet)
     return AuditRow(imported.agency, imported.year, str(path), finding.code, cell, show(finding.expected),
-                    show(finding.actual), finding.message, finding.severity.label)
+                    show(finding.actual), finding.message, finding.severity.label, identity, place)
 
 
 AUDIT_COLUMNS = ("机关名称", "年度", "文件", "规则", "栏目", "应为", "原文", "说明", "级别")
@@ -344,7 +349,7 @@ RULE_NAMES = {  # what a finding other than a statutory rule is about, as the sp
     "text-figure": "正文数字", "placeholder": "占位符", "review": "待改写", "deadline": "公开期限",
     "published": "发布日期", "postcode": "邮政编码", "format": "格式与年度", "type": "数据类型", "decimals": "小数位数",
     "character": "非法字符", "unknown-key": "未知栏目", "other-kind": "其他文件的栏目", "year": "年度",
-    "summary-annual": "与工作总结不一致", "previous": "上年报告",
+    "summary-annual": "与工作总结不一致", "previous": "上年报告", "draft": "发布了未核定的草稿",
 }
 
 
