@@ -62,7 +62,7 @@ def draft_findings(markers: list[tuple[str, str]]) -> list[Finding]:
     first = markers[0][1]
     return [error(DRAFT, f"发布了未核定的草稿：原文中有草稿的标记（{said(markers)}），如“{first[:40]}”。"
                          "请核定数字、写好全部内容并删除这些标记后重新发布。",
-                  actual=first[:60], expected="删除草稿标记", snippet="draft")]
+                  actual=first[:16] + ("…" if len(first) > 16 else ""), expected="删除草稿标记", snippet="draft")]
 
 
 def position(table: str, row: str, column: str, key: str, snippet: str) -> str:

@@ -303,8 +303,9 @@ def _row(imported: Imported, path: Path, finding: Finding, identity: str = "") -
 AUDIT_COLUMNS = ("机关名称", "年度", "文件", "规则", "栏目", "应为", "原文", "说明", "级别")
 
 
-def audit_xlsx(result: Audit) -> bytes:
-    """One row per finding, and a summary sheet per agency."""
+def audit_xlsx(result: Audit, extra=None) -> bytes:
+    """One row per finding, and a summary sheet per agency; ``extra(book)`` adds more sheets
+    (the 整改台账, workflows/ledger.py)."""
     from openpyxl import Workbook  # imported only when an audit is written (start-up time)
     from openpyxl.styles import Font
 
@@ -333,6 +334,8 @@ def audit_xlsx(result: Audit) -> bytes:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEFG", (24, 8, 40, 8, 8, 12, 60)):
         summary.column_dimensions[letter].width = width
+    if extra is not None:
+        extra(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,0 +1,184 @@
+"""Issue 38, the 整改 loop: stable finding identities, a 整改通知 per unit with findings, the
+整改台账 carried from one audit to the next (states, typed columns after a LibreOffice
+re-save), never a false 已整改. Reports are generated (shapes.py; every figure fictional)."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from cli_helpers import run
+from conftest import REPO
+from docx import Document as WordDocument
+from openpyxl import load_workbook
+
+from reportgen.workflows import ledger
+
+FIXTURES = REPO / "tests" / "fixtures" / "published"
+sys.path.insert(0, str(FIXTURES))
+import pairs  # noqa: E402
+import shapes  # noqa: E402
+
+
+def sample(agency: str, seed: int, plant: str = ""):
+    made = shapes.make_sample(random.Random(seed), agency=agency)
+    if plant == "requests":  # a figure of table 三 that no longer adds up
+        made.figures["requests.new.natural_person"] += 1
+    elif plant == "appeals":  # table 四: a 结果维持 that no longer adds up to its total
+        key = next(k for k in made.figures if k.startswith("appeals."))
+        made.figures[key] = (made.figures[key] or 0) + 2
+    return made
+
+
+def publish(folder, reports: dict[str, str]):
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for name, page in reports.items():
+        (folder / name).write_text(page, encoding="utf-8")
+
+
+def sheet_rows(path, name):
+    book = load_workbook(path)
+    rows = list(book[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def notice_rows(md_path) -> list[list[str]]:
+    lines = [line for line in md_path.read_text(encoding="utf-8").splitlines() if re.match(r"^\| \d+ \|", line)]
+    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines]
+
+
+def resave_with_libreoffice(path, out_dir):
+    out_dir.mkdir(exist_ok=True)
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out_dir), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    return out_dir / path.name
+
+
+def test_the_years_loop_audit_notices_fix_reaudit(tmp_path):
+    folder = tmp_path / "已发布"
+    first = {"a.html": shapes.portal_page(sample("示例市财政局", 1, "requests")),
+             "b.html": pairs.with_draft_markers(shapes.portal_page(sample("示例市教育局", 2))),
+             "c.html": shapes.portal_page(sample("示例市民政局", 3)),
+             "d.html": shapes.portal_page(sample("示例市交通运输局", 4, "appeals"))}
+    publish(folder, first)
+    result = run("audit", folder, "-o", tmp_path / "第一次.xlsx", "--notices", tmp_path / "整改通知",
+                 "--deadline", "2026-04-30", "--name", "示例市政务公开办公室", "--date", "2026-04-10")
+    assert result.exit_code == 1, result.output
+    assert "整改通知：3 份" in result.output
+    findings = sheet_rows(tmp_path / "第一次.xlsx", "核查结果")
+    by_unit = {}
+    for row in findings:
+        by_unit.setdefault(row["机关名称"], []).append(row)
+    assert set(by_unit) == {"示例市财政局", "示例市教育局", "示例市交通运输局"}
+    notices = sorted((tmp_path / "整改通知").glob("*.md"))
+    assert [n.stem for n in notices] == sorted(f"{u}2025年报告整改通知" for u in by_unit)
+    assert not list((tmp_path / "整改通知").glob("示例市民政局*"))  # none for a clean unit
+    for unit, rows in by_unit.items():  # every finding in exactly its unit's notice, in check's words
+        table = notice_rows(tmp_path / "整改通知" / f"{unit}2025年报告整改通知.md")
+        assert sorted(r[4].removeprefix("（提醒）") for r in table) == sorted(r["说明"] for r in rows)
+        word = WordDocument(tmp_path / "整改通知" / f"{unit}2025年报告整改通知.docx")
+        text = "\n".join(p.text for p in word.paragraphs)
+        assert f"关于{unit}2025年政府信息公开工作年度报告有关问题的整改通知" in text
+        assert f"{unit}：" in text and "2026年4月30日前" in text and "示例市政务公开办公室" in text and "2026年4月10日" in text
+        assert [c.text for c in word.tables[0].rows[0].cells] == ["序号", "位置", "原文", "应为", "说明"]
+        assert len(word.tables[0].rows) == len(rows) + 1
+    assert any(r["规则"] == "发布了未核定的草稿" for r in by_unit["示例市教育局"])
+
+    ledger_rows = sheet_rows(tmp_path / "第一次.xlsx", ledger.SHEET)
+    assert {r["状态"] for r in ledger_rows} == {"新发现"} and len(ledger_rows) == len(findings)
+    assert all(r["首次发现"] == "2026-04-10" and "已发布" not in r["标识"] and ".html" not in r["标识"]
+               for r in ledger_rows)
+
+    # The office types into the ledger, and the workbook is re-saved by LibreOffice.
+    book = load_workbook(tmp_path / "第一次.xlsx")
+    sheet = book[ledger.SHEET]
+    heads = [c.value for c in sheet[1]]
+    typed = {}
+    for number, cells in enumerate(sheet.iter_rows(min_row=2), 2):
+        identity = cells[heads.index("标识")].value
+        typed[identity] = (f"张{number}", f"已通知，第{number}行")
+        sheet.cell(number, heads.index("责任人") + 1, f"张{number}")
+        sheet.cell(number, heads.index("整改情况说明") + 1, f"已通知，第{number}行")
+    book.save(tmp_path / "typed.xlsx")
+    resaved = resave_with_libreoffice(tmp_path / "typed.xlsx", tmp_path / "libreoffice")
+
+    # Round two: 财政局 fixed it, 教育局 did not, 民政局 broke a figure, 交通运输局's report is gone.
+    publish(folder, {"a.html": shapes.portal_page(sample("示例市财政局", 1)),
+                     "b.html": first["b.html"],
+                     "c.html": shapes.portal_page(sample("示例市民政局", 3, "requests"))})
+    result = run("audit", folder, "--since", resaved, "-o", tmp_path / "第二次.xlsx", "--date", "2026-05-10")
+    assert "整改台账（与" in result.output, result.output
+    states = {}
+    for row in sheet_rows(tmp_path / "第二次.xlsx", ledger.SHEET):
+        states.setdefault(row["机关名称"], set()).add(row["状态"])
+        if row["标识"] in typed:  # typed in round one: carried over row by row
+            assert (row["责任人"], row["整改情况说明"]) == typed[row["标识"]], row
+        if row["状态"] == "已整改":
+            assert "2026-05-10" in row["状态说明"] and row["最近核查"] == "2026-05-10"
+        if row["状态"] == "新发现":
+            assert row["首次发现"] == "2026-05-10"
+        if row["状态"] == "仍存在":
+            assert row["首次发现"] == "2026-04-10"
+    assert states == {"示例市财政局": {"已整改"}, "示例市教育局": {"仍存在"}, "示例市民政局": {"新发现"},
+                      "示例市交通运输局": {"未核查"}}
+    unchecked = [r for r in sheet_rows(tmp_path / "第二次.xlsx", ledger.SHEET) if r["状态"] == "未核查"]
+    assert all("不能确认已整改" in r["状态说明"] for r in unchecked)
+    summary = sheet_rows(tmp_path / "第二次.xlsx", ledger.SUMMARY)
+    total = next(r for r in summary if r["机关名称"] == "合计")
+    assert total["合计"] == sum(r["合计"] for r in summary if r["机关名称"] != "合计")
+    assert next(r for r in summary if r["机关名称"] == "示例市财政局")["未整改"] == 0
+
+
+def test_identities_are_the_same_in_two_audits_and_across_html_pdf_and_word_copies(tmp_path):
+    data = tmp_path / "2025.toml"
+    text = (REPO / "data" / "qingchuan-finance" / "2025.toml").read_text(encoding="utf-8")
+    data.write_text(text.replace("natural_person = 23, ", "natural_person = 24, ", 1), encoding="utf-8")
+    built = run("build", data, "--to", "html,docx,pdf", "--allow-errors", "-o", tmp_path / "drafts")
+    assert built.exit_code == 0, built.output
+    seen = {}
+    for suffix in (".html", ".docx", ".pdf"):
+        copy = next(p for p in (tmp_path / "drafts").glob(f"*{suffix}") if "网页片段" not in p.name)
+        folder = tmp_path / suffix.strip(".")
+        folder.mkdir()
+        shutil.copy(copy, folder / f"发布的报告{suffix}")
+        for round_ in (1, 2):
+            out = tmp_path / f"{suffix.strip('.')}-{round_}.xlsx"
+            run("audit", folder, "-o", out, "--date", "2026-04-10")
+            identities = sorted(r["标识"] for r in sheet_rows(out, ledger.SHEET))
+            seen.setdefault(suffix, identities)
+            assert identities == seen[suffix]  # two audits of the same folder
+    assert seen[".html"] == seen[".docx"] == seen[".pdf"]
+    assert any("｜R1｜requests.new.natural_person" in i for i in seen[".html"])
+    assert any("｜draft｜" in i for i in seen[".html"])
+
+
+def _row(identity, agency="某局", state=ledger.NEW):
+    return ledger.Row(identity, agency, "2025", "R1", "表三", "1", "2", "说明", state, "", "2026-04-10", "2026-04-10",
+                      {"责任人": "王"})
+
+
+@pytest.mark.parametrize(("unread", "present", "state"), [(0, True, ledger.FIXED), (3, True, ledger.UNCHECKED),
+                                                          (0, False, ledger.UNCHECKED)])
+def test_a_finding_is_fixed_only_when_its_report_was_read_completely(unread, present, state):
+    before = {"某局｜2025｜R1｜x": _row("某局｜2025｜R1｜x")}
+    coverage = ledger.Coverage({("某局", "2025"): unread} if present else {}, unreadable=1)
+    [after] = ledger.merge(before, [], coverage, "2026-05-10")
+    assert after.state == state and after.typed == {"责任人": "王"}
+    if state == ledger.UNCHECKED:
+        assert "不能确认已整改" in after.why
+
+
+def test_since_a_workbook_without_a_ledger_is_refused_in_chinese(tmp_path):
+    folder = tmp_path / "已发布"
+    publish(folder, {"c.html": shapes.portal_page(sample("示例市民政局", 3))})
+    from openpyxl import Workbook
+    Workbook().save(tmp_path / "别的.xlsx")
+    result = run("audit", folder, "--since", tmp_path / "别的.xlsx", "-o", tmp_path / "r.xlsx")
+    assert result.exit_code != 0 and "没有“整改台账”工作表" in result.output
+    assert not (tmp_path / "r.xlsx").exists()
