@@ -4,6 +4,7 @@ re-save), never a false 已整改. Reports are generated (shapes.py; every figur
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -182,3 +183,25 @@ def test_since_a_workbook_without_a_ledger_is_refused_in_chinese(tmp_path):
     result = run("audit", folder, "--since", tmp_path / "别的.xlsx", "-o", tmp_path / "r.xlsx")
     assert result.exit_code != 0 and "没有“整改台账”工作表" in result.output
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_check_over_returned_forms_writes_a_return_notice_per_unit_with_errors(tmp_path):
+    forms = tmp_path / "交回"
+    for name in ("qingchuan-finance", "qingchuan-hrss"):
+        assert run("form", REPO / "data" / name / "2025.toml", "-o", forms).exit_code == 0
+    [finance] = forms.glob("*财政局*.xlsx")
+    book = load_workbook(finance)
+    book["表三 申请办理"]["D6"].value += 5  # 一、本年新收 of 自然人, as a unit might mistype it
+    book.save(finance)
+    result = run("check", forms, "--year", "2025", "--notices", tmp_path / "退回", "--deadline", "2026-03-10",
+                 "--name", "青川市政务公开办公室", "--date", "2026-03-01")
+    assert result.exit_code == 1 and "退回修改通知：1 份" in result.output, result.output
+    assert sorted(p.name for p in (tmp_path / "退回").iterdir() if not p.name.startswith(".")) == \
+        ["青川市财政局2025年报告退回修改通知.docx", "青川市财政局2025年报告退回修改通知.md"]
+    text = "\n".join(p.text for p in WordDocument(tmp_path / "退回" / "青川市财政局2025年报告退回修改通知.docx").paragraphs)
+    assert "关于退回青川市财政局2025年政府信息公开工作年度报告填报表修改的通知" in text and "2026年3月10日前" in text
+    [row] = notice_rows(tmp_path / "退回" / "青川市财政局2025年报告退回修改通知.md")
+    assert row[1].endswith("（表三 申请办理!D6）") and (row[2], row[3]) == ("30", "25")  # as check says it
+    again = run("check", forms, "--year", "2025", "--format", "json")
+    found = [f for entry in json.loads(again.stdout)["files"] for f in entry["findings"]]
+    assert found and all(f["identity"].startswith("青川市财政局｜2025｜") for f in found)

@@ -69,7 +69,7 @@ def build(agency: str, year, entries: list[Entry], kind: str, deadline: str, sen
         opening = [f"你单位报送的{year}年政府信息公开工作年度报告填报表{f'（{files}）' if files else ''}经核对，"
                    f"有以下 {counted}，现退回修改。请对照原始台账逐项核实，按下表修改后重新报送。"]
         closing = [f"请于{by}将修改后的填报表重新报送{sender}。修改时请只改动有问题的格子，不要改变表格的结构。",
-                   "重新报送后，我们将再次核对；表中每个问题的修改情况将记入整改台账。"]
+                   "重新报送后，我们将再次核对。"]
     else:
         title = f"关于{agency}{year}年政府信息公开工作年度报告有关问题的整改通知"
         opening = [f"经核查，你单位已发布的{_report_name(agency, year)}存在以下 {counted}。"
@@ -116,3 +116,26 @@ def from_audit(rows) -> list[Entry]:
     """An audit's rows (importing.AuditRow) as notice entries."""
     return [Entry(r.agency, r.year, r.position or r.cell, r.published, r.expected, r.message, r.severity == "错误")
             for r in rows]
+
+
+def from_check(results) -> tuple[list[Entry], list[str]]:
+    """The findings of ``check`` over returned forms or data files (CheckResult) with errors,
+    as notice entries (all of a file's findings, warnings too); and the files whose unit is
+    unknown (not read at all), which get no notice."""
+    entries: list[Entry] = []
+    unknown: list[str] = []
+    for result in results:
+        if result.ok:
+            continue
+        report = result.report
+        if report is None or not getattr(report, "agency", ""):
+            unknown.append(str(result.path))
+            continue
+        for f in result.findings:
+            place = "／".join(p for p in (f.table, f.row, f.column) if p) or f.key
+            if f.cell:
+                place += f"（{f.cell}）"
+            show = lambda v: "" if v is None else str(v)  # noqa: E731
+            entries.append(Entry(report.agency, report.year, place, show(f.actual), show(f.expected), f.message,
+                                 f.is_error, str(result.path)))
+    return entries, unknown
