@@ -20,6 +20,7 @@ from pathlib import Path
 import tomlkit
 
 from reportgen import untrusted
+from reportgen.checks.check import CheckResult, check_as_file
 from reportgen.errors import InputError, ReportgenError
 from reportgen.formats.statutory import Format
 from reportgen import kinds
@@ -115,6 +116,20 @@ def apply(text: str, fmt: Format | None, values: dict[str, str], group_keys: dic
             if not _same(old, new):
                 _set(document, key, new)
     return tomlkit.dumps(document)
+
+
+def check(text: str, path: Path) -> CheckResult:
+    """The check of ``text`` as the file at ``path`` would be checked holding it (last year's
+    file beside it included): the page's findings, saved or not."""
+    return check_as_file(text, path)
+
+
+def entries_changed(before: str, after: str) -> bool:
+    """Whether an entry ([[task]], …) was added or removed: the page is then laid out again."""
+    def arrays(text):
+        return [part.name for part in segments(text) if part.array]
+
+    return before != after and arrays(before) != arrays(after)
 
 
 def save(loaded_version: str, path: Path, text: str) -> str:
