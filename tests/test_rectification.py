@@ -205,3 +205,24 @@ def test_check_over_returned_forms_writes_a_return_notice_per_unit_with_errors(t
     again = run("check", forms, "--year", "2025", "--format", "json")
     found = [f for entry in json.loads(again.stdout)["files"] for f in entry["findings"]]
     assert found and all(f["identity"].startswith("青川市财政局｜2025｜") for f in found)
+
+
+def test_notices_written_inside_the_audited_folder_are_not_audited_next_time(tmp_path):
+    folder = tmp_path / "核查"
+    publish(folder, {"a.html": shapes.portal_page(sample("示例市财政局", 1, "requests"))})
+    run("audit", folder, "-o", tmp_path / "一.xlsx", "--notices", folder / "整改通知", "--date", "2026-04-10")
+    assert list((folder / "整改通知").glob("*.md"))
+    again = run("audit", folder, "--since", tmp_path / "一.xlsx", "-o", tmp_path / "二.xlsx", "--date", "2026-05-10")
+    assert "共核查 1 份报告" in again.output and "副本" not in again.output and "无法读取：" not in again.output
+    assert {r["状态"] for r in sheet_rows(tmp_path / "二.xlsx", ledger.SHEET)} == {"仍存在"}
+
+
+def test_a_capture_saved_by_windows_notepad_reads_the_same(tmp_path):
+    """GBK with CRLF line ends, as a capture saved on Windows: the header read as such."""
+    made = shapes.make_sample(random.Random(3), agency="示例综合实验区财政金融局", year=2023)
+    folder = tmp_path / "抓取"
+    folder.mkdir()
+    (folder / "capture.txt").write_bytes(pairs.capture_text(made).replace("\n", "\r\n").encode("gbk"))
+    result = run("audit", folder, "-o", tmp_path / "r.xlsx")
+    assert result.exit_code == 0, result.output
+    assert [r["机关名称"] for r in sheet_rows(tmp_path / "r.xlsx", "各单位汇总")] == ["示例综合实验区财政金融局"]

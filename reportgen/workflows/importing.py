@@ -201,9 +201,13 @@ class Audit:
         return [f for f in self.files if f.unread]
 
 
+NOTICES = ("整改通知.docx", "整改通知.md", "退回修改通知.docx", "退回修改通知.md")  # audit --notices writes them
+
+
 def collect(folder: Path) -> list[Path]:
+    """The published reports in a folder: not the notices an earlier audit wrote into it."""
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                  and not not_data(p))
+                  and not not_data(p) and not p.name.endswith(NOTICES))
 
 
 def _audit_one(path: Path) -> tuple[Path, list[Imported], str]:
