@@ -134,6 +134,11 @@ def test_a_capture_header_is_read_as_such_and_a_path_is_never_a_title(tmp_path):
     result = run("import", path, "-o", tmp_path / "data")
     assert (tmp_path / "data" / "示例综合实验区财政金融局" / "2023.toml").exists(), result.output
     assert "本地目录" not in result.output and "zwgk" not in "".join(p.name for p in (tmp_path / "data").iterdir())
+    sample.signed = None  # not dated under the signature: the date is the header's 发布时间
+    path.write_text(pairs.capture_text(sample), encoding="utf-8")
+    undated = import_report(path)
+    assert undated.published == sample.page_date and undated.download["url"] == sample.url
+    assert "zwgk" not in " ".join([*undated.texts.values(), *undated.contact.values()])
 
 
 @pytest.mark.parametrize("marker", ["data", "unfilled", "review"])
