@@ -226,3 +226,41 @@ def test_a_capture_saved_by_windows_notepad_reads_the_same(tmp_path):
     result = run("audit", folder, "-o", tmp_path / "r.xlsx")
     assert result.exit_code == 0, result.output
     assert [r["机关名称"] for r in sheet_rows(tmp_path / "r.xlsx", "各单位汇总")] == ["示例综合实验区财政金融局"]
+
+
+def test_an_office_replaces_the_notice_template_with_its_own(tmp_path):
+    folder = tmp_path / "已发布"
+    publish(folder, {"a.html": shapes.portal_page(sample("示例市财政局", 1, "requests"))})
+    own = tmp_path / "我们的模板"
+    own.mkdir()
+    template = WordDocument(REPO / "templates" / "notice.docx")  # opened and saved as Word would
+    template.paragraphs[0].insert_paragraph_before("示例市人民政府办公室文件")  # a letterhead above the title
+    template.save(own / "notice.docx")
+    result = run("audit", folder, "-o", tmp_path / "r.xlsx", "--notices", tmp_path / "通知", "--templates", own)
+    assert "整改通知：1 份" in result.output, result.output
+    [word] = (tmp_path / "通知").glob("*.docx")
+    paragraphs = [p.text for p in WordDocument(word).paragraphs]
+    assert paragraphs[:2] == ["示例市人民政府办公室文件", "关于示例市财政局2025年政府信息公开工作年度报告有关问题的整改通知"]
+    assert (tmp_path / "通知" / f"{word.stem}.md").read_text(encoding="utf-8").startswith("# 关于示例市财政局")  # shipped
+
+    broken = WordDocument(REPO / "templates" / "notice.docx")
+    broken.paragraphs[0].add_run("{{ 没有这个名字 }}")
+    broken.save(own / "notice.docx")
+    refused = run("audit", folder, "-o", tmp_path / "r2.xlsx", "--notices", tmp_path / "通知2", "--templates", own)
+    assert refused.exit_code != 0 and "整改通知模板" in refused.output and "“没有这个名字”" in refused.output
+    assert "undefined" not in refused.output and "Traceback" not in refused.output
+    assert not (tmp_path / "通知2").exists() and not (tmp_path / "r2.xlsx").exists()
+
+
+def test_a_copy_that_differs_is_in_the_ledger_by_its_kind_and_cells_not_its_name(tmp_path):
+    made = sample("示例市水务局", 6)
+    changed = shapes.cell_lines(made).replace(f"\n{made.figures['proactive.licensing']}\n", "\n9999\n", 1)
+    identities = []
+    for number, name in enumerate(("b.txt", "另一个名字.txt")):
+        folder = tmp_path / f"第{number}次"
+        publish(folder, {"a.html": shapes.portal_page(made), name: changed})
+        run("audit", folder, "-o", tmp_path / f"{number}.xlsx")
+        rows = [r for r in sheet_rows(tmp_path / f"{number}.xlsx", ledger.SHEET) if r["规则"] == "副本"]
+        assert len(rows) == 1 and "9999" in rows[0]["说明"] and rows[0]["位置"].startswith("文字副本")
+        identities.append(rows[0]["标识"])
+    assert identities[0] == identities[1] and "txt" in identities[0] and "b.txt" not in identities[0]

@@ -10,11 +10,12 @@ that the same notice gives the same bytes.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, StrictUndefined, TemplateError as JinjaError
+from jinja2 import Environment, StrictUndefined, TemplateError as JinjaError, TemplateSyntaxError, UndefinedError
 
 from reportgen.errors import TemplateError
 from reportgen.renderers import templates
@@ -66,8 +67,24 @@ def word(notice: Notice, folder: Path | None = None) -> bytes:
         buffer = io.BytesIO()
         document.save(buffer)
     except (JinjaError, KeyError, ValueError, zipfile.BadZipFile) as problem:
-        raise TemplateError(f"整改通知模板 {path} 无法使用：{problem}") from None
+        raise TemplateError(f"整改通知模板 {path} 无法使用：{_why(problem)}") from None
     return _fixed_times(buffer.getvalue())
+
+
+def _why(problem: Exception) -> str:
+    """What is wrong with a template, in Chinese (Jinja's own words stay out)."""
+    if isinstance(problem, UndefinedError):
+        name = re.search(r"'([^']+)' is undefined", str(problem))
+        return f"模板中有本程序不提供的名称“{name.group(1) if name else ''}”。可用的名称见自带模板 notice.docx。"
+    if isinstance(problem, TemplateSyntaxError):
+        return f"模板标记写得不完整（第 {problem.lineno} 行附近）。请对照自带模板 notice.docx 修改。"
+    if isinstance(problem, UnicodeDecodeError):
+        return "不是 UTF-8 编码的文字文件。请用记事本另存为 UTF-8。"
+    if isinstance(problem, OSError):
+        return "无法读取这个文件。"
+    if isinstance(problem, zipfile.BadZipFile):
+        return "不是 Word 文件（.docx），或文件已损坏。"
+    return "模板标记有误。请对照自带模板修改。"
 
 
 def _fixed_times(data: bytes) -> bytes:
@@ -93,5 +110,5 @@ def markdown(notice: Notice, folder: Path | None = None) -> str:
     try:
         text = environment.from_string(path.read_text(encoding="utf-8-sig")).render(notice.context())
     except (JinjaError, OSError, UnicodeDecodeError) as problem:
-        raise TemplateError(f"整改通知模板 {path} 无法使用：{problem}") from None
+        raise TemplateError(f"整改通知模板 {path} 无法使用：{_why(problem)}") from None
     return "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"

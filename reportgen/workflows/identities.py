@@ -77,3 +77,15 @@ def position(table: str, row: str, column: str, key: str, snippet: str) -> str:
 
 
 _KEY_NAMES = {"report": "报告信息", "text": "正文", "contact": "联系方式", "download": "下载地址"}
+
+
+def copy_identity(imported, path, keys: list[str]) -> tuple[str, str]:
+    """(identity, position) of a copy whose figures differ from the report audited: the
+    copy's kind of file (网页, Word, PDF …, not its name) and the cells that differ."""
+    kind = path.suffix.lower().lstrip(".") or "文件"
+    cells = hashlib.sha1(",".join(keys).encode("utf-8")).hexdigest()[:10]
+    identity = SEPARATOR.join((imported.agency, str(imported.year), "副本", f"{kind}@{cells}"))
+    return identity, f"{_KINDS.get(kind, kind)}副本与所核查的一份不一致的格子"
+
+
+_KINDS = {"html": "网页", "htm": "网页", "shtml": "网页", "docx": "Word ", "pdf": "PDF ", "md": "Markdown ", "txt": "文字"}

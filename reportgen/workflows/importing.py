@@ -265,7 +265,8 @@ def audit(files: list[Path], jobs: int = 1) -> Audit:
                 result.rows.append(AuditRow(imported.agency, imported.year, str(path), "副本", "", "", "",
                                             f"与 {found[0][0].name} 是同一份报告，但有 {len(differing)} 格数字不同："
                                             f"{'、'.join(differing[:5])}{'等' if len(differing) > 5 else ''}。请核对哪一份是准确的。",
-                                            Severity.WARNING.label))
+                                            Severity.WARNING.label,
+                                            *identities.copy_identity(imported, path, _differing_keys(found[0][1], imported))))
     checked = {key: (path, check_data(to_data(imported), path)) for key, (path, imported, _) in chosen.items()}
     for (agency, year), (path, imported, unread) in sorted(chosen.items(), key=lambda item: str(item[1][0])):
         outcome = checked[(agency, year)][1]
@@ -294,6 +295,11 @@ def _differences(one: Imported, other: Imported) -> list[str]:
     return [f"{cells[key].table.short_name}“{cells[key].short_name}”（{one.figures[key]}／{other.figures[key]}）"
             for key in cells if key in one.figures and key in other.figures
             and one.figures[key] != other.figures[key] and UNREAD not in (one.figures[key], other.figures[key])]
+
+
+def _differing_keys(one: Imported, other: Imported) -> list[str]:
+    return sorted(key for key in one.figures if key in other.figures and one.figures[key] != other.figures[key]
+                  and UNREAD not in (one.figures[key], other.figures[key]))
 
 
 def _row(imported: Imported, path: Path, finding: Finding, identity: str = "") -> AuditRow:
