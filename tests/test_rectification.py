@@ -264,3 +264,12 @@ def test_a_copy_that_differs_is_in_the_ledger_by_its_kind_and_cells_not_its_name
         assert len(rows) == 1 and "9999" in rows[0]["说明"] and rows[0]["位置"].startswith("文字副本")
         identities.append(rows[0]["标识"])
     assert identities[0] == identities[1] and "txt" in identities[0] and "b.txt" not in identities[0]
+
+
+@pytest.mark.parametrize(("option", "value", "said"), [("--date", "2026-13-40", "不存在"), ("--deadline", "下周五", "无法识别")])
+def test_a_date_that_cannot_be_read_is_said_before_the_work(tmp_path, option, value, said):
+    folder = tmp_path / "已发布"
+    publish(folder, {"a.html": shapes.portal_page(sample("示例市财政局", 1, "requests"))})
+    result = run("audit", folder, "-o", tmp_path / "r.xlsx", "--notices", tmp_path / "通知", option, value)
+    assert result.exit_code == 2 and said in result.output and "开始核查" not in result.output
+    assert not (tmp_path / "r.xlsx").exists() and not (tmp_path / "通知").exists()
