@@ -92,6 +92,7 @@ def test_json_output_carries_the_same_findings(write):
         "col": None,
         "related": [],
         "snippet": "",
+        "identity": "测试市测试局｜2021｜R5｜proactive.administrative_fees",  # the same in every check (issue 38)
     }
 
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from reportgen.cli import options
+from reportgen.cli import notice_options, options
 from reportgen.cli.app import command
 from reportgen.cli.terminal import echo
 from reportgen.errors import UsageError
@@ -22,6 +22,12 @@ def check(
     previous: options.Previous = None,
     year: options.YearOfFolders = None,
     roster: options.Roster = None,
+    notices: notice_options.Notices = None,
+    deadline: notice_options.Deadline = None,
+    name: notice_options.Sender = None,
+    when: notice_options.When = None,
+    templates: notice_options.NoticeTemplates = None,
+    force: options.Force = False,
 ) -> int:
     from reportgen.checks.check import check_file  # start-up time: imported when the command runs
     from reportgen.checks.findings import format_file, format_summary, to_json
@@ -48,6 +54,7 @@ def check(
                   "previous": str(r.previous.path) if r.previous else None, "unfilled_sections": r.unfilled_sections}
                  for r in results]
         document = json.loads(to_json(pairs, extra))
+        _identify(document, results)
         if units is not None:
             document["missing"] = [u.agency for u in missing]
             document["extra"] = extra_files
@@ -59,4 +66,29 @@ def check(
         echo(format_summary(pairs))
         for line in options.roster_lines(units, missing, extra_files, year):
             echo(line)
+    if notices is not None:
+        _notices(results, notices, deadline, name, when, templates, force)
     return 1 if any(not r.ok for r in results) or missing else 0
+
+
+def _identify(document: dict, results) -> None:
+    """Each finding's identity in the JSON: unit, year, rule and cell (as audit's ledger names it)."""
+    from reportgen.workflows import identities
+
+    for entry, result in zip(document["files"], results):
+        agency, year = (result.report.agency, result.report.year) if result.report is not None else ("", "")
+        names = identities.numbered([identities.identity(agency, year, f) for f in result.findings])
+        for finding, identity in zip(entry["findings"], names):
+            finding["identity"] = identity
+
+
+def _notices(results, folder, deadline, name, when, templates, force) -> None:
+    """A 退回修改 notice per unit whose return has errors."""
+    from reportgen.workflows import notices
+
+    notice_options.check_templates(templates)
+    entries, unknown = notices.from_check(results)
+    written = notices.write(entries, folder, notices.RETURN, deadline, name, when, templates, force)
+    echo(f"退回修改通知：{len(written)} 份，在 {folder}（没有错误的单位不发通知）。")
+    for path in unknown:
+        echo(f"注意：{path} 没有读出是哪个单位的，没有写通知，请直接联系报送单位。")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from reportgen.cli import options
+from reportgen.cli import notice_options, options
 from reportgen.cli.app import command
 from reportgen.cli.terminal import echo, table, width, wrap
 from reportgen.errors import ReportgenError, UsageError
@@ -77,11 +77,17 @@ def audit(
                                          help="核查结果写到这个 Excel 文件（默认：核查结果.xlsx）。")] = Path("核查结果.xlsx"),
     jobs: options.Jobs = None,
     force: options.Force = False,
+    notices: notice_options.Notices = None,
+    deadline: notice_options.Deadline = None,
+    name: notice_options.Sender = None,
+    when: notice_options.When = None,
+    templates: notice_options.NoticeTemplates = None,
+    since: notice_options.Since = None,
 ) -> int:
     import os
 
     from reportgen.output.manifest import EDITED, Manifest  # start-up time: imported when the command runs
-    from reportgen.workflows import importing
+    from reportgen.workflows import importing, rectification
 
     if not folder.is_dir():
         raise ReportgenError(f"{folder} 不是文件夹。")
@@ -91,9 +97,16 @@ def audit(
     manifest = Manifest(output.parent)
     if manifest.state(output) == EDITED and not force:  # said before the work, not after it
         raise UsageError(manifest.edited_message(output))
+    notice_options.check_templates(templates)
+    today = rectification.audit_day(when)  # a bad date, deadline or ledger said before the work
+    if deadline:
+        rectification.notices.chinese_date(deadline)
+    before = rectification.previous(since)
     echo(f"共 {len(files)} 个文件，开始核查……", err=True)
     result = importing.audit(files, jobs or os.cpu_count() or 1)
-    for backup in manifest.write({output: importing.audit_xlsx(result)}, force, together=True).backups:
+    book, ledger_rows = rectification.workbook(result, before, today)
+    written = rectification.notices_for(result, notices, deadline, name, when, templates, force) if notices else {}
+    for backup in manifest.write({output: book}, force, together=True).backups:
         echo(f"原文件已备份为：{backup}")
     rows = [[f.agency, str(f.year), str(f.errors), str(f.warnings), str(f.unread) if f.unread else "", Path(f.file).name]
             for f in sorted(result.files, key=lambda f: (f.agency, f.year))]
@@ -112,7 +125,22 @@ def audit(
     if partly:
         said.append(f"{len(partly)} 份报告有 {sum(f.unread for f in partly)} 个格子没有读出（已记为错误，请对照原文核对）")
     echo("，".join(said) + f"；发现 {result.errors} 个错误、{len(result.rows) - result.errors} 个警告。结果：{output}")
+    _said_loop(ledger_rows, written, notices, since)
     return 1 if result.errors or result.unreadable else 0
+
+
+def _said_loop(ledger_rows, written, notices: Path | None, since: Path | None) -> None:
+    """What the 整改台账 holds by state, and where the notices are."""
+    from reportgen.workflows import ledger
+
+    if since is not None:
+        counts = {state: sum(1 for r in ledger_rows if r.state == state) for state in ledger.STATES}
+        echo("整改台账（与 " + str(since) + " 相比）：" + "、".join(f"{state} {n} 个" for state, n in counts.items()) + "。")
+        unchecked = {(r.agency, r.year) for r in ledger_rows if r.state == ledger.UNCHECKED}
+        if unchecked:
+            echo(f"注意：{len(unchecked)} 份报告的问题本次未能核查（报告缺失、无法读取或没有完整读出），仍按未整改计。")
+    if notices is not None:
+        echo(f"整改通知：{len(written)} 份，在 {notices}（没有问题的单位不发通知）。")
 
 
 def _within(path: Path, folder: Path) -> str:

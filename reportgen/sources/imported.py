@@ -38,6 +38,7 @@ class Imported:
     problems: list[str] = field(default_factory=list)  # what could not be read, with where
     explained: set[str] = field(default_factory=set)  # cell keys a problem already names (not listed again)
     remarks: list[str] = field(default_factory=list)  # what the reader should know (format, kind …)
+    drafts: list[tuple[str, str]] = field(default_factory=list)  # draft markers as published: (marker, passage)
 
     def in_stated_group(self, key: str) -> bool:
         """Whether a cell belongs to a row group the source printed as one row (（六）)."""

@@ -32,7 +32,7 @@ from reportgen.filenames import not_data
 from reportgen.model import KINDS, Document
 from reportgen.web import documents, views
 from reportgen.web.security import Folder, Guard, OutsideFolder
-from reportgen.workflows import editing, importing
+from reportgen.workflows import audit_folder, editing, importing
 from reportgen.workflows import refresh as refreshing
 from reportgen.workflows.build import draft_file, offered
 from reportgen.workflows.folder import DRAFT_KINDS, DRAFT_LABELS, DataFolder, document_kinds, keep_upload, uploaded_name
@@ -57,6 +57,7 @@ def create_app(root: Path, token: str, port: int, roster: Path | None = None) ->
         Route("/import", pages.import_file, methods=["POST"]),
         Route("/new", pages.new_file, methods=["POST"]),
         Route("/api/annual/{agency}/{year:int}", pages.api),
+        Route("/notice/{path:path}", pages.notice),
         Mount("/static", StaticFiles(packages=[("reportgen.web", "static")]), name="static"),
     ], exception_handlers={OutsideFolder: pages.outside, ReportgenError: pages.unusable, HTTPException: pages.refused,
                            404: pages.not_found, 500: pages.crashed})
@@ -100,7 +101,16 @@ class Pages:
         states = self.data.states()
         roster = self.data.roster_gaps(states, request.query_params.get("year", ""))
         return self.page("folder.html.j2", rows=states, charts=views.charts(states), folder=str(self.folder.root),
-                         kinds=KINDS, documents=document_kinds(), roster=roster)
+                         kinds=KINDS, documents=document_kinds(), roster=roster,
+                         audit=await run_in_threadpool(audit_folder.audit_view, self.folder.root))
+
+    async def notice(self, request: Request) -> Response:
+        """A 整改通知 (or 退回修改 notice) of the folder, to download."""
+        path = self.folder.path(request.path_params["path"])
+        if not path.is_file() or not audit_folder.is_notice(path):
+            raise HTTPException(404)
+        return Response(path.read_bytes(), media_type=_MEDIA.get(path.suffix.lstrip("."), "application/octet-stream"),
+                        headers={"content-disposition": _attachment(path.name)})
 
     # -- a report
 

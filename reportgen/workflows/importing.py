@@ -29,7 +29,7 @@ from reportgen.sources import workbook
 from reportgen.sources.imported import Imported, to_data
 from reportgen.errors import ReportgenError
 from reportgen.sources.published import SUFFIXES, import_reports
-from reportgen.workflows import scaffold
+from reportgen.workflows import identities, scaffold
 
 
 def data_file(imported: Imported, header: bool = True) -> str:
@@ -169,6 +169,8 @@ class AuditRow:
     published: str
     message: str
     severity: str
+    identity: str = ""  # unit, year, rule and cell or passage: the same in every audit (identities.py)
+    position: str = ""  # where, as a notice and the ledger say it
 
 
 @dataclass
@@ -199,9 +201,13 @@ class Audit:
         return [f for f in self.files if f.unread]
 
 
+NOTICES = ("整改通知.docx", "整改通知.md", "退回修改通知.docx", "退回修改通知.md")  # audit --notices writes them
+
+
 def collect(folder: Path) -> list[Path]:
+    """The published reports in a folder: not the notices an earlier audit wrote into it."""
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                  and not not_data(p))
+                  and not not_data(p) and not p.name.endswith(NOTICES))
 
 
 def _audit_one(path: Path) -> tuple[Path, list[Imported], str]:
@@ -259,7 +265,8 @@ def audit(files: list[Path], jobs: int = 1) -> Audit:
                 result.rows.append(AuditRow(imported.agency, imported.year, str(path), "副本", "", "", "",
                                             f"与 {found[0][0].name} 是同一份报告，但有 {len(differing)} 格数字不同："
                                             f"{'、'.join(differing[:5])}{'等' if len(differing) > 5 else ''}。请核对哪一份是准确的。",
-                                            Severity.WARNING.label))
+                                            Severity.WARNING.label,
+                                            *identities.copy_identity(imported, path, _differing_keys(found[0][1], imported))))
     checked = {key: (path, check_data(to_data(imported), path)) for key, (path, imported, _) in chosen.items()}
     for (agency, year), (path, imported, unread) in sorted(chosen.items(), key=lambda item: str(item[1][0])):
         outcome = checked[(agency, year)][1]
@@ -268,10 +275,12 @@ def audit(files: list[Path], jobs: int = 1) -> Audit:
             previous = Previous(last[1].report, last[0])
             outcome = check_data(to_data(imported), path, lambda report, p=previous: p)
         findings = [f for f in outcome.findings if f.code not in ("missing", "empty-text", "deadline-note")]
+        findings = identities.draft_findings(imported.drafts) + findings
         errors = sum(1 for f in findings if f.is_error)
         result.files.append(Audited(str(path), imported.agency, imported.year, errors, len(findings) - errors, unread))
-        for finding in findings:
-            result.rows.append(_row(imported, path, finding))
+        names = identities.numbered([identities.identity(imported.agency, imported.year, f) for f in findings])
+        for finding, name in zip(findings, names):
+            result.rows.append(_row(imported, path, finding, name))
     return result
 
 
@@ -288,18 +297,25 @@ def _differences(one: Imported, other: Imported) -> list[str]:
             and one.figures[key] != other.figures[key] and UNREAD not in (one.figures[key], other.figures[key])]
 
 
-def _row(imported: Imported, path: Path, finding: Finding) -> AuditRow:
+def _differing_keys(one: Imported, other: Imported) -> list[str]:
+    return sorted(key for key in one.figures if key in other.figures and one.figures[key] != other.figures[key]
+                  and UNREAD not in (one.figures[key], other.figures[key]))
+
+
+def _row(imported: Imported, path: Path, finding: Finding, identity: str = "") -> AuditRow:
     cell = "／".join(p for p in (finding.table, finding.row, finding.column) if p) or finding.key
     show = lambda v: "" if v is None else str(v)  # noqa: E731
+    place = identities.position(finding.table, finding.row, finding.column, finding.key, finding.snippet)
     return AuditRow(imported.agency, imported.year, str(path), finding.code, cell, show(finding.expected),
-                    show(finding.actual), finding.message, finding.severity.label)
+                    show(finding.actual), finding.message, finding.severity.label, identity, place)
 
 
 AUDIT_COLUMNS = ("机关名称", "年度", "文件", "规则", "栏目", "应为", "原文", "说明", "级别")
 
 
-def audit_xlsx(result: Audit) -> bytes:
-    """One row per finding, and a summary sheet per agency."""
+def audit_xlsx(result: Audit, extra=None) -> bytes:
+    """One row per finding, and a summary sheet per agency; ``extra(book)`` adds more sheets
+    (the 整改台账, workflows/ledger.py)."""
     from openpyxl import Workbook  # imported only when an audit is written (start-up time)
     from openpyxl.styles import Font
 
@@ -328,6 +344,8 @@ def audit_xlsx(result: Audit) -> bytes:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEFG", (24, 8, 40, 8, 8, 12, 60)):
         summary.column_dimensions[letter].width = width
+    if extra is not None:
+        extra(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -344,7 +362,7 @@ RULE_NAMES = {  # what a finding other than a statutory rule is about, as the sp
     "text-figure": "正文数字", "placeholder": "占位符", "review": "待改写", "deadline": "公开期限",
     "published": "发布日期", "postcode": "邮政编码", "format": "格式与年度", "type": "数据类型", "decimals": "小数位数",
     "character": "非法字符", "unknown-key": "未知栏目", "other-kind": "其他文件的栏目", "year": "年度",
-    "summary-annual": "与工作总结不一致", "previous": "上年报告",
+    "summary-annual": "与工作总结不一致", "previous": "上年报告", "draft": "发布了未核定的草稿",
 }
 
 

@@ -16,7 +16,7 @@ from reportgen.formats.statutory import Format
 from reportgen.model import DEPARTMENT, GOVERNMENT, UNREAD
 from reportgen.model import totals
 from reportgen.sources.imported import Imported
-from reportgen.sources.published import grids, headings, stream, texts
+from reportgen.sources.published import drafts, grids, headings, stream, texts
 from reportgen.sources.published.document import Document, normal
 
 
@@ -32,12 +32,24 @@ class NoFormat(Exception):
         self.year = year
 
 
+class Merged(Exception):
+    """A part of the document holds the tables of several reports, and their titles could
+    not be told apart: reading it as one would put one report's figures under another's name."""
+
+    def __init__(self, count: int, agency: str):
+        super().__init__(count, agency)
+        self.count = count
+        self.agency = agency
+
+
 def recover_all(document: Document) -> list[Imported]:
     """Every report in a document: a page may hold several, one after the other (each under
     its own title, with its own tables). A title with no table after it (a link to another
-    report, the page's own heading repeated) starts none."""
+    report, the page's own heading repeated) starts none. A part holding the tables of more
+    than one report raises Merged: never one report made of two."""
     parts = _parts(document)
     if len(parts) == 1:
+        _refuse_merged(document)
         return [recover(document)]
     found = []
     for part in parts:
@@ -45,16 +57,36 @@ def recover_all(document: Document) -> list[Imported]:
             imported = recover(part)
         except (NoReport, NoFormat):
             continue
+        _refuse_merged(part, imported.agency)
         if any(key.startswith(("requests.", "appeals.")) for key in (*imported.figures, *imported.groups)):
             found.append(imported)
     return found or [recover(document)]
 
 
+_REQUESTS_HEADING = normal("三、收到和处理政府信息公开申请情况")
+_SECTION_ONE = normal("一、总体情况")
+
+
+def reports_in(document: Document) -> int:
+    """How many reports' bodies a document (or a part of it) holds, by the headings only one
+    report has once: 一、总体情况 and 三、收到和处理政府信息公开申请情况."""
+    text = [normal(block) for block in document.blocks if isinstance(block, str) and block.strip()]
+    overview = sum(1 for line in text if line.startswith(_SECTION_ONE) and len(line) <= len(_SECTION_ONE) + 2)
+    requests = sum(len(re.findall(rf"(?<!表三){re.escape(_REQUESTS_HEADING)}", line)) for line in text)
+    return max(overview, requests)  # not tables: a table continued on the next page repeats its header
+
+
+def _refuse_merged(part: Document, agency: str = "") -> None:
+    count = reports_in(part)
+    if count > 1:
+        raise Merged(count, agency)
+
+
 def _parts(document: Document) -> list[Document]:
     """The document cut before each title of another report (another agency or year)."""
     starts, last = [], None
-    for index, block in enumerate(document.blocks):
-        if isinstance(block, str) and (found := _title_of(block)) and found[0] and found != last:
+    for index, found in titles(document):
+        if found != last:
             starts.append(index)
             last = found
     if len(starts) < 2:
@@ -89,6 +121,10 @@ def recover(document: Document) -> Imported:
             "assessment" in result.texts else DEPARTMENT
         result.remarks.append(f"报告类别按机关名称判断为“{result.kind}”，请核对。")
     _list_missing(fmt, result)
+    result.drafts = drafts.markers(document)
+    if result.drafts:
+        result.remarks.append(f"原文中有草稿的标记（{drafts.said(result.drafts)}）：这是一份没有核定的草稿，"
+                              "表格中的数字照原文录入。")
     return result
 
 
@@ -120,9 +156,16 @@ _INSIDE = re.compile(rf"(?:^|(?<=[\s>》|｜:：】\]）)]))(?P<agency>[^\s>》|
 _LABEL = re.compile(r"^(?:标\s*题|题\s*名|名\s*称|文章标题|主\s*题)\s*[:：]\s*")
 
 
+_NOT_A_TITLE = re.compile(r"[/\\]|https?:|www\.|\.s?html?$|^(?:发布机构|发文机关|本地目录|原文链接|链接|网址|URL|路径|"
+                          r"来源|信息来源|索引号|发布时间|发布日期|所属栏目|栏目|分类)[:：|]", re.I)
+
+
 def _title_of(text: str) -> tuple[str, int] | None:
-    """(agency, year) if ``text`` is a report's title."""
+    """(agency, year) if ``text`` is a report's title. A path, an address or a capture's
+    header line other than its 标题 (本地目录：zwgk/…/某局2023年度…) is never one."""
     text = _LABEL.sub("", re.sub(r"\s+", "", text)).strip("《》“”\"")
+    if _NOT_A_TITLE.search(text):
+        return None
     for pattern in (_AGENCY_FIRST, _YEAR_FIRST):
         if match := pattern.match(text):
             agency = match["agency"].strip("《》“”\"").removesuffix("关于")
@@ -130,6 +173,52 @@ def _title_of(text: str) -> tuple[str, int] | None:
                 agency += "政府"
             return agency, int(match["year"])
     return None
+
+
+_AGENCY_LINE = re.compile(r"^[^\s，。,.:：;；>|/\\（()）《》“”\"]{2,40}$")
+
+
+def titles(document: Document) -> list[tuple[int, tuple[str, int]]]:
+    """Where each report's title starts in ``document.blocks``, with its (agency, year),
+    found by meaning: agency + year + 政府信息公开工作年度报告 in one block, or over two
+    or three blocks (a title printed with <br>, wrapped in a Word file or saved as text
+    lines: 某局 / 2025年政府信息公开工作年度报告, or 某局2025年政府信息公开工作 / 年度报告)."""
+    blocks = document.blocks
+    short = lambda i: 0 <= i < len(blocks) and isinstance(blocks[i], str) and 0 < len(blocks[i].strip()) <= 60  # noqa: E731
+    found: list[tuple[int, tuple[str, int]]] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        if not isinstance(block, str) or not block.strip():
+            index += 1
+            continue
+        title = _title_of(block)
+        if title is not None and title[0]:
+            found.append((index, title))
+            index += 1
+            continue
+        if title is not None and short(index - 1) and _AGENCY_LINE.match(_LABEL.sub("", blocks[index - 1].strip())) \
+                and _title_of(blocks[index - 1]) is None:  # 某局<br>2025年…年度报告
+            joined = _title_of(blocks[index - 1] + block)
+            if joined is not None and joined[0]:
+                found.append((index - 1, joined))
+                index += 1
+                continue
+        if short(index) and re.search(r"(?:19|20)\d\d\s*年", block):  # 某局2025年…工作<br>年度报告
+            for width in (2, 3):
+                if all(short(index + k) for k in range(width)):
+                    text = "".join(blocks[index:index + width])
+                    joined = _title_of(text)
+                    start = index
+                    if joined is not None and not joined[0] and short(index - 1) \
+                            and _AGENCY_LINE.match(blocks[index - 1].strip()):  # 某局 / 2025年…工作 / 年度报告
+                        joined, start = _title_of(blocks[index - 1] + text), index - 1
+                    if joined is not None and joined[0]:
+                        found.append((start, joined))
+                        index += width - 1
+                        break
+        index += 1
+    return found
 
 
 def _title(paragraphs: list[str], result: Imported) -> tuple[int | None, list[str]]:

@@ -1,0 +1,141 @@
+"""整改通知: one notice per report with findings (none for a clean one), from an audit's
+findings or from ``check`` over a folder of returned forms (退回修改), written as Word and
+Markdown into the folder the office names.
+
+Every finding of a unit is in its notice and in no other, in check's words: 位置 (the table,
+row and column, or the passage), 原文 (the figure as published), 应为 (what the rule gives)
+and 说明 (check's sentence).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from reportgen.errors import UsageError
+from reportgen.output.files import safe_name
+from reportgen.output.manifest import Manifest
+from reportgen.renderers import notice as render
+
+RECTIFY = "整改"  # an audit of published reports
+RETURN = "退回"  # check over returned forms
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One finding as a notice needs it."""
+
+    agency: str
+    year: int | str
+    position: str
+    published: str
+    expected: str
+    message: str
+    error: bool
+    source: str = ""  # the returned file, for a 退回修改 notice
+
+
+def chinese_date(text: str | None, default: date | None = None) -> str:
+    """“2026年3月31日” from 2026-03-31, 2026/3/31 or 2026年3月31日; the default date if none."""
+    if not text:
+        day = default or date.today()
+        return f"{day.year}年{day.month}月{day.day}日"
+    match = re.fullmatch(r"\s*((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", text)
+    if not match:
+        raise UsageError(f"日期“{text}”无法识别，请写成 2026-03-31 或 2026年3月31日。")
+    try:
+        day = date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise UsageError(f"日期“{text}”不存在，请核对。") from None
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _report_name(agency: str, year) -> str:
+    return f"《{agency}{year}年政府信息公开工作年度报告》"
+
+
+def build(agency: str, year, entries: list[Entry], kind: str, deadline: str, sender: str, when: str) -> render.Notice:
+    errors = sum(1 for e in entries if e.error)
+    counted = f"{len(entries)} 个问题" + (f"（其中错误 {errors} 个、提醒 {len(entries) - errors} 个）"
+                                           if 0 < errors < len(entries) else "")
+    items = [render.Item(number, e.position, e.published, e.expected, e.message if e.error else f"（提醒）{e.message}")
+             for number, e in enumerate(sorted(entries, key=lambda e: not e.error), 1)]
+    by = f"{deadline}前" if deadline else "收到本通知后10个工作日内"
+    if kind == RETURN:
+        files = "、".join(sorted({Path(e.source).name for e in entries if e.source}))
+        title = f"关于退回{agency}{year}年政府信息公开工作年度报告填报表修改的通知"
+        opening = [f"你单位报送的{year}年政府信息公开工作年度报告填报表{f'（{files}）' if files else ''}经核对，"
+                   f"有以下 {counted}，现退回修改。请对照原始台账逐项核实，按下表修改后重新报送。"]
+        closing = [f"请于{by}将修改后的填报表重新报送{sender}。修改时请只改动有问题的格子，不要改变表格的结构。",
+                   "重新报送后，我们将再次核对。"]
+    else:
+        title = f"关于{agency}{year}年政府信息公开工作年度报告有关问题的整改通知"
+        opening = [f"经核查，你单位已发布的{_report_name(agency, year)}存在以下 {counted}。"
+                   "现将有关问题通知如下，请逐项核实，认真整改。"]
+        closing = [f"请于{by}完成整改：在原发布位置更新报告全文（保持原网址不变，不另行发布），"
+                   f"并将整改情况书面报送{sender}。",
+                   "表中“原文”为你单位已发布报告中的内容，“应为”为按《中华人民共和国政府信息公开工作年度报告格式》"
+                   "核算的结果；数字以你单位的原始台账为准，如原文无误，请在整改情况中说明。",
+                   "重新发布后，我们将再次核查；每个问题的整改情况将记入整改台账。"]
+    return render.Notice(title, agency, opening, items, closing, sender, when)
+
+
+def file_stem(agency: str, year, kind: str) -> str:
+    return safe_name(f"{agency}{year}年报告{'退回修改通知' if kind == RETURN else '整改通知'}")
+
+
+def write(entries: list[Entry], folder: Path, kind: str = RECTIFY, deadline: str | None = None,
+          sender: str | None = None, when: str | None = None, templates: Path | None = None,
+          force: bool = False) -> dict[tuple[str, str], Path]:
+    """One notice per report with findings, as .docx and .md in ``folder`` (made if need be).
+    Nothing is written if a notice there was changed by a person (unless ``force``, which
+    backs it up first). Returns (agency, year) → the Word notice."""
+    deadline_text = chinese_date(deadline) if deadline else ""
+    when_text = chinese_date(when)
+    sender_text = sender or "政务公开工作主管部门"
+    by_report: dict[tuple[str, str], list[Entry]] = {}
+    for entry in entries:
+        by_report.setdefault((entry.agency, str(entry.year)), []).append(entry)
+    outputs: dict[Path, bytes] = {}
+    written: dict[tuple[str, str], Path] = {}
+    for (agency, year), found in sorted(by_report.items()):
+        made = build(agency, year, found, kind, deadline_text, sender_text, when_text)
+        stem = folder / file_stem(agency, year, kind)
+        outputs[stem.with_suffix(".docx")] = render.word(made, templates)
+        outputs[stem.with_suffix(".md")] = render.markdown(made, templates).encode("utf-8")
+        written[(agency, year)] = stem.with_suffix(".docx")
+    if outputs:
+        folder.mkdir(parents=True, exist_ok=True)
+        Manifest(folder).write(outputs, force, together=True)
+    return written
+
+
+def from_audit(rows) -> list[Entry]:
+    """An audit's rows (importing.AuditRow) as notice entries."""
+    return [Entry(r.agency, r.year, r.position or r.cell, r.published, r.expected, r.message, r.severity == "错误")
+            for r in rows]
+
+
+def from_check(results) -> tuple[list[Entry], list[str]]:
+    """The findings of ``check`` over returned forms or data files (CheckResult) with errors,
+    as notice entries (all of a file's findings, warnings too); and the files whose unit is
+    unknown (not read at all), which get no notice."""
+    entries: list[Entry] = []
+    unknown: list[str] = []
+    for result in results:
+        if result.ok:
+            continue
+        report = result.report
+        if report is None or not getattr(report, "agency", ""):
+            unknown.append(str(result.path))
+            continue
+        for f in result.findings:
+            place = "／".join(p for p in (f.table, f.row, f.column) if p) or f.key
+            if f.cell:
+                place += f"（{f.cell}）"
+            show = lambda v: "" if v is None else str(v)  # noqa: E731
+            entries.append(Entry(report.agency, report.year, place, show(f.actual), show(f.expected), f.message,
+                                 f.is_error, str(result.path)))
+    return entries, unknown
