@@ -34,6 +34,12 @@ class OutputError(ReportgenError):
     """A draft cannot be written where it should go."""
 
 
+class OutsideFolderError(OutputError):
+    """A file would be written outside the folder reportgen was told to use (through a link
+    leading out, found when links are resolved at the moment of writing), or over something
+    that is not a regular file (a pipe, a device, a link leading out)."""
+
+
 class RenderError(ReportgenError):
     """A value could not be put into a draft faithfully."""
 

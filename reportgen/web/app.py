@@ -30,6 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from reportgen import kinds as kind_definitions
+from reportgen import untrusted
 from reportgen.checks.check import check_as_file, check_file
 from reportgen.checks.crossyear import path_for_year
 from reportgen.errors import ReportgenError
@@ -37,12 +38,12 @@ from reportgen.filenames import not_data
 from reportgen.formats import layout, statutory
 from reportgen.model import KINDS, Document, Report, deadline, format_number, totals
 from reportgen.model.names import lookup, names
-from reportgen.output.files import safe_name, write_atomic
+from reportgen.output.files import make_folder, safe_name, write_atomic
 from reportgen.output.manifest import Manifest
 from reportgen.renderers.opendata import report_json
 from reportgen.renderers.files import DOCX, HTML, JSON, MD, PDF, SUFFIXES, XLSX
 from reportgen.web import documents
-from reportgen.web.security import Folder, Guard, OutsideFolder
+from reportgen.web.security import Confined, Folder, Guard, OutsideFolder
 from reportgen.sources.tomlfile import segments
 from reportgen.workflows import datafiles, editing, importing
 from reportgen.workflows import refresh as refreshing
@@ -77,7 +78,7 @@ def create_app(root: Path, token: str, port: int, roster: Path | None = None) ->
         Mount("/static", StaticFiles(packages=[("reportgen.web", "static")]), name="static"),
     ], exception_handlers={OutsideFolder: pages.outside, ReportgenError: pages.unusable, HTTPException: pages.refused,
                            404: pages.not_found, 500: pages.crashed})
-    return Guard(app, token, port)
+    return Guard(Confined(app, folder.root), token, port)
 
 
 class Pages:
@@ -272,8 +273,7 @@ class Pages:
         if Path(name).suffix.lower() not in (".docx", ".md"):
             return self.page("message.html.j2", 400, title="无法更新", message=f"{name}：只能更新 .docx 或 .md 草稿。")
         target = self.folder.path(f"{DRAFTS}/{name}")  # a 草稿 link leading out is refused
-        target.parent.mkdir(exist_ok=True)
-        drafts = target.parent
+        drafts = make_folder(target.parent)  # inside the folder, links resolved now
         data = await upload.read()
         if target.exists():  # an earlier upload of the same name: kept as a backup
             Manifest(drafts).backup(target)
@@ -304,24 +304,29 @@ class Pages:
 
     async def new_file(self, request: Request) -> HTMLResponse:
         form = await request.form()
-        try:
-            if form.get("from"):  # next year's file from this year's
-                made = datafiles.next_year(self.folder.path(str(form["from"])))
-            else:
-                year = int(str(form.get("year", "0")) or 0)
-                agency = str(form.get("agency", "")).strip()
-                document = kind_definitions.named(str(form.get("document", "") or "annual")) or kind_definitions.annual()
-                folder = self.folder.root / safe_name(agency)
-                if document.statutory:
-                    made = datafiles.init(agency, year, document, statutory.require_format(year),
-                                          str(form.get("kind", "部门")), output=folder / f"{year}.toml")
-                else:
-                    made = datafiles.init(agency, year, document, output=folder / document.file.format(year=year))
+        try:  # beside the page (a slow disk holds this request only), inside the folder
+            made = await run_in_threadpool(self.make_file, {key: str(value) for key, value in form.items()})
         except (ReportgenError, ValueError) as problem:
             message = str(problem) if isinstance(problem, ReportgenError) else "年度应为数字。"
             return self.page("message.html.j2", 400, title="无法新建", message=message)
         return self.page("message.html.j2", title="已新建", message=f"已新建 {made.path.name}。",
                          link="/report/" + quote(self.folder.relative(made.path)))
+
+    def make_file(self, form: dict[str, str]):
+        """A new data file, or next year's from this year's (``from``): a regular file of the
+        folder only (a pipe is refused before it is opened), written inside the folder."""
+        if form.get("from"):
+            source = self.folder.path(form["from"])
+            untrusted.read_file(source, "数据文件", untrusted.MAX_DATA_FILE)  # a pipe or device: refused
+            return datafiles.next_year(source)
+        year = int(form.get("year", "0") or 0)
+        agency = form.get("agency", "").strip()
+        document = kind_definitions.named(form.get("document", "") or "annual") or kind_definitions.annual()
+        folder = self.folder.root / safe_name(agency)
+        if document.statutory:
+            return datafiles.init(agency, year, document, statutory.require_format(year), form.get("kind", "部门"),
+                                  output=folder / f"{year}.toml")
+        return datafiles.init(agency, year, document, output=folder / document.file.format(year=year))
 
     async def api(self, request: Request) -> Response:
         agency, year = request.path_params["agency"], request.path_params["year"]

@@ -18,6 +18,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlencode
 
+from reportgen.output.files import confined
+
 COOKIE = "reportgen_token"
 MAX_BODY = 32 * 1024 * 1024  # an upload (30 MB) and its form; a larger request is refused as it arrives
 TOO_LARGE = "上传的内容太大（超过 30 MB），已拒绝。"
@@ -88,6 +90,19 @@ class _Limited:
                 raise
 
 
+class Confined:
+    """ASGI middleware: whatever a request writes (a saved file, next year's file, an import,
+    an uploaded draft, their records and backups) is created inside the served folder, links
+    resolved at the moment of writing (``reportgen.output.files.confined``)."""
+
+    def __init__(self, app, root: Path):
+        self.app, self.root = app, Path(root)
+
+    async def __call__(self, scope, receive, send):
+        with confined(self.root):
+            await self.app(scope, receive, send)
+
+
 async def _refuse(send, status: int, message: str) -> None:
     body = (f'<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>已拒绝</title>'
             f"<p>{message}</p></html>").encode("utf-8")
@@ -101,6 +116,53 @@ async def _redirect(send, location: str, cookie: str) -> None:
                 "headers": [(b"location", location.encode("latin-1")), (b"set-cookie", cookie.encode("latin-1")),
                             (b"content-length", b"0")]})
     await send({"type": "http.response.body", "body": b""})
+
+
+HEADER_TIMEOUT = 10.0  # seconds a client has to send a request's headers (a browser needs milliseconds)
+MAX_HEADERS = 64 * 1024  # the most a request's line and headers may hold (h11's own limit is 16 KB)
+
+
+def server_settings() -> dict:
+    """uvicorn's settings for the page: a header timeout (uvicorn has none of its own: a half-sent
+    request would hold a connection for ever), a short keep-alive, a bound on the headers, and a
+    bound on how long Ctrl-C waits for requests still running."""
+    return dict(http=header_timeout_protocol(), h11_max_incomplete_event_size=MAX_HEADERS, timeout_keep_alive=5,
+                timeout_graceful_shutdown=5)
+
+
+def header_timeout_protocol(seconds: float = HEADER_TIMEOUT):
+    """uvicorn's h11 protocol, closing a connection whose request headers have not all arrived
+    ``seconds`` after it opened, or after its last answer (imported when the page starts)."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeaderTimeout(H11Protocol):
+        _header_timer = None
+
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self._arm()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._arm()
+
+        def connection_lost(self, exc) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+            self._header_timer = self.loop.call_later(seconds, self._too_slow)
+
+        def _too_slow(self) -> None:
+            self._header_timer = None
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():  # headers still not all in
+                self.transport.close()
+
+    return HeaderTimeout
 
 
 def new_token() -> str:
