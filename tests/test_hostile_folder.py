@@ -21,7 +21,7 @@ import warnings
 import pytest
 from cli_helpers import run
 from conftest import REPO
-from hostile_folder import IMPORTED_AGENCY, odd_folder
+from hostile_folder import HOSTILE_SHAPES, IMPORTED_AGENCY, odd_folder
 
 from reportgen.web.app import create_app
 
@@ -178,3 +178,145 @@ def test_a_half_sent_request_is_dropped_and_ctrl_c_ends_the_page(serving):
     out, err = process.communicate(timeout=30)
     held.close()
     assert process.returncode == 0 and "reportgen 网页已停止。" in out and "Traceback" not in err
+
+
+# ------------------------------------------------------------------ data files of absurd shape
+
+
+@pytest.mark.parametrize("shape", sorted(HOSTILE_SHAPES))
+def test_a_data_file_of_absurd_shape_is_refused_by_check_within_the_memory_limit(tmp_path, shape):
+    from test_hostile import PEAK_MB, assert_clear, measured
+
+    path = tmp_path / "2025.toml"
+    path.write_text(HOSTILE_SHAPES[shape](), encoding="utf-8")
+    result, peak = measured("check", path, tmp_path=tmp_path, timeout=60)
+    assert_clear(result, path, "第4行" if shape != "long_figure" else "第5行")
+    assert peak < PEAK_MB, peak
+    following, peak = measured("next-year", path, tmp_path=tmp_path, timeout=60)
+    assert_clear(following, path)
+    assert peak < PEAK_MB and not (tmp_path / "2026.toml").exists()
+
+
+@pytest.mark.parametrize("shape", sorted(HOSTILE_SHAPES))
+def test_the_page_answers_a_data_file_of_absurd_shape_in_chinese(page, odd, shape):
+    (odd.root / "absurd").mkdir()
+    (odd.root / "absurd" / "2025.toml").write_text(HOSTILE_SHAPES[shape](), encoding="utf-8")
+    shown = page.get("/report/absurd/2025.toml")
+    assert shown.status_code in (200, 400) and "出错" not in shown.text
+    assert "TOML 语法错误" in shown.text and any(word in shown.text for word in ("位的数字", "段组成", "层数太多"))
+    for route in ("check", "save"):
+        answer = within(20, lambda route=route: page.post(f"/{route}/absurd/2025.toml", data={"_version": "x"}))
+        assert answer.status_code in (200, 400) and "出错" not in answer.text, answer.text
+        assert "Traceback" not in answer.text and "第4行" in answer.text or "第5行" in answer.text
+    assert page.get("/report/qingchuan-finance/2025.toml").status_code == 200  # the page goes on
+
+
+def test_a_figure_typed_with_thousands_of_digits_is_answered_in_chinese(page, odd):
+    report = "qingchuan-finance/2025.toml"
+    before = (odd.root / report).read_bytes()
+    for route in ("check", "save"):
+        answer = page.post(f"/{route}/{report}", data={"requests.new.natural": "9" * 5000, "_version": "x"})
+        assert answer.status_code in (200, 400) and "位" in answer.text and "出错" not in answer.text, answer.text[-500:]
+    assert (odd.root / report).read_bytes() == before
+
+
+# ------------------------------------------------------------------ the folder page names what it cannot read
+
+
+def test_the_folder_page_lists_what_it_can_and_names_what_it_cannot(page, odd):
+    locked = odd.root / "locked" / "2025.toml"
+    locked.parent.mkdir()
+    locked.write_text(HOSTILE_SHAPES["deep_key"](), encoding="utf-8")
+    (odd.root / "absurd").mkdir()
+    (odd.root / "absurd" / "2025.toml").write_text(HOSTILE_SHAPES["long_figure"](), encoding="utf-8")
+    locked.chmod(0)
+    try:
+        listing = within(30, lambda: page.get("/"))
+    finally:
+        locked.chmod(0o644)
+    assert listing.status_code == 200, listing.text[-300:]
+    rows = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", listing.text, re.DOTALL):
+        cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)]
+        named = [cell for cell in cells if cell.endswith((".toml", "/"))]
+        if named:
+            rows[named[0]] = " ".join(cells)
+    assert "悬空的链接" in rows["dangling/2025.toml"]
+    assert "不是普通文件" in rows["pipe/2025.toml"]
+    assert "文件夹外面" in rows["linked/"] and "文件夹外面" in rows[IMPORTED_AGENCY + "/"]
+    assert "位的数字" in rows["absurd/2025.toml"] or "位" in rows["absurd/2025.toml"]
+    assert "qingchuan-finance/2025.toml" in rows and "通过" in rows["qingchuan-finance/2025.toml"]
+    if os.geteuid() != 0:  # root reads any file
+        assert "没有权限" in rows["locked/2025.toml"]
+
+
+# ------------------------------------------------------------------ long names, tokens, Referer, encoded separators
+
+
+def test_a_name_longer_than_a_file_system_allows_gets_the_finding_check_gives(page, odd, tmp_path):
+    from hostile_folder import LONG_SEGMENT
+
+    long = tmp_path / LONG_SEGMENT
+    said_by_check = run("check", long)
+    assert said_by_check.exit_code == 1 and "文件名太长" in said_by_check.output
+    for answer in (page.get(f"/report/qingchuan-finance/{LONG_SEGMENT}"), page.get(f"/draft/md/{LONG_SEGMENT}"),
+                   page.post(f"/check/{LONG_SEGMENT}", data={}), page.post(f"/save/a/{LONG_SEGMENT}", data={}),
+                   page.post("/new", data={"from": f"x/{LONG_SEGMENT}"})):
+        assert answer.status_code == 400 and "文件名太长" in said(answer) and "出错" not in answer.text, answer.text[-300:]
+
+
+def test_wrong_token_foreign_referer_and_encoded_separators_are_refused_as_said(odd):
+    with TestClient(create_app(odd.root, TOKEN, PORT), base_url=BASE) as stranger:
+        missing = stranger.get("/")
+        wrong = stranger.get("/", headers={"x-reportgen-token": "not-it"})
+        assert missing.status_code == wrong.status_code == 403
+        assert "缺少" in missing.text and "令牌不对" in wrong.text and "缺少" not in wrong.text
+        assert "令牌不对" in stranger.get("/?token=not-it").text
+        mine = {"x-reportgen-token": TOKEN}
+        report = "qingchuan-finance/2025.toml"
+        foreign = stranger.post(f"/check/{report}", data={}, headers={**mine, "referer": "http://evil.example/x"})
+        assert foreign.status_code == 403 and "Referer" in foreign.text
+        assert stranger.post(f"/check/{report}", data={}, headers={**mine, "referer": f"{BASE}/report/{report}"}) \
+            .status_code == 200
+        assert stranger.post(f"/check/{report}", data={}, headers=mine).status_code == 200  # no Referer at all
+        assert stranger.get("/", headers={**mine, "referer": "http://evil.example/"}).status_code == 200  # a link
+        for encoded in ("qingchuan-finance%2F2025.toml", "qingchuan-finance%2f2025.toml", "qingchuan-finance%5C2025.toml",
+                        "%2E%2E/qingchuan-finance/2025.toml", "qingchuan-finance/2025.toml%00", "qingchuan%252Ffinance"):
+            refused = stranger.get(f"/report/{encoded}", headers=mine)
+            assert refused.status_code == 403 and "编码的分隔符" in refused.text, encoded
+        assert stranger.get(f"/report/{report}", headers=mine).status_code == 200
+
+
+# ------------------------------------------------------------------ what a clerk sees from the commands
+
+
+def test_a_deleted_form_cell_is_named_by_its_sheet_and_label(tmp_path):
+    import openpyxl
+
+    from reportgen.workflows import forms
+
+    made, _ = forms.from_data(REPO / "data" / "qingchuan-hrss" / "2025.toml", tmp_path)
+    book = openpyxl.load_workbook(made)
+    book.defined_names["rg_appeals_review_upheld"].attr_text = "'表四 复议诉讼'!#REF!"  # as Excel writes a deleted cell
+    book.save(made)
+    result = run("check", made)
+    assert result.exit_code == 1 and "rg_" not in result.output
+    assert "工作表“表四 复议诉讼”中填写“表四 行政复议 结果维持”的格子被删除了" in result.output
+
+
+def test_a_second_audit_says_the_result_file_exists(tmp_path):
+    published = tmp_path / "已发布"
+    published.mkdir()
+    (published / "年报.html").write_bytes(PUBLISHED.read_bytes())
+    result = tmp_path / "核查结果.xlsx"
+    assert run("audit", published, "-o", result).exit_code == 1  # the fixture's figures hold errors
+    again = run("audit", published, "-o", result)
+    assert "已经存在" in again.output and "已换成这一次的结果" in again.output
+    import openpyxl
+
+    book = openpyxl.load_workbook(result)
+    book.active["A1"] = "我的批注"
+    book.save(result)
+    edited = run("audit", published, "-o", result)
+    assert edited.exit_code == 2 and "核查结果文件" in edited.output and "已经存在" in edited.output
+    assert openpyxl.load_workbook(result).active["A1"].value == "我的批注"

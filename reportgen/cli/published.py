@@ -80,7 +80,7 @@ def audit(
 ) -> int:
     import os
 
-    from reportgen.output.manifest import EDITED, Manifest  # start-up time: imported when the command runs
+    from reportgen.output.manifest import EDITED, OURS, SAME, Manifest  # start-up time: imported when the command runs
     from reportgen.workflows import importing
 
     if not folder.is_dir():
@@ -89,12 +89,15 @@ def audit(
     if not files:
         raise ReportgenError(f"{folder} 中没有报告文件（.html、.htm、.docx、.pdf、.md、.txt）。")
     manifest = Manifest(output.parent)
-    if manifest.state(output) == EDITED and not force:  # said before the work, not after it
-        raise UsageError(manifest.edited_message(output))
+    before = manifest.state(output)
+    if before == EDITED and not force:  # said before the work, not after it
+        raise UsageError(f"核查结果文件 {output} 已经存在。{manifest.edited_message(output)}")
     echo(f"共 {len(files)} 个文件，开始核查……", err=True)
     result = importing.audit(files, jobs or os.cpu_count() or 1)
     for backup in manifest.write({output: importing.audit_xlsx(result)}, force, together=True).backups:
         echo(f"原文件已备份为：{backup}")
+    if before in (OURS, SAME):
+        echo(f"核查结果文件 {output} 已经存在（上一次核查写出的，没有被人改过），已换成这一次的结果。")
     rows = [[f.agency, str(f.year), str(f.errors), str(f.warnings), str(f.unread) if f.unread else "", Path(f.file).name]
             for f in sorted(result.files, key=lambda f: (f.agency, f.year))]
     if rows:

@@ -13,7 +13,9 @@ command line.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tempfile
 import time
 from datetime import date
@@ -33,7 +35,7 @@ from reportgen import kinds as kind_definitions
 from reportgen import untrusted
 from reportgen.checks.check import check_as_file, check_file
 from reportgen.checks.crossyear import path_for_year
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, os_reason
 from reportgen.filenames import not_data
 from reportgen.formats import layout, statutory
 from reportgen.model import KINDS, Document, Report, deadline, format_number, totals
@@ -89,8 +91,7 @@ class Pages:
     def check_file(self, path: Path):
         """``check_file``, remembered until the file or one beside it (last year's, the same
         year's other documents) changes: the folder page of a thousand reports stays quick."""
-        key = tuple(sorted((p.name, stat.st_mtime_ns, stat.st_size)
-                           for p in path.parent.glob("*.toml") for stat in [p.stat()]))  # the file and those beside it
+        key = tuple(sorted(_stat_key(p) for p in path.parent.glob("*.toml")))  # the file and those beside it
         known = self.remembered.get(path)
         if known is None or known[0] != key:
             known = self.remembered[path] = (key, check_file(path))
@@ -135,30 +136,59 @@ class Pages:
                 found.append(path)
         return sorted(found)
 
+    def unreadable_rows(self) -> list[dict]:
+        """The folder's data-file names no check can read (a dangling link, a link leading out,
+        a pipe, a folder named .toml): each a row saying why, so that the page still lists the rest."""
+        rows = []
+        for path in sorted(self.folder.root.rglob("*.toml")):
+            if not_data(path):
+                continue
+            why = unusable_reason(path, self.folder.root)
+            if why:
+                rows.append(unusable_row(path.relative_to(self.folder.root).as_posix(), why))
+        for parent, folders, _ in os.walk(self.folder.root):  # links are not followed: an agency folder linked out
+            for name in folders:
+                linked = Path(parent) / name
+                if linked.is_symlink() and unusable_reason(linked, self.folder.root):
+                    rows.append(unusable_row(linked.relative_to(self.folder.root).as_posix() + "/",
+                                             "没有读取：这个文件夹是指向文件夹外面的链接，其中的文件不读也不写"))
+        return rows
+
     async def folder_page(self, request: Request) -> HTMLResponse:
         rows, series = [], {}
         for path in self.files():
-            checked = self.check_file(path)
-            report = checked.report
-            agency = getattr(report, "agency", "") or path.parent.name
-            year = getattr(report, "year", "")
-            state = "通过" if checked.ok else f"{checked.errors} 个错误"
-            if checked.ok and checked.unfilled_sections:
-                state = f"未填（{checked.unfilled_sections} 个部分）"
-            due = deadline(report.year, report.kind) if isinstance(report, Report) and report.kind in KINDS else None
-            following = path_for_year(path, year, year + 1) if isinstance(year, int) else None
-            rows.append({"path": self.folder.relative(path), "agency": agency, "year": year,
-                         "name": report.format.name if isinstance(report, Document) else "年度报告",
-                         "state": state, "ok": checked.ok, "due": due, "warnings": checked.warnings,
-                         "annual": isinstance(report, Report),
-                         "next": self.folder.relative(following) if following and following.exists() else ""})
-            if isinstance(report, Report):
-                values = names(report)
-                series.setdefault(agency, {})[report.year] = [lookup(values, key) or 0 for _, key in CHART]
+            try:
+                rows.append(self.folder_row(path, series))
+            except Exception as problem:  # one file that cannot be read never spoils the page
+                message = str(problem) if isinstance(problem, ReportgenError) else (
+                    os_reason(problem) if isinstance(problem, OSError) else "读取时程序出错（不是您的数据的问题）")
+                rows.append(unusable_row(path.relative_to(self.folder.root).as_posix(), f"无法读取：{message}"))
+        rows += self.unreadable_rows()
         charts = {agency: chart(points) for agency, points in series.items()}
         roster = self.roster_view(rows, request.query_params.get("year", ""))
         return self.page("folder.html.j2", rows=rows, charts=charts, folder=str(self.folder.root), today=date.today(),
                          kinds=KINDS, documents=document_kinds(), roster=roster)
+
+    def folder_row(self, path: Path, series: dict) -> dict:
+        """One data file's row on the folder page (and its figures for the chart)."""
+        checked = self.check_file(path)
+        report = checked.report
+        agency = getattr(report, "agency", "") or path.parent.name
+        year = getattr(report, "year", "")
+        state = "通过" if checked.ok else f"{checked.errors} 个错误" if report is not None else _first(checked)
+        if checked.ok and checked.unfilled_sections:
+            state = f"未填（{checked.unfilled_sections} 个部分）"
+        due = deadline(report.year, report.kind) if isinstance(report, Report) and report.kind in KINDS else None
+        following = path_for_year(path, year, year + 1) if isinstance(year, int) else None
+        if following is not None and (not following.exists() or unusable_reason(following, self.folder.root)):
+            following = None  # a next year's file that is a link leading out is not offered
+        if isinstance(report, Report):
+            values = names(report)
+            series.setdefault(agency, {})[report.year] = [lookup(values, key) or 0 for _, key in CHART]
+        return {"path": self.folder.relative(path), "agency": agency, "year": year,
+                "name": report.format.name if isinstance(report, Document) else "年度报告",
+                "state": state, "ok": checked.ok, "due": due, "warnings": checked.warnings,
+                "annual": isinstance(report, Report), "next": self.folder.relative(following) if following else ""}
 
     def roster_view(self, rows: list[dict], asked: str) -> dict | None:
         """The roster's units against the folder's annual reports of one year (the latest
@@ -340,6 +370,39 @@ class Pages:
 DRAFT_LABELS = {DOCX: "Word", MD: "Markdown", HTML: "网页", PDF: "PDF", JSON: "开放数据（JSON）", XLSX: "Excel 表格"}
 _MEDIA = {XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", MD: "text/markdown; charset=utf-8",
           HTML: "text/html; charset=utf-8", PDF: "application/pdf", JSON: "application/json; charset=utf-8"}
+
+
+def unusable_row(relative: str, why: str) -> dict:
+    """A folder-page row for a data-file name that cannot be read, saying why."""
+    return {"path": relative, "agency": Path(relative).parent.name, "year": "", "name": "数据文件", "state": why,
+            "ok": False, "due": None, "warnings": 0, "annual": False, "next": "", "unusable": True}
+
+
+def _stat_key(path: Path) -> tuple:
+    """A file's name, time and size, for knowing it changed; a link to nothing has none."""
+    try:
+        info = path.stat()
+    except OSError:
+        return (path.name, -1, -1)
+    return (path.name, info.st_mtime_ns, info.st_size)
+
+
+def unusable_reason(path: Path, root: Path) -> str:
+    """Why a data-file name in the folder cannot be read ("" if it can be, or is a folder)."""
+    try:
+        real = path.resolve(strict=True)
+        info = path.stat()
+    except (OSError, RuntimeError) as problem:
+        if path.is_symlink():
+            return "无法读取：这是一个链接，指向的文件不存在（悬空的链接）"
+        return f"无法读取：{os_reason(problem) if isinstance(problem, OSError) else '链接绕成了圈'}"
+    if root not in real.parents:
+        return "没有读取：经由链接指向文件夹外面"
+    if stat.S_ISDIR(info.st_mode):
+        return ""
+    if not stat.S_ISREG(info.st_mode):
+        return "没有读取：不是普通文件（是管道、设备或特殊文件）"
+    return ""
 
 
 def uploaded_name(filename: str) -> str:
