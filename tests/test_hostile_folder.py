@@ -26,7 +26,7 @@ from hostile_folder import HOSTILE_SHAPES, IMPORTED_AGENCY, odd_folder
 from reportgen.web.app import create_app
 
 warnings.filterwarnings("ignore", message=".*httpx.*")
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
 PORT = 8765
 TOKEN = "test-token"
@@ -48,7 +48,7 @@ def page(odd):
 
 def said(answer) -> str:
     """The message a page shows."""
-    return " ".join(re.findall(r'<p class="message">(.*?)</p>', answer.text, re.S)) or answer.text
+    return " ".join(re.findall(r'<p class="message">(.*?)</p>', answer.text, re.DOTALL)) or answer.text
 
 
 # ------------------------------------------------------------------ nothing written outside the folder
@@ -115,9 +115,9 @@ def test_a_pipe_is_refused_by_the_page_before_it_is_opened(page, odd):
     following = within(20, lambda: page.post("/new", data={"from": "pipe/2025.toml"}))
     assert following.status_code == 400 and "不是普通文件" in said(following), said(following)
     for route in ("/report/pipe/2025.toml", "/draft/md/pipe/2025.toml"):
-        assert within(20, lambda: page.get(route)).status_code == 404
+        assert within(20, lambda route=route: page.get(route)).status_code == 404
     for route in ("/check/pipe/2025.toml", "/save/pipe/2025.toml"):
-        assert within(20, lambda: page.post(route, data={})).status_code == 404
+        assert within(20, lambda route=route: page.post(route, data={})).status_code == 404
     (odd.root / IMPORTED_AGENCY).unlink()
     (odd.root / IMPORTED_AGENCY).mkdir()
     os.mkfifo(odd.root / IMPORTED_AGENCY / "2025.toml")  # import's target is a pipe
