@@ -21,7 +21,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from reportgen.errors import InputError, os_reason
-from reportgen.output.files import confined
 
 COOKIE = "reportgen_token"
 MAX_BODY = 32 * 1024 * 1024  # an upload (30 MB) and its form; a larger request is refused as it arrives
@@ -116,13 +115,14 @@ class _Limited:
 class Confined:
     """ASGI middleware: whatever a request writes (a saved file, next year's file, an import,
     an uploaded draft, their records and backups) is created inside the served folder, links
-    resolved at the moment of writing (``reportgen.output.files.confined``)."""
+    resolved at the moment of writing. ``writing()`` is the folder's confinement
+    (``DataFolder.writing``, over ``reportgen.output.files.confined``)."""
 
-    def __init__(self, app, root: Path):
-        self.app, self.root = app, Path(root)
+    def __init__(self, app, writing):
+        self.app, self.writing = app, writing
 
     async def __call__(self, scope, receive, send):
-        with confined(self.root):
+        with self.writing():
             await self.app(scope, receive, send)
 
 

@@ -27,7 +27,7 @@ from reportgen.filenames import not_data
 from reportgen.formats import statutory
 from reportgen.model import KINDS, Document, Report, deadline
 from reportgen.model.names import lookup, names
-from reportgen.output.files import make_folder, safe_name, write_atomic
+from reportgen.output.files import confined, make_folder, safe_name, write_atomic
 from reportgen.output.manifest import Manifest
 from reportgen.renderers.files import DOCX, HTML, JSON, MD, PDF, SUFFIXES, XLSX
 from reportgen.renderers.opendata import report_json
@@ -131,6 +131,11 @@ class DataFolder:
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
+
+    def writing(self):
+        """While this holds, every file written is created inside the folder, links resolved at
+        the moment of writing (a link leading out is refused): ``with folder.writing(): …``."""
+        return confined(self.root)
 
     def relative(self, path: Path) -> str:
         return Path(path).resolve().relative_to(self.root).as_posix()
