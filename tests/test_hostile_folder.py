@@ -320,3 +320,30 @@ def test_a_second_audit_says_the_result_file_exists(tmp_path):
     edited = run("audit", published, "-o", result)
     assert edited.exit_code == 2 and "核查结果文件" in edited.output and "已经存在" in edited.output
     assert openpyxl.load_workbook(result).active["A1"].value == "我的批注"
+
+
+def test_a_pdf_with_only_an_owner_password_is_imported_as_its_open_twin(tmp_path):
+    """Published PDFs often carry a permissions (owner) password and no user password: they
+    open without one, and are read as the same PDF without protection is."""
+    clerk = REPO / "tests" / "fixtures" / "published" / "clerk-2025.docx"
+    protect = ('pdf:writer_pdf_Export:{"RestrictPermissions":{"type":"boolean","value":"true"},'
+               '"PermissionPassword":{"type":"string","value":"only-the-owner"},'
+               '"EnableCopyingOfContent":{"type":"boolean","value":"false"},"Changes":{"type":"long","value":"0"}}')
+    made = {}
+    for name, target in (("open", "pdf"), ("owner", protect)):
+        work = tmp_path / name
+        work.mkdir()
+        subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                        "--convert-to", target, "--outdir", str(work), str(clerk)],
+                       check=True, capture_output=True, timeout=300)
+        made[name] = work / "clerk-2025.pdf"
+    assert b"/Encrypt" in made["owner"].read_bytes() and b"/Encrypt" not in made["open"].read_bytes()
+    results = {name: run("import", pdf, "-o", tmp_path / f"out-{name}") for name, pdf in made.items()}
+    assert results["owner"].exit_code == results["open"].exit_code == 0, results["owner"].output
+    assert "密码" not in results["owner"].output
+
+    def data(name):
+        (written,) = (tmp_path / f"out-{name}").rglob("2025.toml")
+        return [line for line in written.read_text(encoding="utf-8").splitlines() if "clerk-2025.pdf" not in line]
+
+    assert data("owner") == data("open")
