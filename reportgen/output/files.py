@@ -18,6 +18,7 @@ colleagues on a shared office folder can open it.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -151,7 +152,7 @@ def regular_or_absent(path: Path) -> bool:
         except OSError:
             return False  # a dangling link: replaced by the new file, nothing followed
     if stat.S_ISDIR(info.st_mode):
-        raise OutputError(f"无法写入 {path}：{os_reason(IsADirectoryError(21, 'Is a directory'))}")
+        raise OutputError(f"无法写入 {path}：{os_reason(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))}")
     if not stat.S_ISREG(info.st_mode):
         raise OutsideFolderError(f"{path} 不是普通文件（是管道、设备或特殊文件），没有写入，也没有读取。")
     return True
