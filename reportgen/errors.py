@@ -1,8 +1,9 @@
 """Every exception reportgen raises on purpose.
 
 The CLI catches ``ReportgenError`` in one place and prints its message (in Chinese) with a
-non-zero exit: 2 for a ``UsageError``, 1 for any other. Problems *in* a data file are not exceptions: they are findings
-(``reportgen.findings``), so that a check reports all of them at once.
+non-zero exit: 2 for a ``UsageError``, 1 for any other. Problems *in* a data file are not
+exceptions: they are findings (``reportgen.model.findings``), so that a check reports all of
+them at once.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ class TemplateError(ReportgenError):
 
 class OutputError(ReportgenError):
     """A draft cannot be written where it should go."""
+
+
+class OutsideFolderError(OutputError):
+    """A file would be written outside the folder reportgen was told to use (through a link
+    leading out, found when links are resolved at the moment of writing), or over something
+    that is not a regular file (a pipe, a device, a link leading out)."""
 
 
 class RenderError(ReportgenError):

@@ -52,13 +52,31 @@ def read_file(path: Path, what: str = "文件", limit: int = MAX_FILE) -> bytes:
     if info.st_size > limit:
         raise InputError(f"{path}：文件太大（{_size(info.st_size)}），超过 {_size(limit)}，不像一份{what}，没有读取。")
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             data = handle.read(limit + 1)
     except OSError as problem:
         raise InputError(f"无法读取 {path}：{os_reason(problem)}") from None
     if len(data) > limit:  # it grew while being read
         raise InputError(f"{path}：文件太大，超过 {_size(limit)}，没有读取。")
     return data
+
+
+def open_regular(path: Path, text: bool = False):
+    """``path`` opened for reading without waiting: a pipe or device swapped in after it was
+    looked at is refused as it is opened (no reader ever blocks on one). Raises OSError
+    (or InputError for a file that is not regular)."""
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise InputError(f"{path} 不是普通文件（是管道、设备或特殊文件），没有读取。")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(handle, True)
+    except BaseException:
+        os.close(handle)
+        raise
+    if text:
+        return open(handle, encoding="utf-8-sig", errors="replace")
+    return open(handle, "rb")
 
 
 def _size(count: int) -> str:

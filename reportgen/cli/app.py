@@ -9,6 +9,8 @@ Typer's command classes. A mistyped command is answered in Chinese with the clos
 from __future__ import annotations
 
 import difflib
+import functools
+from pathlib import Path
 from typing import Annotated
 
 import os
@@ -58,9 +60,44 @@ app = typer.Typer(
 
 def command(name: str, summary: str, description: str = ""):
     """Register a command: its name, the one-line summary the list of commands shows, and
-    the paragraphs its own help adds."""
+    the paragraphs its own help adds. A command that writes files writes them only inside
+    the folder it was told to use (``WRITES_INTO``; ``reportgen.output.files.confined``)."""
     text = summary + (f"\n\n{description.strip()}" if description.strip() else "")
-    return app.command(name, cls=Command, help=text, short_help=summary, options_metavar="[选项]")
+    register = app.command(name, cls=Command, help=text, short_help=summary, options_metavar="[选项]")
+    into = WRITES_INTO.get(name)
+    if into is None:
+        return register
+
+    def confine(function):
+        @functools.wraps(function)
+        def confined_command(*args, **kwargs):
+            from reportgen.output.files import confined
+
+            with confined(into(kwargs)):
+                return function(*args, **kwargs)
+
+        return register(confined_command)
+
+    return confine
+
+
+def _parent(path) -> Path:
+    return Path(path).parent
+
+
+# The folder each writing command was told to use: files it writes are created there or below,
+# links resolved at the moment of writing (an agency subfolder linked out of it is refused).
+WRITES_INTO = {
+    "build": lambda given: given["output"],
+    "batch": lambda given: given["output"],
+    "aggregate": lambda given: given["output"],
+    "form": lambda given: given["output"],
+    "import": lambda given: given["output"],
+    "audit": lambda given: _parent(given["output"]),
+    "init": lambda given: _parent(given["output"]) if given.get("output") else Path("data"),
+    "next-year": lambda given: _parent(given.get("output") or given["source"]),
+    "refresh": lambda given: _parent(given["draft"]),
+}
 
 
 def _completion() -> None:

@@ -24,7 +24,7 @@ import typer
 from reportgen.cli.app import app
 # The commands, in the order the help lists them.
 from reportgen.cli import check, build, batch, aggregate, datafiles, published, refresh, forms, serve  # noqa: F401, E402, I001
-from reportgen.errors import ReportgenError, UsageError
+from reportgen.errors import ReportgenError, UsageError, os_reason
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
         print("已中断。", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into a program that stopped reading (| head)
+        return 1
+    except OSError as problem:
+        if not problem.filename:
+            return _crashed(problem)
+        # a name the system refuses (longer than 255 bytes, …): said as every unreadable file is
+        print(f"错误：无法使用 {problem.filename}：{os_reason(problem)}", file=sys.stderr)
         return 1
     except MemoryError:
         print("错误：内存不足，没有完成（输入的文件可能过大或已损坏）。", file=sys.stderr)

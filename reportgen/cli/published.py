@@ -86,7 +86,7 @@ def audit(
 ) -> int:
     import os
 
-    from reportgen.output.manifest import EDITED, Manifest  # start-up time: imported when the command runs
+    from reportgen.output.manifest import EDITED, OURS, SAME, Manifest  # start-up time: imported when the command runs
     from reportgen.workflows import importing, rectification
 
     if not folder.is_dir():
@@ -95,8 +95,9 @@ def audit(
     if not files:
         raise ReportgenError(f"{folder} 中没有报告文件（.html、.htm、.docx、.pdf、.md、.txt）。")
     manifest = Manifest(output.parent)
-    if manifest.state(output) == EDITED and not force:  # said before the work, not after it
-        raise UsageError(manifest.edited_message(output))
+    existing = manifest.state(output)
+    if existing == EDITED and not force:  # said before the work, not after it
+        raise UsageError(f"核查结果文件 {output} 已经存在。{manifest.edited_message(output)}")
     notice_options.check_templates(templates)
     today = rectification.audit_day(when)  # a bad date, deadline or ledger said before the work
     if deadline:
@@ -108,6 +109,8 @@ def audit(
     written = rectification.notices_for(result, notices, deadline, name, when, templates, force) if notices else {}
     for backup in manifest.write({output: book}, force, together=True).backups:
         echo(f"原文件已备份为：{backup}")
+    if existing in (OURS, SAME):
+        echo(f"核查结果文件 {output} 已经存在（上一次核查写出的，没有被人改过），已换成这一次的结果。")
     rows = [[f.agency, str(f.year), str(f.errors), str(f.warnings), str(f.unread) if f.unread else "", Path(f.file).name]
             for f in sorted(result.files, key=lambda f: (f.agency, f.year))]
     if rows:

@@ -31,7 +31,7 @@ def serve(
     import uvicorn  # imported only here: the other commands start as fast as before
 
     from reportgen.web.app import create_app
-    from reportgen.web.security import new_token
+    from reportgen.web.security import new_token, server_settings
 
     if not folder.is_dir():
         raise UsageError(f"{folder} 不是文件夹。")
@@ -51,7 +51,8 @@ def serve(
     chosen = listener.getsockname()[1]
     token = new_token()
     address = f"http://127.0.0.1:{chosen}/?token={token}"
-    config = uvicorn.Config(create_app(folder, token, chosen, roster), log_level="warning", access_log=False)
+    config = uvicorn.Config(create_app(folder, token, chosen, roster), log_level="warning", access_log=False,
+                            **server_settings())
     # Ctrl-C before the server has started leaves its coroutine unawaited: nothing to say.
     warnings.filterwarnings("ignore", message="coroutine 'Server.serve' was never awaited")
     try:  # Ctrl-C is how the page is meant to end (uvicorn raises it again once closed)
@@ -62,4 +63,18 @@ def serve(
     except KeyboardInterrupt:
         pass
     echo("reportgen 网页已停止。")
+    _end_even_if_work_is_stuck()
     return 0
+
+
+def _end_even_if_work_is_stuck() -> None:
+    """Ctrl-C always ends the page: a request's work still running in a thread (a network
+    drive that stopped answering) would otherwise hold the process at exit."""
+    import os
+    import sys
+    import threading
+
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)

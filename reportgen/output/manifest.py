@@ -33,9 +33,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.errors import EditedDraftError, OutputError, os_reason
+from reportgen.errors import EditedDraftError, OutsideFolderError
 from reportgen.filenames import MANIFEST, backup_name
-from reportgen.output.files import copy_atomic, new_file_mode, write_atomic
+from reportgen.output.files import append_line, copy_atomic, make_folder, regular_or_absent, write_atomic
 
 # What writing a file would do to the file on disk.
 NEW = "new"  # there is no file
@@ -99,7 +99,7 @@ class Manifest:
     def state(self, path: Path, data: bytes | None = None) -> str:
         """NEW, SAME (only when ``data`` is given), OURS or EDITED."""
         path = Path(path)
-        if not path.exists():
+        if not regular_or_absent(path):  # a pipe or a link leading out is refused, never opened
             return NEW
         if data is not None and _holds(path, data):
             return SAME
@@ -125,6 +125,7 @@ class Manifest:
         ``kept``), or backed up and replaced with ``force``. ``together``: the files
         belong together, so that if one is a person's, none is written and
         EditedDraftError names it."""
+        self.writable()
         states = {path: self.state(path, data) for path, data in outputs.items()}
         edited = [path for path, state in states.items() if state == EDITED]
         if edited and together and not force:
@@ -145,10 +146,19 @@ class Manifest:
             self.record(recorded, about)
         return done
 
+    def writable(self) -> None:
+        """Refuse, before any file is written, a folder leading out of the confinement or a
+        record that is a link or not a regular file (OutsideFolderError)."""
+        make_folder(self.folder)
+        if os.path.islink(self.path):
+            raise OutsideFolderError(f"{self.path} 是一个链接，生成记录不能写在链接中，没有写入。")
+        regular_or_absent(self.path)
+
     def rewrite(self, path: Path, data: bytes, about: dict | None = None, edits: bool = True) -> Path:
         """Replace a file with a version of itself that keeps a person's edits (refresh):
         the file is backed up first, whatever its state, and recorded as holding edits
         unless ``edits`` is False (it held none). Returns the backup."""
+        self.writable()
         backup = self.backup(path)
         write_atomic(path, data)
         self.record({path: data}, {path: about} if about else None, edits=edits)
@@ -164,15 +174,7 @@ class Manifest:
                 entry["edits"] = True
             self.entries[path.name] = entry
             lines.append(_line(entry))
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            created = not self.path.exists()
-            with open(self.path, "a", encoding="utf-8") as log:
-                log.write("".join(lines))
-            if created:
-                os.chmod(self.path, new_file_mode())
-        except OSError as problem:
-            raise OutputError(f"无法写入生成记录 {self.path}：{os_reason(problem)}") from None
+        append_line(self.path, "".join(lines))  # inside the folder written to, never through a link
         self.lines += len(lines)
 
     def _portable(self, about: dict) -> dict:
@@ -200,7 +202,7 @@ class Manifest:
         number), written to a temporary file and renamed, so that a full disk leaves no
         half-written backup."""
         number = 1
-        while backup_name(path, number).exists():
+        while os.path.lexists(backup_name(path, number)):
             number += 1
         copy = backup_name(path, number)
         copy_atomic(path, copy)

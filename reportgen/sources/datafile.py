@@ -71,9 +71,9 @@ PEEK = 4096  # the document line is at the top of a file
 def kind_of_file(path: Path) -> str:
     """The kind id a data file declares, read from its first lines ("" if unreadable)."""
     try:
-        with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        with untrusted.open_regular(path, text=True) as handle:  # a pipe is refused, never waited on
             head = handle.read(PEEK)
-    except OSError:
+    except (OSError, InputError):
         return ""
     match = _DOCUMENT_LINE.search(head)
     if match is None:

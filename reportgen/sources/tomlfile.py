@@ -51,11 +51,16 @@ class TomlSyntaxError(Exception):
 
 
 def parse(text: str) -> dict:
-    """Parse TOML text, keeping floats as exact Decimals. Raises TomlSyntaxError."""
+    """Parse TOML text, keeping floats as exact Decimals. Raises TomlSyntaxError (also for a
+    text of a shape no data file has: ``check_shape``, before any parser sees it)."""
+    check_shape(text)
     try:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(str(error), text) from None
+    except ValueError:  # a number Python will not convert (more digits than it allows)
+        raise TomlSyntaxError(f"数字的位数太多（报告中的数字最多 {MAX_FIGURE_DIGITS} 位）", None, None,
+                              "数字过长") from None
     except RecursionError:
         raise TomlSyntaxError(
             f"花括号 {{ }} 或方括号 [ ] 嵌套的层数太多（数据文件最多只需要 {MAX_DEPTH} 层）",
@@ -63,6 +68,128 @@ def parse(text: str) -> dict:
 
 
 MAX_DEPTH = 4  # the deepest nesting a data file needs: requests.withheld… = { value = …, note = … }
+
+# The shape of a data file, bounded as its size is (untrusted.MAX_DATA_FILE): limits no real report
+# comes near (its longest key has 5 parts, its figures 12 digits, it nests 3 deep and holds a few
+# hundred keys), checked by one cheap pass over the text before tomllib or tomlkit see it (both take
+# time and memory that grow with the square of a key's parts or of the number of tables).
+MAX_KEY_PARTS = 16
+MAX_NESTING = 16
+MAX_FIGURE_DIGITS = 30
+MAX_STATEMENTS = 5000  # keys and table headers
+
+
+def check_shape(text: str) -> None:
+    """Raise TomlSyntaxError, naming the line, for a text of a shape no data file has: a key of
+    more than MAX_KEY_PARTS dotted parts, brackets nested more than MAX_NESTING deep, a number of
+    more than MAX_FIGURE_DIGITS digits, more than MAX_STATEMENTS keys and tables. Linear in the
+    text; strings and comments are skipped."""
+    shape = _Shape()
+    closing = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        start = 0
+        if closing:
+            end = line.find(closing)
+            if end < 0:
+                continue
+            start, closing = end + 3, ""
+        closing = shape.line(line, start, number)
+
+
+class _Shape:
+    def __init__(self):
+        self.open: list[str] = []  # the brackets open at this point, across lines (an array spans lines)
+        self.statements = 0
+
+    def refuse(self, number: int, message: str):
+        raise TomlSyntaxError(message, number, None, "形状超出限制")
+
+    def key(self, written: str, number: int) -> None:
+        parts = _count_dots(written) + 1
+        if parts > MAX_KEY_PARTS:
+            self.refuse(number, f"键名由 {parts} 段组成（用“.”连接），数据文件中的键名最多 {MAX_KEY_PARTS} 段，"
+                                "这不是一份报告的数据")
+        self.statements += 1
+        if self.statements > MAX_STATEMENTS:
+            self.refuse(number, f"文件中的键和表超过 {MAX_STATEMENTS} 个，远多于任何一份报告，没有读取")
+
+    def line(self, line: str, start: int, number: int) -> str:
+        """Scan one line; the closing delimiter of a multi-line string it leaves open."""
+        stripped = line.lstrip()
+        if start == 0 and not self.open and stripped.startswith("["):  # a [table] or [[array]] header
+            header = stripped.lstrip("[")
+            end = _header_end(header)
+            self.key(header[:end], number)
+            start = len(line) - len(stripped) + (len(stripped) - len(header)) + end
+        expect_key = start == 0 and not self.open
+        i = start
+        while i < len(line):
+            char = line[i]
+            if char == "#":
+                break
+            if char in "\"'":
+                triple = line[i: i + 3]
+                if triple in ('"""', "'''"):
+                    end = line.find(triple, i + 3)
+                    if end < 0:
+                        return triple
+                    i = end + 3
+                else:
+                    i = _skip_string(line, i)
+                continue
+            if expect_key and not char.isspace():
+                expect_key = False
+                equals = _find_equals(line, i)
+                if equals is not None:
+                    self.key(line[i:equals], number)
+                    i = equals + 1
+                    continue
+            if char in "[{":
+                self.open.append(char)
+                if len(self.open) > MAX_NESTING:
+                    self.refuse(number, f"花括号 {{ }} 或方括号 [ ] 嵌套的层数太多（数据文件最多只需要 {MAX_DEPTH} 层）")
+                expect_key = char == "{"
+            elif char in "]}":
+                if self.open:
+                    self.open.pop()
+            elif char == "," and self.open and self.open[-1] == "{":
+                expect_key = True
+            elif char.isdigit():
+                end = i
+                while end < len(line) and (line[end].isdigit() or line[end] == "_"):
+                    end += 1
+                digits = end - i - line.count("_", i, end)
+                if digits > MAX_FIGURE_DIGITS:
+                    self.refuse(number, f"有一个 {digits} 位的数字，报告中的数字最多 {MAX_FIGURE_DIGITS} 位，请检查")
+                i = end
+                continue
+            i += 1
+        return ""
+
+
+def _count_dots(written: str) -> int:
+    """The dots of a key as written, outside its quoted parts."""
+    count, i = 0, 0
+    while i < len(written):
+        if written[i] in "\"'":
+            i = _skip_string(written, i)
+            continue
+        count += written[i] == "."
+        i += 1
+    return count
+
+
+def _header_end(header: str) -> int:
+    """Where a table header's key ends (its first "]" outside quotes)."""
+    i = 0
+    while i < len(header):
+        if header[i] in "\"'":
+            i = _skip_string(header, i)
+            continue
+        if header[i] == "]":
+            return i
+        i += 1
+    return i
 
 
 def _deepest_line(text: str) -> int:

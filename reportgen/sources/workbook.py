@@ -117,14 +117,33 @@ def _named_cells(book, path: Path) -> dict[str, tuple[str, str]]:
         try:
             destinations = list(definition.destinations)
         except Exception:  # a reference the clerk broke (#REF!)
-            raise InputError(f"{path}：名称 {name} 指向的格子被删除了，无法读取。请用原来的表格填报。") from None
-        if not destinations:
-            raise InputError(f"{path}：名称 {name} 指向的格子被删除了，无法读取。请用原来的表格填报。")
+            destinations = []
+        if not destinations or "#REF" in (definition.attr_text or "").upper() \
+                or not re.fullmatch(r"\$?[A-Z]{1,3}\$?[0-9]+", destinations[0][1] or ""):
+            raise InputError(_deleted_cell(path, name, definition.attr_text or ""))
         sheet, coordinate = destinations[0]
         found[_key_of(name)] = (sheet, coordinate.replace("$", ""))
     if not found:
         raise InputError(f"{path}：表格中没有 reportgen 的填报格子（名称 rg_…），无法读取。")
     return found
+
+
+def _deleted_cell(path: Path, name: str, reference: str) -> str:
+    """A cell the clerk deleted (Excel writes 'sheet'!#REF!), said as the clerk sees it: the
+    sheet, and the table, row and column the cell was for."""
+    sheet = re.match(r"'?((?:[^'!]|'')+)'?!", reference)
+    where = "工作表“" + sheet[1].replace("''", "'") + "”中" if sheet else ""
+    key = _key_of(name)
+    label = next((_cell_label(cell) for fmt in statutory.formats().values() for cell in fmt.cells() if cell.key == key),
+                 "")
+    what = f"填写“{label}”的格子" if label else "一个填报格子"
+    return (f"{path}：{where}{what}被删除了（删除了整行、整列或这一格），无法读取。"
+            "请用原来的表格填报，或在原来的表格中把这一格补回来。")
+
+
+def _cell_label(cell) -> str:
+    parts = (cell.table.short_name, cell.row.name, cell.column.name)
+    return " ".join(part.replace("／", " ") for part in parts if part)
 
 
 _REFERENCE = re.compile(r"'(?P<sheet>(?:[^']|'')+)'!(?P<cell>\$?[A-Z]{1,3}\$?[0-9]+)")

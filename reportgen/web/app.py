@@ -31,7 +31,7 @@ from reportgen.errors import ReportgenError
 from reportgen.filenames import not_data
 from reportgen.model import KINDS, Document
 from reportgen.web import documents, views
-from reportgen.web.security import Folder, Guard, OutsideFolder
+from reportgen.web.security import Confined, Folder, Guard, OutsideFolder
 from reportgen.workflows import audit_folder, editing, importing
 from reportgen.workflows import refresh as refreshing
 from reportgen.workflows.build import draft_file, offered
@@ -61,7 +61,7 @@ def create_app(root: Path, token: str, port: int, roster: Path | None = None) ->
         Mount("/static", StaticFiles(packages=[("reportgen.web", "static")]), name="static"),
     ], exception_handlers={OutsideFolder: pages.outside, ReportgenError: pages.unusable, HTTPException: pages.refused,
                            404: pages.not_found, 500: pages.crashed})
-    return Guard(app, token, port)
+    return Guard(Confined(app, pages.data.writing), token, port)  # every write inside the folder, links resolved
 
 
 class Pages:
@@ -237,12 +237,13 @@ class Pages:
 
     async def new_file(self, request: Request) -> HTMLResponse:
         form = await request.form()
-        try:
+        try:  # beside the page: a slow or odd file holds this request only (a pipe is refused unopened)
             if form.get("from"):  # next year's file from this year's
-                made = self.data.next_year(self.folder.path(str(form["from"])))
+                made = await run_in_threadpool(self.data.next_year, self.folder.path(str(form["from"])))
             else:
-                made = self.data.new_file(str(form.get("agency", "")), int(str(form.get("year", "0")) or 0),
-                                          str(form.get("document", "")), str(form.get("kind", "部门")))
+                made = await run_in_threadpool(
+                    self.data.new_file, str(form.get("agency", "")), int(str(form.get("year", "0")) or 0),
+                    str(form.get("document", "")), str(form.get("kind", "部门")))
         except (ReportgenError, ValueError) as problem:
             message = str(problem) if isinstance(problem, ReportgenError) else "年度应为数字。"
             return self.page("message.html.j2", 400, title="无法新建", message=message)

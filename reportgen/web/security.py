@@ -12,16 +12,31 @@
 
 from __future__ import annotations
 
+import errno
 import hmac
 import os
+import re
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+from reportgen.errors import InputError, os_reason
 
 COOKIE = "reportgen_token"
 MAX_BODY = 32 * 1024 * 1024  # an upload (30 MB) and its form; a larger request is refused as it arrives
 TOO_LARGE = "上传的内容太大（超过 30 MB），已拒绝。"
 LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Refused in an address, as the README says: an encoded separator (%2F, %5C), an encoded dot
+# (%2E: an encoded ".." ), an encoded NUL (%00), and a "%" encoded again (%25).
+ENCODED = re.compile(r"%(2f|5c|2e|00|25)", re.IGNORECASE)
+ENCODED_REFUSED = "地址中有编码的分隔符或点（%2F、%5C、%2E、%00、%25），已拒绝。"
+MAX_SEGMENT = 255  # bytes in one file or folder name, as file systems allow
+
+
+def _origin_of(referer: str) -> str:
+    parts = urlsplit(referer)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class Guard:
@@ -38,8 +53,14 @@ class Guard:
         if headers.get("host", "") not in hosts:
             return await _refuse(send, 421, "这个地址不是本机的 reportgen 页面（Host 不对），已拒绝。")
         origin = headers.get("origin")
-        if origin is not None and origin not in {f"http://{host}" for host in hosts}:
+        own = {f"http://{host}" for host in hosts}
+        if origin is not None and origin not in own:
             return await _refuse(send, 403, "请求来自别的网页（Origin 不对），已拒绝。")
+        if origin is None and scope.get("method", "GET") not in SAFE_METHODS and "referer" in headers \
+                and _origin_of(headers["referer"]) not in own:  # a browser that sends no Origin says where it was
+            return await _refuse(send, 403, "请求来自别的网页（Referer 不对），已拒绝。")
+        if ENCODED.search(scope.get("raw_path", b"").decode("latin-1")):
+            return await _refuse(send, 403, ENCODED_REFUSED)
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         given = query.get("token", [""])[0]
         cookie = SimpleCookie(headers.get("cookie", ""))
@@ -49,8 +70,11 @@ class Guard:
             path = scope.get("raw_path") or quote(scope["path"]).encode("latin-1")
             location = path.decode("latin-1") + (f"?{rest}" if rest else "")
             return await _redirect(send, location, f"{COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict")
-        if not held or not hmac.compare_digest(held, self.token):
+        if not held and not given:
             return await _refuse(send, 403, "缺少启动 reportgen serve 时给出的令牌。请用终端中显示的完整地址打开这一页。")
+        if not held or not hmac.compare_digest(held, self.token):
+            return await _refuse(send, 403, "令牌不对（可能是上一次启动时的地址，每次启动令牌都不同）。"
+                                            "请用终端中这一次显示的完整地址打开这一页。")
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > MAX_BODY:
             return await _refuse(send, 413, TOO_LARGE)
@@ -88,6 +112,20 @@ class _Limited:
                 raise
 
 
+class Confined:
+    """ASGI middleware: whatever a request writes (a saved file, next year's file, an import,
+    an uploaded draft, their records and backups) is created inside the served folder, links
+    resolved at the moment of writing. ``writing()`` is the folder's confinement
+    (``DataFolder.writing``, over ``reportgen.output.files.confined``)."""
+
+    def __init__(self, app, writing):
+        self.app, self.writing = app, writing
+
+    async def __call__(self, scope, receive, send):
+        with self.writing():
+            await self.app(scope, receive, send)
+
+
 async def _refuse(send, status: int, message: str) -> None:
     body = (f'<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>已拒绝</title>'
             f"<p>{message}</p></html>").encode("utf-8")
@@ -101,6 +139,53 @@ async def _redirect(send, location: str, cookie: str) -> None:
                 "headers": [(b"location", location.encode("latin-1")), (b"set-cookie", cookie.encode("latin-1")),
                             (b"content-length", b"0")]})
     await send({"type": "http.response.body", "body": b""})
+
+
+HEADER_TIMEOUT = 10.0  # seconds a client has to send a request's headers (a browser needs milliseconds)
+MAX_HEADERS = 64 * 1024  # the most a request's line and headers may hold (h11's own limit is 16 KB)
+
+
+def server_settings() -> dict:
+    """uvicorn's settings for the page: a header timeout (uvicorn has none of its own: a half-sent
+    request would hold a connection for ever), a short keep-alive, a bound on the headers, and a
+    bound on how long Ctrl-C waits for requests still running."""
+    return dict(http=header_timeout_protocol(), h11_max_incomplete_event_size=MAX_HEADERS, timeout_keep_alive=5,
+                timeout_graceful_shutdown=5)
+
+
+def header_timeout_protocol(seconds: float = HEADER_TIMEOUT):
+    """uvicorn's h11 protocol, closing a connection whose request headers have not all arrived
+    ``seconds`` after it opened, or after its last answer (imported when the page starts)."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeaderTimeout(H11Protocol):
+        _header_timer = None
+
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self._arm()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._arm()
+
+        def connection_lost(self, exc) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+            self._header_timer = self.loop.call_later(seconds, self._too_slow)
+
+        def _too_slow(self) -> None:
+            self._header_timer = None
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():  # headers still not all in
+                self.transport.close()
+
+    return HeaderTimeout
 
 
 def new_token() -> str:
@@ -124,7 +209,14 @@ class Folder:
         parts = relative.split("/")
         if any(part in ("", ".", "..") for part in parts):
             raise OutsideFolder(relative)
-        found = (self.root / Path(*parts)).resolve()
+        if any(len(part.encode("utf-8", "surrogateescape")) > MAX_SEGMENT for part in parts):  # as check says it
+            too_long = OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG))
+            raise InputError(f"无法读取 {relative}：{os_reason(too_long)}")
+        try:
+            found = (self.root / Path(*parts)).resolve()
+        except (OSError, RuntimeError) as problem:  # a loop of links, a name the system refuses
+            reason = os_reason(problem) if isinstance(problem, OSError) else "链接绕成了圈"
+            raise InputError(f"无法读取 {relative}：{reason}") from None
         if found != self.root and self.root not in found.parents:
             raise OutsideFolder(relative)  # a link leading out
         return found

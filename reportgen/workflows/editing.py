@@ -29,7 +29,7 @@ from reportgen.kinds import Entry, Field, Kind
 from reportgen.model import UNREAD, Report
 from reportgen.output.files import write_atomic
 from reportgen.sources import schema
-from reportgen.sources.tomlfile import Segment, TomlSyntaxError, parse, segments
+from reportgen.sources.tomlfile import MAX_FIGURE_DIGITS, Segment, TomlSyntaxError, parse, segments
 from reportgen.workflows import scaffold
 
 # The report's own fields a page may change, by their data-file key.
@@ -225,6 +225,7 @@ def figure(typed: str):
     text = typed.strip().replace(",", "").replace("，", "")
     if text in ("", UNREAD):
         return text
+    _not_too_long(text)
     if _INTEGER.match(text):
         return int(text)
     try:
@@ -232,6 +233,14 @@ def figure(typed: str):
     except InvalidOperation:
         return typed.strip()
     return value if value.is_finite() else typed.strip()
+
+
+def _not_too_long(text: str) -> None:
+    """A number typed with more digits than any report's (Python would not even convert one of
+    more than 4,300): refused in Chinese, as ``reportgen check`` refuses it in a file."""
+    digits = sum(char.isdigit() for char in text)
+    if digits > MAX_FIGURE_DIGITS and re.fullmatch(r"[+-]?[\d.]+", text):
+        raise InputError(f"填写的数字有 {digits} 位，报告中的数字最多 {MAX_FIGURE_DIGITS} 位，没有采用，请检查。")
 
 
 def _field(key: str, typed: str):
@@ -395,6 +404,7 @@ def _typed(field: Field, typed: str):
     if not text:
         return ""
     if field.type in ("year", "int"):
+        _not_too_long(text)
         return int(text) if _INTEGER.match(text) else text
     if field.type == "date":
         try:

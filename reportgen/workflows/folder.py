@@ -13,6 +13,8 @@ thousand reports is shown quickly again.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PureWindowsPath
@@ -20,12 +22,12 @@ from pathlib import Path, PureWindowsPath
 from reportgen import kinds as kind_definitions
 from reportgen.checks.check import CheckResult, check_file
 from reportgen.checks.crossyear import path_for_year
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, os_reason
 from reportgen.filenames import not_data
 from reportgen.formats import statutory
 from reportgen.model import KINDS, Document, Report, deadline
 from reportgen.model.names import lookup, names
-from reportgen.output.files import safe_name, write_atomic
+from reportgen.output.files import confined, make_folder, safe_name, write_atomic
 from reportgen.output.manifest import Manifest
 from reportgen.renderers.files import DOCX, HTML, INFOGRAPHIC, INFOGRAPHIC_HTML, INFOGRAPHIC_PNG, JSON, MD, PDF, SUFFIXES, XLSX
 from reportgen.renderers.opendata import report_json
@@ -75,9 +77,12 @@ class FileState:
     deadline_status: str  # MET, MISSED, NOT_YET_DUE or ""
     next_year: str  # next year's file, relative, if it is there; else ""
     figures: tuple = ()  # the CHART figures of an annual report
+    problem: str = ""  # why the file could not be read at all (a dangling link, a pipe, …); its row says it
 
     @property
     def state_text(self) -> str:
+        if self.problem:
+            return self.problem
         if not self.ok:
             return f"{self.errors} 个错误"
         if self.unfilled_sections:
@@ -128,6 +133,11 @@ class DataFolder:
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
 
+    def writing(self):
+        """While this holds, every file written is created inside the folder, links resolved at
+        the moment of writing (a link leading out is refused): ``with folder.writing(): …``."""
+        return confined(self.root)
+
     def relative(self, path: Path) -> str:
         return Path(path).resolve().relative_to(self.root).as_posix()
 
@@ -146,8 +156,7 @@ class DataFolder:
     def checked(self, path: Path) -> CheckResult:
         """The file's check, remembered until the file or one beside it (last year's, the
         same year's other documents) changes."""
-        key = tuple(sorted((p.name, stat.st_mtime_ns, stat.st_size)
-                           for p in path.parent.glob("*.toml") for stat in [p.stat()]))
+        key = tuple(sorted(_stat_key(p) for p in path.parent.glob("*.toml")))  # a dangling link among them too
         known = self._checks.get(path)
         if known is None or known[0] != key:
             known = self._checks[path] = (key, check_file(path))
@@ -161,6 +170,8 @@ class DataFolder:
         due = deadline(report.year, report.kind) if annual and report.kind in KINDS else None
         published = report.published if isinstance(report, (Report, Document)) else None
         following = path_for_year(path, year, year + 1) if isinstance(year, int) else None
+        if following is not None and (not following.exists() or unreadable_reason(following, self.root)):
+            following = None  # a next year's file that is a link leading out is not offered
         figures = ()
         if annual:
             values = names(report)
@@ -171,11 +182,35 @@ class DataFolder:
             ok=checked.ok, errors=checked.errors, warnings=checked.warnings,
             unfilled_sections=checked.unfilled_sections, due=due, published=published,
             deadline_status=deadline_status(due, published, today or date.today()),
-            next_year=self.relative(following) if following is not None and following.exists() else "",
-            figures=figures)
+            next_year=self.relative(following) if following is not None else "", figures=figures)
 
     def states(self, today: date | None = None) -> list[FileState]:
-        return [self.state(path, today) for path in self.files()]
+        """Every data file's state, and a state naming why for each data-file name that cannot
+        be read (a dangling link, a link leading out, a pipe): one bad file never hides the rest."""
+        states = []
+        for path in self.files():
+            try:
+                states.append(self.state(path, today))
+            except Exception as problem:  # noqa: BLE001 — said in its row, the others still listed
+                why = str(problem) if isinstance(problem, ReportgenError) else (
+                    os_reason(problem) if isinstance(problem, OSError) else "读取时程序出错（不是您的数据的问题）")
+                states.append(unreadable_state(path, self.root, f"无法读取：{why}"))
+        return states + self.unreadable()
+
+    def unreadable(self) -> list[FileState]:
+        """The data-file names no check can read, each with why; and agency folders that are
+        links leading out of the folder (whose files are neither read nor written)."""
+        found = []
+        for path in sorted(self.root.rglob("*.toml")):
+            if not not_data(path) and (why := unreadable_reason(path, self.root)):
+                found.append(unreadable_state(path, self.root, why))
+        for parent, folders, _ in os.walk(self.root):  # links not followed
+            for name in sorted(folders):
+                linked = Path(parent) / name
+                if linked.is_symlink() and unreadable_reason(linked, self.root):
+                    found.append(unreadable_state(linked, self.root, "没有读取：这个文件夹是指向文件夹外面的链接，"
+                                                                     "其中的文件不读也不写", folder=True))
+        return found
 
     def roster_file(self) -> Path | None:
         return self.roster or next((self.root / n for n in ROSTER_NAMES if (self.root / n).is_file()), None)
@@ -226,6 +261,41 @@ class DataFolder:
         return datafiles.next_year(path).path
 
 
+def _stat_key(path: Path) -> tuple:
+    """A file's name, time and size, for knowing it changed; a link to nothing has none."""
+    try:
+        info = path.stat()
+    except OSError:
+        return (path.name, -1, -1)
+    return (path.name, info.st_mtime_ns, info.st_size)
+
+
+def unreadable_reason(path: Path, root: Path) -> str:
+    """Why a data-file name in the folder cannot be read ("" if it can be, or is a folder)."""
+    try:
+        real = path.resolve(strict=True)
+        info = path.stat()
+    except (OSError, RuntimeError) as problem:
+        if path.is_symlink():
+            return "无法读取：这是一个链接，指向的文件不存在（悬空的链接）"
+        return f"无法读取：{os_reason(problem) if isinstance(problem, OSError) else '链接绕成了圈'}"
+    if root not in real.parents:
+        return "没有读取：经由链接指向文件夹外面"
+    if stat.S_ISDIR(info.st_mode):
+        return ""
+    if not stat.S_ISREG(info.st_mode):
+        return "没有读取：不是普通文件（是管道、设备或特殊文件）"
+    return ""
+
+
+def unreadable_state(path: Path, root: Path, why: str, folder: bool = False) -> FileState:
+    """The state of a data-file name that cannot be read: its row says why."""
+    relative = path.relative_to(root).as_posix() + ("/" if folder else "")
+    return FileState(path=path, relative=relative, agency=path.parent.name if not folder else path.name, year="",
+                     name="数据文件", annual=False, ok=False, errors=1, warnings=0, unfilled_sections=0, due=None,
+                     published=None, deadline_status="", next_year="", problem=why)
+
+
 def document_kinds() -> list[tuple[str, str]]:
     """The kinds a new file may be, as (name written in the file, name shown)."""
     return [(kind.aliases[0] if kind.aliases else kind.name, kind.name) for kind in kind_definitions.kinds().values()]
@@ -238,7 +308,7 @@ def uploaded_name(filename: str) -> str:
 
 def keep_upload(target: Path, data: bytes) -> None:
     """An uploaded file written whole at ``target``; one there before is kept as a backup."""
-    target.parent.mkdir(exist_ok=True)
+    make_folder(target.parent)  # inside the folder, links resolved now
     if target.exists():
         Manifest(target.parent).backup(target)
     write_atomic(target, data)
