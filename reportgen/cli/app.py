@@ -9,6 +9,7 @@ Typer's command classes. A mistyped command is answered in Chinese with the clos
 from __future__ import annotations
 
 import difflib
+import sys
 from typing import Annotated
 
 import os
@@ -35,6 +36,14 @@ class Command(typer.core.TyperCommand):
         """“[选项] 文件...”: a list argument is shown with “...”, not in braces."""
         return [piece[1:-1] + "..." if piece.startswith("{") and piece.endswith("}") else piece
                 for piece in super().collect_usage_pieces(ctx)]
+
+    def invoke(self, ctx):
+        """Ctrl-C said as such (Typer turns it into a silent exit code 130)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            print("已中断。", file=sys.stderr)
+            raise
 
 
 class Group(typer.core.TyperGroup):
