@@ -16,7 +16,11 @@ import pytest
 from cli_helpers import run
 from conftest import DATA
 from openpyxl import load_workbook
-from test_batch import assert_summary_agrees_with_disk, many_agencies, summary, wait_for_drafts
+from test_batch import (
+    assert_summary_agrees_with_disk,
+    many_agencies,
+    wait_for_drafts,
+)
 
 from reportgen.workflows import pool
 

@@ -45,7 +45,7 @@ def test_a_notepad_data_file_checks_and_builds_as_its_unix_twin(tmp_path):
 def test_a_notepad_data_file_with_a_mistake_names_the_same_line(tmp_path):
     unix, windows = twins(tmp_path)
     for path in (unix, windows):
-        raw = path.read_bytes().replace(b"year = 2025", "year = 2025年".encode("utf-8"), 1)
+        raw = path.read_bytes().replace(b"year = 2025", "year = 2025年".encode(), 1)
         path.write_bytes(raw)
     results = [run("check", path) for path in (unix, windows)]
     assert results[0].exit_code == results[1].exit_code == 1

@@ -24,7 +24,7 @@ import typer
 from reportgen.cli.app import app
 from reportgen.cli.terminal import prepare_console, utf8_file_names
 # The commands, in the order the help lists them.
-from reportgen.cli import check, build, batch, aggregate, datafiles, published, refresh, forms, serve  # noqa: F401, E402, I001
+from reportgen.cli import check, build, batch, aggregate, datafiles, published, refresh, forms, serve, doctor  # noqa: F401, E402, I001
 from reportgen.errors import ReportgenError, UsageError
 
 
