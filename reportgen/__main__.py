@@ -1,3 +1,4 @@
 from reportgen.cli.main import run
 
-run()
+if __name__ == "__main__":  # not again in a spawned worker process
+    run()

@@ -115,7 +115,7 @@ def test_a_gbk_file_is_named_with_a_hint(tmp_path):
     path.write_bytes('[report]\nagency = "测试局"\n'.encode("gbk"))
     result = run("check", path)
     assert result.exit_code == 1
-    assert "第2行：文件不是 UTF-8 编码（可能是 GBK）" in result.output
+    assert "第2行：文件不是 UTF-8 编码，而是 GBK 编码" in result.output and "另存为" in result.output
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -37,6 +38,14 @@ class Command(typer.core.TyperCommand):
         """“[选项] 文件...”: a list argument is shown with “...”, not in braces."""
         return [piece[1:-1] + "..." if piece.startswith("{") and piece.endswith("}") else piece
                 for piece in super().collect_usage_pieces(ctx)]
+
+    def invoke(self, ctx):
+        """Ctrl-C said as such (Typer turns it into a silent exit code 130)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            print("已中断。", file=sys.stderr)
+            raise
 
 
 class Group(typer.core.TyperGroup):

@@ -22,14 +22,16 @@ import sys
 import typer
 
 from reportgen.cli.app import app
+from reportgen.cli.terminal import prepare_console, utf8_file_names
 # The commands, in the order the help lists them.
-from reportgen.cli import check, build, batch, aggregate, datafiles, published, refresh, forms, serve  # noqa: F401, E402, I001
+from reportgen.cli import check, build, batch, aggregate, datafiles, published, refresh, forms, serve, doctor  # noqa: F401, E402, I001
 from reportgen.errors import ReportgenError, UsageError, os_reason
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command line; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    prepare_console()
     try:
         result = app(args=argv, prog_name="reportgen", standalone_mode=False)
         return result if isinstance(result, int) else 0
@@ -152,6 +154,7 @@ def run() -> None:
     import os
     import signal
 
+    utf8_file_names()
     ours = os.getpid()
 
     def stop(signum, frame):

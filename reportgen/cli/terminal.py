@@ -24,6 +24,66 @@ OPENING = "（「『“‘《〈【"
 WIDEST = 100  # wider terminals get lines this long at most, which read better
 
 
+# ------------------------------------------------------------------ consoles that cannot show Chinese
+
+_SAMPLE = "中文报告，。"
+CONSOLE_HINT = (
+    "reportgen: this console cannot show Chinese (its encoding is {encoding}), so Chinese text is shown as '?'. "
+    "The files reportgen writes are not affected (always UTF-8). To see the messages: on Windows run "
+    "'chcp 65001' before reportgen, or set PYTHONIOENCODING=utf-8 (Windows: set PYTHONIOENCODING=utf-8; "
+    "Linux/macOS: export PYTHONIOENCODING=utf-8)."
+)
+
+
+def shows_chinese(encoding: str | None) -> bool:
+    """Whether text in this encoding can hold Chinese (None: an in-memory stream, it can)."""
+    if not encoding:
+        return True
+    try:
+        _SAMPLE.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def prepare_console() -> bool:
+    """Make printing safe on any console: a stream whose encoding cannot hold a character
+    (Chinese on an ASCII console, ✔ on a GBK one) shows '?' for it instead of failing, and the console is told once, in ASCII,
+    how to switch to UTF-8. Returns whether the console shows Chinese."""
+    unable = []
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        if stream is None or not encoding:
+            continue
+        if not encoding.lower().replace("-", "").startswith("utf"):  # a GBK console has no ✔
+            try:
+                stream.reconfigure(errors="replace")
+            except (AttributeError, ValueError):
+                pass
+        if not shows_chinese(encoding):
+            unable.append(encoding)
+    if unable and sys.stderr is not None:
+        print(CONSOLE_HINT.format(encoding=unable[0]), file=sys.stderr)
+    return not unable
+
+
+def utf8_file_names() -> None:
+    """A POSIX system whose locale cannot name files in Chinese (a C locale, with Python's
+    UTF-8 mode turned off): run again in UTF-8 mode, as Python itself does in a C locale,
+    so that drafts get their Chinese names; the console keeps its own encoding."""
+    import os
+
+    if (os.name == "nt" or sys.flags.utf8_mode or shows_chinese(sys.getfilesystemencoding())
+            or os.environ.get("REPORTGEN_UTF8_RERUN")):
+        return
+    env = {**os.environ, "PYTHONUTF8": "1", "REPORTGEN_UTF8_RERUN": "1"}
+    if not env.get("PYTHONIOENCODING"):  # the console keeps the encoding it had
+        env["PYTHONIOENCODING"] = getattr(sys.stdout, "encoding", None) or "ascii"
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], env)
+
+
 def echo(text: str = "", err: bool = False) -> None:
     print(text, file=sys.stderr if err else sys.stdout)
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import shutil
 import stat
 import tempfile
@@ -29,23 +28,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from reportgen.errors import OutputError, OutsideFolderError, os_reason
-from reportgen.filenames import TEMP_PREFIX
-
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
-_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.I)
-MAX_NAME = 120
-
-
-def safe_name(name: str, fallback: str = "report") -> str:
-    """A file name with no path in it: separators, control and reserved characters become
-    "_", leading and trailing dots and spaces go."""
-    cleaned = _UNSAFE.sub("_", name).strip(" .")
-    cleaned = cleaned[:MAX_NAME].rstrip(" .")
-    if not cleaned or set(cleaned) <= {"_", "."}:
-        cleaned = _UNSAFE.sub("_", fallback).strip(" .") or "report"
-    if _WINDOWS_RESERVED.match(cleaned):
-        cleaned = "_" + cleaned
-    return cleaned
+from reportgen.filenames import TEMP_PREFIX, safe_name  # noqa: F401  (safe_name: for every writer)
 
 
 def inside(folder: Path, name: str) -> Path:

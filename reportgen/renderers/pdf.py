@@ -31,15 +31,65 @@ from reportgen.renderers.fonts import fontconfig
 INSTALL_HINT = (
     "生成 PDF 需要 LibreOffice，但这台电脑上没有找到（soffice）。请先安装："
     "Debian/Ubuntu/统信/麒麟运行 sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk；"
-    "Windows 到 libreoffice.org 下载安装后，把安装文件夹中的 program 加入 PATH，或设置环境变量 REPORTGEN_SOFFICE "
-    "指向 soffice.exe。Word 和 Markdown 草稿不需要 LibreOffice。"
+    "Windows 到 libreoffice.org 下载安装（装在默认位置即可找到）；装在别处时，设置环境变量 REPORTGEN_SOFFICE "
+    "指向 soffice.exe（或它所在的 program 文件夹）。Word 和 Markdown 草稿不需要 LibreOffice。"
 )
+SOFFICE_VARIABLE = "REPORTGEN_SOFFICE"
 SECONDS_PER_DRAFT = 20
 SECONDS_TO_START = 60
 
 
 class PdfUnavailable(ReportgenError):
     """LibreOffice is not installed, or failed to print a PDF."""
+
+
+def usual_places(platform: str, environ, home: Path) -> list[Path]:
+    """Where LibreOffice's installers put soffice, on this kind of system."""
+    if platform == "win32":
+        bases = [environ.get(name) for name in ("PROGRAMFILES", "ProgramW6432", "PROGRAMFILES(X86)")]
+        bases += [r"C:\Program Files", r"C:\Program Files (x86)"]
+        if environ.get("LOCALAPPDATA"):
+            bases.append(str(Path(environ["LOCALAPPDATA"]) / "Programs"))
+        places = [Path(base) / "LibreOffice" / "program" / "soffice.exe" for base in bases if base]
+    elif platform == "darwin":
+        places = [Path(folder) / "LibreOffice.app" / "Contents" / "MacOS" / "soffice"
+                  for folder in ("/Applications", str(home / "Applications"))]
+    else:  # a distribution's package is on PATH; libreoffice.org's own packages go to /opt/libreofficeX.Y
+        places = sorted(Path("/opt").glob("libreoffice*/program/soffice"), reverse=True) or \
+            [Path("/opt/libreoffice/program/soffice")]
+        places.append(Path("/snap/bin/libreoffice"))
+    unique: list[Path] = []
+    for place in places:
+        if place not in unique:
+            unique.append(place)
+    return unique
+
+
+def locate(platform: str, environ, home: Path) -> tuple[Path | None, list[str]]:
+    """soffice, and the places tried, in order: REPORTGEN_SOFFICE (the program, or its
+    folder), PATH, the usual install places."""
+    tried = []
+    named = environ.get(SOFFICE_VARIABLE, "").strip().strip('"')
+    exe = ".exe" if platform == "win32" else ""
+    if named:
+        path = Path(named)
+        path = path / f"soffice{exe}" if path.is_dir() else path
+        if path.is_file():
+            return path, tried
+        tried.append(f"环境变量 {SOFFICE_VARIABLE} 指向的 {named}（不存在）")
+    else:
+        tried.append(f"环境变量 {SOFFICE_VARIABLE}（未设置）")
+    search = environ.get("PATH", "")
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name, path=search)
+        if found:
+            return Path(found), tried
+    tried.append("PATH 中的 soffice、libreoffice")
+    for place in usual_places(platform, environ, home):
+        if place.is_file():
+            return place, tried
+        tried.append(str(place))
+    return None, tried
 
 
 class LibreOffice:
@@ -49,14 +99,30 @@ class LibreOffice:
         self.program = program
 
     @classmethod
-    def find(cls) -> LibreOffice:
-        program = os.environ.get("REPORTGEN_SOFFICE") or shutil.which("soffice") or shutil.which("libreoffice")
-        if not program and sys.platform == "win32":
-            default = Path(os.environ.get("PROGRAMFILES", r"C:\Program Files")) / "LibreOffice" / "program" / "soffice.exe"
-            program = str(default) if default.exists() else None
-        if not program:
-            raise PdfUnavailable(INSTALL_HINT)
-        return cls(program)
+    def find(cls, platform: str | None = None, environ=None, home: Path | None = None) -> LibreOffice:
+        """LibreOffice named by REPORTGEN_SOFFICE, else on PATH, else in its usual install
+        places (``usual_places``); the message when it is missing names every place tried."""
+        program, tried = locate(platform or sys.platform, os.environ if environ is None else environ,
+                                Path.home() if home is None else home)
+        if program is None:
+            raise PdfUnavailable(INSTALL_HINT + "已找过：" + "；".join(tried) + "。")
+        return cls(str(program))
+
+    def version(self) -> str:
+        """LibreOffice's version, as it says it ("LibreOffice 7.4.7.2 …"), or "" if it does not."""
+        ini = Path(self.program).parent / "version.ini"  # Windows: soffice.exe prints nothing
+        try:
+            for line in ini.read_text(encoding="utf-8", errors="replace").splitlines():
+                if line.startswith(("MsiProductVersion=", "ProductVersion=")):
+                    return "LibreOffice " + line.split("=", 1)[1].strip()
+        except OSError:
+            pass
+        try:
+            done = subprocess.run([self.program, "--version"], capture_output=True, timeout=SECONDS_TO_START,
+                                  env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"}, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return done.stdout.decode("utf-8", "replace").strip().splitlines()[0] if done.stdout.strip() else ""
 
     def convert(self, documents: dict[str, bytes], progress: Callable[[int], None] | None = None) -> dict[str, bytes]:
         """PDFs of the given .docx documents (name → bytes), printed by one LibreOffice process.

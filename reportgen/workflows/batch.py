@@ -12,15 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import multiprocessing
-import os
-import signal
-import sys
-import threading
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
-from multiprocessing import connection as connections
 from pathlib import Path
 from typing import Callable
 
@@ -29,6 +23,7 @@ from reportgen.kinds import ANNUAL
 from reportgen.output.files import remove_stale_temporaries, write_atomic
 from reportgen.output.manifest import Manifest
 from reportgen.renderers.fonts import Fonts
+from reportgen.workflows import pool
 from reportgen.workflows import roster as rosters
 from reportgen.workflows.build import PDF, BuildResult, Renderers, build_file, write_pdfs
 from reportgen.workflows.refresh import refresh
@@ -229,36 +224,13 @@ def _refresh_unit(source: Path, built: BuildResult, result: AgencyResult, kinds:
         result.message += "；还是旧的数字：" + "；".join(f"{s.path.name}（{s.command}）" for s in stale.values())
 
 
-def _worker_main(connection, out_dir: Path, options: Options, year: int) -> None:
-    """A worker process: prepare once, then build the sources it is sent until told to stop.
-
-    Ctrl-C is the parent's business: the worker ignores SIGINT, so that the parent can let
-    every unit already started finish and be counted. If the parent is gone (killed), the
-    worker finishes the unit in hand, whose drafts are written atomically, and exits quietly.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
-    try:
-        _start_worker(out_dir, options)
-        while True:
-            source = connection.recv()
-            if source is None:
-                break
-            connection.send(build_one(source, year))
-    except (EOFError, OSError):  # the parent is gone: nothing to report to
-        pass
-    finally:
-        os._exit(0)
+def _prepare_worker(out_dir: Path, options: Options, year: int) -> None:
+    _start_worker(out_dir, options)
+    _worker["year"] = year
 
 
-def _exit_when_orphaned(parent: int) -> None:
-    """Exit quietly once the parent is gone. (A worker waiting for its next unit would not
-    notice otherwise: a forked sibling still holds the parent's end of its pipe.) Drafts are
-    written atomically, so leaving in the middle of one leaves no half-written draft."""
-    while True:
-        time.sleep(0.2)
-        if os.getppid() != parent:
-            os._exit(0)
+def _build_next(source: Path) -> AgencyResult:
+    return build_one(source, _worker["year"])
 
 
 # ------------------------------------------------------------------ the batch
@@ -286,7 +258,7 @@ def run(
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
     Manifest(out_dir).compact()
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(files) or 1))
+    jobs = pool.jobs_for(jobs, len(files))
     report = BatchReport(year, results=[AgencyResult(str(p), status=UNPROCESSED) for p in files], running=True)
     report.roster = roster
     writer = _SummaryWriter(report, out_dir)
@@ -302,7 +274,7 @@ def run(
         writer.maybe_write()
 
     try:
-        with _StopRequest() as stop:
+        with pool.StopRequest() as stop:
             if jobs == 1:
                 _start_worker(out_dir, options)
                 for path in files:
@@ -310,7 +282,7 @@ def run(
                         break
                     done(build_one(path, year))
             else:
-                _run_pool(files, out_dir, year, options, jobs, done, stop)
+                pool.run(_build_next, files, jobs, _prepare_worker, (out_dir, options, year), done, stop)
         report.interrupted = stop.requested
     except KeyboardInterrupt:  # a second Ctrl-C
         report.interrupted = True
@@ -338,31 +310,6 @@ def run(
     return report
 
 
-class _StopRequest:
-    """Ctrl-C during a batch: noted, not raised, so that no message to or from a worker is
-    cut in half. The batch then stops sending units and collects those in hand."""
-
-    def __init__(self):
-        self.requested = False
-        self.previous = None
-
-    def __enter__(self):
-        try:
-            self.previous = signal.signal(signal.SIGINT, self._note)
-        except ValueError:  # not the main thread: Ctrl-C cannot reach us here anyway
-            self.previous = None
-        return self
-
-    def _note(self, signum, frame) -> None:
-        if self.requested:  # a second Ctrl-C: stop at once
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def __exit__(self, *exc) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-
-
 def _print_pdfs(report: BatchReport, out_dir: Path, options: Options, jobs: int, on_pdf=None) -> None:
     """Print the PDFs of every unit built or refreshed, with ``jobs`` LibreOffice processes side by side."""
     units = [r for r in report.results if getattr(r, "pending_pdf", None)]
@@ -382,57 +329,6 @@ def _print_pdfs(report: BatchReport, out_dir: Path, options: Options, jobs: int,
         else:
             result.status, result.message = STALE, f"{path.name} 被人改过，没有覆盖。"
         del result.pending_pdf
-
-
-def _run_pool(files, out_dir, year, options, jobs, done, stop: _StopRequest) -> None:
-    """Send the files to ``jobs`` worker processes, at most two in hand per worker, until
-    all are done or a stop is requested; then collect what the workers have in hand."""
-    context = multiprocessing.get_context(_start_method())
-    pending = list(reversed(files))
-    workers = []
-    in_hand: dict = {}
-    for _ in range(jobs):
-        parent_end, child_end = context.Pipe()
-        process = context.Process(target=_worker_main, args=(child_end, out_dir, options, year), daemon=True)
-        process.start()
-        child_end.close()
-        workers.append((parent_end, process))
-        in_hand[parent_end] = 0
-
-    try:
-        while True:
-            for end in list(in_hand):
-                while pending and in_hand[end] < 2 and not stop.requested:
-                    end.send(pending.pop())
-                    in_hand[end] += 1
-            busy = [e for e in in_hand if in_hand[e]]
-            if not busy:
-                break
-            for end in connections.wait(busy, timeout=1):
-                try:
-                    result = end.recv()
-                except (EOFError, OSError):  # the worker died: its units stay 未处理
-                    in_hand.pop(end)
-                    continue
-                in_hand[end] -= 1
-                done(result)
-    finally:
-        for end, process in workers:
-            try:
-                end.send(None)
-            except OSError:
-                pass
-        for end, process in workers:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.terminate()
-            end.close()
-
-
-def _start_method() -> str | None:
-    """fork on Linux, where it is cheapest and safe; the platform's default elsewhere.
-    Workers prepare their own templates, so any start method works."""
-    return "fork" if sys.platform.startswith("linux") else None
 
 
 class _SummaryWriter:

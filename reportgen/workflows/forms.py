@@ -3,7 +3,6 @@ of a roster (several processes side by side)."""
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 
 from reportgen.checks.check import check_file
@@ -13,6 +12,7 @@ from reportgen.model import Document
 from reportgen.output.files import safe_name
 from reportgen.output.manifest import write_file
 from reportgen.renderers import form
+from reportgen.workflows import pool
 
 Made = tuple[Path, list[Path]]  # a form written, and the backups made of what it replaced
 
@@ -57,7 +57,8 @@ def for_roster(units, year: int, kind: str, out: Path, force: bool = False, jobs
     backups), or a message saying why it was not written."""
     statutory.require_format(year)
     tasks = [(unit.agency, year, unit.kind or kind, out, force) for unit in units]
-    if jobs > 1 and len(tasks) > 1:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(_one, tasks, chunksize=8)
-    return [_one(task) for task in tasks]
+    return pool.map(_one, tasks, jobs, lost=_lost)
+
+
+def _lost(args) -> str:
+    return f"{args[0]}：填报表没有生成（处理它的进程意外退出），请重新运行。"

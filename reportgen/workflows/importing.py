@@ -12,7 +12,6 @@ block at the top, with where it was.
 from __future__ import annotations
 
 import io
-import multiprocessing
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ from reportgen.sources import workbook
 from reportgen.sources.imported import Imported, to_data
 from reportgen.errors import ReportgenError
 from reportgen.sources.published import SUFFIXES, import_reports
-from reportgen.workflows import identities, scaffold
+from reportgen.workflows import identities, pool, scaffold
 
 
 def data_file(imported: Imported, header: bool = True) -> str:
@@ -227,6 +226,10 @@ def _audit_one(path: Path) -> tuple[Path, list[Imported], str]:
 _PREFERRED = (".html", ".htm", ".shtml", ".docx", ".md", ".pdf", ".txt")
 
 
+def _lost(path: Path) -> tuple[Path, list[Imported], str]:
+    return path, [], f"{path}：没有核查（处理它的进程意外退出），请重新运行。"
+
+
 def _unread(imported: Imported) -> int:
     return sum(1 for value in _cells(to_data(imported)) if value == UNREAD)
 
@@ -243,11 +246,7 @@ def audit(files: list[Path], jobs: int = 1) -> Audit:
     """Import every file in memory, check each, and check consecutive years of an agency.
     A report published in several files (a page, its Word file, its PDF) is audited once;
     the others are listed as its copies, with any figure in which they differ."""
-    if jobs > 1 and len(files) > 1:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            done = pool.map(_audit_one, files, chunksize=8)
-    else:
-        done = [_audit_one(p) for p in files]
+    done = pool.map(_audit_one, files, jobs, lost=_lost)
     result = Audit()
     reports: dict[tuple[str, int], list[tuple[Path, Imported, int]]] = {}
     for path, found, why in done:
