@@ -290,7 +290,7 @@ def _rank(path: Path) -> int:
 
 def _differences(one: Imported, other: Imported) -> list[str]:
     """The cells two copies of a report both state, with different figures."""
-    cells = one.format.cell_by_key() if one.format is other.format else {}
+    cells = one.format.cell_by_key() if one.format.id == other.format.id else {}  # by id: copies read in other processes
     return [f"{cells[key].table.short_name}“{cells[key].short_name}”（{one.figures[key]}／{other.figures[key]}）"
             for key in cells if key in one.figures and key in other.figures
             and one.figures[key] != other.figures[key] and UNREAD not in (one.figures[key], other.figures[key])]
