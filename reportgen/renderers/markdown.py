@@ -80,7 +80,7 @@ class _Marks:
     """The markers of one draft as they are made: the text each holds, by name (the first
     of a name, as ``markers.md_texts`` reads a file)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.texts: dict[str, str] = {}
 
     def __call__(self, name: str, content: Markup, inline: bool = False) -> Markup:

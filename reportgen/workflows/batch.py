@@ -416,7 +416,7 @@ def _run_pool(files, out_dir, year, options, jobs, done, stop: _StopRequest) -> 
                 in_hand[end] -= 1
                 done(result)
     finally:
-        for end, process in workers:
+        for end, _process in workers:
             try:
                 end.send(None)
             except OSError:

@@ -73,7 +73,7 @@ class FileState:
     published: date | None
     deadline_status: str  # MET, MISSED, NOT_YET_DUE or ""
     next_year: str  # next year's file, relative, if it is there; else ""
-    figures: tuple = ()  # the CHART figures of an annual report
+    figures: tuple[object, ...] = ()  # the CHART figures of an annual report
 
     @property
     def state_text(self) -> str:
@@ -157,13 +157,14 @@ class DataFolder:
         report = checked.report
         year = getattr(report, "year", "")
         annual = isinstance(report, Report)
-        due = deadline(report.year, report.kind) if annual and report.kind in KINDS else None
-        published = report.published if isinstance(report, (Report, Document)) else None
-        following = path_for_year(path, year, year + 1) if isinstance(year, int) else None
-        figures = ()
-        if annual:
+        due: date | None = None
+        figures: tuple[object, ...] = ()
+        if isinstance(report, Report):
+            due = deadline(report.year, report.kind) if report.kind in KINDS else None
             values = names(report)
             figures = tuple(lookup(values, key) or 0 for _, key in CHART)
+        published = report.published if isinstance(report, (Report, Document)) else None
+        following = path_for_year(path, year, year + 1) if isinstance(year, int) else None
         return FileState(
             path=path, relative=self.relative(path), agency=getattr(report, "agency", "") or path.parent.name,
             year=year, name=report.format.name if isinstance(report, Document) else "年度报告", annual=annual,
