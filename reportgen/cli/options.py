@@ -124,7 +124,7 @@ def document_kind(value: str | None):
 
 def draft_kinds(value: str) -> tuple[str, ...]:
     """--to, as the file kinds to make; () for each document kind's own."""
-    from reportgen.renderers.files import KINDS
+    from reportgen.renderers.filetypes import KINDS
 
     if not value:
         return ()
@@ -136,7 +136,7 @@ def draft_kinds(value: str) -> tuple[str, ...]:
 
 def office(kinds: tuple[str, ...]):
     """LibreOffice, when PDFs are asked for: a missing LibreOffice is said before any work."""
-    from reportgen.renderers.files import PDF
+    from reportgen.renderers.filetypes import PDF
 
     if PDF not in kinds:
         return None
@@ -162,7 +162,7 @@ def previous_for(files: list[Path], previous: Path | None):
 
 
 def data_files(inputs: list[Path], year: int | None) -> list[Path]:
-    from reportgen.sources.files import collect
+    from reportgen.sources.file_search import collect
 
     if any(p.is_dir() for p in inputs) and year is None:
         raise UsageError("给出文件夹时需要用 --year 指定年度。")

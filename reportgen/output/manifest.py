@@ -35,7 +35,7 @@ from pathlib import Path
 
 from reportgen.errors import EditedDraftError, OutputError, os_reason
 from reportgen.filenames import MANIFEST, backup_name
-from reportgen.output.files import copy_atomic, new_file_mode, write_atomic
+from reportgen.output.writing import copy_atomic, new_file_mode, write_atomic
 
 # What writing a file would do to the file on disk.
 NEW = "new"  # there is no file

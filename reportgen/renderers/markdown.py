@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
 from reportgen.renderers import templates as template_folder
-from reportgen.draft.document import TABLE, Draft, PrintedTable
+from reportgen.draft.report_draft import TABLE, Draft, PrintedTable
 from reportgen.errors import TemplateError
 from reportgen.formats.layout import CAPTION, CORNER, HEADER, VALUE, Grid, Skeleton
 

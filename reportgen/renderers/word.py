@@ -31,7 +31,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from reportgen.renderers.fonts import Fonts, font_table_entry
-from reportgen.draft.document import PARAGRAPH, TABLE, Draft, PrintedTable
+from reportgen.draft.report_draft import PARAGRAPH, TABLE, Draft, PrintedTable
 from reportgen import untrusted
 from reportgen.errors import InputError, RenderError, TemplateError
 from reportgen.model import NOT_XML

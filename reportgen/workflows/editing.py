@@ -28,7 +28,7 @@ from reportgen.formats.statutory import Format
 from reportgen import kinds
 from reportgen.kinds import Entry, Field, Kind
 from reportgen.model import UNREAD, Report
-from reportgen.output.files import write_atomic
+from reportgen.output.writing import write_atomic
 from reportgen.sources import schema
 from reportgen.sources.tomlfile import Segment, TomlSyntaxError, parse, segments
 from reportgen.workflows import scaffold

@@ -25,9 +25,9 @@ from reportgen.filenames import not_data
 from reportgen.formats import statutory
 from reportgen.model import KINDS, Document, Report, deadline
 from reportgen.model.names import lookup, names
-from reportgen.output.files import safe_name, write_atomic
+from reportgen.output.writing import safe_name, write_atomic
 from reportgen.output.manifest import Manifest
-from reportgen.renderers.files import DOCX, HTML, JSON, MD, PDF, SUFFIXES, XLSX
+from reportgen.renderers.filetypes import DOCX, HTML, JSON, MD, PDF, SUFFIXES, XLSX
 from reportgen.renderers.opendata import report_json
 from reportgen.workflows import datafiles
 from reportgen.workflows import roster as rosters
