@@ -38,7 +38,7 @@ from reportgen.workflows import batch
 from reportgen.formats import statutory
 from reportgen.model.totals import computed_keys
 from reportgen.workflows.build import Renderers
-from reportgen.draft.document import build_draft
+from reportgen.draft.report_draft import build_draft
 
 YEAR = 2025
 REPO = Path(__file__).resolve().parent.parent

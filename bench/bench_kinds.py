@@ -49,13 +49,13 @@ def run() -> None:
     print(f"{'example':34} {'check':>8} {'docx':>8} {'md':>8} {'xlsx':>8}")
     for path in EXAMPLES:
         report = check_file(path).report
-        cells = [median_ms(lambda: check_file(path), args.runs)]
+        cells = [median_ms(lambda path=path: check_file(path), args.runs)]
         for kind in ("docx", "md", "xlsx"):
             if kind == "xlsx" and not report.tasks:
                 cells.append(None)
                 continue
             render_drafts(report, renderers, (kind,))  # templates prepared once, as in a batch
-            cells.append(median_ms(lambda: render_drafts(report, renderers, (kind,)), args.runs))
+            cells.append(median_ms(lambda report=report, kind=kind: render_drafts(report, renderers, (kind,)), args.runs))
         shown = " ".join(f"{c:7.1f}ms" if c is not None else f"{'—':>9}" for c in cells)
         print(f"{path.parent.name + '/' + path.stem:34} {shown}")
     with tempfile.TemporaryDirectory() as work:

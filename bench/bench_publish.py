@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_batch import generate  # noqa: E402
 
 from reportgen import check_file  # noqa: E402
-from reportgen.draft.document import build_draft  # noqa: E402
+from reportgen.draft.report_draft import build_draft  # noqa: E402
 from reportgen.renderers import html  # noqa: E402
 from reportgen.renderers.pdf import LibreOffice  # noqa: E402
 from reportgen.workflows import batch  # noqa: E402

@@ -112,3 +112,47 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+# ------------------------------------------------------------------ the fast tier
+#
+# `pytest -m "not slow"` leaves out what needs LibreOffice, Chromium, the batch process pool
+# or the stateful soak (README, 开发); CI runs everything. A test is slow when its module is
+# listed here, when it uses one of these fixtures, or when it is marked @pytest.mark.slow.
+SLOW_MODULES = {
+    "test_libreoffice",  # LibreOffice: Word → PDF, templates re-saved
+    "test_print",  # LibreOffice: the printed PDF
+    "test_workflow",  # the stateful soak (tests/workflow_machine.py)
+}
+SLOW_FIXTURES = {
+    "browser",  # Chromium (tests/browser_helpers.py)
+    "printed",  # a draft or form printed by LibreOffice
+    "pdf_texts",
+    "published",  # drafts built with --to pdf
+    "many",  # eight units' PDFs printed side by side
+}
+SLOW_NAMES = {  # tests elsewhere that print, re-save, use the pool or stop processes, by name
+    "test_an_interrupted_batch_leaves_complete_drafts_and_an_honest_summary",  # pool, Ctrl-C
+    "test_a_killed_rerun_never_leaves_the_previous_runs_summary",  # pool, killed
+    "test_every_example_survives_the_form_and_a_libreoffice_resave",
+    "test_a_form_resaved_by_libreoffice_reads_back_and_its_formulas_add_up",
+    "test_a_pool_worker_told_to_stop_ends_quietly",
+    "test_a_pdf_libreoffice_spoiled_is_not_counted_as_built",
+    "test_a_batch_stopped_while_printing_leaves_no_libreoffice_and_no_temporary_files",
+    "test_one_unreadable_file_never_stops_an_audit",  # audit's pool
+    "test_batch_publishes_html_and_pdf_for_every_unit",
+    "test_the_printed_task_table_repeats_its_header_on_every_landscape_page",
+    "test_the_task_workbook_survives_a_libreoffice_resave",
+    "test_a_division_continuing_on_the_next_page_repeats_its_heading",  # printed
+    "test_refresh_survives_a_libreoffice_round_trip",
+    "test_every_kind_drafts_from_the_page",  # a PDF from the page
+    "test_ctrl_c_ends_the_page_plainly",  # a real server process
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rpartition(".")[2] if getattr(item, "module", None) else ""
+        name = item.name.partition("[")[0]
+        if module in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or name in SLOW_NAMES:
+            item.add_marker(pytest.mark.slow)

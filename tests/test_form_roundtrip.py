@@ -82,7 +82,8 @@ def reports(draw):
     return check_text(text + "\n".join(lines) + "\n").report
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# too_slow: the strategy makes each report by checking its text (check_text), slow on a busy machine.
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(report=reports())
 def test_generated_reports_survive_the_form(tmp_path_factory, report):
     path = tmp_path_factory.mktemp("form") / "x2021.xlsx"
@@ -91,10 +92,13 @@ def test_generated_reports_survive_the_form(tmp_path_factory, report):
 
 
 def test_a_2019_report_keeps_its_procurement_unit(tmp_path):
+    """The 2019 format's 政府集中采购 amount is stated in 元 (the file's unit = "元", not the
+    column's 万元): the form carries the unit and reads it back with the amount as written."""
     report = check_file(DATA / "wuhai-finance" / "2019.toml", previous=None).report
-    text = (DATA / "wuhai-finance" / "2019.toml").read_text(encoding="utf-8")
-    assert report.units or "unit" in text or True
+    assert report.units == {"proactive.procurement.amount": "元"}  # the example states its unit
     path = tmp_path / "wuhai.xlsx"
     path.write_bytes(form.workbook(report.format, report, report.agency, report.year, report.kind))
-    same_report(report, read_back(path))
-    assert isinstance(Decimal(1), Decimal)
+    back = read_back(path)
+    same_report(report, back)
+    assert back.units == {"proactive.procurement.amount": "元"}
+    assert back.figures["proactive.procurement.amount"].value == Decimal(1216800)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import run
 from conftest import DATA, skeleton
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -93,7 +93,7 @@ def reports(draw):
     return check_text(skeleton(year) + "\n".join(lines) + "\n").report
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None)  # tmp_path_factory: a fresh folder per example
 @given(report=reports())
 def test_round_trip_over_generated_data(tmp_path_factory, report):
     from reportgen.renderers import form
@@ -148,7 +148,7 @@ def test_rows_a_clerk_inserted_shift_nothing(form):
     def insert(book):
         sheet = book["表三 申请办理"]
         sheet.insert_rows(8)  # what Excel does, the names and merges following the cells
-        for name, definition in list(book.defined_names.items()):
+        for _name, definition in list(book.defined_names.items()):
             sheet_name, cell = next(definition.destinations)
             row = int("".join(ch for ch in cell if ch.isdigit()))
             if sheet_name == sheet.title and row >= 8:

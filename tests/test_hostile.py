@@ -131,7 +131,7 @@ def test_a_pdf_that_unpacks_to_a_gigabyte_is_refused(tmp_path):
 
 
 def test_a_pipe_or_a_link_to_a_device_is_refused_at_once(tmp_path):
-    for name, path in make_hostile.special_files(tmp_path).items():
+    for _name, path in make_hostile.special_files(tmp_path).items():
         started = time.monotonic()
         result, peak = measured("import", path, "-o", tmp_path / "out", tmp_path=tmp_path, timeout=30)
         assert_clear(result, path, "不是普通文件")

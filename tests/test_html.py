@@ -167,7 +167,7 @@ def test_the_page_stays_readable_at_200_percent_zoom(pages, browser):
 def test_the_task_table_page_renders_in_chromium(pages, browser, width):
     """The task table: a header row, a full-width row per heading, no text spilling out of
     a cell, and sideways scrolling only inside the table's own box."""
-    from reportgen.draft.tasks import task_table
+    from reportgen.draft.task_table import task_table
 
     out, found = pages
     page, _, document = found["tasks-small-2026"]

@@ -228,6 +228,7 @@ def reports(draw):
     return check_text(source).report
 
 
+# function_scoped_fixture: the examples share tmp_path; each writes its files over the last one's.
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(report=reports(), kind=st.sampled_from(["docx", "md"]))
 def test_round_trip_over_generated_reports(tmp_path, report, kind):

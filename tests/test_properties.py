@@ -117,7 +117,7 @@ def with_totals_and_format(fmt, three, four):
 @given(consistent_tables(), st.data())
 def test_without_stated_totals_a_changed_leaf_of_table_three_breaks_its_column(tables, data):
     fmt, three, four = tables
-    table, row, col = data.draw(st.sampled_from([l for l in leaves(three, four) if l[0] == "requests"]))
+    table, row, col = data.draw(st.sampled_from([leaf for leaf in leaves(three, four) if leaf[0] == "requests"]))
     three[row][col] += data.draw(st.integers(1, 5))
     [finding] = check_text(toml(fmt, three, four)).findings
     assert finding.code == "R1"

@@ -306,6 +306,7 @@ def _shapes(sample):
     }
 
 
+# function_scoped_fixture: the examples share tmp_path; each writes its files over the last one's.
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32), blanks=st.booleans(), typo=st.booleans())
 def test_every_shape_reads_the_published_cells_or_says_which_it_could_not(tmp_path, seed, blanks, typo):

@@ -14,7 +14,7 @@ import pytest
 from cli_helpers import run
 from conftest import DATA
 from docx.shared import Mm
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -196,7 +196,7 @@ def test_build_points_to_refresh_when_a_draft_was_edited(drafted):
     assert result.exit_code == 1 and f"reportgen refresh {word}" in result.output
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None)  # tmp_path_factory: a fresh folder per example
 @given(edits=st.lists(st.sampled_from(["add", "delete", "reword"]), min_size=1, max_size=4),
        new=st.integers(20, 60), disclosed=st.integers(0, 9))
 def test_random_edits_outside_markers_survive_random_new_figures(tmp_path_factory, edits, new, disclosed):

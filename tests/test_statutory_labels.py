@@ -111,7 +111,7 @@ def test_table_three(spec, fmt_id):
 
 
 def test_table_three_data_columns_in_order(spec):
-    line = next(l for l in _section(spec, "## 4. Table 三").splitlines() if l.startswith("Data columns in order"))
+    line = next(x for x in _section(spec, "## 4. Table 三").splitlines() if x.startswith("Data columns in order"))
     expected = re.findall(r"[\u4e00-\u9fff]+", line.split(":", 1)[1])
     for fmt in FORMATS.values():
         names = [c.name.rsplit("／", 1)[-1] for c in fmt.tables["requests"].rows[0].columns]

@@ -18,7 +18,7 @@ from lxml import etree
 from reportgen import check_file, check_text
 from reportgen.formats import layout
 from reportgen.workflows.build import Renderers, render_drafts
-from reportgen.draft.document import build_draft
+from reportgen.draft.report_draft import build_draft
 from reportgen.renderers.word import Fonts
 
 MM = 56.7

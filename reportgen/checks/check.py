@@ -4,7 +4,7 @@
 Every source is read into the model first (a TOML file by ``reportgen.sources.schema``, a
 returned fill-in form by ``reportgen.sources.workbook``, a published report by
 ``reportgen.sources.published``), and the same checks run on what it holds:
-``check_data`` for the annual report, ``reportgen.checks.kinds`` for the other kinds.
+``check_data`` for the annual report, ``reportgen.checks.kind_checks`` for the other kinds.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reportgen import kinds as kind_definitions
 from reportgen.checks import annual, arithmetic, crossyear
-from reportgen.checks import kinds as kind_checks
+from reportgen.checks import kind_checks
 from reportgen.errors import InputError
 from reportgen.model import KINDS, Report, deadline
 from reportgen.model import totals

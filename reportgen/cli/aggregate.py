@@ -11,11 +11,13 @@ from reportgen.cli.terminal import echo
 from reportgen.errors import ReportgenError
 
 
-@command("aggregate", "汇总多个单位的法定表格。", """
-逐格相加，生成汇总表（Word、Markdown）和各单位数据一览（Excel）。输入中若有汇总单位自己的报告（机关名称与 --name 相同），逐格核对它是否等于各单位之和。
-
-有数据错误而未计入的单位、或核对不一致时，退出码为 1。
-""")
+@command("aggregate", "汇总多个单位的法定表格。", (
+    "\n"
+    "逐格相加，生成汇总表（Word、Markdown）和各单位数据一览（Excel）。输入中若有汇总单位自己的报告（机"
+    "关名称与 --name 相同），逐格核对它是否等于各单位之和。\n"
+    "\n"
+    "有数据错误而未计入的单位、或核对不一致时，退出码为 1。\n"
+))
 def aggregate(
     inputs: options.Inputs,
     year: options.Year,

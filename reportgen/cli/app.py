@@ -70,7 +70,7 @@ app = typer.Typer(
 def command(name: str, summary: str, description: str = ""):
     """Register a command: its name, the one-line summary the list of commands shows, and
     the paragraphs its own help adds. A command that writes files writes them only inside
-    the folder it was told to use (``WRITES_INTO``; ``reportgen.output.files.confined``)."""
+    the folder it was told to use (``WRITES_INTO``; ``reportgen.output.writing.confined``)."""
     text = summary + (f"\n\n{description.strip()}" if description.strip() else "")
     register = app.command(name, cls=Command, help=text, short_help=summary, options_metavar="[选项]")
     into = WRITES_INTO.get(name)
@@ -80,7 +80,7 @@ def command(name: str, summary: str, description: str = ""):
     def confine(function):
         @functools.wraps(function)
         def confined_command(*args, **kwargs):
-            from reportgen.output.files import confined
+            from reportgen.output.writing import confined
 
             with confined(into(kwargs)):
                 return function(*args, **kwargs)

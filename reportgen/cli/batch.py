@@ -12,11 +12,13 @@ from reportgen.cli.terminal import Progress, echo, table
 SHOWN = 60  # more rows than this: only those not successful are listed (all are in summary.csv)
 
 
-@command("batch", "批量生成一个年度全部单位的草稿，最后列出每个单位的结果。", """
-一个单位出错不影响其他单位。结果同时写入输出文件夹中的 summary.json 和 summary.csv；中途中断时，清单列出每个单位的真实状态（已生成、失败或未处理）。
-
-全部成功（且名单中的单位都已报送）时退出码为 0，否则为 1，中断为 130。
-""")
+@command("batch", "批量生成一个年度全部单位的草稿，最后列出每个单位的结果。", (
+    "\n"
+    "一个单位出错不影响其他单位。结果同时写入输出文件夹中的 summary.json 和 summary.csv；中途中断时，"
+    "清单列出每个单位的真实状态（已生成、失败或未处理）。\n"
+    "\n"
+    "全部成功（且名单中的单位都已报送）时退出码为 0，否则为 1，中断为 130。\n"
+))
 def batch(
     inputs: options.Inputs,
     year: options.Year,

@@ -12,11 +12,14 @@ from reportgen.cli.terminal import echo
 Files = Annotated[list[Path], typer.Argument(metavar="文件", show_default=False, help="数据文件（.toml），可以写多个。")]
 
 
-@command("build", "生成草稿：Word、Markdown，以及网页和 PDF（--to）。", """
-先检查数据；有错误时不生成（退出码 1），除非使用 --allow-errors。文件名由机关名称和年度组成，写在输出文件夹中。
-
-生成后被人改过的草稿不覆盖（改用 refresh 把新数字更新进去），除非加 --force（先备份原文件）；同一报告的其他草稿还是旧数字时，逐一列出和更新它们的命令。
-""")
+@command("build", "生成草稿：Word、Markdown，以及网页和 PDF（--to）。", (
+    "\n"
+    "先检查数据；有错误时不生成（退出码 1），除非使用 --allow-errors。文件名由机关名称和年度组成，写在"
+    "输出文件夹中。\n"
+    "\n"
+    "生成后被人改过的草稿不覆盖（改用 refresh 把新数字更新进去），除非加 --force（先备份原文件）；同一"
+    "报告的其他草稿还是旧数字时，逐一列出和更新它们的命令。\n"
+))
 def build(
     files: Files,
     output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹", help="草稿写到这个文件夹（默认：output）。")]

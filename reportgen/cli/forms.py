@@ -11,11 +11,14 @@ from reportgen.cli.terminal import echo
 from reportgen.errors import UsageError
 
 
-@command("form", "生成 Excel 填报表，发给各单位填写；交回的表格可以直接 check、build、batch 或 import。", """
-表格与法定表格的栏目、合并单元格完全一样：基本信息、表二、表三、表四和文字五张工作表。栏目和总计（公式）锁定，只能填白色格子；件数只能填非负整数，金额可带小数；勾稽关系不平衡时相关格子变红；每张表按 A4 打印。给出数据文件时按它预填（例如 next-year 生成的文件，上年结转已经填好）。
-
-填过的表格不覆盖，除非加 --force（先备份为 文件名.备份-1.xlsx）。
-""")
+@command("form", "生成 Excel 填报表，发给各单位填写；交回的表格可以直接 check、build、batch 或 import。", (
+    "\n"
+    "表格与法定表格的栏目、合并单元格完全一样：基本信息、表二、表三、表四和文字五张工作表。栏目和总计"
+    "（公式）锁定，只能填白色格子；件数只能填非负整数，金额可带小数；勾稽关系不平衡时相关格子变红；每"
+    "张表按 A4 打印。给出数据文件时按它预填（例如 next-year 生成的文件，上年结转已经填好）。\n"
+    "\n"
+    "填过的表格不覆盖，除非加 --force（先备份为 文件名.备份-1.xlsx）。\n"
+))
 def form(
     source: Annotated[Optional[Path], typer.Argument(metavar="数据文件", show_default=False,
                                                      help="按这个数据文件预填（.toml）；不写时生成空白表格。")] = None,

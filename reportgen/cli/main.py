@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Exception as problem:
         if type(problem).__name__ == "NoArgsIsHelpError":  # reportgen alone: the list of commands
-            print(problem.ctx.get_help())
+            print(getattr(problem, "ctx", None).get_help())  # type: ignore[union-attr]  # it has one
             return 2
         message = click_usage_message(problem)
         if message is None:
@@ -96,7 +96,7 @@ def _usage(message: str, argv: list[str], ctx=None) -> int:
 
 
 def _commands() -> list[str]:
-    return [info.name for info in app.registered_commands]
+    return [name for info in app.registered_commands if (name := info.name)]
 
 
 # Click's words (typer's copy of Click 8.3: "argument(s)"; earlier Clicks: "argument", "arguments").
@@ -113,7 +113,7 @@ def click_usage_message(problem: Exception) -> str | None:
     param = getattr(problem, "param", None)
     said = problem.format_message()
     if kind == "NoSuchOption":
-        option = problem.option_name
+        option = getattr(problem, "option_name", "")
         guess = difflib.get_close_matches(option.split("=")[0], _long_options(problem), n=1, cutoff=0.6)
         return f"没有这个选项：{option}。" + (f"您是否要用 {guess[0]}？" if guess else "")
     if kind == "MissingParameter" and param is not None:
@@ -128,7 +128,8 @@ def click_usage_message(problem: Exception) -> str | None:
             return f"选项 {option} 后面不能写值。"
         return f"选项 {option} 的用法不对。"
     if kind == "BadParameter" and param is not None:
-        reason = problem.message if re.search(r"[\u4e00-\u9fff]", problem.message) else "无效。"
+        said_here = getattr(problem, "message", "")
+        reason = said_here if re.search(r"[\u4e00-\u9fff]", said_here) else "无效。"
         return f"{_option_name(param)} 的值{reason}"
     if match := _EXTRA.match(said):
         return f"多出了参数：{match['extra']}。"

@@ -128,7 +128,7 @@ def document_kind(value: str | None):
 
 def draft_kinds(value: str) -> tuple[str, ...]:
     """--to, as the file kinds to make; () for each document kind's own."""
-    from reportgen.renderers.files import ALIASES, KINDS
+    from reportgen.renderers.filetypes import ALIASES, KINDS
 
     if not value:
         return ()
@@ -141,7 +141,7 @@ def draft_kinds(value: str) -> tuple[str, ...]:
 
 def office(kinds: tuple[str, ...]):
     """LibreOffice, when PDFs are asked for: a missing LibreOffice is said before any work."""
-    from reportgen.renderers.files import PDF
+    from reportgen.renderers.filetypes import PDF
 
     if PDF not in kinds:
         return None
@@ -152,7 +152,7 @@ def office(kinds: tuple[str, ...]):
 
 def picture_face(kinds: tuple[str, ...]) -> None:
     """A Chinese face for the 图解's PNG, when it is asked for: its absence is said before any work."""
-    from reportgen.renderers.files import INFOGRAPHIC
+    from reportgen.renderers.filetypes import INFOGRAPHIC
 
     if INFOGRAPHIC in kinds:
         from reportgen.renderers.png import require_face
@@ -177,7 +177,7 @@ def previous_for(files: list[Path], previous: Path | None):
 
 
 def data_files(inputs: list[Path], year: int | None) -> list[Path]:
-    from reportgen.sources.files import collect
+    from reportgen.sources.file_search import collect
 
     if any(p.is_dir() for p in inputs) and year is None:
         raise UsageError("给出文件夹时需要用 --year 指定年度。")

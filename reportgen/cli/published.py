@@ -12,9 +12,14 @@ from reportgen.cli.terminal import echo, table, width, wrap
 from reportgen.errors import ReportgenError, UsageError
 
 
-@command("import", "把已发布的年度报告（网页、Word、PDF、Markdown、文字）转成数据文件。", """
-按表格的栏目名称（不按位置）读出表二、表三、表四的每一格，以及各部分文字、机关名称、年度、类别、联系方式。数字照原文录入，总计有误也不改，由 check 逐格指出；原文留空的格子写成 ""，没有读出的格子写成 "未读出"（check 报错，直到对照原文填上）；对不上的栏目和没有读出的内容写在新文件开头。有格子没有读出时退出码为 1。一个网页中有几份报告时，分别导入为几个数据文件。不覆盖已有的、被人改过的数据文件，除非加 --force（先备份为 年度.备份-1.toml）。
-""")
+@command("import", "把已发布的年度报告（网页、Word、PDF、Markdown、文字）转成数据文件。", (
+    "\n"
+    "按表格的栏目名称（不按位置）读出表二、表三、表四的每一格，以及各部分文字、机关名称、年度、类别、"
+    "联系方式。数字照原文录入，总计有误也不改，由 check 逐格指出；原文留空的格子写成 \"\"，没有读出的格"
+    "子写成 \"未读出\"（check 报错，直到对照原文填上）；对不上的栏目和没有读出的内容写在新文件开头。有格"
+    "子没有读出时退出码为 1。一个网页中有几份报告时，分别导入为几个数据文件。不覆盖已有的、被人改过的"
+    "数据文件，除非加 --force（先备份为 年度.备份-1.toml）。\n"
+))
 def import_(
     files: Annotated[list[Path], typer.Argument(
         metavar="文件", show_default=False,
@@ -64,13 +69,18 @@ def _said(done, source: Path) -> int:
     return 1 if done.unread else 0
 
 
-@command("audit", "核查一个文件夹中已发布的年度报告：逐份导入并运行全部检查，结果写成 Excel。", """
-检查勾稽关系、正文与表格是否一致、栏目名称、格式与年度是否相符，并核对同一机关相邻两年的衔接（上年结转、现行有效件数）。每个问题一行（机关、年度、文件、规则、栏目、应为、原文），另有各单位汇总表。
-
-同一份报告的几个文件（网页、Word、PDF、文字）只核查一份，其余列为副本，数字不同时另行指出。没有读出的格子记为错误，并在汇总中说明。
-
-发现问题（错误）或有文件无法读取时退出码为 1；命令用法错误（包括不肯覆盖被人改过的结果文件）为 2。
-""")
+@command("audit", "核查一个文件夹中已发布的年度报告：逐份导入并运行全部检查，结果写成 Excel。", (
+    "\n"
+    "检查勾稽关系、正文与表格是否一致、栏目名称、格式与年度是否相符，并核对同一机关相邻两年的衔接（上"
+    "年结转、现行有效件数）。每个问题一行（机关、年度、文件、规则、栏目、应为、原文），另有各单位汇总"
+    "表。\n"
+    "\n"
+    "同一份报告的几个文件（网页、Word、PDF、文字）只核查一份，其余列为副本，数字不同时另行指出。没有读"
+    "出的格子记为错误，并在汇总中说明。\n"
+    "\n"
+    "发现问题（错误）或有文件无法读取时退出码为 1；命令用法错误（包括不肯覆盖被人改过的结果文件）为 2"
+    "。\n"
+))
 def audit(
     folder: Annotated[Path, typer.Argument(metavar="文件夹", show_default=False, help="放已发布报告的文件夹（含子文件夹）。")],
     output: Annotated[Path, typer.Option("--output", "-o", metavar="文件",
@@ -118,7 +128,7 @@ def audit(
     for copy, original in result.copies:
         said = f"副本：{_within(Path(copy), folder)}（与 {_within(Path(original), folder)} 是同一份报告，没有重复核查）"
         echo("\n".join(wrap(said, width(), indent="  ")))
-    for file, why in result.unreadable:
+    for _file, why in result.unreadable:
         echo(f"无法读取：{why}")
     partly = result.partly_read
     said = [f"共核查 {len(result.files)} 份报告"]

@@ -15,7 +15,7 @@ from weakref import WeakKeyDictionary
 
 from reportgen.formats.statutory import Format, Header
 from reportgen.model import DEPARTMENT, UNREAD, Document, Figure, Number, Report, format_number
-from reportgen.model.tasks import Progress
+from reportgen.model.task_progress import Progress
 from reportgen.model.text import chinese_date, placeholder
 from reportgen.model.totals import checks, completed
 

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError as JinjaError
 from markupsafe import Markup, escape
 
-from reportgen.draft.document import TABLE, Draft, PrintedTable
+from reportgen.draft.report_draft import TABLE, Draft, PrintedTable
 from reportgen.errors import TemplateError
 from reportgen.formats.layout import BLANK, CAPTION, CORNER, LABEL, VALUE, Grid, Skeleton
 from reportgen.renderers import templates as template_folder

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError as JinjaError
 
-from reportgen.draft.document import title_lines
+from reportgen.draft.report_draft import title_lines
 from reportgen.errors import TemplateError
 from reportgen.model import UNREAD, Report, format_number
 from reportgen.model.names import Unread, lookup, names, with_year_on_year

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
 from reportgen.renderers import templates as template_folder
-from reportgen.draft.document import TABLE, Draft, PrintedTable
+from reportgen.draft.report_draft import TABLE, Draft, PrintedTable
 from reportgen.errors import TemplateError
 from reportgen.formats.layout import CAPTION, CORNER, HEADER, VALUE, Grid, Skeleton
 
@@ -80,7 +80,7 @@ class _Marks:
     """The markers of one draft as they are made: the text each holds, by name (the first
     of a name, as ``markers.md_texts`` reads a file)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.texts: dict[str, str] = {}
 
     def __call__(self, name: str, content: Markup, inline: bool = False) -> Markup:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from reportgen.draft.document import TABLE, Draft
+from reportgen.draft.report_draft import TABLE, Draft
 from reportgen.formats.layout import CAPTION, HEADER
 
 # Excel column widths are in characters of the default font; a weight of 1 is this many.

@@ -23,14 +23,15 @@ from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, TemplateError as JinjaError
+from jinja2 import Environment, StrictUndefined, Template, TemplateError as JinjaError
 from lxml import etree
 from markupsafe import Markup, escape
 
 from reportgen.renderers.fonts import Fonts, font_table_entry
-from reportgen.draft.document import PARAGRAPH, TABLE, Draft, PrintedTable
+from reportgen.draft.report_draft import PARAGRAPH, TABLE, Draft, PrintedTable
 from reportgen import untrusted
 from reportgen.errors import InputError, RenderError, TemplateError
 from reportgen.model import NOT_XML
@@ -92,7 +93,7 @@ def fix_fonts(styles_xml: bytes, fonts: Fonts) -> tuple[bytes, dict[str, str]]:
     """
     root = etree.fromstring(styles_xml)
     drop_theme_fonts(root)
-    found: dict[str, object] = {}
+    found: dict[str, Any] = {}
     for style in root.iter(f"{W}style"):
         name = style.find(f"{W}name")
         for role, (style_id, style_name) in STYLE_ROLES.items():
@@ -258,7 +259,7 @@ def word_rows(grid: Grid) -> list[list[tuple[GridCell, bool]]]:
 
 
 @lru_cache(maxsize=64)
-def _word_skeleton(grid: Grid, kind: str, total_width: int, style: str) -> tuple[object, tuple[int, ...]]:
+def _word_skeleton(grid: Grid, kind: str, total_width: int, style: str) -> tuple[Any, tuple[int, ...]]:
     """A table's ``w:tbl`` with an empty run for each figure, and the positions of their
     ``w:t`` among the table's (in document order); copied for each draft."""
     widths = column_widths(grid, kind, total_width)
@@ -394,7 +395,7 @@ def marker_texts(draft: Draft) -> dict[str, str]:
         texts["opening"] = draft.opening[0]
     for section in draft.sections:
         for block in section.blocks:
-            if block.kind == TABLE:
+            if block.kind == TABLE and block.table is not None:
                 texts[bookmark_name(block.marker or "table")[len(PREFIX):]] = _table_text(block.table)
             elif block.marker:
                 texts[bookmark_name(block.marker)[len(PREFIX):]] = block.text
@@ -452,7 +453,7 @@ class WordTemplate:
                 raise TemplateError(f"Word 模板 {path} 的字体表已损坏，无法读取。") from None
             self.entries = [(name, names[name] if name == FONT_TABLE else data) for name, data in self.entries]
         env = _environment()
-        self.compiled: dict[str, object] = {}
+        self.compiled: dict[str, Template] = {}
         drop_theme_fonts(docx.docx.element)
         parts = {DOCUMENT: docx.get_xml()}
         for rel in docx.docx.part.rels.values():

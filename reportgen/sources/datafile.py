@@ -12,7 +12,7 @@ from reportgen import kinds as kind_definitions
 from reportgen import untrusted
 from reportgen.errors import InputError
 from reportgen.model import Document, Report
-from reportgen.sources import document as document_source
+from reportgen.sources import kind_data as document_source
 from reportgen.sources import schema
 from reportgen.sources.tomlfile import TomlSyntaxError, parse
 

@@ -17,9 +17,8 @@ LONG = {"task", "requirement", "progress", "text"}  # entry fields written as se
 
 
 def form(kind: Kind, data: dict, year: int) -> dict:
-    report = data.get("report") if isinstance(data.get("report"), dict) else {}
-    text = data.get("text") if isinstance(data.get("text"), dict) else {}
-    figures = data.get("figures") if isinstance(data.get("figures"), dict) else {}
+    report, text, figures = (part if isinstance(part := data.get(name), dict) else {}
+                             for name in ("report", "text", "figures"))
     return {
         "fields": [_input(f"report.{f.key}", f, report.get(f.key)) for f in kind.fields],
         "figures": [_figure(figure, figures.get(figure.key)) for figure in kind.figures],

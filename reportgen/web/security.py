@@ -116,7 +116,7 @@ class Confined:
     """ASGI middleware: whatever a request writes (a saved file, next year's file, an import,
     an uploaded draft, their records and backups) is created inside the served folder, links
     resolved at the moment of writing. ``writing()`` is the folder's confinement
-    (``DataFolder.writing``, over ``reportgen.output.files.confined``)."""
+    (``DataFolder.writing``, over ``reportgen.output.writing.confined``)."""
 
     def __init__(self, app, writing):
         self.app, self.writing = app, writing

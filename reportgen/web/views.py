@@ -110,8 +110,8 @@ def chart(points: dict[int, list]) -> str:
         coords = [f"{x:.1f},{height - below - pad - (height - below - 2 * pad) * (points[year][index] / top):.1f}"
                   for x, year in zip(xs, years)]
         if len(coords) == 1:
-            x, y = coords[0].split(",")
-            lines.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{colours[index]}"><title>{label}</title></circle>')
+            cx, cy = coords[0].split(",")
+            lines.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colours[index]}"><title>{label}</title></circle>')
         else:
             lines.append(f'<polyline fill="none" stroke="{colours[index]}" stroke-width="2" points="{" ".join(coords)}">'
                          f"<title>{label}</title></polyline>")

@@ -16,16 +16,16 @@ from datetime import datetime
 from pathlib import Path
 
 from reportgen.checks.check import check_file
-from reportgen.draft.document import build_draft
+from reportgen.draft.report_draft import build_draft
 from reportgen.formats import statutory
 from reportgen.kinds import ANNUAL
 from reportgen.model import GOVERNMENT, Figure, Number, ProcessingFees, Report, format_number, totals
 from reportgen.model.findings import Finding, error
 from reportgen.model.names import lookup, names
 from reportgen.model.text import normalise
-from reportgen.output.files import safe_name
+from reportgen.output.writing import safe_name
 from reportgen.output.manifest import Manifest, Written
-from reportgen.renderers.files import DOCX, INFOGRAPHICS, MD, SUFFIXES
+from reportgen.renderers.filetypes import DOCX, INFOGRAPHICS, MD, SUFFIXES
 from reportgen.renderers.zipwriter import Member, package
 from reportgen.sources.datafile import kind_of_file
 

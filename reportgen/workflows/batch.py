@@ -20,7 +20,7 @@ from typing import Callable
 
 from reportgen.errors import ReportgenError
 from reportgen.kinds import ANNUAL
-from reportgen.output.files import remove_stale_temporaries, write_atomic
+from reportgen.output.writing import remove_stale_temporaries, write_atomic
 from reportgen.output.manifest import Manifest
 from reportgen.renderers.fonts import Fonts
 from reportgen.workflows import pool

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.checks.check import AUTO, CheckResult, check_file
-from reportgen.draft.document import build_draft, title
-from reportgen.draft.kinds import build_document_draft
-from reportgen.draft.kinds import title as document_title
+from reportgen.draft.report_draft import build_draft, title
+from reportgen.draft.kind_drafts import build_document_draft
+from reportgen.draft.kind_drafts import title as document_title
 from reportgen import untrusted
 from reportgen.errors import InputError, RefreshError
 from reportgen.model import Document, Report
-from reportgen.output.files import inside, safe_name, shown
+from reportgen.output.writing import inside, safe_name, shown
 from reportgen.output.manifest import EDITED, OURS, SAME, Manifest, digest
 from reportgen.renderers import html, infographic, markers, opendata, sheet
 from reportgen.renderers import markdown as render_markdown
@@ -34,7 +34,7 @@ from reportgen.renderers.word import WordTemplate, marker_texts
 from reportgen.workflows import siblings
 from reportgen.workflows.siblings import Stale
 
-from reportgen.renderers.files import (  # noqa: F401  (part of this module's API)
+from reportgen.renderers.filetypes import (  # noqa: F401  (part of this module's API)
     DEFAULT_KINDS, DOCX, FILES, FRAGMENT, HTML, INFOGRAPHIC, INFOGRAPHIC_HTML, INFOGRAPHIC_PNG, INFOGRAPHICS, JSON,
     KINDS, MD, PDF, SUFFIXES, XLSX)
 

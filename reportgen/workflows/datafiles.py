@@ -10,7 +10,7 @@ from pathlib import Path
 
 from reportgen.errors import UsageError
 from reportgen.kinds import ANNUAL, Kind
-from reportgen.output.files import safe_name
+from reportgen.output.writing import safe_name
 from reportgen.output.manifest import write_file
 from reportgen.sources.datafile import kind_of_file
 from reportgen.sources.schema import agency_problem

@@ -27,7 +27,7 @@ from reportgen.model.text import chinese_number, placeholder
 from reportgen.errors import InputError
 from reportgen.kinds import DOCUMENT_KEY, Kind
 from reportgen.model import DONE, Document
-from reportgen.sources.document import TYPE_WORDS, normalise_path
+from reportgen.sources.kind_data import TYPE_WORDS, normalise_path
 from reportgen.workflows.nextyear import for_review, retitle, review_note
 
 

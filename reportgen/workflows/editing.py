@@ -14,6 +14,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,7 +28,7 @@ from reportgen.formats.statutory import Format
 from reportgen import kinds
 from reportgen.kinds import Entry, Field, Kind
 from reportgen.model import UNREAD, Report
-from reportgen.output.files import write_atomic
+from reportgen.output.writing import write_atomic
 from reportgen.sources import schema
 from reportgen.sources.tomlfile import MAX_FIGURE_DIGITS, Segment, TomlSyntaxError, parse, segments
 from reportgen.workflows import scaffold
@@ -164,9 +165,9 @@ def apply(text: str, fmt: Format | None, values: dict[str, str], group_keys: dic
         key = (group_keys or {}).get(key, key)
         old = _lookup(current, key)
         if key.startswith("text."):
-            new = typed.replace("\r\n", "\n").strip("\n")
-            if (old or "").strip("\n") != new:
-                _set_text(document, key[5:], new)
+            written = typed.replace("\r\n", "\n").strip("\n")
+            if (old or "").strip("\n") != written:
+                _set_text(document, key[5:], written)
         elif key in cells or key.split(".")[0] in (fmt.tables if fmt else {}):
             new = figure(typed)
             stated = old["value"] if isinstance(old, dict) else old
@@ -331,7 +332,8 @@ def apply_document(text: str, kind: Kind, values: dict[str, str], current: dict 
             number, field_key = rest.split(".")
             if not number.isdigit() or int(number) < 1:
                 continue
-            entries = current.get(name) if isinstance(current.get(name), list) else []
+            listed = current.get(name)
+            entries: list = listed if isinstance(listed, list) else []
             if int(number) > len(entries) + 1:  # only the entry after the last is new
                 continue
             old_entry = entries[int(number) - 1] if int(number) <= len(entries) else {}
@@ -450,7 +452,7 @@ def _rewrite(parts: list[Segment], changes: dict, deleted: set) -> str:
 
 def _changed(part: Segment, keys: dict) -> str:
     document = tomlkit.parse(part.text)
-    node = document
+    node: Any = document
     for piece in part.name:
         node = node[piece]
     if part.array:

@@ -27,9 +27,9 @@ from reportgen.filenames import not_data
 from reportgen.formats import statutory
 from reportgen.model import KINDS, Document, Report, deadline
 from reportgen.model.names import lookup, names
-from reportgen.output.files import confined, make_folder, safe_name, write_atomic
+from reportgen.output.writing import confined, make_folder, safe_name, write_atomic
 from reportgen.output.manifest import Manifest
-from reportgen.renderers.files import DOCX, HTML, INFOGRAPHIC, INFOGRAPHIC_HTML, INFOGRAPHIC_PNG, JSON, MD, PDF, SUFFIXES, XLSX
+from reportgen.renderers.filetypes import DOCX, HTML, INFOGRAPHIC, INFOGRAPHIC_HTML, INFOGRAPHIC_PNG, JSON, MD, PDF, SUFFIXES, XLSX
 from reportgen.renderers.opendata import report_json
 from reportgen.workflows import datafiles
 from reportgen.workflows import roster as rosters
@@ -76,7 +76,7 @@ class FileState:
     published: date | None
     deadline_status: str  # MET, MISSED, NOT_YET_DUE or ""
     next_year: str  # next year's file, relative, if it is there; else ""
-    figures: tuple = ()  # the CHART figures of an annual report
+    figures: tuple[object, ...] = ()  # the CHART figures of an annual report
     problem: str = ""  # why the file could not be read at all (a dangling link, a pipe, …); its row says it
 
     @property
@@ -167,15 +167,16 @@ class DataFolder:
         report = checked.report
         year = getattr(report, "year", "")
         annual = isinstance(report, Report)
-        due = deadline(report.year, report.kind) if annual and report.kind in KINDS else None
+        due: date | None = None
+        figures: tuple[object, ...] = ()
+        if isinstance(report, Report):
+            due = deadline(report.year, report.kind) if report.kind in KINDS else None
+            values = names(report)
+            figures = tuple(lookup(values, key) or 0 for _, key in CHART)
         published = report.published if isinstance(report, (Report, Document)) else None
         following = path_for_year(path, year, year + 1) if isinstance(year, int) else None
         if following is not None and (not following.exists() or unreadable_reason(following, self.root)):
             following = None  # a next year's file that is a link leading out is not offered
-        figures = ()
-        if annual:
-            values = names(report)
-            figures = tuple(lookup(values, key) or 0 for _, key in CHART)
         return FileState(
             path=path, relative=self.relative(path), agency=getattr(report, "agency", "") or path.parent.name,
             year=year, name=report.format.name if isinstance(report, Document) else "年度报告", annual=annual,

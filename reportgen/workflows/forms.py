@@ -9,7 +9,7 @@ from reportgen.checks.check import check_file
 from reportgen.errors import ReportgenError
 from reportgen.formats import statutory
 from reportgen.model import Document
-from reportgen.output.files import safe_name
+from reportgen.output.writing import safe_name
 from reportgen.output.manifest import write_file
 from reportgen.renderers import form
 from reportgen.workflows import pool

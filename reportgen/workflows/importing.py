@@ -22,7 +22,7 @@ from reportgen.checks.check import CheckResult, Previous, check_data, check_text
 from reportgen.filenames import not_data
 from reportgen.model import UNREAD
 from reportgen.model.findings import Finding, Severity
-from reportgen.output.files import safe_name
+from reportgen.output.writing import safe_name
 from reportgen.output.manifest import write_file
 from reportgen.sources import workbook
 from reportgen.sources.imported import Imported, to_data

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from reportgen.errors import UsageError
-from reportgen.output.files import safe_name
+from reportgen.output.writing import safe_name
 from reportgen.output.manifest import Manifest
 from reportgen.renderers import notice as render
 

@@ -24,10 +24,10 @@ from reportgen import untrusted
 from reportgen.errors import RefreshError, ReportgenError
 from reportgen.formats import statutory
 from reportgen.model import Document
-from reportgen.output.files import shown
+from reportgen.output.writing import shown
 from reportgen.output.manifest import EDITED, OURS, Manifest
 from reportgen.renderers import markers
-from reportgen.renderers.files import DOCX, MD, PDF, SUFFIXES
+from reportgen.renderers.filetypes import DOCX, MD, PDF, SUFFIXES
 from reportgen.renderers.pdf import LibreOffice
 from reportgen.renderers.merge import Change, marker_label, merge  # noqa: F401  (part of this module's API)
 from reportgen.workflows import siblings

@@ -21,9 +21,9 @@ from typing import Callable
 
 from reportgen import untrusted
 from reportgen.errors import InputError, RefreshError
-from reportgen.output.files import shown
+from reportgen.output.writing import shown
 from reportgen.output.manifest import EDITED, Manifest, digest, file_digest
-from reportgen.renderers.files import DOCX, FRAGMENT, HTML, MD, NAMES, PDF, SUFFIXES, XLSX, kind_of
+from reportgen.renderers.filetypes import DOCX, FRAGMENT, HTML, MD, NAMES, PDF, SUFFIXES, XLSX, kind_of
 from reportgen.renderers.merge import up_to_date
 
 

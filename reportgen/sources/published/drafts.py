@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from reportgen.sources.published.document import Document
+from reportgen.sources.published.blocks import Document
 
 _MARKERS = (  # (what it is, as the audit says it; the pattern, on the text as published)
     ("【数据待核】", re.compile(r"【数据待核】[^\n]{0,60}")),

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from reportgen.formats.statutory import Format, Header, Table
 from reportgen.sources.imported import Imported
-from reportgen.sources.published.document import Grid, figure, normal
+from reportgen.sources.published.blocks import Grid, figure, normal
 
 SIMILAR = 0.72  # a label this similar to a statutory one is taken for it, with a note
 

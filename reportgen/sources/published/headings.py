@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from reportgen.formats.statutory import Format, Section, Theme
-from reportgen.sources.published.document import normal
+from reportgen.sources.published.blocks import normal
 
 CLOSE = 0.8  # a name this similar to a heading's is that heading
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import statistics
 
-from reportgen.sources.published.document import number
+from reportgen.sources.published.blocks import number
 
 _FIGURE = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from reportgen import untrusted
 from reportgen.errors import InputError
 from reportgen.sources.published import pdfrows
-from reportgen.sources.published.document import Cell, Document, Grid, expand, ideographs
+from reportgen.sources.published.blocks import Cell, Document, Grid, expand, ideographs
 
 class ImportProblem(InputError):
     """A published report that cannot be read."""

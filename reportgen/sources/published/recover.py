@@ -17,7 +17,7 @@ from reportgen.model import DEPARTMENT, GOVERNMENT, UNREAD
 from reportgen.model import totals
 from reportgen.sources.imported import Imported
 from reportgen.sources.published import drafts, grids, headings, stream, texts
-from reportgen.sources.published.document import Document, normal
+from reportgen.sources.published.blocks import Document, normal
 
 
 class NoReport(Exception):

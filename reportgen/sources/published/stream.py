@@ -28,7 +28,7 @@ from reportgen.formats.statutory import Format, Table
 from reportgen.model import totals
 from reportgen.sources.imported import Imported
 from reportgen.sources.published import split
-from reportgen.sources.published.document import figure, normal, number
+from reportgen.sources.published.blocks import figure, normal, number
 from reportgen.sources.published.grids import SIMILAR, row_options, said
 
 TEXT, VALUE, BLANK, RUN = "text", "value", "blank", "run"

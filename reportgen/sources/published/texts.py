@@ -16,7 +16,7 @@ from decimal import Decimal
 from reportgen.formats.statutory import Format
 from reportgen.sources.imported import Imported
 from reportgen.sources.published import headings
-from reportgen.sources.published.document import normal
+from reportgen.sources.published.blocks import normal
 
 _CHROME = re.compile(r"版权所有|主办单位|承办单位|网站标识码|ICP备|公网安备|技术支持|网站地图|打印本页|关闭窗口|【打印】|【关闭】"
                      r"|分享到|扫一扫|上一篇|下一篇|相关链接|阅读次数|浏览次数|访问量|字号[:：]?\s*[大中小]")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from reportgen.checks import crossyear, links, tasks
+from reportgen.checks import crossyear, links, task_rules as tasks
 from reportgen.checks.findings import UNFILLED
 from reportgen.checks.texts import placeholder_findings, review_findings
 from reportgen.kinds import Kind
@@ -18,7 +18,7 @@ from reportgen.model import Document, format_number
 from reportgen.model.findings import Finding, warning
 from reportgen.model.names import ANNUAL, document_names, figure_values
 from reportgen.model.text import unfilled
-from reportgen.sources import document as document_source
+from reportgen.sources import kind_data as document_source
 from reportgen.sources.datafile import read_document
 from reportgen.sources.tomlfile import array_key_lines
 

@@ -299,7 +299,7 @@ def read(data: dict, kind: Kind, source=None, text: str = "") -> tuple[Document 
 def _tasks(entries) -> tuple[Task, ...]:
     """Tasks in file order; a task without a number gets the one after the task before it."""
     tasks, last = [], 0
-    for position, values, lines in entries:
+    for _position, values, lines in entries:
         number = values.get("number") or last + 1
         last = number
         tasks.append(Task(

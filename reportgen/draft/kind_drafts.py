@@ -11,20 +11,20 @@ so that ``refresh`` can put new figures into an edited draft:
   其中同意公开3件……”);
 - each ``{{ 名称 }}`` placeholder in the text.
 
-A task table is one list table (``reportgen.draft.tasks``).
+A task table is one list table (``reportgen.draft.task_table``).
 """
 
 from __future__ import annotations
 
 from reportgen.checks import narrative
 from reportgen.draft import prose
-from reportgen.draft import tasks as task_tables
-from reportgen.draft.document import PARAGRAPH, PLACEHOLDER, TABLE, Block, Draft, DraftSection, PrintedTable, \
+from reportgen.draft import task_table as task_tables
+from reportgen.draft.report_draft import PARAGRAPH, PLACEHOLDER, TABLE, Block, Draft, DraftSection, PrintedTable, \
     finding_line, paragraphs
 from reportgen.model import Document, format_number
 from reportgen.model.findings import Finding
 from reportgen.model.names import ANNUAL, TASKS, document_names
-from reportgen.model.tasks import Progress
+from reportgen.model.task_progress import Progress
 from reportgen.model.text import chinese_date, placeholder, unfilled
 
 DETAIL_SUMMARY, DETAIL_LIST, DETAIL_NONE = "概括", "逐项", "不写"
