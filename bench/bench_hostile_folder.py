@@ -30,7 +30,7 @@ import httpx
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
-from hostile_folder import HOSTILE_SHAPES, IMPORTED_AGENCY, LONG_SEGMENT, odd_folder
+from hostile_folder import HOSTILE_SHAPES, IMPORTED_AGENCY, LONG_SEGMENT, odd_folder  # noqa: E402
 
 PUBLISHED = REPO / "tests" / "fixtures" / "published" / "portal-gbk-2025.html"
 MEASURE = """

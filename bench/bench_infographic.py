@@ -54,14 +54,14 @@ def run() -> None:
         checked = check_file(path)
         last = checked.previous.report if checked.previous else None
 
-        def svg():  # the layout and the SVG alone
+        def svg(checked=checked, last=last):  # the layout and the SVG alone
             return infographic.svg(infographic.picture(checked.report, last)).encode("utf-8")
 
-        def whole():
+        def whole(checked=checked, last=last):
             return render_drafts(checked.report, renderers, ("infographic",), previous=last, stem="x")
 
         svg_wall, svg_cpu, text = timed(svg, args.runs)
-        png_wall, png_cpu, _ = timed(lambda: png.render(text.decode("utf-8")), args.runs)
+        png_wall, png_cpu, _ = timed(lambda text=text: png.render(text.decode("utf-8")), args.runs)
         all_wall, all_cpu, _ = timed(whole, args.runs)
         height = text.split(b'height="', 1)[1].split(b'"', 1)[0].decode()
         totals.append((all_wall, all_cpu))

@@ -26,7 +26,7 @@ from hostile_folder import HOSTILE_SHAPES, IMPORTED_AGENCY, odd_folder
 from reportgen.web.app import create_app
 
 warnings.filterwarnings("ignore", message=".*httpx.*")
-from starlette.testclient import TestClient
+from starlette.testclient import TestClient  # noqa: E402  (after the warning filter)
 
 PORT = 8765
 TOKEN = "test-token"

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from reportgen.errors import EditedDraftError, OutsideFolderError
 from reportgen.filenames import MANIFEST, backup_name
-from reportgen.output.writing import append_line, copy_atomic, make_folder, new_file_mode, regular_or_absent, write_atomic
+from reportgen.output.writing import append_line, copy_atomic, make_folder, regular_or_absent, write_atomic
 
 # What writing a file would do to the file on disk.
 NEW = "new"  # there is no file

@@ -94,7 +94,7 @@ def read(path: Path) -> dict[str, Row]:
         raise ReportgenError(f"{path} 的“{SHEET}”工作表缺少列：{'、'.join(missing)}（第1行是列名，请不要改动）。")
     found: dict[str, Row] = {}
     for number, values in enumerate(rows, 2):
-        get = lambda name: _text(values[where[name]]) if name in where and where[name] < len(values) else ""  # noqa: E731
+        get = lambda name, values=values: _text(values[where[name]]) if name in where and where[name] < len(values) else ""  # noqa: E731
         identity = get("标识")
         if not identity:
             continue

@@ -154,7 +154,7 @@ def _start(process) -> None:
 
 
 def _end(workers) -> None:
-    for end, process in workers:
+    for end, _process in workers:
         try:
             end.send(None)
         except OSError:
