@@ -11,7 +11,12 @@ naming the file:
   directory claims; no part may declare a DTD (Office never writes one: entities are how
   XML bombs and external-entity attacks work);
 - ``parse_xml``: lxml with entities, DTDs, the network and huge trees off;
-- ``count``: a number a file states (a span, a repeat) as an int within bounds.
+- ``count``: a number a file states (a span, a repeat) as an int within bounds;
+- ``reading_within``: the folder the files read *beside* a file (last year's, the same year's
+  other documents) must resolve into; ``leads_out`` says whether one does not. The page sets
+  it for each request to its folder, as ``reportgen.output.writing.confined`` holds writes
+  in; the readers of files beside another honour it (a link leading out is as if absent,
+  and said so). The commands set no such bound: a file named on the command line is read.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import re
 import stat
 import zipfile
 import zlib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from reportgen.errors import InputError, os_reason
@@ -34,6 +41,31 @@ MAX_XML_PART = 25 * MB  # one XML part unpacked (a report's document.xml is well
 MAX_RATIO = 150  # unpacked ÷ packed for a part of more than 1 MB: beyond it, a zip bomb
 MAX_PARTS = 3000
 _STEP = 1 * MB  # decompressed at most this much at a time
+
+
+_READING: ContextVar[Path | None] = ContextVar("reportgen_reading_root", default=None)
+LEADS_OUT = "经由链接指向文件夹外面"  # why a file beside another was not read (the folder page says the same)
+
+
+@contextmanager
+def reading_within(root: Path | str):
+    """While this holds (in this thread and the threads it starts), a file looked up beside
+    another resolves inside ``root``, links and all, or is not read (``leads_out``)."""
+    token = _READING.set(Path(os.path.realpath(root)))
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
+def leads_out(path: Path) -> bool:
+    """Whether ``path`` resolves, links followed now, outside the folder reads beside a file
+    are bound to (False when no bound is set, as for the commands)."""
+    root = _READING.get()
+    if root is None:
+        return False
+    real = Path(os.path.realpath(path))
+    return real != root and root not in real.parents
 
 
 def read_file(path: Path, what: str = "文件", limit: int = MAX_FILE) -> bytes:

@@ -76,3 +76,36 @@ HOSTILE_SHAPES = {"deep_key": deep_key, "long_figure": long_figure, "deep_arrays
                   "many_parts_table": many_parts_table}
 
 LONG_SEGMENT = "长" * 100 + ".toml"  # 302 bytes in UTF-8: more than a file name may have
+
+
+SERVED_AGENCY = "qingchuan-finance"
+CARRIED = 77  # last year's carry-forward in the file outside the folder: never to be seen by the page
+
+
+def links_beside(tmp_path: Path, linked: bool = True) -> OddFolder:
+    """A served folder ``服务/qingchuan-finance/`` with 2024.toml and 2025.toml, and beside them
+    two files from outside: last year's (2023.toml, carrying forward 77 requests, which 2024
+    does not carry over: rule X1) and the same year's work summary (2024-工作总结.toml,
+    stating 77 requests, which the annual report does not). ``linked``: each is a symbolic
+    link leading out of the folder; else a copy inside it (what the page may use)."""
+    root = tmp_path / "服务"
+    agency = root / SERVED_AGENCY
+    agency.mkdir(parents=True)
+    for name in ("2024.toml", "2025.toml"):
+        shutil.copy(DATA / SERVED_AGENCY / name, agency / name)
+    outside = tmp_path / "外面"
+    outside.mkdir()
+    last = (DATA / SERVED_AGENCY / "2024.toml").read_text(encoding="utf-8")
+    last = last.replace("year = 2024", "year = 2023").replace(
+        "carry_forward = { natural_person = 2 }", f"carry_forward = {{ natural_person = {CARRIED} }}")
+    (outside / "2023.toml").write_text(last, encoding="utf-8")
+    summary = (DATA / SERVED_AGENCY / "2025-工作总结.toml").read_text(encoding="utf-8")
+    summary = summary.replace("year = 2025", "year = 2024").replace("date = 2026-01-12", "date = 2025-01-10")
+    summary = summary.replace("[figures]\n", f"[figures]\nrequests = {CARRIED}\n")
+    (outside / "2024-工作总结.toml").write_text(summary, encoding="utf-8")
+    for name in ("2023.toml", "2024-工作总结.toml"):
+        if linked:
+            (agency / name).symlink_to(outside / name)
+        else:
+            shutil.copy(outside / name, agency / name)
+    return OddFolder(root, outside)

@@ -21,7 +21,7 @@ import warnings
 import pytest
 from cli_helpers import run
 from conftest import REPO
-from hostile_folder import HOSTILE_SHAPES, IMPORTED_AGENCY, odd_folder
+from hostile_folder import CARRIED, HOSTILE_SHAPES, IMPORTED_AGENCY, SERVED_AGENCY, links_beside, odd_folder
 
 from reportgen.web.app import create_app
 
@@ -347,3 +347,61 @@ def test_a_pdf_with_only_an_owner_password_is_imported_as_its_open_twin(tmp_path
         return [line for line in written.read_text(encoding="utf-8").splitlines() if "clerk-2025.pdf" not in line]
 
     assert data("owner") == data("open")
+
+
+# ------------------------------------------------------------------ files read beside the one asked for stay inside
+
+
+BESIDE = f"{SERVED_AGENCY}/2024.toml"
+
+
+def seen_of_2024(folder) -> dict[str, str]:
+    """What the page shows of 2024 (report page, check, its folder-page row, the Markdown and
+    infographic drafts), the served folder's own path taken out (a temporary path holds digits)."""
+    with TestClient(create_app(folder.root, TOKEN, PORT), base_url=BASE, raise_server_exceptions=False) as page:
+        page.get(f"/?token={TOKEN}", follow_redirects=False)
+        answers = {"report": page.get(f"/report/{BESIDE}"), "check": page.post(f"/check/{BESIDE}", data={}),
+                   "folder": page.get("/"), "md": page.get(f"/draft/md/{BESIDE}"),
+                   "infographic": page.get(f"/draft/infographic-html/{BESIDE}")}
+    assert all(a.status_code == 200 for a in answers.values()), {k: a.status_code for k, a in answers.items()}
+    seen = {name: answer.text.replace(str(folder.root.parent), "") for name, answer in answers.items()}
+    rows = [row for row in re.findall(r"<tr[^>]*>(.*?)</tr>", seen["folder"], re.DOTALL) if BESIDE in row]
+    seen["folder"] = " ".join(re.sub(r"<[^>]+>", " ", row) for row in rows)
+    return seen
+
+
+def test_last_years_file_and_the_summary_leading_out_are_never_read_by_the_page(tmp_path):
+    linked = links_beside(tmp_path / "linked")
+    seen = seen_of_2024(linked)
+    for name, text in seen.items():
+        assert str(CARRIED) not in text, name  # neither last year's carry-forward nor the summary's figure
+        assert "上年报告：" not in text and "（X1）" not in text and "工作总结 2024-工作总结.toml 写" not in text, name
+        assert "Traceback" not in text
+    for name in ("report", "check"):  # the report page says why neither file was used
+        assert "上年的文件 2023.toml 没有读取：经由链接指向文件夹外面" in seen[name], name
+        assert "同一年度的文件 2024-工作总结.toml 没有读取：经由链接指向文件夹外面" in seen[name], name
+    listing = TestClient(create_app(linked.root, TOKEN, PORT), base_url=BASE)
+    listing.get(f"/?token={TOKEN}")
+    assert "2023.toml" in listing.get("/").text and "经由链接指向文件夹外面" in listing.get("/").text
+    # The drafts are those of a folder without the two files: as if absent.
+    for name in ("2023.toml", "2024-工作总结.toml"):
+        (linked.root / SERVED_AGENCY / name).unlink()
+    absent = seen_of_2024(linked)
+    assert seen["md"] == absent["md"] and seen["infographic"] == absent["infographic"]
+    assert "与上年" not in seen["md"] + seen["infographic"]  # no comparison with a year not read
+
+
+def test_the_same_files_inside_the_folder_are_used(tmp_path):
+    """The test above can fail: copies of the two files inside the folder are read."""
+    seen = seen_of_2024(links_beside(tmp_path, linked=False))
+    assert "（X1）" in seen["report"] and "上年报告：" in seen["check"] and f"{CARRIED}" in seen["check"]
+    assert "工作总结 2024-工作总结.toml 写" in seen["report"]
+    assert "与上年" in seen["md"] and "与上年" in seen["infographic"]
+    assert "没有读取" not in seen["report"]
+
+
+def test_the_commands_still_read_last_years_file_through_a_link(tmp_path):
+    """Only the page is bound to its folder: a command reads the files beside the one named."""
+    linked = links_beside(tmp_path)
+    checked = run("check", linked.root / BESIDE)
+    assert "X1" in checked.output and str(linked.root / SERVED_AGENCY / "2023.toml") in checked.output

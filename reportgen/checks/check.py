@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from reportgen import kinds as kind_definitions
-from reportgen.checks import annual, arithmetic, crossyear
+from reportgen.checks import annual, arithmetic, crossyear, links
 from reportgen.checks import kind_checks
 from reportgen.errors import InputError
 from reportgen.model import KINDS, Report, deadline
@@ -198,6 +198,7 @@ def check_data(data: dict, path: Path | str = "<数据>", previous=None, text: s
     last = None
     if report is not None:
         annual.link_annual(report, path)
+        findings += links.leading_out(path, report.year)
         findings += arithmetic.check(report.format, report.figures, totals.completed(report))
         findings += annual.completeness(report)
         findings += annual.unread_findings(report)

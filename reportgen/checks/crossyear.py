@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 
+from reportgen import untrusted
 from reportgen.model import totals
 from reportgen.model.findings import Finding, Severity
 from reportgen.model import Figure, Number, Report, format_number
@@ -33,8 +34,10 @@ def path_for_year(path: Path, year: int, new_year: int) -> Path:
 
 
 def find_previous(path: Path, year: int) -> Path | None:
+    """The file of year − 1 beside ``path``, if there is one (not one leading out of the
+    folder the page serves: ``reportgen.checks.links.leading_out`` says why it is not used)."""
     candidate = path_for_year(path, year, year - 1)
-    return candidate if candidate != path and candidate.is_file() else None
+    return candidate if candidate != path and candidate.is_file() and not untrusted.leads_out(candidate) else None
 
 
 AUTO = "auto"  # last year's file is the one of year − 1 beside this year's

@@ -126,6 +126,7 @@ def check(data: dict, kind: Kind, text: str, path: Path, previous) -> tuple[Docu
     if document is None:
         return None, found, None
     link(document, path)
+    found += links.leading_out(path, document.year)
     last = previous_document(document, path, previous)
     for name in kind.checks:
         found += CHECKS[name](document)

@@ -17,7 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportgen import kinds as kind_definitions
-from reportgen.checks import arithmetic
+from reportgen import untrusted
+from reportgen.checks import arithmetic, crossyear
 from reportgen.filenames import not_data
 from reportgen.model import Document, Report, format_number, totals
 from reportgen.model.findings import Finding, warning
@@ -26,19 +27,45 @@ from reportgen.model.names import names as report_names
 from reportgen.model.text import missing_texts, same_agency
 from reportgen.sources.datafile import kind_of_file, read_document, read_report_and_findings
 
-def siblings(path: Path, year: int) -> dict[str, Path]:
-    """The same year's other data files beside ``path``, by kind id (the first of each)."""
-    found: dict[str, Path] = {}
+def _same_year_names(path: Path, year: int) -> list[Path]:
+    """The data files beside ``path`` whose name carries ``year``, ``path`` itself left out."""
     try:
-        candidates = sorted(p for p in path.parent.glob("*.toml")
-                            if str(year) in p.name and not not_data(p) and p.resolve() != path.resolve())
-    except OSError:
-        return found
-    for candidate in candidates:
+        return sorted(p for p in path.parent.glob("*.toml")
+                      if str(year) in p.name and not not_data(p) and p.resolve() != path.resolve())
+    except (OSError, RuntimeError):
+        return []
+
+
+def siblings(path: Path, year: int) -> dict[str, Path]:
+    """The same year's other data files beside ``path``, by kind id (the first of each); a
+    file leading out of the folder the page serves is not one (``leading_out`` names it)."""
+    found: dict[str, Path] = {}
+    for candidate in _same_year_names(path, year):
+        if untrusted.leads_out(candidate):
+            continue
         kind = kind_of_file(candidate)
         if kind and kind not in found:
             found[kind] = candidate
     return found
+
+
+def leading_out(path: Path, year: int, key: str = "report.year") -> list[Finding]:
+    """A warning for each file beside ``path`` that is not read because it leads out of the
+    folder the page serves: last year's (the file of year − 1) and the same year's others."""
+    found = []
+    last = crossyear.path_for_year(path, year, year - 1)
+    if last != path and untrusted.leads_out(last) and last.is_file():
+        found.append(not_used(last, "上年的文件", "没有与上年核对，也没有与上年比较", key))
+    for candidate in _same_year_names(path, year):
+        if untrusted.leads_out(candidate):
+            found.append(not_used(candidate, "同一年度的文件", "没有与它核对，也没有引用它的内容", key))
+    return found
+
+
+def not_used(path: Path, what: str, so: str, key: str) -> Finding:
+    """Why a file beside the one checked was not used: it is a link leading out of the folder."""
+    return warning("outside", f"{what} {path.name} 没有读取：{untrusted.LEADS_OUT}（这样的链接读和写都拒绝），{so}。"
+                   "如要使用，请把文件本身复制到这个文件夹中。", key=key)
 
 
 def read_annual(path: Path, year: int) -> tuple[Report | None, str]:

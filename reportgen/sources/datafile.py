@@ -18,7 +18,10 @@ from reportgen.sources.tomlfile import TomlSyntaxError, parse
 
 
 def read_text(path: Path) -> str:
-    """A data file's text. Raises InputError if it cannot be read as UTF-8."""
+    """A data file's text. Raises InputError if it cannot be read as UTF-8, or if it leads
+    out of the folder the page serves (``untrusted.leads_out``): never read, as if absent."""
+    if untrusted.leads_out(path):
+        raise InputError(f"{path} 没有读取：{untrusted.LEADS_OUT}。")
     raw = untrusted.read_file(path, "数据文件", untrusted.MAX_DATA_FILE)
     try:
         return raw.decode("utf-8-sig")
@@ -77,7 +80,10 @@ PEEK = 4096  # the document line is at the top of a file
 
 
 def kind_of_file(path: Path) -> str:
-    """The kind id a data file declares, read from its first lines ("" if unreadable)."""
+    """The kind id a data file declares, read from its first lines ("" if unreadable, or
+    leading out of the folder the page serves)."""
+    if untrusted.leads_out(path):
+        return ""
     try:
         with untrusted.open_regular(path, text=True) as handle:  # a pipe is refused, never waited on
             head = handle.read(PEEK)

@@ -61,7 +61,8 @@ def create_app(root: Path, token: str, port: int, roster: Path | None = None) ->
         Mount("/static", StaticFiles(packages=[("reportgen.web", "static")]), name="static"),
     ], exception_handlers={OutsideFolder: pages.outside, ReportgenError: pages.unusable, HTTPException: pages.refused,
                            404: pages.not_found, 500: pages.crashed})
-    return Guard(Confined(app, pages.data.writing), token, port)  # every write inside the folder, links resolved
+    # every write, and every read beside the file asked for, inside the folder, links resolved
+    return Guard(Confined(app, pages.data.writing, pages.data.reading), token, port)
 
 
 class Pages:

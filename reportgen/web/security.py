@@ -16,6 +16,7 @@ import errno
 import hmac
 import os
 import re
+from contextlib import ExitStack
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
@@ -115,14 +116,19 @@ class _Limited:
 class Confined:
     """ASGI middleware: whatever a request writes (a saved file, next year's file, an import,
     an uploaded draft, their records and backups) is created inside the served folder, links
-    resolved at the moment of writing. ``writing()`` is the folder's confinement
-    (``DataFolder.writing``, over ``reportgen.output.writing.confined``)."""
+    resolved at the moment of writing; and whatever it reads beside the file asked for (last
+    year's file, the same year's other documents) is read only from inside the folder.
+    ``confinements`` are the folder's (``DataFolder.writing``, over
+    ``reportgen.output.writing.confined``; ``DataFolder.reading``, over
+    ``reportgen.untrusted.reading_within``)."""
 
-    def __init__(self, app, writing):
-        self.app, self.writing = app, writing
+    def __init__(self, app, *confinements):
+        self.app, self.confinements = app, confinements
 
     async def __call__(self, scope, receive, send):
-        with self.writing():
+        with ExitStack() as held:
+            for confinement in self.confinements:
+                held.enter_context(confinement())
             await self.app(scope, receive, send)
 
 

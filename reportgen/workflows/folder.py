@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path, PureWindowsPath
 
 from reportgen import kinds as kind_definitions
+from reportgen import untrusted
 from reportgen.checks.check import CheckResult, check_file
 from reportgen.checks.crossyear import path_for_year
 from reportgen.errors import ReportgenError, os_reason
@@ -137,6 +138,12 @@ class DataFolder:
         """While this holds, every file written is created inside the folder, links resolved at
         the moment of writing (a link leading out is refused): ``with folder.writing(): …``."""
         return confined(self.root)
+
+    def reading(self):
+        """While this holds, every file read beside another (last year's, the same year's other
+        documents) resolves inside the folder, links followed; one leading out is not read,
+        and the check of the file beside it says so: ``with folder.reading(): …``."""
+        return untrusted.reading_within(self.root)
 
     def relative(self, path: Path) -> str:
         return Path(path).resolve().relative_to(self.root).as_posix()
