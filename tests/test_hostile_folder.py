@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import stat
@@ -20,7 +21,7 @@ import warnings
 
 import pytest
 from cli_helpers import run
-from conftest import REPO
+from conftest import DATA, REPO
 from hostile_folder import CARRIED, HOSTILE_SHAPES, IMPORTED_AGENCY, SERVED_AGENCY, links_beside, odd_folder
 
 from reportgen.web.app import create_app
@@ -405,3 +406,27 @@ def test_the_commands_still_read_last_years_file_through_a_link(tmp_path):
     linked = links_beside(tmp_path)
     checked = run("check", linked.root / BESIDE)
     assert "X1" in checked.output and str(linked.root / SERVED_AGENCY / "2023.toml") in checked.output
+
+
+def test_a_summary_whose_annual_report_leads_out_is_drafted_as_if_it_had_none(tmp_path):
+    """A served work summary of 2023 takes the figures it does not state from the year's
+    annual report: 2023.toml, a link leading out, is not that report."""
+    linked = links_beside(tmp_path)
+    summary = (DATA / SERVED_AGENCY / "2025-工作总结.toml").read_text(encoding="utf-8")
+    summary = summary.replace("year = 2025", "year = 2023").replace("date = 2026-01-12", "date = 2024-01-10")
+    (linked.root / SERVED_AGENCY / "2023-工作总结.toml").write_text(summary, encoding="utf-8")
+    served = f"{SERVED_AGENCY}/2023-工作总结.toml"
+
+    def drafts() -> tuple[str, str, str]:
+        with TestClient(create_app(linked.root, TOKEN, PORT), base_url=BASE) as page:
+            page.get(f"/?token={TOKEN}", follow_redirects=False)
+            return (page.get(f"/report/{served}").text, page.post(f"/check/{served}", data={}).text,
+                    page.get(f"/draft/md/{served}").text)
+
+    report, check, md = drafts()
+    for text in (report, check):
+        assert "同一年度的文件 2023.toml 没有读取：经由链接指向文件夹外面" in text
+    (linked.root / SERVED_AGENCY / "2023.toml").unlink()
+    assert md == drafts()[2]  # as if absent
+    shutil.copy(linked.outside / "2023.toml", linked.root / SERVED_AGENCY / "2023.toml")
+    assert drafts()[2] != md  # a copy inside the folder is drawn on
