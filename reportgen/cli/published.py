@@ -95,10 +95,17 @@ def audit(
     result = importing.audit(files, jobs or os.cpu_count() or 1)
     for backup in manifest.write({output: importing.audit_xlsx(result)}, force, together=True).backups:
         echo(f"原文件已备份为：{backup}")
+    from reportgen.cli.batchview import SHOWN
+
+    # what needs action first: errors and unread cells, then warnings; the rest counted when there are many
+    ordered = sorted(result.files, key=lambda f: (-(f.errors + f.unread), -f.warnings, f.agency, f.year))
+    listed = ordered if len(ordered) <= SHOWN else [f for f in ordered if f.errors or f.unread or f.warnings][:SHOWN]
     rows = [[f.agency, str(f.year), str(f.errors), str(f.warnings), str(f.unread) if f.unread else "", Path(f.file).name]
-            for f in sorted(result.files, key=lambda f: (f.agency, f.year))]
+            for f in listed]
     if rows:
         echo(table(("机关名称", "年度", "错误数", "警告数", "未读出", "文件"), rows, flexible=(0, 5)))
+    if len(ordered) > len(listed):
+        echo(f"其余 {len(ordered) - len(listed)} 份报告没有逐份列出，每份的结果见 {output}。")
     for copy, original in result.copies:
         said = f"副本：{_within(Path(copy), folder)}（与 {_within(Path(original), folder)} 是同一份报告，没有重复核查）"
         echo("\n".join(wrap(said, width(), indent="  ")))

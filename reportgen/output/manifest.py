@@ -64,6 +64,7 @@ class Written:
     written: list[Path] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # a person's files, left as they are
+    unchanged: list[Path] = field(default_factory=list)  # among ``written``: already held these bytes
 
 
 class Manifest:
@@ -139,6 +140,8 @@ class Manifest:
                 done.backups.append(self.backup(path))
             if states[path] != SAME:
                 write_atomic(path, data)
+            else:
+                done.unchanged.append(path)
             done.written.append(path)
             recorded[path] = data
         if recorded:

@@ -140,8 +140,8 @@ class Pages:
             checked = self.check_file(path)
             report = checked.report
             agency = getattr(report, "agency", "") or path.parent.name
-            year = getattr(report, "year", "")
-            state = "通过" if checked.ok else f"{checked.errors} 个错误"
+            year = getattr(report, "year", "") or (int(path.stem) if report is None and path.stem.isdigit() else "")
+            state = "通过" if checked.ok else rosters.UNREADABLE if report is None else f"{checked.errors} 个错误"
             if checked.ok and checked.unfilled_sections:
                 state = f"未填（{checked.unfilled_sections} 个部分）"
             due = deadline(report.year, report.kind) if isinstance(report, Report) and report.kind in KINDS else None
@@ -149,7 +149,7 @@ class Pages:
             rows.append({"path": self.folder.relative(path), "agency": agency, "year": year,
                          "name": report.format.name if isinstance(report, Document) else "年度报告",
                          "state": state, "ok": checked.ok, "due": due, "warnings": checked.warnings,
-                         "annual": isinstance(report, Report),
+                         "annual": isinstance(report, Report), "unread": report is None,
                          "next": self.folder.relative(following) if following and following.exists() else ""})
             if isinstance(report, Report):
                 values = names(report)
@@ -171,7 +171,8 @@ class Pages:
             return {"problem": str(problem)}
         years = sorted({row["year"] for row in rows if row["annual"]})
         year = int(asked) if asked.isdigit() else (years[-1] if years else date.today().year - 1)
-        annual = [(row["agency"], row["path"]) for row in rows if row["annual"] and row["year"] == year]
+        annual = rosters.filed(units, ((row["agency"], row["path"], "annual" if row["annual"] else None if row["unread"] else "")
+                                       for row in rows if row["year"] == year))
         missing, extra = rosters.compare(units, annual)
         return {"name": path.name, "year": year, "years": years, "units": len(units), "extra": extra,
                 "missing": [{"agency": u.agency, "kind": u.kind or "部门",

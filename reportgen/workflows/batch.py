@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Callable
 
 from reportgen.errors import ReportgenError
-from reportgen.kinds import ANNUAL
 from reportgen.output.files import remove_stale_temporaries, write_atomic
 from reportgen.output.manifest import Manifest
 from reportgen.renderers.fonts import Fonts
@@ -42,6 +41,7 @@ CLASH = "重名"
 UNPROCESSED = "未处理"  # the run ended (interrupted) before this unit was started
 STALE = "未更新"  # a person's drafts kept: some still show old figures (refresh, or --force)
 STATUSES_OK = (OK, WARNED)
+UNREADABLE = rosters.UNREADABLE
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class AgencyResult:
     document: str = ""  # the kind of document (annual, tasks, summary, annual2008); "" if unread
     stale: list[str] = field(default_factory=list)  # drafts still showing old figures: "path：command"
     detail: str = ""  # a crash's technical detail, for the maintainers (summary.json only)
+    unchanged: bool = False  # every draft already held what this run made: nothing written
 
     @property
     def ok(self) -> bool:
@@ -151,8 +152,12 @@ def _summarise(source: Path, built: BuildResult) -> AgencyResult:
         document=checked.document_kind or "",
     )
     result.stale = [f"{s.path}：{s.command}" for s in built.stale]
+    result.unchanged = bool(built.outputs) and set(built.unchanged) == set(built.outputs) and not built.pending_pdf
     first_error = next((f.message for f in checked.findings if f.is_error), "")
-    if checked.errors:
+    if checked.report is None:  # the unit filed a file that cannot be read: named from its folder
+        result.status, result.agency = UNREADABLE, rosters.unreadable_agency(source)
+        result.message = "；".join(_placed(f) for f in checked.findings if f.is_error)
+    elif checked.errors:
         result.status = ERRORS
         result.message = f"共 {checked.errors} 个错误。第一个：{first_error}"
         if built.built:
@@ -167,7 +172,14 @@ def _summarise(source: Path, built: BuildResult) -> AgencyResult:
             + [f"{s.path.name} 还是旧的数字（{s.command}）" for s in built.stale])
     elif checked.warnings:
         result.status = WARNED
+        first = next(f for f in checked.findings if not f.is_error)
+        result.message = f"共 {checked.warnings} 个警告。第一个：{_placed(first)}"
     return result
+
+
+def _placed(finding) -> str:
+    """A finding's message with its line, for one cell of the summary."""
+    return (f"第{finding.line}行：" if finding.line else "") + finding.message
 
 
 def build_one(source: Path, year: int) -> AgencyResult:
@@ -209,6 +221,7 @@ def _refresh_unit(source: Path, built: BuildResult, result: AgencyResult, kinds:
         for path in built.edited:
             outcome = refresh(path, source, _worker["renderers"], print_pdf=False)
             conflicts += len(outcome.conflicts)
+            result.unchanged = result.unchanged and not outcome.changes
             done.append(f"{path.name}：更新 {len(outcome.changes)} 处" + (f"，{len(outcome.conflicts)} 处冲突" if outcome.conflicts else ""))
             result.outputs.append(str(path))
             if not outcome.conflicts:
@@ -330,8 +343,11 @@ def run(
     report.running = False
     _mark_clashes(report)
     if roster is not None and not report.unprocessed:  # an unprocessed file's agency is unknown
-        report.missing, report.extra = rosters.compare(
-            roster, ((r.agency, r.source) for r in report.results if r.document in ("", ANNUAL)))
+        for result in report.results:
+            if result.status == UNREADABLE:
+                result.agency = rosters.unreadable_agency(result.source, roster)
+        report.missing, report.extra = rosters.compare(roster, rosters.filed(
+            roster, ((r.agency, r.source, r.document or None) for r in report.results if r.status != CRASHED)))
     Manifest(out_dir).compact()
     writer.write()
     return report
