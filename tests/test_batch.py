@@ -270,7 +270,7 @@ def test_an_interrupted_batch_leaves_complete_drafts_and_an_honest_summary(tmp_p
     assert document["state"] == "已完成" and document["succeeded"] == 300
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
     manifest = (out / ".reportgen-manifest.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(manifest) == 600
+    assert len(manifest) == 602  # one line per file: 300 × (docx, md), summary.json, summary.csv
 
 
 def test_a_killed_rerun_never_leaves_the_previous_runs_summary(tmp_path):
@@ -296,7 +296,7 @@ def test_the_manifest_keeps_one_line_per_file_over_many_runs(tmp_path):
         assert run("batch", tmp_path / "data", "--year", "2025", "-o", out, "--force").exit_code == 0
         assert run("build", tmp_path / "data" / "unit-0000" / "2025.toml", "-o", out).exit_code == 0
     lines = (out / ".reportgen-manifest.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == len({json.loads(line)["file"] for line in lines}) == 40
+    assert len(lines) == len({json.loads(line)["file"] for line in lines}) == 42  # 20 × (docx, md), the two summaries
 
 
 def test_os_errors_are_explained_in_chinese(tmp_path):

@@ -50,6 +50,8 @@ def batch(
     say(f"共 {len(files)} 个 {year} 年度的数据文件，开始生成……", err=True)
     outcome = batches.run(files, output, year, settings, jobs, units, Progress(), Progress(what="PDF"))
     json_path, csv_path = outcome.summary_paths
+    for backup in outcome.summary_backups:
+        say(f"汇总清单被人改过，原文件已备份为：{shown(backup)}")
     for line in batchview.lines(outcome, batches.STATUSES_OK, batches.WARNED, csv_path):
         say(line)
     for line in options.roster_lines(units, outcome.missing, outcome.extra, year):

@@ -118,7 +118,7 @@ class Manifest:
         else:
             why = "已经存在，不是本程序写出的（或写出记录已丢失），为免丢失内容"
         return (f"{path} {why}，没有覆盖。{hint}"
-                f"确需覆盖，请加 --force（会先把原文件备份为 {backup_name(Path(path), 1).name}）。")
+                f"确需覆盖，请加 --force（会先把原文件备份为 {next_backup(Path(path)).name}）。")
 
     def write(self, outputs: dict[Path, bytes], force: bool = False, about: dict[Path, dict] | None = None,
               together: bool = False, hint: str = "") -> Written:
@@ -202,10 +202,7 @@ class Manifest:
         """Copy a file aside before it is replaced: X.docx → X.备份-1.docx (the first free
         number), written to a temporary file and renamed, so that a full disk leaves no
         half-written backup."""
-        number = 1
-        while backup_name(path, number).exists():
-            number += 1
-        copy = backup_name(path, number)
+        copy = next_backup(path)
         copy_atomic(path, copy)
         return copy
 
@@ -241,3 +238,11 @@ def _holds(path: Path, data: bytes) -> bool:
 
 def _line(entry: dict) -> str:
     return json.dumps(entry, ensure_ascii=False) + "\n"
+
+
+def next_backup(path: Path) -> Path:
+    """The backup a file would get now: X.备份-N.docx with the first N not taken."""
+    number = 1
+    while backup_name(path, number).exists():
+        number += 1
+    return backup_name(path, number)

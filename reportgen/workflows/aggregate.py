@@ -9,10 +9,8 @@ cell.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 from reportgen.checks.check import check_file
@@ -26,7 +24,7 @@ from reportgen.model.text import normalise
 from reportgen.output.files import safe_name
 from reportgen.output.manifest import Manifest, Written
 from reportgen.renderers.files import DOCX, MD
-from reportgen.renderers.zipwriter import Member, package
+from reportgen.renderers.workbooks import saved
 from reportgen.sources.datafile import kind_of_file
 from reportgen.workflows import roster as rosters
 
@@ -220,22 +218,12 @@ def overview_xlsx(result: Aggregate) -> bytes:
     for index in range(2, len(header) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 11
     sheet.column_dimensions[get_column_letter(len(header))].width = 40
-    moment = datetime.combine(result.total.published, datetime.min.time()) if result.total.published else datetime(result.year + 1, 1, 1)
-    book.properties.created = book.properties.modified = moment
     book.properties.creator = "reportgen"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _fixed_zip_times(buffer.getvalue())
+    return saved(book, result.total.published or date(result.year + 1, 1, 1))
 
 
 def _excel(value):
     return "" if value is None else value
-
-
-def _fixed_zip_times(data: bytes) -> bytes:
-    """The same spreadsheet repackaged with fixed zip times, so equal input gives equal bytes."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        return package([Member.deflated(name, source.read(name)) for name in source.namelist()])
 
 
 def write(result: Aggregate, out_dir: Path, renderers, force: bool = False) -> Written:

@@ -24,9 +24,9 @@ from multiprocessing import connection as connections
 from pathlib import Path
 from typing import Callable
 
-from reportgen.errors import ReportgenError
+from reportgen.errors import EditedDraftError, ReportgenError
 from reportgen.output.files import remove_stale_temporaries, write_atomic
-from reportgen.output.manifest import Manifest
+from reportgen.output.manifest import EDITED, Manifest
 from reportgen.renderers.fonts import Fonts
 from reportgen.workflows import roster as rosters
 from reportgen.workflows.build import PDF, BuildResult, Renderers, build_file, write_pdfs
@@ -90,6 +90,7 @@ class BatchReport:
     processed: int = 0
     summary_paths: tuple[Path, Path] | None = None
     roster: list[rosters.Unit] | None = None
+    summary_backups: list[Path] = field(default_factory=list)  # summary files a person edited, backed up (--force)
 
     @property
     def unprocessed(self) -> list[AgencyResult]:
@@ -301,6 +302,7 @@ def run(
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(files) or 1))
     report = BatchReport(year, results=[AgencyResult(str(p), status=UNPROCESSED) for p in files], running=True)
     report.roster = roster
+    report.summary_backups = guard_summaries(out_dir, options.force)
     writer = _SummaryWriter(report, out_dir)
     writer.write()
     started = time.perf_counter()
@@ -348,8 +350,8 @@ def run(
                 result.agency = rosters.unreadable_agency(result.source, roster)
         report.missing, report.extra = rosters.compare(roster, rosters.filed(
             roster, ((r.agency, r.source, r.document or None) for r in report.results if r.status != CRASHED)))
-    Manifest(out_dir).compact()
     writer.write()
+    Manifest(out_dir).compact()  # one line per file, the summary files' included
     return report
 
 
@@ -501,13 +503,31 @@ def summary_rows(report: BatchReport) -> list[list[str]]:
     return rows
 
 
+SUMMARIES = ("summary.json", "summary.csv")
+
+
+def guard_summaries(out_dir: Path, force: bool) -> list[Path]:
+    """The summary files follow the rule every file reportgen writes follows: one a person
+    changed since reportgen wrote it (a note typed into summary.csv in Excel) stops the
+    batch before any work, unless ``force``, which backs it up first. Returns the backups."""
+    manifest = Manifest(out_dir)
+    edited = [out_dir / name for name in SUMMARIES if manifest.state(out_dir / name) == EDITED]
+    if edited and not force:
+        raise EditedDraftError(manifest.edited_message(edited[0]), edited[0])
+    return [manifest.backup(path) for path in edited]
+
+
 def write_summaries(report: BatchReport, out_dir: Path) -> tuple[Path, Path]:
-    """summary.json and summary.csv (UTF-8 with BOM, so that Excel opens it) in ``out_dir``."""
-    json_path, csv_path = out_dir / "summary.json", out_dir / "summary.csv"
-    write_atomic(json_path, json.dumps(report.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
+    """summary.json and summary.csv (UTF-8 with BOM, so that Excel opens it) in ``out_dir``,
+    each recorded as written by reportgen (so that a person's later edit is noticed)."""
+    json_path, csv_path = (out_dir / name for name in SUMMARIES)
+    as_json = json.dumps(report.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+    write_atomic(json_path, as_json)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(SUMMARY_COLUMNS)
     writer.writerows(summary_rows(report))
-    write_atomic(csv_path, buffer.getvalue().encode("utf-8-sig"))
+    as_csv = buffer.getvalue().encode("utf-8-sig")
+    write_atomic(csv_path, as_csv)
+    Manifest(out_dir).record({json_path: as_json, csv_path: as_csv})
     return json_path, csv_path
