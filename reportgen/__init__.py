@@ -6,17 +6,22 @@ The Python API, for scripts:
     result = check_file("data/qingchuan-finance/2025.toml")
     for finding in result.findings: ...
 
-The package is laid out as a pipeline:
+The package is laid out as a one-way pipeline, each stage a folder that imports only from
+the stages listed above it (README, 开发; import-linter checks it):
 
-    formats/    the statutory formats, as data, and the merged-cell layout of their tables
-    sources/    reading data files (TOML) into the model
-    model.py    one agency's report for one year
-    checks/     findings: 勾稽关系, schema, narrative, cross-year, deadlines
-    draft/      the report as a document, before any file format
-    renderers/  Word and Markdown
+    errors.py, filenames.py  the one exceptions module; names of the files reportgen writes beside others'
+    untrusted.py  the one way in for files reportgen did not write (size limits, safe XML and zip)
     output/     writing files atomically, and the record of what was written
-    workflows/  build, batch, aggregate, init, next-year, keys: what the commands do
-    cli/        the ``reportgen`` command line, a thin layer over the above
+    formats/    the statutory formats, as data, and the merged-cell layout of their tables
+    kinds/      the other document kinds (task table, work summary, pre-2019 report), as data
+    model/      one agency's report (Report) or other document (Document) for one year; totals, findings
+    sources/    reading data files (TOML), returned forms and published reports into the model
+    checks/     findings: 勾稽关系, schema, narrative, cross-year, deadlines, the other kinds
+    draft/      the report as a document, before any file format
+    renderers/  Word, Markdown, web page, PDF, Excel, open data (JSON), fill-in forms; markers and merging
+    workflows/  what the commands and the page do: build, batch, refresh, import, init, the folder, editing
+    web/        ``reportgen serve``, the local page, a thin layer over the workflows
+    cli/        the ``reportgen`` command line, a thin layer over the workflows
 
 Names are imported on first use, so that ``import reportgen`` stays cheap.
 """

@@ -1,8 +1,9 @@
 """Every exception reportgen raises on purpose.
 
 The CLI catches ``ReportgenError`` in one place and prints its message (in Chinese) with a
-non-zero exit: 2 for a ``UsageError``, 1 for any other. Problems *in* a data file are not exceptions: they are findings
-(``reportgen.findings``), so that a check reports all of them at once.
+non-zero exit: 2 for a ``UsageError``, 1 for any other. Problems *in* a data file are not
+exceptions: they are findings (``reportgen.model.findings``), so that a check reports all of
+them at once.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ def lint(folder: Path) -> subprocess.CompletedProcess:
 def test_every_import_contract_is_kept():
     result = lint(REPO)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 kept, 0 broken" in result.stdout
+    assert "5 kept, 0 broken" in result.stdout
 
 
 @pytest.mark.parametrize("module, planted, contract", [
@@ -33,6 +33,9 @@ def test_every_import_contract_is_kept():
     ("checks/texts.py", "from reportgen.checks import check", "No import cycles"),
     ("renderers/html.py", "from reportgen.renderers import markdown", "know nothing of each other"),
     ("sources/workbook.py", "from reportgen.renderers import form", "import only from the stages before them"),
+    ("output/files.py", "from reportgen.model import KINDS", "import only from the stages before them"),
+    ("web/views.py", "from reportgen.checks import check", "The page goes through the workflows"),
+    ("web/app.py", "from reportgen.output.files import write_atomic", "The page goes through the workflows"),
 ])
 def test_a_planted_import_breaks_its_contract(tmp_path, module, planted, contract):
     shutil.copytree(REPO / "reportgen", tmp_path / "reportgen", ignore=shutil.ignore_patterns("__pycache__"))
@@ -53,3 +56,22 @@ def test_the_readme_names_each_stage_in_import_order():
     stages = [name.strip() for layer in reversed(layers) for name in layer.split("|")]
     positions = [readme.index(f"`reportgen/{stage}") for stage in stages]
     assert positions == sorted(positions), stages
+
+
+def test_the_readme_stage_table_matches_the_folders():
+    """Every stage folder and top-level module of the package is in the README's table, every
+    path the table names exists, and every module it names in a stage is in that stage."""
+    import re
+
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## 开发", 1)[1]
+    rows = [line for line in section.splitlines() if line.startswith("| `reportgen/")]
+    package = REPO / "reportgen"
+    named = {path for row in rows for path in re.findall(r"`reportgen/([\w./]+?)/?`", row.split(" | ")[0])}
+    actual = {p.name for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    actual |= {p.name for p in package.glob("*.py") if p.stem not in ("__init__", "__main__")}
+    assert named == actual, (sorted(named - actual), sorted(actual - named))
+    for row in rows:
+        stage, says = row.split(" | ", 1)
+        folders = [package / p for p in re.findall(r"`reportgen/([\w/]+)/`", stage)]
+        for module in re.findall(r"`([\w/]+\.py)`", says):
+            assert any(list(folder.rglob(module)) for folder in folders), (stage, module)

@@ -91,7 +91,9 @@ def _commands() -> list[str]:
     return [info.name for info in app.registered_commands]
 
 
-_EXTRA = re.compile(r"^Got unexpected extra arguments? \((?P<extra>.*)\)$")
+# Click's words (typer's copy of Click 8.3: "argument(s)"; earlier Clicks: "argument", "arguments").
+# tests/test_cli_usage.py fails when they change.
+_EXTRA = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((?P<extra>.*)\)$")
 
 
 def click_usage_message(problem: Exception) -> str | None:

@@ -76,16 +76,27 @@ def _template(folder: Path):
         raise TemplateError(f"Markdown 模板 {folder / template_folder.MARKDOWN} 有错误：{problem}") from None
 
 
-def mark(name: str, content: Markup, inline: bool = False) -> Markup:
-    """Content from the data between paired comments ``<!-- rg:name -->`` … ``<!-- /rg:name -->``,
-    for ``reportgen refresh``. Block content gets the comments on lines of their own, so that
-    Markdown still reads the block as a paragraph, a heading or a table."""
-    if inline:
-        return Markup(f"<!-- rg:{name} -->{content}<!-- /rg:{name} -->")
-    return Markup(f"<!-- rg:{name} -->\n{content}\n<!-- /rg:{name} -->")
+class _Marks:
+    """The markers of one draft as they are made: the text each holds, by name (the first
+    of a name, as ``markers.md_texts`` reads a file)."""
+
+    def __init__(self):
+        self.texts: dict[str, str] = {}
+
+    def __call__(self, name: str, content: Markup, inline: bool = False) -> Markup:
+        """Content from the data between paired comments ``<!-- rg:name -->`` … ``<!-- /rg:name -->``,
+        for ``reportgen refresh``. Block content gets the comments on lines of their own, so that
+        Markdown still reads the block as a paragraph, a heading or a table."""
+        self.texts.setdefault(name, _BLANK_LINES.sub("\n\n", str(content)).strip())
+        if inline:
+            return Markup(f"<!-- rg:{name} -->{content}<!-- /rg:{name} -->")
+        return Markup(f"<!-- rg:{name} -->\n{content}\n<!-- /rg:{name} -->")
 
 
-def _block_md(block) -> Markup:
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _block_md(block, mark: _Marks) -> Markup:
     if block.kind == TABLE:
         return mark(block.marker or "table", html_table(block.table))
     if block.marker:
@@ -95,34 +106,48 @@ def _block_md(block) -> Markup:
     return md(block.text)
 
 
-def render(draft: Draft, folder: Path) -> str:
-    """The Markdown text of a draft."""
+def _context(draft: Draft, mark: _Marks) -> dict:
     sections = [  # namespaces, not dicts: see render_word.WordTemplate.context
         SimpleNamespace(
             heading=section.heading,
             blocks=[
-                SimpleNamespace(kind=b.kind, text=b.text, md=_block_md(b),
-                                html=_block_md(b) if b.kind == TABLE else "")
+                SimpleNamespace(kind=b.kind, text=b.text, md=_block_md(b, mark),
+                                html=_block_md(b, mark) if b.kind == TABLE else "")
                 for b in section.blocks
             ],
         )
         for section in draft.sections
     ]
+    return dict(
+        title=draft.title,
+        marked_title=mark("title", Markup("# ") + md(draft.title)),
+        marked_opening=tuple(mark("opening", md(p)) if i == 0 else md(p) for i, p in enumerate(draft.opening)),
+        marked_date=mark("date", escape(draft.signature[1]), inline=True),
+        flagged=draft.flagged,
+        flag_note=draft.flag_note,
+        opening=draft.opening,
+        sections=sections,
+        signature=draft.signature,
+        findings=draft.findings,
+        signed=draft.signed,
+        addressee=draft.addressee,
+    )
+
+
+def marker_texts(draft: Draft) -> dict[str, str]:
+    """The text inside each marker of a draft's Markdown file, as ``markers.md_texts`` reads
+    it back, worked out from the draft itself as the markers are made (a build records it
+    for every draft; a test holds the two equal). A marker the template leaves out is here
+    too, and never looked at: refresh compares the markers a file holds."""
+    mark = _Marks()
+    _context(draft, mark)
+    return mark.texts
+
+
+def render(draft: Draft, folder: Path) -> str:
+    """The Markdown text of a draft."""
     try:
-        text = _template(folder).render(
-            title=draft.title,
-            marked_title=mark("title", Markup("# ") + md(draft.title)),
-            marked_opening=tuple(mark("opening", md(p)) if i == 0 else md(p) for i, p in enumerate(draft.opening)),
-            marked_date=mark("date", escape(draft.signature[1]), inline=True),
-            flagged=draft.flagged,
-            flag_note=draft.flag_note,
-            opening=draft.opening,
-            sections=sections,
-            signature=draft.signature,
-            findings=draft.findings,
-            signed=draft.signed,
-            addressee=draft.addressee,
-        )
+        text = _template(folder).render(**_context(draft, _Marks()))
     except JinjaError as problem:
         raise TemplateError(f"Markdown 模板 {folder / template_folder.MARKDOWN} 有错误：{problem}") from None
-    return re.sub(r"\n{3,}", "\n\n", text)
+    return _BLANK_LINES.sub("\n\n", text)

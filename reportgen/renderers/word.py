@@ -2,10 +2,12 @@
 
 The template is prepared once (``WordTemplate``): docxtpl turns its tags into Jinja, the
 Jinja is compiled with autoescape on and undefined names as errors, and the fonts of the
-公文 styles are fixed (``w:eastAsia`` set, theme fonts removed). Each draft then costs one
-Jinja render, one XML well-formedness check and one zip write. The statutory tables are
-built here as WordprocessingML from the shared layout grid, with ``w:gridSpan`` and
-``w:vMerge`` for merged cells.
+公文 styles are fixed (``w:eastAsia`` set, theme fonts removed, on the parsed XML). Each
+draft then costs one Jinja render, one parse of what it gives (which is the check that it is
+well-formed XML), the tables put in as elements, one serialisation and one zip write. The
+statutory tables are built here as lxml elements from the shared layout grid, with
+``w:gridSpan`` and ``w:vMerge`` for merged cells: each table's skeleton once, copied and
+filled with the figures per draft. No XML is edited as text.
 
 Output is deterministic: zip entries carry a fixed time and every date comes from the
 data.
@@ -13,10 +15,10 @@ data.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
-from xml.parsers import expat
 from functools import lru_cache
 from datetime import date
 from pathlib import Path
@@ -32,7 +34,7 @@ from reportgen.draft.document import PARAGRAPH, TABLE, Draft, PrintedTable
 from reportgen import untrusted
 from reportgen.errors import InputError, RenderError, TemplateError
 from reportgen.model import NOT_XML
-from reportgen.formats.layout import CAPTION, HEADER, LABEL, VALUE, Grid, GridCell, Skeleton
+from reportgen.formats.layout import CAPTION, HEADER, LABEL, VALUE, Grid, GridCell
 from reportgen.renderers.markers import PREFIX
 from reportgen.renderers.zipwriter import Member, package
 
@@ -42,6 +44,8 @@ FONT_TABLE = "word/fontTable.xml"
 CORE = "docProps/core.xml"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
+NSMAP = {"w": W_NS}
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 
@@ -65,7 +69,26 @@ FOLLOWERS = {
     "heading": (("Flag", "数据待核"),),
 }
 
-_THEME_FONT = re.compile(r'\s+w:(?:ascii|hAnsi|eastAsia|cs)Theme="[^"]*"')
+THEME_FONTS = tuple(f"{W}{script}Theme" for script in ("ascii", "hAnsi", "eastAsia", "cs"))
+
+
+def drop_theme_fonts(root) -> None:
+    """Remove the theme font attributes (``w:eastAsiaTheme`` …) of every ``w:rFonts``."""
+    for fonts in root.iter(f"{W}rFonts"):
+        for name in THEME_FONTS:
+            fonts.attrib.pop(name, None)
+
+
+def _element(tag: str, parent=None, **values):
+    """A ``w:`` element with ``w:`` attributes, appended to ``parent`` if given."""
+    attributes = {f"{W}{name}": str(value) for name, value in values.items()}
+    if parent is None:
+        return etree.Element(f"{W}{tag}", attributes, nsmap=NSMAP)
+    return etree.SubElement(parent, f"{W}{tag}", attributes)
+
+
+def _tostring(element) -> bytes:
+    return etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def fix_fonts(styles_xml: bytes, fonts: Fonts) -> tuple[bytes, dict[str, str]]:
@@ -75,7 +98,8 @@ def fix_fonts(styles_xml: bytes, fonts: Fonts) -> tuple[bytes, dict[str, str]]:
     them back when a template is saved; without them, ``w:eastAsia`` is what prints.
     Returns the new styles part and the style id of each role.
     """
-    root = etree.fromstring(_THEME_FONT.sub("", styles_xml.decode("utf-8")).encode("utf-8"))
+    root = etree.fromstring(styles_xml)
+    drop_theme_fonts(root)
     found: dict[str, object] = {}
     for style in root.iter(f"{W}style"):
         name = style.find(f"{W}name")
@@ -109,7 +133,7 @@ def fix_fonts(styles_xml: bytes, fonts: Fonts) -> tuple[bytes, dict[str, str]]:
     _follow(root, fonts)
     ids = {role: style.get(f"{W}styleId") for role, style in found.items()}
     ids["_fonts"] = "\t".join(dict.fromkeys(used))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), ids
+    return _tostring(root), ids
 
 
 def _follow(root, fonts: Fonts) -> None:
@@ -150,23 +174,20 @@ def fix_font_table(font_table: bytes, names: list[str]) -> bytes:
             root.remove(font)
     for name in names:
         root.append(etree.fromstring(f'<w:fonts xmlns:w="{W_NS}">{font_table_entry(name)}</w:fonts>')[0])
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return _tostring(root)
 
 
 # ------------------------------------------------------------------ tables
 
-_BORDERS = "".join(
-    f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV")
-)
+BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
 
 # Table text: exactly 12 pt a line (五号 is 10.5 pt), so that table 三 with its heading and
 # lead sentence fits on one A4 page.
-TABLE_LINE = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="exact"/>'
+TABLE_LINE = {"before": 0, "after": 0, "line": 240, "lineRule": "exact"}
 # A list table (the task table) runs over pages anyway: its long texts get 15 pt lines and a
 # little space above and below, to be read rather than to fit.
-LIST_LINE = '<w:spacing w:before="30" w:after="30" w:line="300" w:lineRule="exact"/>'
+LIST_LINE = {"before": 30, "after": 30, "line": 300, "lineRule": "exact"}
 FIGURE_WIDTH = 539  # twips (9.5 mm): a figure column holds four or five digits of 五号
 LABEL_WEIGHTS = (1.0, 1.8, 4.6)  # row-label columns, outermost first: the deepest holds the long labels
 
@@ -195,41 +216,66 @@ def column_widths(grid: Grid, kind: str, total: int) -> list[int]:
     return label_widths + [figure] * data
 
 
-def _run(text: str) -> str:
-    """A run of already escaped text ("" for none)."""
-    if not text:
-        return ""
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f"<w:r><w:t{space}>{text}</w:t></w:r>"
+_R, _T = f"{W}r", f"{W}t"
+
+
+def _run(text: str, parent=None, bold: bool = False):
+    """A run of text (plain, not escaped), appended to ``parent`` if given."""
+    run = etree.Element(_R, nsmap=NSMAP) if parent is None else etree.SubElement(parent, _R)
+    if bold:
+        _element("b", _element("rPr", run))
+    t = etree.SubElement(run, _T)
+    if text != text.strip():
+        t.set(XML_SPACE, "preserve")
+    t.text = text
+    return run
 
 
 # NOT_XML: the schema refuses these characters in data files; this is the last guard.
 
 
-@lru_cache(maxsize=8192)
-def _figure_run(text: str) -> str:
-    """The run of a figure's text, escaped; figures repeat, so each is built once."""
+def _checked(text: str, where: str) -> str:
     if NOT_XML.search(text):
-        raise RenderError(f"表格中的“{text!r}”含有不能写入 Word 文档的字符，已停止写出。")
-    return _run(str(escape(text)))
+        raise RenderError(f"{where}含有不能写入 Word 文档的字符，已停止写出。")
+    return text
 
 
-def _cell(width: int, run: str, colspan: int, merge: str, align: str, style: str, keep: bool = False,
-          line: str = TABLE_LINE) -> str:
-    span = f'<w:gridSpan w:val="{colspan}"/>' if colspan > 1 else ""
-    keep_next = "<w:keepNext/>" if keep else ""  # the row stays on the page of the row below it
-    return (
-        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{merge}<w:vAlign w:val="center"/></w:tcPr>'
-        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}{line}<w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>'
-    )
+def _cell(row, width: int, colspan: int, merge: str | None, align: str, style: str, keep: bool, line: dict):
+    """A ``w:tc`` of ``row``; its paragraph, for the text. ``merge``: None, "" (continues a
+    vertical merge from above) or "restart"."""
+    cell = _element("tc", row)
+    properties = _element("tcPr", cell)
+    _element("tcW", properties, w=width, type="dxa")
+    if colspan > 1:
+        _element("gridSpan", properties, val=colspan)
+    if merge is not None:
+        _element("vMerge", properties, **({"val": merge} if merge else {}))
+    _element("vAlign", properties, val="center")
+    paragraph = _element("p", cell)
+    paragraph_properties = _element("pPr", paragraph)
+    _element("pStyle", paragraph_properties, val=style)
+    if keep:
+        _element("keepNext", paragraph_properties)  # the row stays on the page of the row below it
+    _element("spacing", paragraph_properties, **line)
+    _element("jc", paragraph_properties, val=align)
+    return paragraph
 
 
-def table_xml(printed: PrintedTable, total_width: int, style: str = "TableText") -> Markup:
-    """A printed table as a ``w:tbl``: merges as gridSpan/vMerge, header rows repeated,
-    rows kept whole on a page. ``style`` is the id of the table-text paragraph style."""
-    skeleton = _word_skeleton(printed.grid, printed.table.kind, total_width, style)
-    runs = [_figure_run(text) for text in printed.values]
-    return Markup(skeleton.fill(runs))
+def table_element(printed: PrintedTable, total_width: int, style: str = "TableText"):
+    """A printed table as a ``w:tbl`` element: merges as gridSpan/vMerge, header rows
+    repeated, rows kept whole on a page. ``style`` is the id of the table-text paragraph style."""
+    skeleton, gaps = _word_skeleton(printed.grid, printed.table.kind, total_width, style)
+    table = copy.deepcopy(skeleton)
+    texts = list(table.iter(_T))
+    for index, text in zip(gaps, printed.values):
+        t = texts[index]
+        if not text:
+            t.getparent().getparent().remove(t.getparent())  # a blank figure: no run
+            continue
+        if text != text.strip():
+            t.set(XML_SPACE, "preserve")
+        t.text = _checked(text, f"表格中的“{text!r}”")
+    return table
 
 
 def word_rows(grid: Grid) -> list[list[tuple[GridCell, bool]]]:
@@ -253,99 +299,96 @@ def word_rows(grid: Grid) -> list[list[tuple[GridCell, bool]]]:
 
 
 @lru_cache(maxsize=64)
-def _word_skeleton(grid: Grid, kind: str, total_width: int, style: str) -> Skeleton:
+def _word_skeleton(grid: Grid, kind: str, total_width: int, style: str) -> tuple[object, tuple[int, ...]]:
+    """A table's ``w:tbl`` with an empty run for each figure, and the positions of their
+    ``w:t`` among the table's (in document order); copied for each draft."""
     widths = column_widths(grid, kind, total_width)
-    parts = [
-        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-        f"<w:tblBorders>{_BORDERS}</w:tblBorders>"
-        '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="40" w:type="dxa"/>'
-        '<w:right w:w="40" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>'
-        + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-        + "</w:tblGrid>"
-    ]
+    table = _element("tbl")
+    properties = _element("tblPr", table)
+    _element("tblW", properties, w=sum(widths), type="dxa")
+    _element("jc", properties, val="center")
+    borders = _element("tblBorders", properties)
+    for side in BORDER_SIDES:
+        _element(side, borders, val="single", sz=4, space=0, color="000000")
+    _element("tblLayout", properties, type="fixed")
+    margins = _element("tblCellMar", properties)
+    _element("left", margins, w=40, type="dxa")
+    _element("right", margins, w=40, type="dxa")
+    columns = _element("tblGrid", table)
+    for width in widths:
+        _element("gridCol", columns, w=width)
     last = len(grid.rows) - 1
     line = TABLE_LINE if grid.whole else LIST_LINE
-    for r, row in enumerate(word_rows(grid)):
-        header = "<w:tblHeader/>" if r < grid.header_rows else ""
+    gaps, texts = [], 0  # where the figures go, among the table's w:t in document order
+    for r, cells in enumerate(word_rows(grid)):
+        row = _element("tr", table)
+        row_properties = _element("trPr", row)
+        _element("cantSplit", row_properties)
+        if r < grid.header_rows:
+            _element("tblHeader", row_properties)
         # Every row keeps with the next, so that the table is printed on one page and starts
         # on a new page when it would not fit below the text above it; a table longer than
         # a page then splits between rows, its header repeated.
         # A list table (the task table) runs over pages: only its header and each group
         # heading row keep with the row below them.
-        keep = r < last and (grid.whole or r < grid.header_rows or any(c.role == CAPTION for c, _ in row))
-        parts.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>")
-        for cell, starts_here in row:
+        keep = r < last and (grid.whole or r < grid.header_rows or any(c.role == CAPTION for c, _ in cells))
+        for cell, starts_here in cells:
             width = sum(widths[cell.column : cell.column + cell.colspan])
-            if starts_here:
-                merge = '<w:vMerge w:val="restart"/>' if cell.rowspan > 1 else ""
+            if not starts_here:  # continues a vertical merge from above
+                _cell(row, width, cell.colspan, "", "center", style, keep, line)
+            else:
                 align = cell.align or ("left" if cell.role == LABEL else "center")
-                run = Skeleton.MARK if cell.role == VALUE else _run(escape(cell.text))
-                if not grid.whole and cell.role in (HEADER, CAPTION) and run:  # list tables: bold header and groups
-                    run = run.replace("<w:r>", "<w:r><w:rPr><w:b/></w:rPr>", 1)
-                parts.append(_cell(width, run, cell.colspan, merge, align, style, keep, line))
-            else:  # continues a vertical merge from above
-                parts.append(_cell(width, "", cell.colspan, "<w:vMerge/>", "center", style, keep, line))
-        parts.append("</w:tr>")
-    parts.append("</w:tbl>")
-    skeleton = Skeleton("".join(parts), len(grid.values))
-    probe = skeleton.fill([_run("0")] * len(grid.values))
-    expat.ParserCreate().Parse(f'<w:body xmlns:w="{W_NS}">{probe}</w:body>'.encode("utf-8"), True)
-    return skeleton
+                paragraph = _cell(row, width, cell.colspan, "restart" if cell.rowspan > 1 else None, align, style,
+                                  keep, line)
+                if cell.role == VALUE:
+                    _run("", paragraph)  # its text set for each draft
+                    gaps.append(texts)
+                    texts += 1
+                elif cell.text:  # list tables: bold header and groups
+                    _run(cell.text, paragraph, bold=not grid.whole and cell.role in (HEADER, CAPTION))
+                    texts += 1
+    if len(gaps) != len(grid.values):
+        raise ValueError("a table skeleton lost or gained a figure")
+    return table, tuple(gaps)
 
 
 # ------------------------------------------------------------------ template
-
-_HAS_TAGS = re.compile(rb"\{\{|\{%")
-
 
 def _environment() -> Environment:
     return Environment(autoescape=True, undefined=StrictUndefined)
 
 
-def _text_width(document_xml: str) -> int:
+def _has_tags(xml: bytes) -> bool:
+    return b"{{" in xml or b"{%" in xml
+
+
+def _text_width(document) -> int:
     """The width of the text area in twips, from the template's page size and margins."""
-    size = re.search(r'<w:pgSz [^>]*w:w="(\d+)"', document_xml)
-    margins = re.search(r"<w:pgMar [^>]*>", document_xml)
-    if not size or not margins:
+    size, margins = document.find(f".//{W}pgSz"), document.find(f".//{W}pgMar")
+    try:
+        return int(size.get(f"{W}w")) - int(margins.get(f"{W}left")) - int(margins.get(f"{W}right"))
+    except (AttributeError, TypeError, ValueError):
         return 8845  # A4 with 28 mm and 26 mm side margins
-    left = int(re.search(r'w:left="(\d+)"', margins.group()).group(1))
-    right = int(re.search(r'w:right="(\d+)"', margins.group()).group(1))
-    return int(size.group(1)) - left - right
-
-
-_TAG = re.compile(r"\{[{%].*?[}%]\}", re.S)
-_ENTITIES = {"&quot;": '"', "&apos;": "'", "&#34;": '"', "&#39;": "'", "&amp;": "&"}
-
-
-def _unescape_tags(xml: str) -> str:
-    """Inside {{ }} and {% %}, undo the XML escaping that Word, WPS or LibreOffice apply to
-    quotes when they save a template (docxtpl itself only undoes &lt; &gt; and curly quotes)."""
-
-    def clean(match: re.Match) -> str:
-        tag = match.group()
-        for entity, char in _ENTITIES.items():
-            tag = tag.replace(entity, char)
-        return tag
-
-    return _TAG.sub(clean, xml)
 
 
 class _Bookmarks:
-    """The bookmarks of one draft: ``rg_<name>`` around what comes from the data. They sit
-    inside the template's run (``<w:r><w:t>{{ text }}</w:t></w:r>``): the run is closed, the
-    bookmark and the marked run written, and a run opened again."""
+    """The bookmarks of one draft: ``rg_<name>`` around what comes from the data. In the
+    template's text they sit inside its run (``<w:r><w:t>{{ text }}</w:t></w:r>``): the run
+    is closed, the bookmark and the marked run written, and a run opened again (docxtpl's
+    templates are Jinja over the XML's text). Around a table, and in the paragraph kept with
+    it, they are elements."""
 
     def __init__(self):
         self.next = 1
 
-    def _ids(self, name: str) -> tuple[str, str]:
+    def _number(self) -> int:
         number, self.next = self.next, self.next + 1
-        return (f'<w:bookmarkStart w:id="{number}" w:name="{bookmark_name(name)}"/>',
-                f'<w:bookmarkEnd w:id="{number}"/>')
+        return number
 
     def inline(self, name: str, text) -> Markup:
-        start, end = self._ids(name)
-        return Markup(f'</w:t></w:r>{start}<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>{end}'
+        number = self._number()
+        return Markup(f'</w:t></w:r><w:bookmarkStart w:id="{number}" w:name="{bookmark_name(name)}"/>'
+                      f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r><w:bookmarkEnd w:id="{number}"/>'
                       '<w:r><w:t xml:space="preserve">')
 
     def block(self, block) -> Markup:
@@ -356,13 +399,29 @@ class _Bookmarks:
             return Markup("").join(self.inline(name, text) if name else escape(text) for text, name in block.segments)
         return escape(block.text)
 
-    def around_table(self, xml: str, name: str) -> str:
+    def elements(self, name: str):
+        number = self._number()
+        return (_element("bookmarkStart", id=number, name=bookmark_name(name)), _element("bookmarkEnd", id=number))
+
+    def runs(self, block, paragraph) -> None:
+        """A block's text as runs of ``paragraph``, its figures or the whole of it marked."""
+        pieces = [(block.text, block.marker)] if block.marker else (block.segments or [(block.text, "")])
+        for text, name in pieces:
+            _checked(text, "正文中")
+            if name:
+                start, end = self.elements(name)
+                paragraph.append(start)
+                _run(text, paragraph).find(f"{W}t").set(XML_SPACE, "preserve")
+                paragraph.append(end)
+            elif text:
+                _run(text, paragraph).find(f"{W}t").set(XML_SPACE, "preserve")
+
+    def around_table(self, table, name: str) -> None:
         """A bookmark from the table's first paragraph to its last."""
-        start, end = self._ids(name)
-        xml = str(xml)  # plain text: Markup would escape the bookmarks added below
-        first = xml.index("</w:pPr>") + len("</w:pPr>")
-        last = xml.rindex("</w:p>")
-        return xml[:first] + start + xml[first:last] + end + xml[last:]
+        start, end = self.elements(name)
+        paragraphs = list(table.iter(f"{W}p"))
+        paragraphs[0].insert(1, start)  # after its properties
+        paragraphs[-1].append(end)
 
 
 def marker_texts(draft: Draft) -> dict[str, str]:
@@ -435,31 +494,32 @@ class WordTemplate:
             self.entries = [(name, names[name] if name == FONT_TABLE else data) for name, data in self.entries]
         env = _environment()
         self.compiled: dict[str, object] = {}
+        drop_theme_fonts(docx.docx.element)
         parts = {DOCUMENT: docx.get_xml()}
         for rel in docx.docx.part.rels.values():
-            if rel.reltype in (docx.HEADER_URI, docx.FOOTER_URI) and _HAS_TAGS.search(rel.target_part.blob):
-                parts[str(rel.target_part.partname).lstrip("/")] = docx.get_part_xml(rel.target_part)
+            if rel.reltype in (docx.HEADER_URI, docx.FOOTER_URI) and _has_tags(rel.target_part.blob):
+                part = etree.fromstring(rel.target_part.blob)
+                drop_theme_fonts(part)
+                parts[str(rel.target_part.partname).lstrip("/")] = docx.xml_to_string(part)
         for name, xml in parts.items():
-            source = _unescape_tags(docx.patch_xml(_THEME_FONT.sub("", xml)))
             try:
-                self.compiled[name] = env.from_string(source)
+                self.compiled[name] = env.from_string(docx.patch_xml(xml))
             except JinjaError as problem:
                 raise TemplateError(f"Word 模板 {path} 中的标记有错误：{problem}") from None
-        self.text_width = _text_width(parts[DOCUMENT])
+        # docxtpl works on the body alone; the rendered body goes back into this.
+        self.document = docx.docx.element
+        self.text_width = _text_width(self.document)
         # What never changes is compressed once; only the rendered parts are, per draft.
         per_draft = {*self.compiled, CORE}
         self.members = [
             None if name in per_draft else Member.deflated(name, self.styles if name == STYLES else data)
             for name, data in self.entries
         ]
-        # docxtpl works on the body alone; the rendered body goes back between these.
-        document = names[DOCUMENT].decode("utf-8")
-        body = re.search(r"<w:body\b.*</w:body>", document, re.S)
-        self.document_around = (document[: body.start()], document[body.end() :])
 
-    def context(self, draft: Draft, tables: list[str] | None = None) -> dict:
-        """The template's context. With ``tables``, each table is a marker element instead
-        of its XML, and the XML is appended to ``tables`` (see ``render_parts``).
+    def context(self, draft: Draft, tables: list[list] | None = None) -> dict:
+        """The template's context. With ``tables``, each table (with the paragraph kept
+        with it and the space after it) is a marker element instead of its XML, and its
+        elements are appended to ``tables`` (see ``render_parts``).
 
         Everything that comes from the data is marked with a bookmark ``rg_…``
         (``reportgen.renderers.markers``), so that ``reportgen refresh`` can put new figures
@@ -467,16 +527,15 @@ class WordTemplate:
         sentences, each figure of a placeholder, and the tables."""
         marks = _Bookmarks()
 
-        def table(printed, name: str) -> Markup:
-            xml = marks.around_table(table_xml(printed, self.text_width, self.style_ids["table"]), name)
+        def placed(elements: list) -> Markup:
             if tables is None:
-                return Markup(xml)
-            tables.append(xml)
-            return Markup(f"<reportgen-table-{len(tables) - 1}/>")
+                return Markup("".join(etree.tostring(element, encoding="unicode") for element in elements))
+            tables.append(elements)
+            return Markup(f'<reportgen-table n="{len(tables) - 1}"/>')
 
         # Namespaces rather than dicts: Jinja reads attributes, and a dict makes it fail
         # over from getattr to [] for every one.
-        sections = [SimpleNamespace(heading=section.heading, blocks=self._blocks(section.blocks, table, marks))
+        sections = [SimpleNamespace(heading=section.heading, blocks=self._blocks(section.blocks, placed, marks))
                     for section in draft.sections]
         if draft.signed:  # the last paragraph keeps its last lines on the page of the 落款 below it
             last = next((section.blocks[-1] for section in reversed(sections) if section.blocks), None)
@@ -499,10 +558,10 @@ class WordTemplate:
             "addressee": draft.addressee,
         }
 
-    def _blocks(self, blocks, table, marks) -> list[SimpleNamespace]:
+    def _blocks(self, blocks, placed, marks) -> list[SimpleNamespace]:
         """The blocks of a section for the template. A paragraph right before a table goes
-        into the table's XML, kept with the table on its page; half a line of space follows
-        every table, as published reports leave before the next heading."""
+        with the table, kept on its page; half a line of space follows every table, as
+        published reports leave before the next heading."""
         out: list[SimpleNamespace] = []
         for index, block in enumerate(blocks):
             following = blocks[index + 1] if index + 1 < len(blocks) else None
@@ -512,32 +571,37 @@ class WordTemplate:
                 out.append(SimpleNamespace(kind=block.kind, text=marks.block(block), xml=""))
                 continue
             previous = blocks[index - 1] if index else None
-            lead = self._kept_paragraph(marks.block(previous)) \
-                if previous is not None and previous.kind == PARAGRAPH else ""
-            xml = Markup(lead) + table(block.table, block.marker or "table") + Markup(self._spacer())
-            out.append(SimpleNamespace(kind=block.kind, text="", xml=xml))
+            elements = [self._kept_paragraph(previous, marks)] \
+                if previous is not None and previous.kind == PARAGRAPH else []
+            table = table_element(block.table, self.text_width, self.style_ids["table"])
+            marks.around_table(table, block.marker or "table")
+            elements += [table, self._spacer()]
+            out.append(SimpleNamespace(kind=block.kind, text="", xml=placed(elements)))
         return out
 
-    def _kept_paragraph(self, text: Markup) -> str:
+    def _kept_paragraph(self, block, marks):
         """A body paragraph that stays on the page of what follows it."""
-        if NOT_XML.search(str(text)):
-            raise RenderError("正文中含有不能写入 Word 文档的字符，已停止写出。")
-        return (f'<w:p><w:pPr><w:pStyle w:val="{self.style_ids["body"]}"/><w:keepNext/></w:pPr>'
-                f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>')
+        paragraph = _element("p")
+        properties = _element("pPr", paragraph)
+        _element("pStyle", properties, val=self.style_ids["body"])
+        _element("keepNext", properties)
+        marks.runs(block, paragraph)
+        return paragraph
 
-    def _spacer(self) -> str:
-        return (f'<w:p><w:pPr><w:pStyle w:val="{self.style_ids["table"]}"/>'
-                '<w:spacing w:before="0" w:after="0" w:line="280" w:lineRule="exact"/></w:pPr></w:p>')
+    def _spacer(self):
+        paragraph = _element("p")
+        properties = _element("pPr", paragraph)
+        _element("pStyle", properties, val=self.style_ids["table"])
+        _element("spacing", properties, before=0, after=0, line=280, lineRule="exact")
+        return paragraph
 
     def render_parts(self, draft: Draft) -> dict[str, bytes]:
         """The XML parts that differ from the template, rendered for one draft.
 
-        Every part is checked to be well-formed XML before it is written. The statutory
-        tables are checked where they are made (their skeleton once, each figure's text as
-        it is escaped), so the full check runs on the document with each table still a
-        marker, and the tables go in after it.
-        """
-        tables: list[str] = []
+        Each rendered part is parsed (it must be well-formed XML), the tables' elements put
+        in place of their markers, the body put into the template's document, and the part
+        serialised once."""
+        tables: list[list] = []
         context = self.context(draft, tables)
         rendered = {}
         for name, template in self.compiled.items():
@@ -545,19 +609,26 @@ class WordTemplate:
                 xml = template.render(context)
             except JinjaError as problem:
                 raise TemplateError(f"Word 模板 {self.path} 渲染出错：{problem}") from None
-            if name == DOCUMENT:
-                before, after = self.document_around
-                xml = before + xml + after
             try:
-                expat.ParserCreate().Parse(xml.encode("utf-8"), True)
-            except expat.ExpatError as problem:
+                root = etree.fromstring(xml.encode("utf-8"))
+            except etree.XMLSyntaxError as problem:
                 raise RenderError(f"生成的 Word 文档结构不完整（{problem}），已停止写出。") from None
-            for index, table in enumerate(tables):
-                xml = xml.replace(f"<reportgen-table-{index}/>", table, 1)
-            rendered[name] = xml.encode("utf-8")
+            for marker in list(root.iter("reportgen-table")):
+                parent, at = marker.getparent(), marker.getparent().index(marker)
+                parent.remove(marker)
+                for offset, element in enumerate(tables[int(marker.get("n"))]):
+                    parent.insert(at + offset, element)
+            rendered[name] = _tostring(self._document(root) if name == DOCUMENT else root)
         rendered[STYLES] = self.styles
         rendered[CORE] = core_properties(draft.title, draft.published)
         return rendered
+
+    def _document(self, body):
+        """The template's document with ``body`` as its body."""
+        document = etree.Element(self.document.tag, dict(self.document.attrib), nsmap=self.document.nsmap)
+        for child in self.document:
+            document.append(body if child.tag == f"{W}body" else copy.deepcopy(child))
+        return document
 
     def render(self, draft: Draft) -> bytes:
         """The .docx file of a draft, byte for byte the same for the same draft. The last
@@ -571,19 +642,24 @@ class WordTemplate:
         return package(members)
 
 
+CORE_NS = {"cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+           "dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/",
+           "xsi": "http://www.w3.org/2001/XMLSchema-instance"}
+
+
 def core_properties(title: str, published: date | None) -> bytes:
-    stamp = ""
+    """docProps/core.xml: the title, reportgen as creator, the publication date (if any) as
+    the time made and changed, so that the same draft is the same bytes."""
+    def element(parent, prefix: str, name: str, text: str):
+        made = etree.SubElement(parent, f"{{{CORE_NS[prefix]}}}{name}")
+        made.text = text
+        return made
+
+    root = etree.Element(f"{{{CORE_NS['cp']}}}coreProperties", nsmap=CORE_NS)
+    element(root, "dc", "title", _checked(title, "标题"))
+    element(root, "dc", "creator", "reportgen")
     if published:
         moment = f"{published.isoformat()}T00:00:00Z"
-        stamp = (
-            f'<dcterms:created xsi:type="dcterms:W3CDTF">{moment}</dcterms:created>'
-            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{moment}</dcterms:modified>'
-        )
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(title)}</dc:title><dc:creator>reportgen</dc:creator>{stamp}"
-        "</cp:coreProperties>"
-    ).encode("utf-8")
+        for name in ("created", "modified"):
+            element(root, "dcterms", name, moment).set(f"{{{CORE_NS['xsi']}}}type", "dcterms:W3CDTF")
+    return _tostring(root)

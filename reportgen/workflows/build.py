@@ -301,6 +301,8 @@ def draft_record(kind: str, data: bytes, source: Path, report: Report | Document
     elif kind == DOCX:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             texts = markers.docx_texts(package.read("word/document.xml"))
+    elif kind == MD and draft is not None:  # from the draft too, as the markers were made
+        texts = render_markdown.marker_texts(draft)
     elif kind == MD:
         texts = markers.md_texts(data.decode("utf-8"))
     else:
