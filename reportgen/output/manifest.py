@@ -174,6 +174,7 @@ class Manifest:
                 log.write("".join(lines))
             if created:
                 os.chmod(self.path, new_file_mode())
+                ignore_beside(self.folder, (MANIFEST,))
         except OSError as problem:
             raise OutputError(f"无法写入生成记录 {self.path}：{os_reason(problem)}") from None
         self.lines += len(lines)
@@ -246,3 +247,22 @@ def next_backup(path: Path) -> Path:
     while backup_name(path, number).exists():
         number += 1
     return backup_name(path, number)
+
+
+IGNORE = ".gitignore"
+
+
+def ignore_beside(folder: Path, names: tuple[str, ...]) -> None:
+    """A .gitignore in ``folder`` naming ``names`` and itself, written once, when the folder
+    has none: an office that keeps data/ under version control sees no untracked file
+    reportgen made (its record, an uploaded draft). A .gitignore of the office's own is left alone."""
+    target = Path(folder) / IGNORE
+    if target.exists():
+        return
+    try:
+        with open(target, "x", encoding="utf-8") as ignore:
+            ignore.write("# reportgen 写出的记录和文件，不纳入版本管理（这个文件本身也不纳入）\n"
+                         + "".join(f"{name}\n" for name in (*names, IGNORE)))
+        os.chmod(target, new_file_mode())
+    except OSError:  # a read-only folder, or another process was first: nothing lost
+        pass

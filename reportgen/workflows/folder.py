@@ -26,7 +26,7 @@ from reportgen.formats import statutory
 from reportgen.model import KINDS, Document, Report, deadline
 from reportgen.model.names import lookup, names
 from reportgen.output.files import safe_name, write_atomic
-from reportgen.output.manifest import Manifest
+from reportgen.output.manifest import Manifest, ignore_beside
 from reportgen.renderers.files import DOCX, HTML, JSON, MD, PDF, SUFFIXES, XLSX
 from reportgen.renderers.opendata import report_json
 from reportgen.workflows import datafiles
@@ -42,7 +42,7 @@ DRAFT_KINDS = frozenset(SUFFIXES)
 
 # A deadline, against the date the document was published (or today, if it is not yet).
 MET, MISSED, NOT_YET_DUE = "met", "missed", "not yet due"
-DEADLINE_TEXT = {MET: "按期公开", MISSED: "已过", NOT_YET_DUE: "未到期"}
+DEADLINE_TEXT = {MET: "按时", MISSED: "逾期", NOT_YET_DUE: "未到"}
 
 
 def deadline_status(due: date | None, published: date | None, today: date) -> str:
@@ -91,8 +91,30 @@ class FileState:
         return DEADLINE_TEXT.get(self.deadline_status, "")
 
     @property
+    def category(self) -> str:
+        """The state the folder page counts and filters by (``CATEGORIES``)."""
+        if self.unread:
+            return rosters.UNREADABLE
+        if not self.ok:
+            return ERRORS
+        return UNFILLED if self.unfilled_sections else PASSED
+
+    @property
     def can_start_next_year(self) -> bool:
-        return isinstance(self.year, int) and not self.next_year
+        return isinstance(self.year, int) and not self.next_year and not self.unread
+
+
+PASSED, ERRORS, UNFILLED, MISSING = "通过", "有错误", "未填", "未报送"
+CATEGORIES = (ERRORS, rosters.UNREADABLE, UNFILLED, MISSING, PASSED)  # what needs action first
+
+
+def counts(states: list["FileState"], gaps: "RosterGaps | None" = None) -> dict[str, int]:
+    """How many files are in each state, and how many listed units never filed (未报送)."""
+    found = {category: 0 for category in CATEGORIES}
+    for state in states:
+        found[state.category] += 1
+    found[MISSING] = len(gaps.missing) if gaps is not None else 0
+    return found
 
 
 @dataclass(frozen=True)
@@ -226,7 +248,12 @@ class DataFolder:
 
     def next_year(self, path: Path) -> Path:
         """Next year's file made from ``path``. Raises ReportgenError."""
-        return datafiles.next_year(path).path
+        return self.next_year_made(path).path
+
+    def next_year_made(self, path: Path) -> datafiles.Made:
+        """Next year's file made from ``path``, with what the command line says of it
+        (figures carried over, keys dropped, notes). Raises ReportgenError."""
+        return datafiles.next_year(path)
 
 
 def document_kinds() -> list[tuple[str, str]]:
@@ -242,6 +269,7 @@ def uploaded_name(filename: str) -> str:
 def keep_upload(target: Path, data: bytes) -> None:
     """An uploaded file written whole at ``target``; one there before is kept as a backup."""
     target.parent.mkdir(exist_ok=True)
+    ignore_beside(target.parent, ("*",))  # 草稿/: uploads, their backups and record, none for version control
     if target.exists():
         Manifest(target.parent).backup(target)
     write_atomic(target, data)
