@@ -22,9 +22,9 @@ from city_helpers import make_city
 from conftest import DATA
 
 warnings.filterwarnings("ignore", message=".*httpx.*")
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
-from reportgen.web.app import create_app  # noqa: E402
+from reportgen.web.app import create_app
 
 SHOTS = "clerk-page"  # the screenshots' names: clerk-page-<page>-<width>.png, in the test's folder
 
@@ -148,7 +148,10 @@ def test_a_typed_change_updates_the_count_in_the_save_bar(served, browser, city)
     assert "通过，没有发现问题" in browser.find_element("id", "count").text
     cell = browser.find_element("name", "requests.new.natural_person")  # 表三 no longer balances (R1)
     cell.send_keys(Keys.END, "9")
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import (
+        NoSuchElementException,
+        StaleElementReferenceException,
+    )
 
     def count() -> tuple[str, str]:
         try:  # the bar's count is replaced by each check's answer

@@ -243,5 +243,21 @@ def test_the_page_counts_an_unreadable_unit_as_filed_once(city):
     assert "名单中 70 个单位，3 个还没有 2025 年度的年度报告（未报送）" in page
     roster = page.split('id="roster-title"', 1)[1]
     assert all(name not in roster for name in city.broken)
-    files = page.split('id="roster-title"', 1)[0]
+    files = page.split('id="files"', 1)[1].split("</table>", 1)[0]
     assert files.count("已报送，无法读取") == len(city.broken)
+    assert "已报送，无法读取 2" in page.split('class="counts"', 1)[1].split("</ul>", 1)[0]
+
+
+def test_audit_lists_the_reports_with_most_to_fix_first_and_fits_80_columns(tmp_path):
+    from conftest import REPO
+
+    folder = tmp_path / "published"
+    folder.mkdir()
+    for name in ("portal-gbk-2025.html", "undeclared-utf8-2024.html", "clerk-2025.docx"):
+        shutil.copy(REPO / "tests" / "fixtures" / "published" / name, folder / name)
+    screen = run_in_terminal("audit", "published", "-o", "核查.xlsx", cwd=tmp_path)
+    assert screen.exit_code == 1
+    fits(screen)
+    rows = [line.split() for line in screen.lines if line.startswith("示例市")]
+    assert [(int(r[2]), int(r[3])) for r in rows] == sorted(((int(r[2]), int(r[3])) for r in rows), reverse=True)
+    assert [r[1] for r in rows] == ["2025", "2024"]  # by what there is to fix, not by name and year

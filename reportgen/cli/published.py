@@ -109,8 +109,10 @@ def audit(
     for copy, original in result.copies:
         said = f"副本：{_within(Path(copy), folder)}（与 {_within(Path(original), folder)} 是同一份报告，没有重复核查）"
         echo("\n".join(wrap(said, width(), indent="  ")))
+    from reportgen.cli.wrapping import say
+
     for file, why in result.unreadable:
-        echo(f"无法读取：{why}")
+        say(f"无法读取：{why}")
     partly = result.partly_read
     said = [f"共核查 {len(result.files)} 份报告"]
     if result.copies:
@@ -118,7 +120,7 @@ def audit(
     said.append(f"{len(result.unreadable)} 个文件无法读取")
     if partly:
         said.append(f"{len(partly)} 份报告有 {sum(f.unread for f in partly)} 个格子没有读出（已记为错误，请对照原文核对）")
-    echo("，".join(said) + f"；发现 {result.errors} 个错误、{len(result.rows) - result.errors} 个警告。结果：{output}")
+    say("，".join(said) + f"；发现 {result.errors} 个错误、{len(result.rows) - result.errors} 个警告。结果：{output}")
     return 1 if result.errors or result.unreadable else 0
 
 

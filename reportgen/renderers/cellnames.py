@@ -55,7 +55,9 @@ def _rows(grid: layout.Grid, word: bool) -> list[list[layout.GridCell | None]]:
     """The grid's cells as the draft writes them, row by row; None where a Word cell only
     continues a merge from above."""
     if word:
-        from reportgen.renderers.word import word_rows  # imported when first used: start-up time
+        from reportgen.renderers.word import (
+            word_rows,  # imported when first used: start-up time
+        )
 
         return [[cell if starts else None for cell, starts in row] for row in word_rows(grid)]
     return [list(row) for row in grid.rows]

@@ -29,7 +29,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError as JinjaError
 from lxml import etree
 from markupsafe import Markup, escape
 
-from reportgen.renderers.fonts import Fonts, font_table_entry
+from reportgen.renderers.fonts import Fonts, follow_roles, font_table_entry
 from reportgen.draft.document import PARAGRAPH, TABLE, Draft, PrintedTable
 from reportgen import untrusted
 from reportgen.errors import InputError, RenderError, TemplateError
@@ -61,13 +61,6 @@ STYLE_ROLES = {
     "page_number": ("Footer", "footer"),
 }
 
-# Styles that take the font of a role when the role's font is chosen (--fonts, --font-body …):
-# the 落款 and the table note are set in the body's font, the 【数据待核】 flag in the heading's.
-# A template without them is fine: they are optional.
-FOLLOWERS = {
-    "body": (("Signature", "署名"), ("TableNote", "表注")),
-    "heading": (("Flag", "数据待核"),),
-}
 
 THEME_FONTS = tuple(f"{W}{script}Theme" for script in ("ascii", "hAnsi", "eastAsia", "cs"))
 
@@ -130,39 +123,10 @@ def fix_fonts(styles_xml: bytes, fonts: Fonts) -> tuple[bytes, dict[str, str]]:
                 rfonts.set(f"{W}{attribute}", rfonts.get(f"{W}eastAsia"))
         if role == "title" and fonts.title_bold and rpr.find(f"{W}b") is None:
             rfonts.addnext(etree.Element(f"{W}b"))
-    _follow(root, fonts)
+    follow_roles(root, fonts)
     ids = {role: style.get(f"{W}styleId") for role, style in found.items()}
     ids["_fonts"] = "\t".join(dict.fromkeys(used))
     return _tostring(root), ids
-
-
-def _follow(root, fonts: Fonts) -> None:
-    """The styles that go with a role's font (``FOLLOWERS``), and the document's default
-    font (what a paragraph without a style prints in), switched with it."""
-    for role, styles in FOLLOWERS.items():
-        font = getattr(fonts, role)
-        if not font:
-            continue
-        for style in root.iter(f"{W}style"):
-            name = style.find(f"{W}name")
-            if any(style.get(f"{W}styleId") == style_id or (name is not None and name.get(f"{W}val") == style_name)
-                   for style_id, style_name in styles):
-                _east_asian(style, font)
-    defaults = root.find(f"{W}docDefaults/{W}rPrDefault")
-    if fonts.body and defaults is not None:
-        _east_asian(defaults, fonts.body)
-
-
-def _east_asian(element, font: str) -> None:
-    """Set the East Asian font of a style (or of the document's defaults)."""
-    rpr = element.find(f"{W}rPr")
-    if rpr is None:
-        rpr = etree.SubElement(element, f"{W}rPr")
-    rfonts = rpr.find(f"{W}rFonts")
-    if rfonts is None:
-        rfonts = etree.Element(f"{W}rFonts")
-        rpr.insert(0, rfonts)
-    rfonts.set(f"{W}eastAsia", font)
 
 
 def fix_font_table(font_table: bytes, names: list[str]) -> bytes:

@@ -37,7 +37,9 @@ class _FixedTimes(zipfile.ZipFile):
 
 def saved(book, moment: date | None) -> bytes:
     """The bytes of ``book`` with fixed document times (``moment``, or NO_DATE)."""
-    from openpyxl.writer.excel import ExcelWriter  # imported when first used: start-up time
+    from openpyxl.writer.excel import (
+        ExcelWriter,  # imported when first used: start-up time
+    )
 
     stamp = datetime.combine(moment or NO_DATE, datetime.min.time())
     book.properties.created = book.properties.modified = stamp
