@@ -14,8 +14,9 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
 
-def chromium(downloads: Path | None = None):
-    """A headless Chromium driven by selenium (Debian's chromium and chromium-driver)."""
+def chromium(downloads: Path | None = None, lang: str | None = None):
+    """A headless Chromium driven by selenium (Debian's chromium and chromium-driver);
+    ``lang``: the browser's language (zh-CN as a clerk's is, en-US as an English one's)."""
     if not (CHROMIUM and CHROMEDRIVER):
         pytest.fail("Chromium and chromedriver are needed: apt-get install chromium chromium-driver (as .ci/run does)")
     from selenium import webdriver
@@ -27,9 +28,14 @@ def chromium(downloads: Path | None = None):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--window-size=1280,1600", "--force-device-scale-factor=1"):
         options.add_argument(flag)
+    prefs = {}
+    if lang:
+        options.add_argument(f"--lang={lang}")
+        prefs["intl.accept_languages"] = lang
     if downloads is not None:
-        options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                                  "download.prompt_for_download": False})
+        prefs.update({"download.default_directory": str(downloads), "download.prompt_for_download": False})
+    if prefs:
+        options.add_experimental_option("prefs", prefs)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     if downloads is not None:
         driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})

@@ -54,18 +54,20 @@ def test_one_broken_agency_never_stops_the_others(office, tmp_path):
     assert (data["agencies"], data["succeeded"], data["failed"]) == (6, 4, 2)
     assert by_source["qingchuan-finance"]["status"] == "成功"
     assert by_source["qingchuan-hrss"]["status"] == "成功"
-    assert by_source["broken-toml"]["status"] == "有错误"
-    assert "TOML 语法错误" in by_source["broken-toml"]["message"]
+    # a file that cannot be read: the unit (named from its folder) filed, and why it cannot be read
+    assert by_source["broken-toml"]["status"] == "已报送，无法读取"
+    assert by_source["broken-toml"]["agency"] == "broken-toml"
+    assert "TOML 语法错误" in by_source["broken-toml"]["message"] and "第2行" in by_source["broken-toml"]["message"]
     assert by_source["bad-figures"]["status"] == "有错误"
     assert by_source["bad-figures"]["errors"] == 1 and by_source["bad-figures"]["outputs"] == []
     assert (out / "青川市财政局2025年政府信息公开工作年度报告.docx").exists()
     assert (out / "青川市人力资源和社会保障局2025年政府信息公开工作年度报告.md").exists()
     # the terminal table and the same as CSV
     assert "青川市财政局" in result.output and "成功" in result.output
-    assert "共 6 个文件（3 个单位）：成功 4，未成功 2。" in result.output
+    assert "共 6 个文件（4 个单位）：成功 4，未成功 2（其中 1 个已报送，无法读取）。" in result.output
     rows = list(csv.reader(io.StringIO((out / "summary.csv").read_bytes().decode("utf-8-sig"))))
     assert rows[0] == ["机关名称", "数据文件", "状态", "错误数", "警告数", "草稿", "说明"]
-    assert sorted(r[2] for r in rows[1:]) == ["成功"] * 4 + ["有错误"] * 2
+    assert sorted(r[2] for r in rows[1:]) == ["已报送，无法读取", "成功", "成功", "成功", "成功", "有错误"]
 
 
 def test_a_crash_inside_a_renderer_is_one_failed_agency(office, tmp_path, monkeypatch):
@@ -268,7 +270,7 @@ def test_an_interrupted_batch_leaves_complete_drafts_and_an_honest_summary(tmp_p
     assert document["state"] == "已完成" and document["succeeded"] == 300
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
     manifest = (out / ".reportgen-manifest.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(manifest) == 600
+    assert len(manifest) == 602  # one line per file: 300 × (docx, md), summary.json, summary.csv
 
 
 def test_a_killed_rerun_never_leaves_the_previous_runs_summary(tmp_path):
@@ -294,7 +296,7 @@ def test_the_manifest_keeps_one_line_per_file_over_many_runs(tmp_path):
         assert run("batch", tmp_path / "data", "--year", "2025", "-o", out, "--force").exit_code == 0
         assert run("build", tmp_path / "data" / "unit-0000" / "2025.toml", "-o", out).exit_code == 0
     lines = (out / ".reportgen-manifest.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == len({json.loads(line)["file"] for line in lines}) == 40
+    assert len(lines) == len({json.loads(line)["file"] for line in lines}) == 42  # 20 × (docx, md), the two summaries
 
 
 def test_os_errors_are_explained_in_chinese(tmp_path):
@@ -411,7 +413,7 @@ def test_files_with_errors_are_left_out_and_named(city, tmp_path):
     unit(city, "bad", "示例市丙局", "[requests]\nnew = { natural_person = 9 }\n")
     result = run("aggregate", city, "--year", 2025, "--name", "示例市", "-o", tmp_path / "out")
     assert result.exit_code == 1
-    assert f"未计入：{city / 'bad' / '2025.toml'}：数据有 1 个错误，未计入汇总。" in result.output
+    assert f"未计入 1 个单位：\n  示例市丙局（{city / 'bad' / '2025.toml'}）：数据有 1 个错误，未计入汇总。" in result.output
     assert "已汇总 2 个单位" in result.output
 
 

@@ -114,7 +114,7 @@ def test_to_selects_the_drafts_and_rejects_unknown_kinds(tmp_path):
 
 def test_no_temporary_files_are_left_behind(tmp_path):
     run("build", *EXAMPLES, "-o", tmp_path)
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".reportgen-manifest.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [".gitignore", ".reportgen-manifest.jsonl"]
 
 
 def test_rebuilding_unchanged_input_gives_identical_bytes(tmp_path):

@@ -38,7 +38,7 @@ def test_each_file_of_the_folder_as_plain_data(folder):
     assert (annual.agency, annual.year, annual.name, annual.annual) == ("青川市财政局", 2025, "年度报告", True)
     assert annual.ok and annual.state_text == "通过"
     assert annual.due == date(2026, 1, 31) and annual.published == date(2026, 1, 23)
-    assert annual.deadline_status == MET and annual.deadline_text == "按期公开"
+    assert annual.deadline_status == MET and annual.deadline_text == "按时"
     assert annual.next_year == "" and annual.can_start_next_year
     assert len(annual.figures) == 4 and all(isinstance(v, int) for v in annual.figures)
     last = states["qingchuan-finance/2024.toml"]
@@ -56,7 +56,7 @@ def test_a_file_unpublished_after_its_deadline_is_missed_and_a_broken_one_says_i
     assert DataFolder(folder).state(path, today=date(2026, 1, 2)).deadline_status == NOT_YET_DUE
     path.write_text("[report\n", encoding="utf-8")
     broken = DataFolder(folder).state(path)
-    assert not broken.ok and broken.errors == 1 and broken.state_text == "1 个错误" and broken.year == ""
+    assert not broken.ok and broken.errors == 1 and broken.state_text == "已报送，无法读取" and broken.year == 2025
     assert broken.agency == "qingchuan-finance" and not broken.can_start_next_year
 
 
@@ -110,7 +110,7 @@ def test_the_folder_page_shows_the_same_states(folder):
     with TestClient(create_app(folder, "t", 8765), base_url="http://127.0.0.1:8765") as client:
         page = client.get("/?token=t").text
     row = page.split("qingchuan-finance/2025.toml</a>", 1)[1].split("</tr>", 1)[0]
-    assert "通过" in row and "2026-01-31（按期公开）" in row
+    assert "通过" in row and "按时</span>（期限 2026-01-31，2026-01-23 公开）" in row
     unpublished = page.split("qingchuan-hrss/2025.toml</a>", 1)[1].split("</tr>", 1)[0]
-    assert "（已过）" in unpublished or "（未到期）" in unpublished  # by today's date
-    assert "生成 2026 年文件" in row and "已有 2025 年文件" in page  # 2024's next year is there
+    assert "逾期</span>（期限 2026-01-31）" in unpublished or "未到</span>（期限 2026-01-31）" in unpublished  # by today
+    assert "生成 2026 年</button>" in row and "已有 2025 年文件" in page  # 2024's next year is there

@@ -85,8 +85,8 @@ def test_refresh_puts_new_figures_in_and_keeps_every_edit(drafted):
     change_figures(source)
     result = run("refresh", word)
     assert result.exit_code == 0, result.output
-    assert "表三：“一、本年新收政府信息公开申请数量”第2格：23 → 24" in result.output
-    assert "（一）予以公开”第3格：9 → 10" in result.output
+    assert "已更新 表三：\n    一、本年新收政府信息公开申请数量／自然人：23 → 24\n" in result.output
+    assert "    （一）予以公开／自然人：9 → 10\n" in result.output
     refreshed = body(word)
     text = "".join(refreshed.itertext())
     assert "科长加的一段话：全年工作扎实有效。" in text and "始终坚持" in text and "围绕惠企惠民政策" not in text
@@ -129,7 +129,7 @@ def test_an_edit_inside_a_marker_is_a_conflict_kept_unless_forced(drafted):
     change_figures(source)
     result = run("refresh", word)
     assert result.exit_code == 1
-    assert "冲突，保留了人改的内容：“一、总体情况（二）依申请公开”中由数字生成的句子" in result.output
+    assert "冲突，保留了人改的内容：“一、总体情况／（二）依申请公开”中由数字生成的句子" in result.output
     assert "全年共受理" in "".join(body(word).itertext())
     assert table_three(word)[3][1] == "24"  # the rest is refreshed
     forced = run("refresh", word, "--force")
@@ -145,7 +145,7 @@ def test_a_deleted_marker_is_reported_not_put_back(drafted):
     change_figures(source)
     result = run("refresh", word)
     assert result.exit_code == 0
-    assert "标记已被删除，没有重新插入：“一、总体情况（二）依申请公开”中由数字生成的句子" in result.output
+    assert "标记已被删除，没有重新插入：“一、总体情况／（二）依申请公开”中由数字生成的句子" in result.output
     assert "共收到政府信息公开申请31件" not in "".join(body(word).itertext())
 
 

@@ -7,8 +7,11 @@ import typer
 
 from reportgen.cli import options
 from reportgen.cli.app import command
-from reportgen.cli.terminal import echo
+from reportgen.cli.wrapping import say, shown
+
 from reportgen.errors import ReportgenError
+
+SHOWN = 60  # more units than this: counted, their names in the overview workbook
 
 
 @command("aggregate", "汇总多个单位的法定表格。", (
@@ -16,7 +19,8 @@ from reportgen.errors import ReportgenError
     "逐格相加，生成汇总表（Word、Markdown）和各单位数据一览（Excel）。输入中若有汇总单位自己的报告（机"
     "关名称与 --name 相同），逐格核对它是否等于各单位之和。\n"
     "\n"
-    "有数据错误而未计入的单位、或核对不一致时，退出码为 1。\n"
+    "有数据错误而未计入的单位、或核对不一致时，退出码为 1。给出 --roster 时，同时列出名单中未报送（因而不在"
+    "汇总中）的单位，汇总表的说明中也写明；有未报送的单位时退出码也为 1。\n"
 ))
 def aggregate(
     inputs: options.Inputs,
@@ -29,6 +33,7 @@ def aggregate(
     picture: Annotated[bool, typer.Option(
         "--infographic", "--图解", help="同时生成汇总数据的图解（SVG、PNG 和附文字说明的网页片段）。")] = False,
     accent: options.Accent = "红",
+    roster: options.Roster = None,
 ) -> int:
     from reportgen.checks.findings import format_finding  # start-up time: imported when the command runs
     from reportgen.workflows import aggregate as aggregates
@@ -38,24 +43,37 @@ def aggregate(
     if picture:
         options.picture_face(("infographic",))
     files = options.data_files(inputs, year)
-    result = aggregates.aggregate(files, name, year)
+    result = aggregates.aggregate(files, name, year, options.roster(roster))
     if not result.members:
         raise ReportgenError("没有可以汇总的单位（每个输入文件都有错误或年度不符）。")
     written = aggregates.write(result, output, build.Renderers.prepare(templates, accent=accent), force, picture)
     for backup in written.backups:
-        echo(f"原文件已备份为：{backup}")
-    echo(f"已汇总 {len(result.members)} 个单位：" + "、".join(r.agency for _, r in result.members))
-    for path, why in result.excluded:
-        echo(f"  未计入：{path}：{why}")
+        say(f"原文件已备份为：{shown(backup)}")
+    members = [r.agency for _, r in result.members]
+    if len(members) <= SHOWN:
+        say(f"已汇总 {len(members)} 个单位：" + "、".join(members))
+    else:
+        overview = next((p for p in written.written if p.suffix == ".xlsx"), None)
+        say(f"已汇总 {len(members)} 个单位（名单见 {shown(overview) if overview else '数据一览'}）。")
+    if result.excluded:
+        say(f"未计入 {len(result.excluded)} 个单位：")
+    for (path, why), agency in zip(result.excluded, result.left_out()):
+        say(f"  {agency}（{shown(path)}）：{why}")
+    if result.missing:
+        say(f"名单中 {len(result.missing)} 个单位没有 {year} 年度的数据文件（未报送），不在汇总中：" + "、".join(result.missing))
+    elif result.missing is not None:
+        say("名单中的单位都已报送。")
+    if result.unlisted:
+        say("已汇总、但不在名单中的单位：" + "、".join(result.unlisted))
     for line in result.warnings:
-        echo(f"  注意：{line}")
+        say(f"  注意：{line}")
     if result.parent:
         path, parent = result.parent
         if result.differences:
-            echo(f"{parent.agency}自己的报告（{path}）与各单位之和有 {len(result.differences)} 处不一致：")
+            say(f"{parent.agency}自己的报告（{shown(path)}）与各单位之和有 {len(result.differences)} 处不一致：")
             for finding in result.differences:
-                echo(format_finding(finding))
+                say(format_finding(finding))
         else:
-            echo(f"{parent.agency}自己的报告（{path}）与各单位之和逐格一致。")
-    echo("已生成：" + "、".join(str(p) for p in written.written))
+            say(f"{parent.agency}自己的报告（{shown(path)}）与各单位之和逐格一致。")
+    say("已生成：" + "、".join(shown(p) for p in written.written))
     return 0 if result.ok else 1

@@ -7,9 +7,9 @@ import typer
 
 from reportgen.cli import options
 from reportgen.cli.app import command
-from reportgen.cli.terminal import Progress, echo, table
-
-SHOWN = 60  # more rows than this: only those not successful are listed (all are in summary.csv)
+from reportgen.cli import batchview
+from reportgen.cli.terminal import Progress
+from reportgen.cli.wrapping import say, shown
 
 
 @command("batch", "批量生成一个年度全部单位的草稿，最后列出每个单位的结果。", (
@@ -52,29 +52,21 @@ def batch(
     options.picture_face(settings.kinds)  # and a missing face for the 图解's PNG
     units = options.roster(roster)
     files = options.data_files(inputs, year)
-    echo(f"共 {len(files)} 个 {year} 年度的数据文件，开始生成……", err=True)
+    say(f"共 {len(files)} 个 {year} 年度的数据文件，开始生成……", err=True)
     outcome = batches.run(files, output, year, settings, jobs, units, Progress(), Progress(what="PDF"))
     json_path, csv_path = outcome.summary_paths
-    rows = batches.summary_rows(outcome)
-    shown = rows if len(rows) <= SHOWN else [r for r in rows if r[2] not in batches.STATUSES_OK]
-    if shown:
-        kinds_of = lambda row: "、".join(Path(o).suffix.lstrip(".") for o in row[5].split("；") if o)  # noqa: E731
-        echo(table(batches.SUMMARY_COLUMNS[:6], [[*r[:5], kinds_of(r)] for r in shown], flexible=(0, 1)))
-        for row in shown:
-            if row[6] and row[2] not in batches.STATUSES_OK:
-                echo(f"  {row[0] or row[1]}：{row[6]}")
-    if len(rows) > len(shown):
-        echo(f"（共 {len(rows)} 行，上面只列出未成功的；完整清单见 {csv_path}）")
+    for backup in outcome.summary_backups:
+        say(f"汇总清单被人改过，原文件已备份为：{shown(backup)}")
+    for line in batchview.lines(outcome, batches.STATUSES_OK, batches.WARNED, csv_path):
+        say(line)
     for line in options.roster_lines(units, outcome.missing, outcome.extra, year):
-        echo(line)
-    rate = outcome.processed / outcome.elapsed if outcome.elapsed else 0
-    agencies = len({r.agency for r in outcome.results if r.agency})
-    echo(f"共 {len(outcome.results)} 个文件（{agencies} 个单位）：成功 {outcome.succeeded}，未成功 {len(outcome.failed)}"
-         + (f"，未处理 {len(outcome.unprocessed)}" if outcome.unprocessed else "")
-         + (f"，未报送 {len(outcome.missing)}" if units is not None else "")
-         + f"。用时 {outcome.elapsed:.1f} 秒（每秒 {rate:.0f} 份）。汇总清单：{json_path}、{csv_path}")
+        say(line)
+    say(batchview.totals(outcome, batches.WARNED, batches.UNREADABLE, units is not None)
+        + f"汇总清单：{shown(json_path)}、{shown(csv_path)}")
+    if current := batchview.up_to_date(outcome, batches.STATUSES_OK):
+        say(current)
     if outcome.interrupted:
-        echo(f"已中断：{outcome.succeeded + len(outcome.failed)} 个文件已处理，{len(outcome.unprocessed)} 个未处理；"
+        say(f"已中断：{outcome.succeeded + len(outcome.failed)} 个文件已处理，{len(outcome.unprocessed)} 个未处理；"
              "已写出的草稿都是完整的。重新运行同一命令即可继续。", err=True)
         return 130
     return 0 if outcome.ok else 1

@@ -7,7 +7,7 @@ import typer
 
 from reportgen.cli import options
 from reportgen.cli.app import command
-from reportgen.cli.terminal import echo
+from reportgen.cli.wrapping import say, shown
 
 Files = Annotated[list[Path], typer.Argument(metavar="文件", show_default=False, help="数据文件（.toml），可以写多个。")]
 
@@ -60,22 +60,28 @@ def build(
                                    blank_zeros=blank_zeros, taken=written, previous=wanted, force=force,
                                    manifest=manifest, by="牵头处室" if by else "")
         results.append(result)
-        echo(format_file(str(source), result.check.findings, result.check.notes()))
+        say(format_file(shown(source), result.check.findings, result.check.notes()))
         for line in lines(result):
-            echo(f"  {line}")
-        echo()
+            say(f"  {line}")
+        say()
     pending = [r.pending_pdf for r in results if r.pending_pdf]
     if pending:
-        echo(f"正在用 LibreOffice 生成 {len(pending)} 份 PDF……", err=True)
+        say(f"正在用 LibreOffice 生成 {len(pending)} 份 PDF……", err=True)
         printed = dict(drafts.write_pdfs(pending, manifest, force, office=office))
         for path, _ in pending:
-            echo(f"已生成：{path}{options.backed_up(printed[path])}" if path in printed else f"没有覆盖（被人改过）：{path}")
+            say(f"已生成：{shown(path)}{options.backed_up(printed[path])}" if path in printed else f"没有覆盖（被人改过）：{shown(path)}")
     manifest.compact()
     failed = sum(1 for r in results if not (r.built or r.kept))
     behind = sum(1 for r in results if (r.built or r.kept) and r.stale)
-    echo(f"共 {len(files)} 个数据文件：生成 {len(files) - failed} 份草稿，{failed} 个未生成"
-         + (f"，{behind} 个有草稿没有更新（见上）" if behind else "") + f"。草稿在 {output}。")
+    say(f"共 {len(files)} 个数据文件：生成 {len(files) - failed} 份草稿，{failed} 个未生成"
+         + (f"，{behind} 个有草稿没有更新（见上）" if behind else "") + f"。草稿在{where(output)}。")
     return 1 if failed or behind else 0
+
+
+def where(folder: Path) -> str:
+    """"当前文件夹", or the folder's name with a space before it: 草稿在 output。"""
+    said = shown(folder)
+    return said if said == "当前文件夹" or said.startswith("“") else f" {said}"
 
 
 def lines(result) -> list[str]:
@@ -84,10 +90,10 @@ def lines(result) -> list[str]:
 
     said = []
     if result.outputs:
-        said.append("已生成：" + "、".join(str(p) for p in result.outputs))
+        said.append("已生成：" + "、".join(shown(p) for p in result.outputs))
     elif result.pending_pdf:
         said.append("PDF 稍后生成。")
-    said += [f"原文件已备份为：{backup}" for backup in result.backups]
+    said += [f"原文件已备份为：{shown(backup)}" for backup in result.backups]
     said += [result.why_kept.get(p) or f"没有覆盖（被人改过，数字已是最新）：{p}" for p in result.kept]
     said += describe([s for s in result.stale if s.path not in result.why_kept])
     if result.check.errors and result.built:

@@ -7,6 +7,7 @@ import typer
 from reportgen.cli import notice_options, options
 from reportgen.cli.app import command
 from reportgen.cli.terminal import echo
+from reportgen.cli.wrapping import say, shown
 from reportgen.errors import UsageError
 
 
@@ -31,7 +32,6 @@ def check(
 ) -> int:
     from reportgen.checks.check import check_file  # start-up time: imported when the command runs
     from reportgen.checks.findings import format_file, format_summary, to_json
-    from reportgen.kinds import ANNUAL
 
     if roster is not None and year is None:
         raise UsageError("使用 --roster 时需要用 --year 指定年度。")
@@ -40,13 +40,15 @@ def check(
     wanted = options.previous_for(files, previous)
     results = [check_file(path, previous=wanted) for path in files]
     pairs = [(str(r.path), r.findings) for r in results]
-    missing, extra_files = [], []
+    missing, extra_files, unreadable = [], [], []
     if units is not None:
         from reportgen.workflows import roster as rosters
 
-        missing, extra_files = rosters.compare(
-            units, ((r.report.agency if r.report else "", str(r.path)) for r in results
-                    if r.document_kind in (None, ANNUAL)))
+        missing, extra_files = rosters.compare(units, rosters.filed(
+            units, ((r.report.agency if r.report else "", str(r.path), r.document_kind) for r in results)))
+        unreadable = [(rosters.unreadable_agency(r.path, units), str(r.path),
+                       next((f.message for f in r.findings if f.is_error), "")) for r in results
+                      if r.report is None and rosters.could_be_annual(r.path)]
     if format == "json":
         import json
 
@@ -58,14 +60,15 @@ def check(
         if units is not None:
             document["missing"] = [u.agency for u in missing]
             document["extra"] = extra_files
+            document["unreadable"] = [{"agency": a, "file": f, "reason": why} for a, f, why in unreadable]
         echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         for result in results:
-            echo(format_file(str(result.path), result.findings, result.notes()))
-            echo()
-        echo(format_summary(pairs))
-        for line in options.roster_lines(units, missing, extra_files, year):
-            echo(line)
+            say(format_file(shown(result.path), result.findings, result.notes()))
+            say()
+        say(format_summary(pairs))
+        for line in options.roster_lines(units, missing, extra_files, year, unreadable):
+            say(line)
     if notices is not None:
         _notices(results, notices, deadline, name, when, templates, force)
     return 1 if any(not r.ok for r in results) or missing else 0

@@ -205,11 +205,16 @@ def roster(path: Path | None):
     return rosters.load(path) if path else None
 
 
-def roster_lines(units, missing, extra_files, year) -> list[str]:
+def roster_lines(units, missing, extra_files, year, unreadable=()) -> list[str]:
+    """What the roster says: who never filed, who filed a file that cannot be read (filed,
+    counted once: never 未报送), and files of no listed unit. ``unreadable``: (unit, file, reason)."""
     if units is None:
         return []
     lines = [f"名单中 {len(missing)} 个单位没有 {year} 年度的数据文件（未报送）：" + "、".join(u.agency for u in missing)
              if missing else f"名单中的 {len(units)} 个单位都已报送。"]
+    if unreadable:
+        lines.append(f"{len(unreadable)} 个单位已报送，但文件无法读取（已报送，无法读取）：")
+        lines += [f"  {agency}（{file}）：{why}" for agency, file, why in unreadable]
     if extra_files:
         lines.append("不在名单中的数据文件：" + "、".join(extra_files))
     return lines

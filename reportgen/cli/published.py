@@ -121,15 +121,24 @@ def audit(
         echo(f"原文件已备份为：{backup}")
     if existing in (OURS, SAME):
         echo(f"核查结果文件 {output} 已经存在（上一次核查写出的，没有被人改过），已换成这一次的结果。")
+    from reportgen.cli.batchview import SHOWN
+
+    # what needs action first: errors and unread cells, then warnings; the rest counted when there are many
+    ordered = sorted(result.files, key=lambda f: (-(f.errors + f.unread), -f.warnings, f.agency, f.year))
+    listed = ordered if len(ordered) <= SHOWN else [f for f in ordered if f.errors or f.unread or f.warnings][:SHOWN]
     rows = [[f.agency, str(f.year), str(f.errors), str(f.warnings), str(f.unread) if f.unread else "", Path(f.file).name]
-            for f in sorted(result.files, key=lambda f: (f.agency, f.year))]
+            for f in listed]
     if rows:
         echo(table(("机关名称", "年度", "错误数", "警告数", "未读出", "文件"), rows, flexible=(0, 5)))
+    if len(ordered) > len(listed):
+        echo(f"其余 {len(ordered) - len(listed)} 份报告没有逐份列出，每份的结果见 {output}。")
     for copy, original in result.copies:
         said = f"副本：{_within(Path(copy), folder)}（与 {_within(Path(original), folder)} 是同一份报告，没有重复核查）"
         echo("\n".join(wrap(said, width(), indent="  ")))
+    from reportgen.cli.wrapping import say
+
     for _file, why in result.unreadable:
-        echo(f"无法读取：{why}")
+        say(f"无法读取：{why}")
     partly = result.partly_read
     said = [f"共核查 {len(result.files)} 份报告"]
     if result.copies:
@@ -137,7 +146,7 @@ def audit(
     said.append(f"{len(result.unreadable)} 个文件无法读取")
     if partly:
         said.append(f"{len(partly)} 份报告有 {sum(f.unread for f in partly)} 个格子没有读出（已记为错误，请对照原文核对）")
-    echo("，".join(said) + f"；发现 {result.errors} 个错误、{len(result.rows) - result.errors} 个警告。结果：{output}")
+    say("，".join(said) + f"；发现 {result.errors} 个错误、{len(result.rows) - result.errors} 个警告。结果：{output}")
     _said_loop(ledger_rows, written, notices, since)
     return 1 if result.errors or result.unreadable else 0
 

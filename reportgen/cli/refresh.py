@@ -7,7 +7,7 @@ import typer
 
 from reportgen.cli import options
 from reportgen.cli.app import command
-from reportgen.cli.terminal import echo
+from reportgen.cli.wrapping import say, shown
 from reportgen.errors import UsageError
 
 
@@ -43,27 +43,31 @@ def refresh(
     result = refresh_draft(draft, data or data_option, build.Renderers.prepare(templates), force,
                            options.previous_for([draft], previous))
     for warning in result.warnings:
-        echo(f"注意：{warning}", err=True)
-    echo(f"{result.path}（数据：{result.data}）")
+        say(f"注意：{warning}", err=True)
+    say(f"{shown(result.path)}（数据：{shown(result.data)}）")
     for change in result.changes:
-        if change.cells:
-            echo(f"  已更新 {marker_label(change.marker)}：" + "；".join(change.cells))
+        if len(change.cells) == 1:
+            say(f"  已更新 {marker_label(change.marker)}：{change.cells[0]}")
+        elif change.cells:
+            say(f"  已更新 {marker_label(change.marker)}：")
+            for cell in change.cells:
+                say(f"    {cell}")
         else:
-            echo(f"  已更新 {marker_label(change.marker)}：{change.old} → {change.new}")
+            say(f"  已更新 {marker_label(change.marker)}：{change.old} → {change.new}")
     for change in result.conflicts:
-        echo(f"  冲突，保留了人改的内容：{marker_label(change.marker)}")
-        echo(f"    草稿中现在是：{change.old}")
-        echo(f"    按新数据应为：{change.new}")
+        say(f"  冲突，保留了人改的内容：{marker_label(change.marker)}")
+        say(f"    草稿中现在是：{change.old}")
+        say(f"    按新数据应为：{change.new}")
     for name in result.deleted:
-        echo(f"  标记已被删除，没有重新插入：{marker_label(name)}")
+        say(f"  标记已被删除，没有重新插入：{marker_label(name)}")
     if result.written:
-        echo(f"已更新 {len(result.changes)} 处。原文件已备份为：{result.backup}")
+        say(f"已更新 {len(result.changes)} 处。原文件已备份为：{shown(result.backup) if result.backup else '（无）'}")
     else:
-        echo("没有需要更新的内容，文件未改动。")
+        say("没有需要更新的内容，文件未改动。")
     if result.printed:
-        echo(f"已重新印出 PDF：{result.printed}")
+        say(f"已重新印出 PDF：{shown(result.printed)}")
     for line in describe(result.stale):
-        echo(line)
+        say(line)
     if result.conflicts:
-        echo(f"有 {len(result.conflicts)} 处冲突：请核对后手工修改，或加 --force 用新数据替换。")
+        say(f"有 {len(result.conflicts)} 处冲突：请核对后手工修改，或加 --force 用新数据替换。")
     return 1 if result.conflicts else 0

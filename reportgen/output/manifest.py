@@ -35,7 +35,7 @@ from pathlib import Path
 
 from reportgen.errors import EditedDraftError, OutsideFolderError
 from reportgen.filenames import MANIFEST, backup_name
-from reportgen.output.writing import append_line, copy_atomic, make_folder, regular_or_absent, write_atomic
+from reportgen.output.writing import append_line, copy_atomic, make_folder, new_file_mode, regular_or_absent, write_atomic
 
 # What writing a file would do to the file on disk.
 NEW = "new"  # there is no file
@@ -64,6 +64,7 @@ class Written:
     written: list[Path] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # a person's files, left as they are
+    unchanged: list[Path] = field(default_factory=list)  # among ``written``: already held these bytes
 
 
 class Manifest:
@@ -117,7 +118,7 @@ class Manifest:
         else:
             why = "已经存在，不是本程序写出的（或写出记录已丢失），为免丢失内容"
         return (f"{path} {why}，没有覆盖。{hint}"
-                f"确需覆盖，请加 --force（会先把原文件备份为 {backup_name(Path(path), 1).name}）。")
+                f"确需覆盖，请加 --force（会先把原文件备份为 {next_backup(Path(path)).name}）。")
 
     def write(self, outputs: dict[Path, bytes], force: bool = False, about: dict[Path, dict] | None = None,
               together: bool = False, hint: str = "") -> Written:
@@ -140,6 +141,8 @@ class Manifest:
                 done.backups.append(self.backup(path))
             if states[path] != SAME:
                 write_atomic(path, data)
+            else:
+                done.unchanged.append(path)
             done.written.append(path)
             recorded[path] = data
         if recorded:
@@ -174,7 +177,8 @@ class Manifest:
                 entry["edits"] = True
             self.entries[path.name] = entry
             lines.append(_line(entry))
-        append_line(self.path, "".join(lines))  # inside the folder written to, never through a link
+        if append_line(self.path, "".join(lines)):  # inside the folder written to, never through a link
+            ignore_beside(self.folder, (MANIFEST,))
         self.lines += len(lines)
 
     def _portable(self, about: dict) -> dict:
@@ -201,10 +205,7 @@ class Manifest:
         """Copy a file aside before it is replaced: X.docx → X.备份-1.docx (the first free
         number), written to a temporary file and renamed, so that a full disk leaves no
         half-written backup."""
-        number = 1
-        while os.path.lexists(backup_name(path, number)):
-            number += 1
-        copy = backup_name(path, number)
+        copy = next_backup(path)
         copy_atomic(path, copy)
         return copy
 
@@ -240,3 +241,30 @@ def _holds(path: Path, data: bytes) -> bool:
 
 def _line(entry: dict) -> str:
     return json.dumps(entry, ensure_ascii=False) + "\n"
+
+
+def next_backup(path: Path) -> Path:
+    """The backup a file would get now: X.备份-N.docx with the first N not taken."""
+    number = 1
+    while os.path.lexists(backup_name(path, number)):
+        number += 1
+    return backup_name(path, number)
+
+
+IGNORE = ".gitignore"
+
+
+def ignore_beside(folder: Path, names: tuple[str, ...]) -> None:
+    """A .gitignore in ``folder`` naming ``names`` and itself, written once, when the folder
+    has none: an office that keeps data/ under version control sees no untracked file
+    reportgen made (its record, an uploaded draft). A .gitignore of the office's own is left alone."""
+    target = Path(folder) / IGNORE
+    if target.exists():
+        return
+    try:
+        with open(target, "x", encoding="utf-8") as ignore:
+            ignore.write("# reportgen 写出的记录和文件，不纳入版本管理（这个文件本身也不纳入）\n"
+                         + "".join(f"{name}\n" for name in (*names, IGNORE)))
+        os.chmod(target, new_file_mode())
+    except OSError:  # a read-only folder, or another process was first: nothing lost
+        pass

@@ -103,3 +103,49 @@ def fontconfig(system: str = "/etc/fonts/fonts.conf") -> str:
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
         f'  <include ignore_missing="yes">{system}</include>\n' + "\n".join(rules) + "\n</fontconfig>\n"
     )
+
+
+# ------------------------------------------------------------------ the styles that follow a role's font
+
+# Styles that take the font of a role when the role's font is chosen (--fonts, --font-body …):
+# the 落款 and the table note are set in the body's font, the 【数据待核】 flag in the heading's.
+# A template without them is fine: they are optional.
+FOLLOWERS = {
+    "body": (("Signature", "署名"), ("TableNote", "表注")),
+    "heading": (("Flag", "数据待核"),),
+}
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def follow_roles(root, fonts: Fonts) -> None:
+    """The styles that go with a role's font (``FOLLOWERS``), and the document's default
+    font (what a paragraph without a style prints in), switched with it."""
+    for role, styles in FOLLOWERS.items():
+        font = getattr(fonts, role)
+        if not font:
+            continue
+        for style in root.iter(f"{_W}style"):
+            name = style.find(f"{_W}name")
+            if any(style.get(f"{_W}styleId") == style_id or (name is not None and name.get(f"{_W}val") == style_name)
+                   for style_id, style_name in styles):
+                _east_asian(style, font)
+    defaults = root.find(f"{_W}docDefaults/{_W}rPrDefault")
+    if fonts.body and defaults is not None:
+        _east_asian(defaults, fonts.body)
+
+
+def _east_asian(element, font: str) -> None:
+    """Set the East Asian font of a style (or of the document's defaults)."""
+    from lxml import (
+        etree,  # imported when first used: start-up time (the command line reads the presets)
+    )
+
+    rpr = element.find(f"{_W}rPr")
+    if rpr is None:
+        rpr = etree.SubElement(element, f"{_W}rPr")
+    rfonts = rpr.find(f"{_W}rFonts")
+    if rfonts is None:
+        rfonts = etree.Element(f"{_W}rFonts")
+        rpr.insert(0, rfonts)
+    rfonts.set(f"{_W}eastAsia", font)

@@ -14,11 +14,12 @@ rows. A hidden sheet ``_reportgen`` states the format and year.
 
 from __future__ import annotations
 
-import io
 import math
+from datetime import date
 
 from reportgen.formats import layout
 from reportgen.formats.form import META, SHEETS, defined_name
+from reportgen.renderers.workbooks import saved
 from reportgen.formats.statutory import AMOUNT, SIGNED, Format, Table
 from reportgen.model import Report, totals
 from reportgen.model.totals import SumCheck
@@ -75,9 +76,8 @@ def workbook(fmt: Format, report: Report | None, agency: str, year: int, kind: s
     meta.append(["agency", agency])
     meta.append(["collapsed", ",".join(sorted(report.collapsed)) if report else ""])
     meta.sheet_state = "hidden"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book.properties.creator = "reportgen"
+    return saved(book, date(year + 1, 1, 1) if isinstance(year, int) and 2000 <= year < 9999 else None)
 
 
 def _protect(sheet) -> None:

@@ -25,6 +25,7 @@ from reportgen import kinds, untrusted
 from reportgen.errors import InputError, RefreshError
 from reportgen.formats import statutory
 from reportgen.renderers import markers
+from reportgen.renderers.cellnames import changed_cells
 
 DOCUMENT = "word/document.xml"
 
@@ -114,7 +115,8 @@ def _merge_docx(path: Path, fresh: bytes, recorded: dict, force: bool, result: M
         if not _decide(name, old_text, new_text, recorded, force, result):
             continue
         if old.table is not None:
-            result.changes[-1].cells = _changed_cells(markers.table_cells(old.table), markers.table_cells(new.table))
+            result.changes[-1].cells = changed_cells(name, markers.table_cells(old.table),
+                                                     markers.table_cells(new.table), word=True)
             replacement = copy.deepcopy(new.table)
             for mark in replacement.iter(f"{markers.W}bookmarkStart", f"{markers.W}bookmarkEnd"):
                 mark.set(f"{markers.W}id", str(next_id))  # a pair: both ends get the same new id
@@ -138,32 +140,11 @@ def _merge_docx(path: Path, fresh: bytes, recorded: dict, force: bool, result: M
     result.updated = out.getvalue()
 
 
-def _row_label(cells: list[str], row: int) -> str:
-    """The label just before a row's first figure (its most specific label)."""
-    labels = []
-    for text in cells:
-        if text and text.replace(".", "").replace("-", "").isdigit():
-            break
-        if text:
-            labels.append(text)
-    return labels[-1] if labels else f"第{row + 1}行"
-
-
-def _changed_cells(old: list[list[str]], new: list[list[str]]) -> list[str]:
-    changes = []
-    for r, (a, b) in enumerate(zip(old, new)):
-        label = _row_label(b, r)
-        for c, (x, y) in enumerate(zip(a, b)):
-            if x != y:
-                changes.append(f"“{label}”第{c + 1}格：{x or '（空）'} → {y or '（空）'}")
-    return changes
-
-
-def _html_cell_changes(old: str, new: str) -> list[str]:
+def _html_cell_changes(marker: str, old: str, new: str) -> list[str]:
     def rows(html: str) -> list[list[str]]:
         return [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row) for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)]
 
-    return _changed_cells(rows(old), rows(new))
+    return changed_cells(marker, rows(old), rows(new), word=False)
 
 
 # ------------------------------------------------------------------ Markdown
@@ -188,7 +169,7 @@ def _merge_md(path: Path, fresh: bytes, recorded: dict, force: bool, result: Mer
         if _decide(name, old["body"].strip(), new["body"].strip(), recorded, force, result):
             replacements.append((old.start("body"), old.end("body"), new["body"]))
             if "<table" in new["body"]:
-                result.changes[-1].cells = _html_cell_changes(old["body"], new["body"])
+                result.changes[-1].cells = _html_cell_changes(name, old["body"], new["body"])
     if not result.changes:
         return
     for start, end, body in sorted(replacements, reverse=True):
@@ -225,7 +206,7 @@ def _heading(key: str) -> str:
                 return section.heading
             for theme in section.themes:
                 if key == theme.text:
-                    return f"{section.heading}{theme.heading}"
+                    return f"{section.heading}{statutory.LABEL_SEPARATOR}{theme.heading}"
     for kind in kinds.kinds().values():
         if (section := kind.section(key)) is not None and section.heading:
             return section.heading.replace("{year}", "本").replace("{next_year}", "下一")

@@ -7,10 +7,10 @@ wrapped in its cell, A4 landscape, fitted to the page width. Written with openpy
 
 from __future__ import annotations
 
-import io
 
 from reportgen.draft.report_draft import TABLE, Draft
 from reportgen.formats.layout import CAPTION, HEADER
+from reportgen.renderers.workbooks import saved
 
 # Excel column widths are in characters of the default font; a weight of 1 is this many.
 CHARACTERS_PER_WEIGHT = 4.6
@@ -73,6 +73,4 @@ def render(draft: Draft) -> bytes:
         sheet.print_options.horizontalCentered = True
     book.properties.title = draft.title
     book.properties.creator = "reportgen"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return saved(book, draft.published)

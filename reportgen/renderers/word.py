@@ -30,7 +30,7 @@ from jinja2 import Environment, StrictUndefined, Template, TemplateError as Jinj
 from lxml import etree
 from markupsafe import Markup, escape
 
-from reportgen.renderers.fonts import Fonts, font_table_entry
+from reportgen.renderers.fonts import Fonts, follow_roles, font_table_entry
 from reportgen.draft.report_draft import PARAGRAPH, TABLE, Draft, PrintedTable
 from reportgen import untrusted
 from reportgen.errors import InputError, RenderError, TemplateError
@@ -61,6 +61,7 @@ STYLE_ROLES = {
     "table": ("TableText", "表格文字"),
     "page_number": ("Footer", "footer"),
 }
+
 
 THEME_FONTS = tuple(f"{W}{script}Theme" for script in ("ascii", "hAnsi", "eastAsia", "cs"))
 
@@ -118,8 +119,12 @@ def fix_fonts(styles_xml: bytes, fonts: Fonts) -> tuple[bytes, dict[str, str]]:
         elif not rfonts.get(f"{W}eastAsia"):
             raise TemplateError(f"Word 模板的样式“{STYLE_ROLES[role][1]}”没有设置中文字体（w:eastAsia）。")
         used.append(rfonts.get(f"{W}eastAsia"))
+        if role == "title":  # the title's digits (2025) in the title's own face, not a Latin regular one
+            for attribute in ("ascii", "hAnsi"):
+                rfonts.set(f"{W}{attribute}", rfonts.get(f"{W}eastAsia"))
         if role == "title" and fonts.title_bold and rpr.find(f"{W}b") is None:
             rfonts.addnext(etree.Element(f"{W}b"))
+    follow_roles(root, fonts)
     ids = {role: style.get(f"{W}styleId") for role, style in found.items()}
     ids["_fonts"] = "\t".join(dict.fromkeys(used))
     return _tostring(root), ids

@@ -22,6 +22,7 @@ from zipfile import BadZipFile
 from reportgen import untrusted
 from reportgen.errors import InputError
 from reportgen.formats import layout, statutory
+from reportgen.model import totals
 from reportgen.formats.form import META, SHEETS, defined_name
 from reportgen.sources.imported import Imported
 from reportgen.sources.schema import slots
@@ -92,6 +93,7 @@ def _read_book(book, path: Path) -> Returned:
             raise InputError(f"{path}：工作表“{sheet_name}”被删除或改名了，无法读取。")
     collapsed = frozenset(key for key in str(meta.get("collapsed") or "").split(",") if key)
     _moved_rows(cells, fmt, returned, collapsed)
+    values.update(_typed_totals(cells, fmt, returned, collapsed))
     _fill(returned, values, fmt, meta)
     return returned
 
@@ -187,6 +189,44 @@ def _moved_rows(cells: dict, fmt, returned: Returned, collapsed: frozenset[str] 
                 if typed:
                     returned.warnings.append(f"{sheet_name}第{row}行是插入的行，其中的内容（{'、'.join(typed)}）"
                                              "不属于任何法定栏目，没有读取。")
+
+
+def _typed_totals(cells: dict, fmt, returned: Returned, collapsed: frozenset[str] = frozenset()) -> dict[str, object]:
+    """The 总计 cells a clerk typed a figure over (the sheet's protection removed): each is
+    read as the file's stated total, so that check compares it with the sum of its parts
+    (a finding when they differ) instead of the draft silently printing another figure.
+    A total still holding its formula is computed by the tool, as always. A total's cell
+    has no name: it is found by its place in the table, in the row of a named cell of its
+    own row (or the nearest one), so that rows a clerk inserted do not shift it."""
+    from openpyxl.utils import get_column_letter  # imported when first used: start-up time
+
+    computed = totals.computed_keys(fmt)
+    typed: dict[str, object] = {}
+    for table in fmt.tables.values():
+        sheet_name = SHEETS[table.key]
+        grid = layout.grid(table, frozenset(key.split(".", 1)[1] for key in collapsed if key.startswith(f"{table.key}.")))
+        shift: dict[int, int] = {}  # grid row → how far a clerk's inserted rows moved it
+        for r, row in enumerate(grid.rows):
+            for cell in row:
+                location = returned.locations.get(cell.cell.key) if cell.role == layout.VALUE else None
+                if location and location.startswith(f"{sheet_name}!"):
+                    actual = int("".join(ch for ch in location.split("!")[1] if ch.isdigit()))
+                    shift.setdefault(r, actual - (3 + r))
+        for r, row in enumerate(grid.rows):
+            near = min(shift, key=lambda named: (abs(named - r), named), default=None)
+            for cell in row:
+                if cell.role != layout.VALUE or cell.cell.key not in computed or near is None:
+                    continue
+                coordinate = f"{get_column_letter(cell.column + 1)}{3 + r + shift[near]}"
+                value = cells.get((sheet_name, coordinate))
+                if value is None or (isinstance(value, str) and (value.startswith("=") or not value.strip())):
+                    continue
+                typed[cell.cell.key] = value
+                returned.locations[cell.cell.key] = f"{sheet_name}!{coordinate}"
+    if typed:
+        returned.warnings.append(f"{len(typed)} 个总计格子中的公式被改写成了数字（"
+                                 + "、".join(returned.locations[k] for k in typed) + "），已按填写的数字核对。")
+    return typed
 
 
 def _figure(value):

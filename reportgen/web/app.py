@@ -35,7 +35,8 @@ from reportgen.web.security import Confined, Folder, Guard, OutsideFolder
 from reportgen.workflows import audit_folder, editing, importing
 from reportgen.workflows import refresh as refreshing
 from reportgen.workflows.build import draft_file, offered
-from reportgen.workflows.folder import DRAFT_KINDS, DRAFT_LABELS, DataFolder, document_kinds, keep_upload, uploaded_name
+from reportgen.workflows.folder import (DRAFT_KINDS, DRAFT_LABELS, DataFolder, counts, document_kinds, keep_upload,
+                                        uploaded_name)
 
 MAX_UPLOAD = 30 * 1024 * 1024
 DRAFTS = "草稿"  # where uploaded drafts are kept, in the folder
@@ -101,8 +102,12 @@ class Pages:
     async def folder_page(self, request: Request) -> HTMLResponse:
         states = self.data.states()
         roster = self.data.roster_gaps(states, request.query_params.get("year", ""))
-        return self.page("folder.html.j2", rows=states, charts=views.charts(states), folder=str(self.folder.root),
-                         kinds=KINDS, documents=document_kinds(), roster=roster,
+        category, sort = request.query_params.get("state", ""), request.query_params.get("sort", "")
+        agencies = {s.agency for s in states if s.annual}
+        return self.page("folder.html.j2", rows=views.shown_files(states, category, sort), total=len(states),
+                         counts=counts(states, roster), category=category, sort=sort, sorts=views.SORTS,
+                         charts=views.charts(states) if len(agencies) <= views.CHARTS_SHOWN else {},
+                         folder=str(self.folder.root), kinds=KINDS, documents=document_kinds(), roster=roster,
                          audit=await run_in_threadpool(audit_folder.audit_view, self.folder.root))
 
     async def notice(self, request: Request) -> Response:
@@ -229,18 +234,23 @@ class Pages:
             source = Path(work) / name
             source.write_bytes(await upload.read())
             try:
-                done = await run_in_threadpool(importing.import_file, source, self.folder.root)
+                done = await run_in_threadpool(importing.import_file, source, self.folder.root, False, name)
             except ReportgenError as problem:
                 return self.page("message.html.j2", 400, title="无法导入", message=str(problem).replace(work + "/", ""))
         made = [{"path": self.folder.relative(d.target), "agency": d.imported.agency, "year": d.imported.year,
-                 "unread": d.unread, "problems": d.imported.problems} for d in done]
+                 "unread": d.unread, "problems": d.imported.problems, "remarks": d.imported.remarks,
+                 "notes": d.imported.notes, "format": d.imported.format.label if d.imported.format else "",
+                 "errors": d.check.errors, "warnings": d.check.warnings} for d in done]
         return self.page("imported.html.j2", made=made, name=name)
 
     async def new_file(self, request: Request) -> HTMLResponse:
         form = await request.form()
         try:  # beside the page: a slow or odd file holds this request only (a pipe is refused unopened)
-            if form.get("from"):  # next year's file from this year's
-                made = await run_in_threadpool(self.data.next_year, self.folder.path(str(form["from"])))
+            if form.get("from"):  # next year's file from this year's: said as the command line says it
+                following = await run_in_threadpool(self.data.next_year_made, self.folder.path(str(form["from"])))
+                return self.page("nextyear.html.j2", made=following, agency=self._agency_of(following.path),
+                                 link="/report/" + quote(self.folder.relative(following.path)),
+                                 path=self.folder.relative(following.path))
             else:
                 made = await run_in_threadpool(
                     self.data.new_file, str(form.get("agency", "")), int(str(form.get("year", "0")) or 0),
@@ -250,6 +260,9 @@ class Pages:
             return self.page("message.html.j2", 400, title="无法新建", message=message)
         return self.page("message.html.j2", title="已新建", message=f"已新建 {made.name}。",
                          link="/report/" + quote(self.folder.relative(made)))
+
+    def _agency_of(self, path: Path) -> str:
+        return self.data.state(path).agency
 
     async def api(self, request: Request) -> Response:
         agency, year = request.path_params["agency"], request.path_params["year"]

@@ -124,6 +124,26 @@ def chart(points: dict[int, list]) -> str:
             + "".join(lines) + "</svg>")
 
 
+SORTS = {"agency": "机关名称", "year": "年度", "state": "状态", "due": "公开期限"}
+CHARTS_SHOWN = 40  # more agencies than this: no small charts (a page of 300 charts reads as noise)
+
+
+def shown_files(states, category: str = "", sort: str = "") -> list:
+    """The folder's files the page lists: those in ``category`` (all if ""), ordered by
+    ``sort`` (``SORTS``; by default the state, what needs action first, then the agency)."""
+    from reportgen.workflows.folder import CATEGORIES
+
+    chosen = [s for s in states if not category or s.category == category]
+    rank = {c: n for n, c in enumerate(CATEGORIES)}
+    keys = {
+        "agency": lambda s: (s.agency, str(s.year)),
+        "year": lambda s: (str(s.year), s.agency),
+        "due": lambda s: (s.due.isoformat() if s.due else "9999", s.agency),
+        "state": lambda s: (rank.get(s.category, 9), s.agency, str(s.year)),
+    }
+    return sorted(chosen, key=keys.get(sort, keys["state"]))
+
+
 def charts(states) -> dict[str, str]:
     """A chart per agency of its annual reports' main figures, from the folder's states."""
     series: dict[str, dict[int, list]] = {}

@@ -9,10 +9,8 @@ cell.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 
 from reportgen.checks.check import check_file
@@ -26,8 +24,9 @@ from reportgen.model.text import normalise
 from reportgen.output.writing import safe_name
 from reportgen.output.manifest import Manifest, Written
 from reportgen.renderers.filetypes import DOCX, INFOGRAPHICS, MD, SUFFIXES
-from reportgen.renderers.zipwriter import Member, package
+from reportgen.renderers.workbooks import saved
 from reportgen.sources.datafile import kind_of_file
+from reportgen.workflows import roster as rosters
 
 
 @dataclass
@@ -40,13 +39,22 @@ class Aggregate:
     parent: tuple[Path, Report] | None = None
     differences: list[Finding] = field(default_factory=list)  # parent ≠ Σ members
     warnings: list[str] = field(default_factory=list)
+    agencies: dict[Path, str] = field(default_factory=dict)  # each excluded file's unit (its folder's, if unread)
+    missing: list[str] | None = None  # with a roster: the listed units that never filed (not in the sum)
+    unlisted: list[str] = field(default_factory=list)  # with a roster: files summed of no listed unit
 
     @property
     def ok(self) -> bool:
-        return not self.excluded and not self.differences
+        return not self.excluded and not self.differences and not self.missing
+
+    def left_out(self) -> list[str]:
+        """The units whose file was not summed (errors, unread, another year or format), by name."""
+        return [self.agencies.get(path) or path.parent.name for path, _ in self.excluded]
 
 
-def aggregate(files: list[Path], name: str, year: int) -> Aggregate:
+def aggregate(files: list[Path], name: str, year: int, roster: list[rosters.Unit] | None = None) -> Aggregate:
+    """Sum the annual reports among ``files``; with a roster, also the units not in the sum
+    because they never filed (``missing``), and files of units the roster does not list."""
     fmt = statutory.format_for_year(year)
     if fmt is None:
         raise ValueError(year)
@@ -56,6 +64,7 @@ def aggregate(files: list[Path], name: str, year: int) -> Aggregate:
             continue  # the year's task table or work summary beside an annual report: not summed
         checked = check_file(path, previous=None)
         report = checked.report
+        result.agencies[path] = report.agency if report else rosters.unreadable_agency(path, roster)
         if report is None or checked.errors:
             first = next((f.message for f in checked.findings if f.is_error), "")
             result.excluded.append((path, f"数据有 {checked.errors} 个错误，未计入汇总。{first}"))
@@ -68,6 +77,13 @@ def aggregate(files: list[Path], name: str, year: int) -> Aggregate:
         else:
             result.members.append((path, report))
     result.total = _sum(result, fmt)
+    if roster is not None:
+        filed = [(r.agency, str(p)) for p, r in result.members]
+        filed += [(result.agencies[p], str(p)) for p, _ in result.excluded]
+        filed += [(result.parent[1].agency, str(result.parent[0]))] if result.parent else []
+        missing, extra = rosters.compare(roster, filed)
+        result.missing = [u.agency for u in missing]
+        result.unlisted = [r.agency for p, r in result.members if str(p) in extra]
     if result.parent:
         result.differences = compare(result.parent[1], result.total, result.parent[0])
     return result
@@ -124,10 +140,18 @@ def compare(parent: Report, total: Report, path: Path) -> list[Finding]:
 
 
 def summary_text(result: Aggregate) -> str:
-    return (
+    """The note under the summed tables: how many units, and who is not in the sum."""
+    said = (
         f"本表汇总了{result.name}{len(result.members)}个单位{result.year}年度政府信息公开工作年度报告中的统计数据，"
         f"各单位名单及主要数字见《{overview_title(result)}》。"
     )
+    if result.excluded:
+        said += f"{len(result.excluded)}个单位报送的数据有错误或无法读取，未计入本表：{'、'.join(result.left_out())}。"
+    if result.missing:
+        said += f"名单中{len(result.missing)}个单位未报送，未计入本表：{'、'.join(result.missing)}。"
+    elif result.missing is not None:
+        said += "名单中的单位均已报送。"
+    return said
 
 
 def title(result: Aggregate) -> str:
@@ -186,28 +210,20 @@ def overview_xlsx(result: Aggregate) -> bytes:
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for path, why in result.excluded:
-        sheet.append([f"（未计入）{path.parent.name}", "", "", *([""] * len(OVERVIEW_COLUMNS)), f"{path}：{why}"])
+        sheet.append([f"（未计入）{result.agencies.get(path) or path.parent.name}", "", "", *([""] * len(OVERVIEW_COLUMNS)), f"{path}：{why}"])
+    for unit in result.missing or []:
+        sheet.append([f"（未报送）{unit}", "", "", *([""] * len(OVERVIEW_COLUMNS)), f"名单中有，没有 {result.year} 年度的数据文件"])
     sheet.freeze_panes = "B2"
     sheet.column_dimensions["A"].width = 30
     for index in range(2, len(header) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 11
     sheet.column_dimensions[get_column_letter(len(header))].width = 40
-    moment = datetime.combine(result.total.published, datetime.min.time()) if result.total.published else datetime(result.year + 1, 1, 1)
-    book.properties.created = book.properties.modified = moment
     book.properties.creator = "reportgen"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _fixed_zip_times(buffer.getvalue())
+    return saved(book, result.total.published or date(result.year + 1, 1, 1))
 
 
 def _excel(value):
     return "" if value is None else value
-
-
-def _fixed_zip_times(data: bytes) -> bytes:
-    """The same spreadsheet repackaged with fixed zip times, so equal input gives equal bytes."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        return package([Member.deflated(name, source.read(name)) for name in source.namelist()])
 
 
 def write(result: Aggregate, out_dir: Path, renderers, force: bool = False, picture: bool = False) -> Written:

@@ -18,10 +18,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from reportgen.errors import ReportgenError
-from reportgen.kinds import ANNUAL
+from reportgen.errors import EditedDraftError, ReportgenError
 from reportgen.output.writing import remove_stale_temporaries, write_atomic
-from reportgen.output.manifest import Manifest
+from reportgen.output.manifest import EDITED, Manifest
 from reportgen.renderers.fonts import Fonts
 from reportgen.workflows import pool
 from reportgen.workflows import roster as rosters
@@ -37,6 +36,7 @@ CLASH = "重名"
 UNPROCESSED = "未处理"  # the run ended (interrupted) before this unit was started
 STALE = "未更新"  # a person's drafts kept: some still show old figures (refresh, or --force)
 STATUSES_OK = (OK, WARNED)
+UNREADABLE = rosters.UNREADABLE
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ class AgencyResult:
     document: str = ""  # the kind of document (annual, tasks, summary, annual2008); "" if unread
     stale: list[str] = field(default_factory=list)  # drafts still showing old figures: "path：command"
     detail: str = ""  # a crash's technical detail, for the maintainers (summary.json only)
+    unchanged: bool = False  # every draft already held what this run made: nothing written
 
     @property
     def ok(self) -> bool:
@@ -85,6 +86,7 @@ class BatchReport:
     processed: int = 0
     summary_paths: tuple[Path, Path] | None = None
     roster: list[rosters.Unit] | None = None
+    summary_backups: list[Path] = field(default_factory=list)  # summary files a person edited, backed up (--force)
 
     @property
     def unprocessed(self) -> list[AgencyResult]:
@@ -147,8 +149,12 @@ def _summarise(source: Path, built: BuildResult) -> AgencyResult:
         document=checked.document_kind or "",
     )
     result.stale = [f"{s.path}：{s.command}" for s in built.stale]
+    result.unchanged = bool(built.outputs) and set(built.unchanged) == set(built.outputs) and not built.pending_pdf
     first_error = next((f.message for f in checked.findings if f.is_error), "")
-    if checked.errors:
+    if checked.report is None:  # the unit filed a file that cannot be read: named from its folder
+        result.status, result.agency = UNREADABLE, rosters.unreadable_agency(source)
+        result.message = "；".join(_placed(f) for f in checked.findings if f.is_error)
+    elif checked.errors:
         result.status = ERRORS
         result.message = f"共 {checked.errors} 个错误。第一个：{first_error}"
         if built.built:
@@ -163,7 +169,14 @@ def _summarise(source: Path, built: BuildResult) -> AgencyResult:
             + [f"{s.path.name} 还是旧的数字（{s.command}）" for s in built.stale])
     elif checked.warnings:
         result.status = WARNED
+        first = next(f for f in checked.findings if not f.is_error)
+        result.message = f"共 {checked.warnings} 个警告。第一个：{_placed(first)}"
     return result
+
+
+def _placed(finding) -> str:
+    """A finding's message with its line, for one cell of the summary."""
+    return (f"第{finding.line}行：" if finding.line else "") + finding.message
 
 
 def build_one(source: Path, year: int) -> AgencyResult:
@@ -205,6 +218,7 @@ def _refresh_unit(source: Path, built: BuildResult, result: AgencyResult, kinds:
         for path in built.edited:
             outcome = refresh(path, source, _worker["renderers"], print_pdf=False)
             conflicts += len(outcome.conflicts)
+            result.unchanged = result.unchanged and not outcome.changes
             done.append(f"{path.name}：更新 {len(outcome.changes)} 处" + (f"，{len(outcome.conflicts)} 处冲突" if outcome.conflicts else ""))
             result.outputs.append(str(path))
             if not outcome.conflicts:
@@ -261,6 +275,7 @@ def run(
     jobs = pool.jobs_for(jobs, len(files))
     report = BatchReport(year, results=[AgencyResult(str(p), status=UNPROCESSED) for p in files], running=True)
     report.roster = roster
+    report.summary_backups = guard_summaries(out_dir, options.force)
     writer = _SummaryWriter(report, out_dir)
     writer.write()
     started = time.perf_counter()
@@ -303,10 +318,13 @@ def run(
     report.running = False
     _mark_clashes(report)
     if roster is not None and not report.unprocessed:  # an unprocessed file's agency is unknown
-        report.missing, report.extra = rosters.compare(
-            roster, ((r.agency, r.source) for r in report.results if r.document in ("", ANNUAL)))
-    Manifest(out_dir).compact()
+        for result in report.results:
+            if result.status == UNREADABLE:
+                result.agency = rosters.unreadable_agency(result.source, roster)
+        report.missing, report.extra = rosters.compare(roster, rosters.filed(
+            roster, ((r.agency, r.source, r.document or None) for r in report.results if r.status != CRASHED)))
     writer.write()
+    Manifest(out_dir).compact()  # one line per file, the summary files' included
     return report
 
 
@@ -382,13 +400,31 @@ def summary_rows(report: BatchReport) -> list[list[str]]:
     return rows
 
 
+SUMMARIES = ("summary.json", "summary.csv")
+
+
+def guard_summaries(out_dir: Path, force: bool) -> list[Path]:
+    """The summary files follow the rule every file reportgen writes follows: one a person
+    changed since reportgen wrote it (a note typed into summary.csv in Excel) stops the
+    batch before any work, unless ``force``, which backs it up first. Returns the backups."""
+    manifest = Manifest(out_dir)
+    edited = [out_dir / name for name in SUMMARIES if manifest.state(out_dir / name) == EDITED]
+    if edited and not force:
+        raise EditedDraftError(manifest.edited_message(edited[0]), edited[0])
+    return [manifest.backup(path) for path in edited]
+
+
 def write_summaries(report: BatchReport, out_dir: Path) -> tuple[Path, Path]:
-    """summary.json and summary.csv (UTF-8 with BOM, so that Excel opens it) in ``out_dir``."""
-    json_path, csv_path = out_dir / "summary.json", out_dir / "summary.csv"
-    write_atomic(json_path, json.dumps(report.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
+    """summary.json and summary.csv (UTF-8 with BOM, so that Excel opens it) in ``out_dir``,
+    each recorded as written by reportgen (so that a person's later edit is noticed)."""
+    json_path, csv_path = (out_dir / name for name in SUMMARIES)
+    as_json = json.dumps(report.to_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+    write_atomic(json_path, as_json)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(SUMMARY_COLUMNS)
     writer.writerows(summary_rows(report))
-    write_atomic(csv_path, buffer.getvalue().encode("utf-8-sig"))
+    as_csv = buffer.getvalue().encode("utf-8-sig")
+    write_atomic(csv_path, as_csv)
+    Manifest(out_dir).record({json_path: as_json, csv_path: as_csv})
     return json_path, csv_path

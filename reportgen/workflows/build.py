@@ -104,6 +104,7 @@ class BuildResult:
     kept: list[Path] = field(default_factory=list)  # a person's drafts, not replaced (no --force)
     stale: list[Stale] = field(default_factory=list)  # drafts that do not show the current data
     why_kept: dict[Path, str] = field(default_factory=dict)  # a kept draft that is behind: why and what to do
+    unchanged: list[Path] = field(default_factory=list)  # among ``outputs``: already held these bytes
 
     @property
     def built(self) -> bool:
@@ -229,6 +230,7 @@ def build_file(
     about = {paths[kind]: draft_record(kind, data, source, checked.report, drafted[0]) for kind, data in drafts.items()}
     done = manifest.write({paths[kind]: data for kind, data in drafts.items()}, force, about)
     result.outputs, result.backups, result.kept = done.written, done.backups, done.kept
+    result.unchanged = done.unchanged
     if fresh_word is not None:
         word = _word_to_print(inside(out_dir, f"{stem}{SUFFIXES[DOCX]}"), fresh_word, manifest, result)
         if word is not None and manifest.state(pdf) == EDITED and not force:

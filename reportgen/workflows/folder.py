@@ -29,7 +29,7 @@ from reportgen.formats import statutory
 from reportgen.model import KINDS, Document, Report, deadline
 from reportgen.model.names import lookup, names
 from reportgen.output.writing import confined, make_folder, safe_name, write_atomic
-from reportgen.output.manifest import Manifest
+from reportgen.output.manifest import Manifest, ignore_beside
 from reportgen.renderers.filetypes import DOCX, HTML, INFOGRAPHIC, INFOGRAPHIC_HTML, INFOGRAPHIC_PNG, JSON, MD, PDF, SUFFIXES, XLSX
 from reportgen.renderers.opendata import report_json
 from reportgen.workflows import datafiles
@@ -46,7 +46,7 @@ DRAFT_KINDS = frozenset(SUFFIXES)
 
 # A deadline, against the date the document was published (or today, if it is not yet).
 MET, MISSED, NOT_YET_DUE = "met", "missed", "not yet due"
-DEADLINE_TEXT = {MET: "按期公开", MISSED: "已过", NOT_YET_DUE: "未到期"}
+DEADLINE_TEXT = {MET: "按时", MISSED: "逾期", NOT_YET_DUE: "未到"}
 
 
 def deadline_status(due: date | None, published: date | None, today: date) -> str:
@@ -79,11 +79,14 @@ class FileState:
     next_year: str  # next year's file, relative, if it is there; else ""
     figures: tuple[object, ...] = ()  # the CHART figures of an annual report
     problem: str = ""  # why the file could not be read at all (a dangling link, a pipe, …); its row says it
+    unread: bool = False  # the file could not be read: the unit filed it (已报送，无法读取), named from its folder
 
     @property
     def state_text(self) -> str:
         if self.problem:
             return self.problem
+        if self.unread:
+            return rosters.UNREADABLE
         if not self.ok:
             return f"{self.errors} 个错误"
         if self.unfilled_sections:
@@ -95,8 +98,30 @@ class FileState:
         return DEADLINE_TEXT.get(self.deadline_status, "")
 
     @property
+    def category(self) -> str:
+        """The state the folder page counts and filters by (``CATEGORIES``)."""
+        if self.unread:
+            return rosters.UNREADABLE
+        if not self.ok:
+            return ERRORS
+        return UNFILLED if self.unfilled_sections else PASSED
+
+    @property
     def can_start_next_year(self) -> bool:
-        return isinstance(self.year, int) and not self.next_year
+        return isinstance(self.year, int) and not self.next_year and not self.unread
+
+
+PASSED, ERRORS, UNFILLED, MISSING = "通过", "有错误", "未填", "未报送"
+CATEGORIES = (ERRORS, rosters.UNREADABLE, UNFILLED, MISSING, PASSED)  # what needs action first
+
+
+def counts(states: list["FileState"], gaps: "RosterGaps | None" = None) -> dict[str, int]:
+    """How many files are in each state, and how many listed units never filed (未报送)."""
+    found = {category: 0 for category in CATEGORIES}
+    for state in states:
+        found[state.category] += 1
+    found[MISSING] = len(gaps.missing) if gaps is not None else 0
+    return found
 
 
 @dataclass(frozen=True)
@@ -172,7 +197,7 @@ class DataFolder:
     def state(self, path: Path, today: date | None = None) -> FileState:
         checked = self.checked(path)
         report = checked.report
-        year = getattr(report, "year", "")
+        year = getattr(report, "year", "") or (int(path.stem) if report is None and path.stem.isdigit() else "")
         annual = isinstance(report, Report)
         due: date | None = None
         figures: tuple[object, ...] = ()
@@ -190,7 +215,8 @@ class DataFolder:
             ok=checked.ok, errors=checked.errors, warnings=checked.warnings,
             unfilled_sections=checked.unfilled_sections, due=due, published=published,
             deadline_status=deadline_status(due, published, today or date.today()),
-            next_year=self.relative(following) if following is not None else "", figures=figures)
+            next_year=self.relative(following) if following is not None else "",
+            figures=figures, unread=report is None)
 
     def states(self, today: date | None = None) -> list[FileState]:
         """Every data file's state, and a state naming why for each data-file name that cannot
@@ -235,7 +261,8 @@ class DataFolder:
             return RosterGaps(path.name, problem=str(problem))
         years = sorted({s.year for s in states if s.annual and isinstance(s.year, int)})
         year = int(asked) if asked.isdigit() else (years[-1] if years else date.today().year - 1)
-        annual = [(s.agency, s.relative) for s in states if s.annual and s.year == year]
+        annual = rosters.filed(units, ((s.agency, s.relative, kind_definitions.ANNUAL if s.annual else None if s.unread else "")
+                                       for s in states if s.year == year))
         missing, extra = rosters.compare(units, annual)
         today = today or date.today()
         gaps = []
@@ -266,7 +293,12 @@ class DataFolder:
 
     def next_year(self, path: Path) -> Path:
         """Next year's file made from ``path``. Raises ReportgenError."""
-        return datafiles.next_year(path).path
+        return self.next_year_made(path).path
+
+    def next_year_made(self, path: Path) -> datafiles.Made:
+        """Next year's file made from ``path``, with what the command line says of it
+        (figures carried over, keys dropped, notes). Raises ReportgenError."""
+        return datafiles.next_year(path)
 
 
 def _stat_key(path: Path) -> tuple:
@@ -317,6 +349,7 @@ def uploaded_name(filename: str) -> str:
 def keep_upload(target: Path, data: bytes) -> None:
     """An uploaded file written whole at ``target``; one there before is kept as a backup."""
     make_folder(target.parent)  # inside the folder, links resolved now
+    ignore_beside(target.parent, ("*",))  # 草稿/: uploads, their backups and record, none for version control
     if target.exists():
         Manifest(target.parent).backup(target)
     write_atomic(target, data)

@@ -398,12 +398,15 @@ def read(source: Path) -> list[Imported]:
     return import_reports(source)
 
 
-def import_file(source: Path, out: Path, force: bool = False) -> list[ImportedFile]:
+def import_file(source: Path, out: Path, force: bool = False, named: str = "") -> list[ImportedFile]:
     """Import one file into ``<out>/<agency>/<year>.toml`` (one such file for each report it
     holds), by the rule every writer follows (a data file a person changed is not replaced
-    without ``force``, and then backed up)."""
+    without ``force``, and then backed up). ``named``: the file's own name, recorded in the
+    data file instead of ``source`` (an upload kept under a temporary path)."""
     done = []
     for imported in read(source):
+        if named:
+            imported.source = named
         target = out / safe_name(imported.agency) / f"{imported.year}.toml"
         text = data_file(imported)
         backups = write_file(target, text.encode("utf-8"), force)

@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from reportgen import untrusted
+from reportgen import kinds, untrusted
 from reportgen.errors import InputError
 from reportgen.model import KINDS
 from reportgen.model.text import normalise
 from reportgen.sources.tomlfile import TomlSyntaxError, parse
 
+UNREADABLE = "已报送，无法读取"  # a unit's file is there but could not be read: it filed, never 未报送
 NAME_COLUMNS = ("机关名称", "单位名称", "agency")
 KIND_COLUMNS = ("类别", "报告类别", "kind")
 
@@ -98,3 +100,49 @@ def compare(units: list[Unit], files: Iterable[tuple[str, str]]) -> tuple[list[U
     extra = sorted(path for agency, path in files if normalise(agency) not in listed)
     return missing, extra
 
+
+
+_AGENCY_LINE = re.compile(r'^\s*agency\s*=\s*"([^"\n]{2,80})"', re.M)
+
+
+def unreadable_agency(path: str | Path, units: list[Unit] | None = None) -> str:
+    """The unit a file that could not be read belongs to: its folder's name (a unit's files
+    live in a folder named after it, or after a short name). With a roster, the listed unit
+    whose name is the folder's, or failing that the one the file's own ``agency = "…"`` line
+    names (a syntax error elsewhere leaves that line readable); else the folder's name."""
+    folder = Path(path).parent.name
+    if not units:
+        return folder
+    listed = {normalise(u.agency): u.agency for u in units}
+    if normalise(folder) in listed:
+        return listed[normalise(folder)]
+    try:
+        head = untrusted.read_file(Path(path), "数据文件", untrusted.MAX_DATA_FILE)[:65536].decode("utf-8", "replace")
+    except (InputError, OSError):
+        return folder
+    found = _AGENCY_LINE.search(head)
+    if found and normalise(found[1]) in listed:
+        return listed[normalise(found[1])]
+    return folder
+
+
+def could_be_annual(path: str | Path) -> bool:
+    """Whether a file that could not be read may be a unit's annual report: it is not named
+    as another kind's file is (2025-任务分解表.toml, 2025-工作总结.toml)."""
+    name = Path(path).name
+    others = {kind.file.partition("{year}")[2] for kind in kinds.kinds().values()}
+    others.discard(".toml")
+    return not any(other and name.endswith(other) for other in others)
+
+
+def filed(units: list[Unit] | None, files: Iterable[tuple[str, str, str | None]]) -> list[tuple[str, str]]:
+    """The annual reports a roster is compared with, as (agency, file), from each file as
+    (agency read from it, file, document kind; None when it could not be read): a file that
+    could not be read counts for the unit it belongs to (``unreadable_agency``), never as 未报送."""
+    out = []
+    for agency, path, document in files:
+        if document is None and could_be_annual(path):
+            out.append((unreadable_agency(path, units), path))
+        elif document == kinds.ANNUAL:
+            out.append((agency, path))
+    return out

@@ -158,7 +158,8 @@ _LABEL = re.compile(r"^(?:标\s*题|题\s*名|名\s*称|文章标题|主\s*题)\
 
 # A path: an ASCII segment beside a separator (zwgk/zfxxgk/…, C:\\…); a stray "/" inside a
 # Chinese name is not one.
-_NOT_A_TITLE = re.compile(r"[A-Za-z0-9_.~%-]/|/[A-Za-z0-9_.~%-]|[A-Za-z0-9_:]\\[A-Za-z0-9_]|https?:|www\.|\.s?html?$|^(?:发布机构|发文机关|本地目录|原文链接|链接|网址|URL|路径|"
+_NOT_A_TITLE = re.compile(r"[A-Za-z0-9_.~%-]/|/[A-Za-z0-9_.~%-]|[A-Za-z0-9_:]\\[A-Za-z0-9_]|https?:|www\.|\.s?html?$|"
+                          r"^(?:发布机构|发文机关|本地目录|原文链接|链接|网址|URL|路径|"
                           r"来源|信息来源|索引号|发布时间|发布日期|所属栏目|栏目|分类)[:：|]", re.I)
 
 
