@@ -116,7 +116,8 @@ def audit(
     echo(f"共 {len(files)} 个文件，开始核查……", err=True)
     result = importing.audit(files, jobs or os.cpu_count() or 1)
     book, ledger_rows = rectification.workbook(result, before, today)
-    written = rectification.notices_for(result, notices, deadline, name, when, templates, force) if notices else {}
+    written = (rectification.notices_for(result, notices, deadline, name, when, templates, force, ledger_rows)
+               if notices else {})
     for backup in manifest.write({output: book}, force, together=True).backups:
         echo(f"原文件已备份为：{backup}")
     if existing in (OURS, SAME):
