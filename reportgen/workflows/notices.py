@@ -40,6 +40,7 @@ class Entry:
     state: str = ""  # in the 整改台账: 仍存在 or 新发现 (empty: no earlier audit to compare with)
     first: str = ""  # the date it was first found (2026-04-10), for one 仍存在
     chain: str = ""  # the one cell this broken sum shares with others of the report (checks/chains.py)
+    again: bool = False  # 仍存在 after it was seen 已整改 once (it came back)
 
 
 def chinese_date(text: str | None, default: date | None = None) -> str:
@@ -109,7 +110,7 @@ def _said(entry: Entry, again: bool) -> str:
     if not again:
         return said
     if entry.state == STILL:
-        return f"（{_first(entry)}已通知，仍未整改）{said}"
+        return f"（{_first(entry)}已通知，{'曾整改后又出现' if entry.again else '仍未整改'}）{said}"
     return f"（本次新发现）{said}"
 
 
@@ -192,10 +193,10 @@ def write(entries: list[Entry], folder: Path, kind: str = RECTIFY, deadline: str
 def from_audit(rows, ledger_rows=()) -> list[Entry]:
     """An audit's rows (importing.AuditRow) as notice entries; with the 整改台账 compared with an
     earlier audit (ledger.Row), each says whether it is 仍存在 (and since when) or 新发现."""
-    states = {r.identity: (r.state, r.first) for r in ledger_rows}
+    states = {r.identity: {"state": r.state, "first": r.first, "again": r.state == STILL and r.why.startswith("曾于")}
+              for r in ledger_rows}
     return [Entry(r.agency, r.year, r.position or r.cell, r.published, r.expected, r.message, r.severity == "错误",
-                  state=states.get(r.identity, ("", ""))[0], first=states.get(r.identity, ("", ""))[1], chain=r.chain)
-            for r in rows]
+                  chain=r.chain, **states.get(r.identity, {})) for r in rows]
 
 
 def from_check(results) -> tuple[list[Entry], list[str]]:
