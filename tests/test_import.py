@@ -248,12 +248,12 @@ def test_audit_writes_one_row_per_finding_and_checks_consecutive_years(tmp_path)
     assert result.exit_code == 1, result.output
     book = load_workbook(out)
     rows = list(book["核查结果"].iter_rows(values_only=True))
-    assert rows[0] == ("机关名称", "年度", "文件", "规则", "栏目", "应为", "原文", "说明", "级别")
+    assert rows[0] == ("机关名称", "年度", "文件", "规则", "栏目", "原文", "应为", "说明", "级别")  # as the ledger and notices
     rules = {(r[1], r[3]) for r in rows[1:]}
     assert (2025, "R3") in rules  # the wrong published total
     assert (2025, "X1") in rules  # 2025 carried over 4, 2024 carried forward 3
     x1 = next(r for r in rows[1:] if r[3] == "X1")
-    assert x1[5] == "3" and x1[6] == "4"
+    assert x1[5] == "4" and x1[6] == "3"  # 原文, 应为
     summary = list(book["各单位汇总"].iter_rows(values_only=True))
     assert [r[1] for r in summary[1:3]] == [2024, 2025]
     assert any(r[0] == "（无法读取）" for r in summary)

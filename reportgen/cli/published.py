@@ -72,7 +72,7 @@ def _said(done, source: Path) -> int:
 @command("audit", "核查一个文件夹中已发布的年度报告：逐份导入并运行全部检查，结果写成 Excel。", (
     "\n"
     "检查勾稽关系、正文与表格是否一致、栏目名称、格式与年度是否相符，并核对同一机关相邻两年的衔接（上"
-    "年结转、现行有效件数）。每个问题一行（机关、年度、文件、规则、栏目、应为、原文），另有各单位汇总"
+    "年结转、现行有效件数）。每个问题一行（机关、年度、文件、规则、栏目、原文、应为），另有各单位汇总"
     "表。\n"
     "\n"
     "同一份报告的几个文件（网页、Word、PDF、文字）只核查一份，其余列为副本，数字不同时另行指出。没有读"
@@ -116,7 +116,8 @@ def audit(
     echo(f"共 {len(files)} 个文件，开始核查……", err=True)
     result = importing.audit(files, jobs or os.cpu_count() or 1)
     book, ledger_rows = rectification.workbook(result, before, today)
-    written = rectification.notices_for(result, notices, deadline, name, when, templates, force) if notices else {}
+    written = (rectification.notices_for(result, notices, deadline, name, when, templates, force, ledger_rows)
+               if notices else {})
     for backup in manifest.write({output: book}, force, together=True).backups:
         echo(f"原文件已备份为：{backup}")
     if existing in (OURS, SAME):

@@ -6,6 +6,7 @@ their files, so the two drafts cannot say different things.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -110,6 +111,31 @@ def title_lines(text: str, agency: str = "") -> tuple[str, ...]:
         first, second = text[:cut], text[cut:]
         if len(first) > 2 and len(second) > 2 and _title_width(first) <= TITLE_LINE and _title_width(second) <= TITLE_LINE:
             return (first, second)
+    return (text,)
+
+
+def title_lines_at(text: str, breaks: tuple[str, ...], after: str = "", most: int = 3) -> tuple[str, ...]:
+    """A long title (a notice's: “关于某局2025年政府信息公开工作年度报告有关问题的整改通知”)
+    broken by meaning into as few lines as fit (at most ``most``): before each of ``breaks``
+    (in order of preference) and, as a last resort, after ``after`` (“关于某局”). Among the
+    breakings with fewest lines, the one using the preferred places wins, so that the
+    report's name stays whole (“关于示例市财政局2025年” / “政府信息公开工作年度报告” / “有关问题的
+    整改通知”). A title that fits stays on one line; one that cannot be broken so is left whole."""
+    if _title_width(text) <= TITLE_LINE:
+        return (text,)
+    cuts = [text.find(marker) for marker in breaks if text.find(marker) > 0]
+    if after and text.startswith(after) and len(after) not in cuts:
+        cuts.append(len(after))
+    best: tuple[tuple[int, ...], tuple[str, ...]] | None = None
+    for count in range(1, most):
+        for chosen in itertools.combinations(range(len(cuts)), count):
+            places = sorted(cuts[index] for index in chosen)
+            lines = tuple(text[a:b] for a, b in zip([0, *places], [*places, len(text)]))
+            if all(len(line) > 2 and _title_width(line) <= TITLE_LINE for line in lines):
+                if best is None or chosen < best[0]:
+                    best = (chosen, lines)
+        if best is not None:
+            return best[1]
     return (text,)
 
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, StrictUndefined, TemplateError as JinjaError, TemplateSyntaxError, UndefinedError
+from markupsafe import Markup, escape
 
 from reportgen.errors import TemplateError
 from reportgen.renderers import templates
@@ -45,11 +46,24 @@ class Notice:
     sender: str
     date: str
     extra: dict = field(default_factory=dict)  # what an office's own template may use besides
+    title_lines: tuple[str, ...] = ()  # the title broken by meaning, as Word prints it (empty: one line)
 
     def context(self) -> dict:
         found = asdict(self)
         found.update(found.pop("extra"))
+        found["title_lines"] = tuple(self.title_lines or (self.title,))
+        found["title_text"] = self.title  # the title on one line, for templates that break it themselves
         return found
+
+    def word_context(self) -> dict:
+        """The context of the Word template: ``title`` holds its lines with a line break
+        between them (the report's own title is printed so, renderers/word.py)."""
+        found = self.context()
+        found["title"] = _BREAK.join(escape(line) for line in found["title_lines"])
+        return found
+
+
+_BREAK = Markup('</w:t></w:r><w:r><w:br/></w:r><w:r><w:t xml:space="preserve">')
 
 
 def template(name: str, folder: Path | None) -> Path:
@@ -63,7 +77,7 @@ def word(notice: Notice, folder: Path | None = None) -> bytes:
     path = template(WORD, folder)
     try:
         document = DocxTemplate(str(path))
-        document.render(notice.context(), Environment(autoescape=True, undefined=StrictUndefined), autoescape=True)
+        document.render(notice.word_context(), Environment(autoescape=True, undefined=StrictUndefined), autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)
     except (JinjaError, KeyError, ValueError, zipfile.BadZipFile) as problem:

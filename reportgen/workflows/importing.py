@@ -18,6 +18,7 @@ from pathlib import Path
 
 import tomlkit
 
+from reportgen.checks import chains
 from reportgen.checks.check import CheckResult, Previous, check_data, check_text
 from reportgen.filenames import not_data
 from reportgen.model import UNREAD
@@ -170,6 +171,7 @@ class AuditRow:
     severity: str
     identity: str = ""  # unit, year, rule and cell or passage: the same in every audit (identities.py)
     position: str = ""  # where, as a notice and the ledger say it
+    chain: str = ""  # the one cell that this and other broken sums all use (checks/chains.py), as it is named
 
 
 @dataclass
@@ -278,9 +280,26 @@ def audit(files: list[Path], jobs: int = 1) -> Audit:
         errors = sum(1 for f in findings if f.is_error)
         result.files.append(Audited(str(path), imported.agency, imported.year, errors, len(findings) - errors, unread))
         names = identities.numbered([identities.identity(imported.agency, imported.year, f) for f in findings])
-        for finding, name in zip(findings, names):
-            result.rows.append(_row(imported, path, finding, name))
+        chained = _chained(imported, findings)
+        for index, (finding, name) in enumerate(zip(findings, names)):
+            result.rows.append(_row(imported, path, finding, name, *chained.get(index, ("", ""))))
     return result
+
+
+def _chained(imported: Imported, findings: list[Finding]) -> dict[int, tuple[str, str]]:
+    """Index of a finding → (the cell its broken sum shares with others, a sentence saying so)."""
+    shared = chains.shared_cells(findings)
+    cells = imported.format.cell_by_key() if shared else {}
+    said: dict[int, tuple[str, str]] = {}
+    for index, key in shared.items():
+        if key not in cells:
+            continue
+        others = sum(1 for k in shared.values() if k == key) - 1
+        name = f"{cells[key].table.short_name}“{cells[key].short_name}”"
+        figure = imported.figures.get(key)
+        shown = f"（原文 {figure}）" if figure not in (None, "", UNREAD) else ""
+        said[index] = (name, f"另有 {others} 处不平衡也用到{name}{shown}这一格，可能都由这一格引起，请先核对它。")
+    return said
 
 
 def _rank(path: Path) -> int:
@@ -301,15 +320,18 @@ def _differing_keys(one: Imported, other: Imported) -> list[str]:
                   and UNREAD not in (one.figures[key], other.figures[key]))
 
 
-def _row(imported: Imported, path: Path, finding: Finding, identity: str = "") -> AuditRow:
+def _row(imported: Imported, path: Path, finding: Finding, identity: str = "", chain: str = "",
+         chain_said: str = "") -> AuditRow:
     cell = "／".join(p for p in (finding.table, finding.row, finding.column) if p) or finding.key
     show = lambda v: "" if v is None else str(v)  # noqa: E731
     place = identities.position(finding.table, finding.row, finding.column, finding.key, finding.snippet)
+    message = f"{finding.message}{chain_said}"
     return AuditRow(imported.agency, imported.year, str(path), finding.code, cell, show(finding.expected),
-                    show(finding.actual), finding.message, finding.severity.label, identity, place)
+                    show(finding.actual), message, finding.severity.label, identity, place, chain)
 
 
-AUDIT_COLUMNS = ("机关名称", "年度", "文件", "规则", "栏目", "应为", "原文", "说明", "级别")
+AUDIT_COLUMNS = ("机关名称", "年度", "文件", "规则", "栏目", "原文", "应为", "说明", "级别")  # 原文 before 应为, as in
+# the 整改台账 and the notices
 
 
 def audit_xlsx(result: Audit, extra=None) -> bytes:
@@ -323,7 +345,7 @@ def audit_xlsx(result: Audit, extra=None) -> bytes:
     sheet.title = "核查结果"
     sheet.append(AUDIT_COLUMNS)
     for row in result.rows:
-        sheet.append([row.agency, row.year, row.file, _rule(row.rule), row.cell, row.expected, row.published,
+        sheet.append([row.agency, row.year, row.file, _rule(row.rule), row.cell, row.published, row.expected,
                       row.message, row.severity])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
