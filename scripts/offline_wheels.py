@@ -1,16 +1,19 @@
 """Build a folder of wheels from which reportgen installs on a computer without internet
 (政务内网): reportgen's own wheel and every package it needs, for a chosen platform and
-Python version, plus install.bat / install.sh that install from the folder alone.
+Python version, plus install.bat / install.sh that make a virtual environment and install
+into it from the folder alone (Debian's and Ubuntu's own python3 refuse a plain pip install:
+externally-managed-environment).
 
 Run it on a computer that can reach the package index (any platform):
 
-    python scripts/offline_wheels.py --platform win_amd64 --python 3.12 -o reportgen-wheels-win
-    python scripts/offline_wheels.py --platform manylinux --python 3.11 -o reportgen-wheels-linux
+    python scripts/offline_wheels.py --platform win_amd64 --python 3.12 -o reportgen-安装文件夹
+    python scripts/offline_wheels.py --platform manylinux --python 3.11 -o reportgen-安装文件夹
 
-Copy the folder to the office computer (USB stick, shared folder) and there run
-install.bat (Windows) or sh install.sh (Linux), or:
-
-    python -m pip install --no-index --find-links 文件夹 reportgen
+(``reportgen-安装文件夹/`` in the checkout, where the README's command leaves it, is in
+.gitignore.) Copy the folder to the office computer (USB stick, shared folder) and there run
+install.bat (Windows) or sh install.sh (Linux); they install into ~/reportgen-venv
+(%USERPROFILE%\\reportgen-venv), or a folder given as their argument, and say how to run
+reportgen from there. Their templates are scripts/offline/install.sh and install.bat.
 
 ``pip download --platform`` evaluates a requirement's markers (``; sys_platform ==
 "win32"``) for the computer it runs on, not the target; so this script reads the wheels'
@@ -39,6 +42,7 @@ except ImportError:  # pip carries its own copy
     from pip._vendor.packaging.utils import canonicalize_name, parse_wheel_filename
 
 ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = Path(__file__).resolve().parent / "offline"
 
 PLATFORMS = {  # a name people type -> the platform tags pip is given, and the markers' environment
     "win_amd64": (["win_amd64"], {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt",
@@ -49,8 +53,17 @@ PLATFORMS = {  # a name people type -> the platform tags pip is given, and the m
 }
 
 
+SHOWN = {"win_amd64": "Windows（64 位）", "manylinux": "Linux（x86_64）"}
+
+
+class Failed(Exception):
+    """Something the person running the script must know, said in Chinese."""
+
+
 def pip(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "pip", *args], check=True)
+    done = subprocess.run([sys.executable, "-m", "pip", *args], check=False)
+    if done.returncode:
+        raise Failed(f"pip {args[0]} 没有成功（见上面 pip 的说明）。这个脚本要在能连上软件包索引（PyPI 或其镜像）的电脑上运行。")
 
 
 def own_wheel(folder: Path) -> Path:
@@ -88,42 +101,56 @@ def missed(folder: Path, environment: dict) -> list[str]:
     return sorted(wanted)
 
 
+def install_scripts(folder: Path, python: str) -> None:
+    """install.sh (LF) and install.bat (CRLF, as cmd.exe reads it), told the folder's Python version."""
+    for name, newline in (("install.sh", "\n"), ("install.bat", "\r\n")):
+        text = (TEMPLATES / name).read_text(encoding="utf-8").replace("\r\n", "\n")
+        text = text.replace("@PYTHON_TUPLE@", python.replace(".", ", ")).replace("@PYTHON@", python)
+        (folder / name).write_bytes(text.replace("\n", newline).encode("utf-8"))
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--platform", choices=sorted(PLATFORMS), required=True)
+    parser = argparse.ArgumentParser(description="准备一个安装文件夹，在不能上网的电脑（政务内网）上安装 reportgen。")
+    parser.add_argument("--platform", choices=sorted(PLATFORMS), required=True,
+                        help="办公室电脑的系统：win_amd64（Windows 64 位）或 manylinux（Linux x86_64）")
     parser.add_argument("--python", default=f"{sys.version_info.major}.{sys.version_info.minor}",
-                        help="the office computer's Python version, 3.11 or newer (default: this one's)")
-    parser.add_argument("-o", "--output", type=Path, required=True)
+                        help="办公室电脑上 Python 的版本，3.11 或更新（默认：本机的版本）")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="安装文件夹，如 reportgen-安装文件夹")
     args = parser.parse_args()
     if not re.fullmatch(r"3\.(1[1-9]|[2-9]\d)", args.python):
-        parser.error("reportgen needs Python 3.11 or newer")
+        parser.error(f"--python {args.python}：reportgen 需要 Python 3.11 或更新的版本")
+    try:
+        return build(args.platform, args.python, args.output)
+    except Failed as problem:
+        print(f"没有准备好安装文件夹 {args.output}：{problem}", file=sys.stderr)
+        return 1
+
+
+def build(platform: str, python: str, folder: Path) -> int:
     started = time.perf_counter()
-    folder = args.output
     folder.mkdir(parents=True, exist_ok=True)
-    tags, markers = PLATFORMS[args.platform]
+    tags, markers = PLATFORMS[platform]
     environment = {**default_environment(), **markers,
-                   "python_version": args.python, "python_full_version": f"{args.python}.0",
+                   "python_version": python, "python_full_version": f"{python}.0",
                    "implementation_name": "cpython", "platform_python_implementation": "CPython"}
     wheel = own_wheel(folder)
-    download([str(wheel)], folder, tags, args.python)
+    download([str(wheel)], folder, tags, python)
     for _ in range(10):
         wanted = missed(folder, environment)
         if not wanted:
             break
-        download(wanted, folder, tags, args.python)
+        download(wanted, folder, tags, python)
     else:
-        print(f"requirements still missing: {missed(folder, environment)}", file=sys.stderr)
-        return 1
-    (folder / "install.bat").write_text(
-        "@echo off\r\nchcp 65001 >nul\r\npython -m pip install --no-index --find-links \"%~dp0.\" reportgen\r\n"
-        "reportgen doctor\r\npause\r\n", encoding="utf-8")
-    (folder / "install.sh").write_text(
-        '#!/bin/sh\nset -e\ncd "$(dirname "$0")"\n'
-        'python3 -m pip install --no-index --find-links . reportgen\nreportgen doctor\n', encoding="utf-8")
+        raise Failed(f"下载了十轮，仍缺少这些软件包：{'、'.join(missed(folder, environment))}。")
+    install_scripts(folder, python)
     wheels = sorted(folder.glob("*.whl"))
     size = sum(w.stat().st_size for w in wheels)
-    print(f"{len(wheels)} wheels, {size / 1e6:.1f} MB, for {args.platform} Python {args.python}, in {folder} "
-          f"({time.perf_counter() - started:.0f} s)")
+    system = SHOWN[platform]
+    print(f"已准备好安装文件夹 {folder}：{len(wheels)} 个软件包（.whl 文件），共 {size / 1e6:.1f} MB，"
+          f"供 {system} 上的 Python {python} 使用（用时 {time.perf_counter() - started:.0f} 秒）。")
+    script = "双击 install.bat" if platform == "win_amd64" else "运行 sh install.sh"
+    print(f"把整个文件夹拷到办公室的电脑上，{script}：它建立一个虚拟环境，只从这个文件夹安装 reportgen，"
+          "并说明以后怎样运行。")
     return 0
 
 

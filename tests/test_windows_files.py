@@ -1,6 +1,7 @@
 """Files as Windows programs save them, read exactly as their Unix twins: a data file from
 Notepad (UTF-8 with BOM, CRLF), a roster saved by Excel (GBK, or UTF-8 with BOM, CRLF); and
-a data file in GBK told so, with how to save it as UTF-8. (A Markdown draft saved on
+a data file in GBK told so, with how to save it as UTF-8; files written from a person's
+file (next-year, the page's save) saved as the person's was (BOM, CRLF). (A Markdown draft saved on
 Windows is refreshed by issue 32's tests: test_wording.py, test_page_upload.py.)"""
 
 from __future__ import annotations
@@ -93,3 +94,59 @@ def test_a_toml_roster_from_notepad_reads_as_its_unix_twin(tmp_path):
     unix.write_text(text, encoding="utf-8")
     windows.write_bytes(as_notepad_saves(text))
     assert rosters.load(unix) == rosters.load(windows)
+
+
+def lines_end(raw: bytes) -> tuple[int, int]:
+    """(lines ending CRLF, lines ending LF alone)."""
+    crlf = raw.count(b"\r\n")
+    return crlf, raw.count(b"\n") - crlf
+
+
+@pytest.mark.parametrize("name", ["2025.toml", "2025-任务分解表.toml", "2025-工作总结.toml"])
+def test_next_year_from_a_notepad_file_is_saved_as_notepad_saved_it(tmp_path, name):
+    """Next year's file keeps the BOM and every line ends CRLF, as last year's did; its text
+    is the Unix twin's next year, line for line; the Unix twin's stays LF without a BOM."""
+    unix, windows = (path.with_name(name) for path in twins(tmp_path))
+    for path in (unix, windows):
+        result = run("next-year", path)
+        assert result.exit_code == 0, result.output
+    made = name.replace("2025", "2026")
+    unix_made, windows_made = (unix.with_name(made).read_bytes(), windows.with_name(made).read_bytes())
+    assert windows_made.startswith(BOM) and not unix_made.startswith(BOM)
+    crlf, lf = lines_end(windows_made)
+    assert crlf > 20 and lf == 0, (crlf, lf)
+    assert lines_end(unix_made)[0] == 0
+    assert windows_made == as_notepad_saves(unix_made.decode("utf-8"))
+
+
+def test_the_page_saves_a_notepad_file_as_notepad_saved_it(tmp_path):
+    """A change saved on the page (a figure, and a paragraph typed in a text box, which a
+    browser sends with CRLF) keeps a Notepad file's BOM and CRLF on every line, and a Unix
+    file's LF: the two twins hold the same text after the same save."""
+    import warnings
+
+    import lxml.html
+
+    from reportgen.web.app import create_app
+
+    warnings.filterwarnings("ignore", message=".*httpx.*")
+    from starlette.testclient import TestClient
+
+    unix, windows = twins(tmp_path)
+    saved = {}
+    for path in (unix, windows):
+        with TestClient(create_app(path.parent.parent, "t", 8765), base_url="http://127.0.0.1:8765") as client:
+            assert client.get("/?token=t").status_code == 200
+            page = client.get("/report/单位/2025.toml").text
+            root = lxml.html.fromstring(page)
+            fields = dict(root.get_element_by_id("report").form_values())
+            fields["proactive.licensing"] = "36"
+            fields["text.problems"] = fields["text.problems"].replace("\r\n", "\n").replace("\n", "\r\n") \
+                + "\r\n下一年将公开更多解读。\r\n再加一行。"
+            answer = client.post("/save/单位/2025.toml", data=fields)
+            assert answer.status_code == 200 and "已保存" in answer.text, answer.text
+        saved[path] = path.read_bytes()
+    assert b"licensing = 36" in saved[unix] and "再加一行。".encode() in saved[unix]
+    assert lines_end(saved[unix])[0] == 0 and not saved[unix].startswith(BOM)
+    assert saved[windows].startswith(BOM) and lines_end(saved[windows])[1] == 0
+    assert saved[windows] == as_notepad_saves(saved[unix].decode("utf-8"))

@@ -4,7 +4,9 @@ report or document it holds, without checking it."""
 
 from __future__ import annotations
 
+import codecs
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +30,32 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as problem:
         line = raw[: problem.start].count(b"\n") + 1
         raise InputError(f"{path} 第{line}行：{_not_utf8(raw)}") from None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a person's editor saved a data file: with a byte order mark (Notepad), with CRLF
+    line ends (Windows). A file written from a person's file (next year's, the page's save)
+    is written the same way, so that it is all CRLF where the person's was, and keeps its BOM."""
+
+    bom: bool = False
+    crlf: bool = False
+
+    @classmethod
+    def of(cls, raw: bytes) -> Layout:
+        """The layout of a file's bytes: CRLF when most of its lines end so."""
+        return cls(raw.startswith(codecs.BOM_UTF8), raw.count(b"\r\n") * 2 > raw.count(b"\n"))
+
+    @classmethod
+    def read(cls, path: Path) -> Layout:
+        return cls.of(untrusted.read_file(path, "数据文件", untrusted.MAX_DATA_FILE))
+
+    def encode(self, text: str) -> bytes:
+        """The text's UTF-8 bytes, every line ending as this layout's, the BOM as this layout has it."""
+        text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+        if self.crlf:
+            text = text.replace("\n", "\r\n")
+        return (codecs.BOM_UTF8 if self.bom else b"") + text.encode("utf-8")
 
 
 def _not_utf8(raw: bytes) -> str:

@@ -12,7 +12,7 @@ from reportgen.errors import UsageError
 from reportgen.kinds import ANNUAL, Kind
 from reportgen.output.writing import safe_name
 from reportgen.output.manifest import write_file
-from reportgen.sources.datafile import kind_of_file
+from reportgen.sources.datafile import Layout, kind_of_file
 from reportgen.sources.schema import agency_problem
 from reportgen.workflows import document_files, nextyear, scaffold
 
@@ -52,7 +52,8 @@ def init(agency: str, year: int, kind: Kind, fmt=None, report_kind: str = "éƒ¨é—
 
 
 def next_year(source: Path, output: Path | None = None, force: bool = False) -> Made:
-    """Next year's data file from this year's, of whatever kind it is."""
+    """Next year's data file from this year's, of whatever kind it is, saved as this year's
+    was (a Notepad file's BOM and CRLF line ends kept)."""
     if kind_of_file(source) not in (ANNUAL, ""):
         made = document_files.next_year(source, output)
         result = Made(made.path, made.document.format.name, made.document.year + 1, False, notes=made.notes)
@@ -60,5 +61,6 @@ def next_year(source: Path, output: Path | None = None, force: bool = False) -> 
         made = nextyear.next_year(source, output)
         result = Made(made.path, "", made.report.year + 1, True, carried=made.carried, dropped=made.dropped,
                       notes=made.notes)
-    result.backups = write_file(made.path, made.text.encode("utf-8"), force, hint=EXISTING_HINT)
+    layout = Layout.read(source)
+    result.backups = write_file(made.path, layout.encode(made.text), force, hint=EXISTING_HINT)
     return result

@@ -156,7 +156,9 @@ def installed_fonts() -> set[str] | None:
 
 
 def fonts() -> list[Need]:
-    """Each 公文 font, or the stand-in Word/WPS and LibreOffice will use for it."""
+    """Each 公文 font (met), or the stand-in Word/WPS and LibreOffice will use for it (an
+    optional thing missing: what to install is said), or neither (optional too: Word and
+    Markdown drafts do not need fonts; a PDF's characters would be another font's)."""
     have = installed_fonts()
     if have is None:
         return [Need(False, "无法列出这台电脑的字体（没有 fc-list，也找不到 Windows 的字体文件夹）。", required=False)]
@@ -168,7 +170,7 @@ def fonts() -> list[Need]:
         if font in have:
             needs.append(Need(True, f"字体 {font}", required=False))
         elif stand_ins:
-            needs.append(Need(True, f"字体 {font}：没有安装，用 {stand_ins[0]} 代替（要与正式公文一致，请安装 {font}）",
+            needs.append(Need(False, f"字体 {font}：没有安装，用 {stand_ins[0]} 代替（要与正式公文一致，请安装 {font}）",
                               required=False))
         else:
             needs.append(Need(False, f"字体 {font}：没有安装，也没有可代替的 {' 或 '.join(others)}。"

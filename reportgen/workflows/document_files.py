@@ -277,6 +277,7 @@ def _figures_become_last_year(doc, result: NextDocument) -> None:
     for key in list(figures):
         value = figures[key]
         old = value.get("value", "") if isinstance(value, dict) else value
+        old = old.unwrap() if hasattr(old, "unwrap") else old  # tomlkit's item would bring its CRLF trail along
         if old == "":
             figures[key] = ""
             continue

@@ -30,6 +30,7 @@ from reportgen.kinds import Entry, Field, Kind
 from reportgen.model import UNREAD, Report
 from reportgen.output.writing import write_atomic
 from reportgen.sources import schema
+from reportgen.sources.datafile import Layout
 from reportgen.sources.tomlfile import MAX_FIGURE_DIGITS, Segment, TomlSyntaxError, parse, segments
 from reportgen.workflows import scaffold
 
@@ -48,6 +49,7 @@ class Loaded:
     path: Path
     text: str
     version: str  # a digest of the bytes read: a save is refused if the file no longer has it
+    layout: Layout = Layout()  # a save writes the file as its editor saved it (BOM, CRLF)
 
 
 def version(data: bytes) -> str:
@@ -60,7 +62,7 @@ def load(path: Path) -> Loaded:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{path} 不是 UTF-8 编码，请在编辑器中另存为 UTF-8 后再打开。") from None
-    return Loaded(path, text, version(data))
+    return Loaded(path, text, version(data), Layout.of(data))
 
 
 @dataclass(frozen=True)
@@ -206,13 +208,14 @@ def entries_changed(before: str, after: str) -> bool:
 
 def save(loaded_version: str, path: Path, text: str, now: Loaded | None = None) -> str:
     """Write the text over the file if the file still is as it was loaded; the new version.
-    ``now``: the file as just read, if it has been. Raises Conflict (a Chinese message) if
+    ``now``: the file as just read, if it has been. The file is written as its editor saved
+    it (a Notepad file keeps its BOM, and CRLF on every line). Raises Conflict (a Chinese message) if
     someone changed the file meanwhile."""
     now = now or load(path)
     if now.version != loaded_version:
         raise Conflict(f"{path.name} 在您打开这一页之后被改过（可能是在编辑器中），没有保存，以免覆盖别人的修改。"
                        "请重新载入这一页，再把您的修改填上。")
-    data = text.encode("utf-8")
+    data = now.layout.encode(text)
     write_atomic(path, data)
     return version(data)
 
