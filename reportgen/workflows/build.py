@@ -80,7 +80,7 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)  # written now
     backups: list[Path] = field(default_factory=list)
     reason: str = ""  # why nothing was built, in Chinese
-    pending_pdf: tuple[Path, bytes] | None = None  # the PDF to print from these Word bytes (write_pdfs)
+    pending_pdf: tuple | None = None  # (the PDF, the Word bytes to print it from, its record): write_pdfs
     kept: list[Path] = field(default_factory=list)  # a person's drafts, not replaced (no --force)
     stale: list[Stale] = field(default_factory=list)  # drafts that do not show the current data
     why_kept: dict[Path, str] = field(default_factory=dict)  # a kept draft that is behind: why and what to do
@@ -210,7 +210,7 @@ def build_file(
         if word is not None and manifest.state(pdf) == EDITED and not force:
             result.kept.append(pdf)
         elif word is not None:
-            result.pending_pdf = (pdf, word)
+            result.pending_pdf = (pdf, word, draft_record(PDF, word, source, checked.report))
     for path in [*paths.values(), pdf]:
         taken[path] = source
     render = DraftFiles(drafts, drafted[0], renderers, fresh_word)
@@ -313,24 +313,30 @@ def identity(report: Report | Document) -> dict:
     return {"agency": report.agency, "year": report.year, "document": kind}
 
 
+PDF_KEYS = ("source", "format", "report")  # what a PDF's record takes from its Word draft's
+
+
 def pdf_record(word: bytes, about: dict | None = None) -> dict:
-    """A PDF's record: what its draft's is, and the Word draft it was printed from."""
-    return {**{k: v for k, v in (about or {}).items() if k != "markers"}, "printed_from": digest(word)}
+    """A PDF's record: whose report it is and its data file, as its Word draft's record
+    says (never the Word draft's own name, digest or markers), and the digest of the Word
+    draft it was printed from."""
+    return {**{k: v for k, v in (about or {}).items() if k in PDF_KEYS}, "printed_from": digest(word)}
 
 
 def write_pdfs(pending: list[tuple[Path, bytes]], manifest: Manifest, force: bool = False,
                processes: int = 1, office=None, progress=None) -> list[tuple[Path, list[Path]]]:
-    """Print each pending PDF (path, Word bytes) with LibreOffice, a few processes side by
-    side, and write them; ``progress(done, total)`` as they are printed. Returns each
-    written PDF with the backups made."""
+    """Print each pending PDF (path, Word bytes[, what its record says]) with LibreOffice,
+    a few processes side by side, and write them; ``progress(done, total)`` as they are
+    printed. Without a record of its own, a PDF's says what its Word draft's does. Returns
+    each written PDF with the backups made."""
     if not pending:
         return []
     office = office or LibreOffice.find()
-    printed = office.convert_parallel({str(path): data for path, data in pending}, processes, progress)
+    printed = office.convert_parallel({str(path): data for path, data, *_ in pending}, processes, progress)
     written = []
-    for path, word in pending:
-        docx = manifest.entry(path.with_suffix(SUFFIXES[DOCX]))
-        done = manifest.write({path: printed[str(path)]}, force, {path: pdf_record(word, docx)})
+    for path, word, *about in pending:
+        said = about[0] if about else manifest.entry(path.with_suffix(SUFFIXES[DOCX]))
+        done = manifest.write({path: printed[str(path)]}, force, {path: pdf_record(word, said)})
         if done.written:
             written.append((path, done.backups))
     return written
