@@ -403,7 +403,7 @@ def _finding(browser, key: str) -> str | None:
     return _text(browser, f"f-{key.replace('.', '-')}")
 
 
-def _wait(condition, seconds: float = 10.0):
+def _wait(condition, seconds: float = 90.0):  # a state waited for: a loaded two-core machine is slow, not wrong
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if found := condition():
