@@ -263,7 +263,7 @@ def _word_to_print(word: Path, fresh: bytes, manifest: Manifest, result: BuildRe
     if word in result.outputs or not word.exists() or manifest.state(word, fresh) in (SAME, OURS):
         return fresh
     try:
-        return untrusted.read_file(word, "Word 草稿") if up_to_date(word, fresh) else None
+        return untrusted.read_file(word, "Word 草稿") if up_to_date(word, fresh, manifest.entry(word)) else None
     except (RefreshError, InputError):
         return None
 
@@ -304,6 +304,7 @@ def draft_record(kind: str, data: bytes, source: Path, report: Report | Document
     else:
         return entry
     entry["markers"] = {name: markers.digest(text) for name, text in texts.items()}
+    entry["figures"] = {name: markers.digest(markers.figures(text)) for name, text in texts.items()}
     return entry
 
 

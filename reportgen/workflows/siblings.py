@@ -9,8 +9,10 @@ is named, with the command that updates it. A draft shows the current data when
   outside the markers do not matter);
 - the web page, its fragment and the workbook (which have no markers): its bytes are a
   fresh draft's;
-- the PDF: it was printed from a Word draft that shows the current data (the record of
-  the folder keeps the digest of the Word draft each PDF was printed from).
+- the PDF: it follows its Word draft: it was printed from a fresh Word draft, or from the
+  Word draft beside it as that is now (the record of the folder keeps the digest of the
+  Word draft each PDF was printed from); if that Word draft is behind, the Word draft is
+  named (refreshing it prints the PDF again), not the PDF as well.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def stale(folder: Path, stem: str, source: Path, render: Callable[[str], bytes],
             continue
         if kind in (DOCX, MD):
             try:
-                current_here = up_to_date(path, render(kind))
+                current_here = up_to_date(path, render(kind), manifest.entry(path))
             except RefreshError:  # not a reportgen draft (or its markers are gone): it cannot be refreshed
                 found.append(Stale(path, f"reportgen build {shown(source)} -o {shown(folder)} --to {kind} --force"))
                 continue
@@ -78,8 +80,7 @@ def _printed_from_current(pdf: Path, word: Path, render, manifest: Manifest, cur
         return False
     if printed == digest(render(DOCX)):
         return True
-    word_is_current = word.is_file() and all(s.path != word for s in stale_so_far)
-    return word_is_current and printed == file_digest(word)
+    return word.is_file() and printed == file_digest(word)
 
 
 def _read(path: Path) -> bytes | None:
