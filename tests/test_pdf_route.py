@@ -156,3 +156,31 @@ def _pdf_text(pdf: Path) -> str:
     import subprocess
 
     return "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+
+
+def test_a_batch_stopped_before_printing_lists_no_unit_without_its_pdf_as_success(office, tmp_path):
+    import json
+    import os
+    import signal
+
+    from reportgen.workflows import batch
+
+    data, out = tmp_path / "units", office / "out"
+    for index in range(3):
+        (data / f"u{index}").mkdir(parents=True)
+        text = (FINANCE / "2025.toml").read_text(encoding="utf-8")
+        (data / f"u{index}" / "2025.toml").write_text(text.replace("青川市财政局", f"青川市第{index}局"), encoding="utf-8")
+    files = sorted(data.glob("*/2025.toml"))
+
+    def ctrl_c_after_the_first(done, total, result):  # the state needed: one unit's Word draft written
+        if done == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    report = batch.run(files, out, 2025, batch.Options(kinds=("docx", "pdf")), jobs=1, on_result=ctrl_c_after_the_first)
+    assert report.interrupted
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    for unit in summary["results"]:
+        if unit["status"] in batch.STATUSES_OK:
+            assert any(p.endswith(".pdf") and Path(p).exists() for p in unit["outputs"]), unit
+    assert not list(out.glob("*.pdf"))
+    assert [u["status"] for u in summary["results"]] == [batch.UNPROCESSED] * 3

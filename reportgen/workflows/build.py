@@ -209,6 +209,8 @@ def build_file(
         word = _word_to_print(inside(out_dir, f"{stem}{SUFFIXES[DOCX]}"), fresh_word, manifest, result)
         if word is not None and manifest.state(pdf) == EDITED and not force:
             result.kept.append(pdf)
+        elif word is not None and manifest.state(pdf) == OURS and manifest.entry(pdf).get("printed_from") == digest(word):
+            result.outputs.append(pdf)  # already the print of this very Word draft: not printed again
         elif word is not None:
             result.pending_pdf = (pdf, word, draft_record(PDF, word, source, checked.report))
     for path in [*paths.values(), pdf]:
