@@ -149,6 +149,12 @@ def check_as_file(text: str, path: Path | str) -> CheckResult:
     return check_text(text, path, _Finder(Path(path), AUTO))
 
 
+def check_parsed(text: str, data: dict, path: Path | str) -> CheckResult:
+    """``check_as_file`` for text already parsed: ``data`` is what ``text`` holds (the page's
+    editing parses a keystroke's text once and hands over both)."""
+    return check_data(data, path, _Finder(Path(path), AUTO), text)
+
+
 def check_text(text: str, path: Path | str = "<数据>", previous=None) -> CheckResult:
     """Check a data file's text. ``previous`` maps the report to last year's (a ``Previous``),
     a finding explaining why there is none, or None."""

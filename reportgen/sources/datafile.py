@@ -5,6 +5,7 @@ report or document it holds, without checking it."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from reportgen import kinds as kind_definitions
@@ -29,6 +30,21 @@ def read_text(path: Path) -> str:
         ) from None
 
 
+REMEMBERED = 256 * 1024  # a data file is a few kilobytes; a larger one is parsed each time
+
+
+def _parsed_beside(text: str) -> dict:
+    """A file beside the one checked, parsed; remembered by its text (read each time), so that
+    a page checking each keystroke parses last year's file and the work summary once. Read
+    only: the readers below build a new report from it each time."""
+    return _remembered(text) if len(text) <= REMEMBERED else parse(text)
+
+
+@lru_cache(maxsize=16)
+def _remembered(text: str) -> dict:
+    return parse(text)
+
+
 def read_report(path: Path) -> Report | None:
     """A data file read into a report without checking it (None if it cannot be read):
     for last year's file, whose own findings are not this check's business."""
@@ -39,7 +55,7 @@ def read_report_and_findings(path: Path) -> tuple[Report | None, list]:
     """A data file read into a report, with the findings of reading it (its keys and types),
     but none of the checks of what it says."""
     try:
-        data = parse(read_text(path))
+        data = _parsed_beside(read_text(path))
     except (InputError, TomlSyntaxError):
         return None, []
     kind, _ = kind_definitions.of(data)
@@ -69,7 +85,7 @@ def kind_of_file(path: Path) -> str:
 def read_document(path: Path, year: int) -> Document | None:
     """Another kind's data file read without checking it (None if it cannot be read)."""
     try:
-        data = parse(read_text(path))
+        data = _parsed_beside(read_text(path))
     except (InputError, TomlSyntaxError):
         return None
     kind, _ = kind_definitions.of(data)

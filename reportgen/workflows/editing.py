@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 import tomlkit
 
 from reportgen import untrusted
+from reportgen.checks.check import CheckResult, check_as_file, check_parsed
 from reportgen.errors import InputError, ReportgenError
 from reportgen.formats.statutory import Format
 from reportgen import kinds
@@ -60,15 +62,80 @@ def load(path: Path) -> Loaded:
     return Loaded(path, text, version(data))
 
 
-def apply_form(text: str, values: dict[str, str]) -> str:
-    """The file's text with what a page's form says in it (by data-file key), whatever kind
-    of file it is: the file is read for its kind and format, not checked."""
-    data = parsed(text)
+@dataclass(frozen=True)
+class Edited:
+    """A file's text as a page's form leaves it: what would be saved, byte for byte, and
+    (parsed once, when first asked for) what it holds; None if it is not TOML."""
+
+    text: str
+
+    @property
+    def data(self) -> dict | None:
+        try:
+            return _parsed(self.text)
+        except InputError:
+            return None
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What editing needs to know of a file's text: its data, kind, format and row groups
+    written as one row. Remembered by the text: each keystroke edits the same saved text."""
+
+    data: dict
+    kind: Kind | None
+    fmt: Format | None
+    group_keys: dict[str, str]
+
+
+REMEMBERED = 256 * 1024  # a data file is a few kilobytes; a larger one is not remembered
+
+
+def _parsed(text: str) -> dict:
+    return _parsed_remembered(text) if len(text) <= REMEMBERED else parsed(text)
+
+
+@lru_cache(maxsize=8)
+def _parsed_remembered(text: str) -> dict:
+    return parsed(text)  # read only: every caller builds what it changes anew
+
+
+def _shape(text: str) -> _Shape:
+    return _shape_remembered(text) if len(text) <= REMEMBERED else _shape_of(text)
+
+
+@lru_cache(maxsize=8)
+def _shape_remembered(text: str) -> _Shape:
+    return _shape_of(text)
+
+
+def _shape_of(text: str) -> _Shape:
+    data = _parsed(text)
     kind, _ = kinds.of(data)
     if kind is not None and not kind.statutory:
-        return apply_document(text, kind, values)
+        return _Shape(data, kind, None, {})
     report, _ = schema.read({key: value for key, value in data.items() if key != kinds.DOCUMENT_KEY})
-    return apply(text, report.format if report is not None else None, values, group_keys(report))
+    return _Shape(data, kind, report.format if report is not None else None, group_keys(report))
+
+
+def opened(loaded: Loaded) -> Edited:
+    """The file as loaded, for a page to show and check (its parse remembered for the edits)."""
+    edited = Edited(loaded.text)
+    try:
+        _shape(loaded.text)
+    except InputError:
+        pass  # not TOML: the check says where
+    return edited
+
+
+def apply_form(text: str, values: dict[str, str]) -> Edited:
+    """The file's text with what a page's form says in it (by data-file key), whatever kind
+    of file it is. The text is read for its kind and format once, not checked, and not read
+    again while it stays the same. Raises InputError if it is not TOML."""
+    shape = _shape(text)
+    if shape.kind is not None and not shape.kind.statutory:
+        return Edited(apply_document(text, shape.kind, values, shape.data))
+    return Edited(apply(text, shape.fmt, values, shape.group_keys, shape.data))
 
 
 def group_keys(report: Report | None) -> dict[str, str]:
@@ -85,11 +152,12 @@ def group_keys(report: Report | None) -> dict[str, str]:
     return found
 
 
-def apply(text: str, fmt: Format | None, values: dict[str, str], group_keys: dict[str, str] | None = None) -> str:
+def apply(text: str, fmt: Format | None, values: dict[str, str], group_keys: dict[str, str] | None = None,
+          current: dict | None = None) -> str:
     """The file's text with the typed ``values`` (by data-file key) in it. ``group_keys``
     maps a figure's key to the key the file states it under (a row group written as one
-    row). Raises InputError if the text is not TOML."""
-    current = parsed(text)
+    row); ``current``: the text parsed, if it has been. Raises InputError if the text is not TOML."""
+    current = parsed(text) if current is None else current
     document = tomlkit.parse(text)
     cells = {cell.key for cell in fmt.cells()} if fmt is not None else set()
     for key, typed in values.items():
@@ -117,10 +185,29 @@ def apply(text: str, fmt: Format | None, values: dict[str, str], group_keys: dic
     return tomlkit.dumps(document)
 
 
-def save(loaded_version: str, path: Path, text: str) -> str:
+def check(edited: Edited, path: Path) -> CheckResult:
+    """The check of ``edited.text`` as the file at ``path`` would be checked holding it (last
+    year's file beside it included): the page's findings, saved or not. The check takes the
+    text and what it holds, parsed once: it sees exactly what would be saved."""
+    data = edited.data
+    if data is None:
+        return check_as_file(edited.text, path)  # not TOML: said with its line
+    return check_parsed(edited.text, data, path)
+
+
+def entries_changed(before: str, after: str) -> bool:
+    """Whether an entry ([[task]], …) was added or removed: the page is then laid out again."""
+    def arrays(text):
+        return [part.name for part in segments(text) if part.array]
+
+    return before != after and arrays(before) != arrays(after)
+
+
+def save(loaded_version: str, path: Path, text: str, now: Loaded | None = None) -> str:
     """Write the text over the file if the file still is as it was loaded; the new version.
-    Raises Conflict (a Chinese message) if someone changed the file meanwhile."""
-    now = load(path)
+    ``now``: the file as just read, if it has been. Raises Conflict (a Chinese message) if
+    someone changed the file meanwhile."""
+    now = now or load(path)
     if now.version != loaded_version:
         raise Conflict(f"{path.name} 在您打开这一页之后被改过（可能是在编辑器中），没有保存，以免覆盖别人的修改。"
                        "请重新载入这一页，再把您的修改填上。")
@@ -213,9 +300,10 @@ FREE_SECTION = Entry("section", "自拟的部分", (Field("heading", "标题", "
 _LIST_SEPARATORS = re.compile(r"[、,，;；\n]")
 
 
-def apply_document(text: str, kind: Kind, values: dict[str, str]) -> str:
-    """The text of a data file of ``kind`` with the typed ``values`` in it."""
-    current = parsed(text)
+def apply_document(text: str, kind: Kind, values: dict[str, str], current: dict | None = None) -> str:
+    """The text of a data file of ``kind`` with the typed ``values`` in it; ``current``: the
+    text parsed, if it has been."""
+    current = parsed(text) if current is None else current
     parts = segments(text)
     changes: dict[tuple, dict[str, object]] = {}  # (name, entry number or 0) → key → new value, None: remove
     deleted: set[tuple] = set()
