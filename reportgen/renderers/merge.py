@@ -119,9 +119,18 @@ def _decide(name: str, old: str, new: str, recorded: Record, force: bool, result
 # ------------------------------------------------------------------ Word
 
 
-def _merge_docx(path: Path, fresh: bytes, recorded: Record, force: bool, result: Merge) -> None:
-    from lxml import etree  # imported when first used: start-up time
+def marker_texts(path: Path) -> dict[str, str]:
+    """The text inside each marker of the draft at ``path`` (.docx or .md), read as refresh
+    reads it. Raises RefreshError for a file that is not a reportgen draft."""
+    if Path(path).suffix.lower() == ".docx":
+        _, root = _read_docx(Path(path))
+        regions = markers.docx_regions(root)
+        return {name: markers.text_of(region.elements()) for name, region in regions.items()}
+    return markers.md_texts(_read_md(Path(path)))
 
+
+def _read_docx(path: Path):
+    """A Word draft's parts, and its document.xml parsed (safely: it may come from anywhere)."""
     try:
         raw = untrusted.read_file(path, "Word 草稿")
         if raw.startswith(b"\xd0\xcf\x11\xe0"):
@@ -131,9 +140,15 @@ def _merge_docx(path: Path, fresh: bytes, recorded: Record, force: bool, result:
         parts = {info.filename: data for info, data in entries}
         if DOCUMENT not in parts:
             raise RefreshError(f"{path}：不是 Word 文档（没有 {DOCUMENT}）。")
-        old_root = untrusted.parse_xml(parts[DOCUMENT], path, DOCUMENT)
+        return entries, untrusted.parse_xml(parts[DOCUMENT], path, DOCUMENT)
     except InputError as problem:
         raise RefreshError(f"{problem}无法更新。" if str(problem).endswith("。") else f"{problem}，无法更新。") from None
+
+
+def _merge_docx(path: Path, fresh: bytes, recorded: Record, force: bool, result: Merge) -> None:
+    from lxml import etree  # imported when first used: start-up time
+
+    entries, old_root = _read_docx(path)
     with zipfile.ZipFile(io.BytesIO(fresh)) as package:
         new_root = etree.fromstring(package.read(DOCUMENT))
     old_regions, new_regions = markers.docx_regions(old_root), markers.docx_regions(new_root)
@@ -206,13 +221,17 @@ def _html_cell_changes(old: str, new: str) -> list[str]:
 # ------------------------------------------------------------------ Markdown
 
 
-def _merge_md(path: Path, fresh: bytes, recorded: Record, force: bool, result: Merge) -> None:
+def _read_md(path: Path) -> str:
     try:
-        text = untrusted.read_file(path, "Markdown 草稿").decode("utf-8")  # a BOM stays as it is
+        return untrusted.read_file(path, "Markdown 草稿").decode("utf-8")  # a BOM stays as it is
     except UnicodeDecodeError:
         raise RefreshError(f"{path}：不是 UTF-8 编码的 Markdown 文件，无法更新。") from None
     except InputError as problem:
         raise RefreshError(f"{problem}无法更新。") from None
+
+
+def _merge_md(path: Path, fresh: bytes, recorded: Record, force: bool, result: Merge) -> None:
+    text = _read_md(path)
     old_regions, new_regions = markers.md_regions(text), markers.md_regions(fresh.decode("utf-8"))
     if not old_regions:
         raise RefreshError(f"{path} 中没有 reportgen 的标记，不是 reportgen 生成的草稿（或标记已被删除），无法更新。")

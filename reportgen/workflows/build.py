@@ -296,6 +296,12 @@ def draft_record(kind: str, data: bytes, source: Path, report: Report | Document
     """What the output folder's record keeps of a draft for ``reportgen refresh``: its data
     file, whose report it is, its format, and a digest of the text inside each of its markers."""
     entry = {"source": str(Path(source).resolve()), "format": report.format.id, "report": identity(report)}
+    return {**entry, **marker_record(kind, data, draft)}
+
+
+def marker_record(kind: str, data: bytes, draft=None) -> dict:
+    """The digests of the text and of the figures inside each marker of a Word or Markdown
+    draft (nothing for other files): what tells a person's edit from reportgen's text."""
     if kind == DOCX and draft is not None:  # worked out from the draft: no need to read the file again
         texts = marker_texts(draft)
     elif kind == DOCX:
@@ -304,10 +310,9 @@ def draft_record(kind: str, data: bytes, source: Path, report: Report | Document
     elif kind == MD:
         texts = markers.md_texts(data.decode("utf-8"))
     else:
-        return entry
-    entry["markers"] = {name: markers.digest(text) for name, text in texts.items()}
-    entry["figures"] = {name: markers.digest(markers.figures(text)) for name, text in texts.items()}
-    return entry
+        return {}
+    return {"markers": {name: markers.digest(text) for name, text in texts.items()},
+            "figures": {name: markers.digest(markers.figures(text)) for name, text in texts.items()}}
 
 
 def identity(report: Report | Document) -> dict:
