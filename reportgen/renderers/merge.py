@@ -129,6 +129,18 @@ def marker_texts(path: Path) -> dict[str, str]:
     return markers.md_texts(_read_md(Path(path)))
 
 
+def docx_figures(word: bytes) -> dict[str, str]:
+    """The digest of the figures inside each marker of a Word draft's bytes (read safely: it
+    may be a person's): what a PDF printed from it states. {} for what is not a Word draft."""
+    try:
+        with untrusted.open_package(word, "Word 草稿", ".docx") as package:
+            root = untrusted.parse_xml(package.read(DOCUMENT), "Word 草稿", DOCUMENT)
+    except (InputError, KeyError):
+        return {}
+    return {name: markers.digest(markers.figures(markers.text_of(region.elements())))
+            for name, region in markers.docx_regions(root).items()}
+
+
 def _read_docx(path: Path):
     """A Word draft's parts, and its document.xml parsed (safely: it may come from anywhere)."""
     try:

@@ -28,7 +28,7 @@ from reportgen.renderers import html, markers, opendata, sheet
 from reportgen.renderers import markdown as render_markdown
 from reportgen.renderers import templates as template_folder
 from reportgen.renderers.fonts import Fonts
-from reportgen.renderers.merge import up_to_date
+from reportgen.renderers.merge import docx_figures, up_to_date
 from reportgen.renderers.pdf import LibreOffice
 from reportgen.renderers.word import WordTemplate, marker_texts
 from reportgen.workflows import siblings
@@ -326,9 +326,11 @@ PDF_KEYS = ("source", "format", "report")  # what a PDF's record takes from its 
 
 def pdf_record(word: bytes, about: dict | None = None) -> dict:
     """A PDF's record: whose report it is and its data file, as its Word draft's record
-    says (never the Word draft's own name, digest or markers), and the digest of the Word
-    draft it was printed from."""
-    return {**{k: v for k, v in (about or {}).items() if k in PDF_KEYS}, "printed_from": digest(word)}
+    says (never the Word draft's own name, digest or markers), the digest of the Word
+    draft it was printed from, and of the figures in each of that draft's markers (what
+    the PDF states, still known once the Word draft is edited further)."""
+    return {**{k: v for k, v in (about or {}).items() if k in PDF_KEYS}, "printed_from": digest(word),
+            "states": docx_figures(word)}
 
 
 def write_pdfs(pending: list[tuple[Path, bytes]], manifest: Manifest, force: bool = False,

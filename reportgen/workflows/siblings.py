@@ -10,9 +10,9 @@ is named, with the command that updates it. A draft shows the current data when
 - the web page, its fragment and the workbook (which have no markers): its bytes are a
   fresh draft's;
 - the PDF: it follows its Word draft: it was printed from a fresh Word draft, or from the
-  Word draft beside it as that is now (the record of the folder keeps the digest of the
-  Word draft each PDF was printed from); if that Word draft is behind, the Word draft is
-  named (refreshing it prints the PDF again), not the PDF as well.
+  Word draft beside it as that is now, when that shows the current data or has just been
+  refreshed (the record of the folder keeps the digest of the Word draft each PDF was
+  printed from).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from reportgen.errors import InputError, RefreshError
 from reportgen.output.files import shown
 from reportgen.output.manifest import EDITED, Manifest, digest, file_digest
 from reportgen.renderers.files import DOCX, FRAGMENT, HTML, MD, NAMES, PDF, SUFFIXES, XLSX, kind_of
-from reportgen.renderers.merge import up_to_date
+from reportgen.renderers.merge import docx_figures, up_to_date
 
 
 @dataclass(frozen=True)
@@ -75,12 +75,19 @@ def stale(folder: Path, stem: str, source: Path, render: Callable[[str], bytes],
 
 def _printed_from_current(pdf: Path, word: Path, render, manifest: Manifest, current: set[Path],
                           stale_so_far: list[Stale]) -> bool:
-    printed = manifest.entry(pdf).get("printed_from")
+    entry = manifest.entry(pdf)
+    printed = entry.get("printed_from")
     if not printed:
         return False
     if printed == digest(render(DOCX)):
         return True
-    return word.is_file() and printed == file_digest(word)
+    states = entry.get("states")
+    if states and all(docx_figures(render(DOCX)).get(name) == figures for name, figures in states.items()):
+        return True  # printed from a Word draft stating the current figures (a person's wording aside)
+    # the print of the Word draft as it is, which shows the current data or has just been
+    # refreshed (its conflicts are said by refresh itself): naming the PDF would point back
+    word_is_current = word.is_file() and (word in current or all(s.path != word for s in stale_so_far))
+    return word_is_current and printed == file_digest(word)
 
 
 def _read(path: Path) -> bytes | None:
