@@ -20,7 +20,7 @@ from test_edits import set_new_requests, table_three_new, text_of
 from reportgen.web.app import create_app
 
 warnings.filterwarnings("ignore", message=".*httpx.*")
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
 PORT, TOKEN = 8766, "test-token"
 BASE = f"http://127.0.0.1:{PORT}"

@@ -15,7 +15,11 @@ from pathlib import Path
 import pytest
 from cli_helpers import run
 from conftest import DATA
-from record_helpers import assert_one_line_per_file, assert_record_names_every_file, record_lines
+from record_helpers import (
+    assert_one_line_per_file,
+    assert_record_names_every_file,
+    record_lines,
+)
 from test_edits import set_new_requests, table_three_new, text_of, word_of
 
 FINANCE = DATA / "qingchuan-finance"
@@ -124,8 +128,8 @@ def test_batch_with_pdf_records_every_file_and_a_rerun_is_all_success(office):
     assert table_three_new(word) == "26" and "科长加的一段话。" in text_of(word)
     assert [e for e in record_lines(out) if e["file"] == word.with_suffix(".pdf").name][-1]["printed_from"] == digest(word)
     assert_record_names_every_file(out, {word.name: data / "2025.toml"})
-    monkeypatch_free = run("refresh", word)  # from the unrelated working directory
-    assert monkeypatch_free.exit_code == 0, monkeypatch_free.output
+    again = run("refresh", word)  # from the unrelated working directory: the data is found, nothing to do
+    assert again.exit_code == 0 and "没有需要更新的内容" in again.output, again.output
 
 
 # ------------------------------------------------------------------ helpers
