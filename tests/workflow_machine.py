@@ -180,7 +180,7 @@ class YearsWork(RuleBasedStateMachine):
         if drafting:
             self.reported = set()
             self.dirty = False
-        self.reported |= {Path(p).name for p in re.findall(r"(\S+\.(?:docx|md|html|pdf))", result.output)}
+        self.reported |= {Path(p).name for p in re.findall(r"([^\s：]+\.(?:docx|md|html|pdf))", result.output)}
         return result
 
     def check_backups(self, before: dict[str, str], after: dict[str, str]) -> None:
