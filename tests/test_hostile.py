@@ -337,7 +337,10 @@ def test_a_batch_stopped_while_printing_leaves_no_libreoffice_and_no_temporary_f
         groups = _office_groups(process.pid)
         time.sleep(0.1)
     assert groups, "LibreOffice never started"
-    time.sleep(1.0)
+    # stopped while printing: once LibreOffice has its temporary folder, however loaded the machine
+    while not list(temporary.glob("reportgen-pdf-*")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    assert process.poll() is None and list(temporary.glob("reportgen-pdf-*")), "printing never began"
     process.send_signal(how)
     process.communicate(timeout=60)
     for _ in range(50):  # the watchdog looks a few times a second

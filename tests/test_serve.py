@@ -180,8 +180,9 @@ def test_an_uploaded_edited_draft_is_refreshed_with_a_backup(client, folder):
     files = {"draft": ("青川市财政局2025年政府信息公开工作年度报告.docx", word)}
     answer = client.post(f"/refresh/{REPORT}", files=files)
     assert answer.status_code == 200, answer.text
-    assert int(answer.headers["x-reportgen-changes"]) >= 1
-    assert "37" in "".join(c.text for t in docx.Document(io.BytesIO(answer.content)).tables for r in t.rows for c in r.cells)
+    assert int(answer.headers["x-reportgen-changes"]) >= 1 and "已更新" in answer.text  # what changed, then the download
+    refreshed = client.get("/drafts/" + quote(files["draft"][0]))
+    assert "37" in "".join(c.text for t in docx.Document(io.BytesIO(refreshed.content)).tables for r in t.rows for c in r.cells)
     again = client.post(f"/refresh/{REPORT}", files=files)
     assert again.status_code == 200 and list((folder / "草稿").glob("*.备份-1.docx"))
 
@@ -403,7 +404,7 @@ def _finding(browser, key: str) -> str | None:
     return _text(browser, f"f-{key.replace('.', '-')}")
 
 
-def _wait(condition, seconds: float = 10.0):
+def _wait(condition, seconds: float = 90.0):  # a state waited for: a loaded two-core machine is slow, not wrong
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if found := condition():
@@ -480,6 +481,14 @@ def test_a_clerk_downloads_a_word_draft_and_uploads_it_edited(served, browser, f
     browser.get(served.replace("/?", f"/report/{REPORT}?"))
     browser.find_element("name", "draft").send_keys(str(edited))
     browser.find_element("xpath", "//button[text()='更新并下载']").click()
+    assert _wait(lambda: browser.find_elements("id", "download"))  # each change and the backup shown first
+    assert "草稿/改过的草稿.备份-1.docx" in browser.find_element("id", "backups").text
+    for width in (375, 1280):  # the page of changes, on a phone and a desk
+        browser.set_window_size(width, 1600)
+        found, details = axe_violations(browser)
+        assert found == [], details
+        assert browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    browser.find_element("id", "download").click()
     refreshed = docx.Document(_downloaded(downloads, "改过的草稿.docx"))
     assert any(p.text == "科室补充的一段。" for p in refreshed.paragraphs)  # the edit kept
     assert "37" in "".join(c.text for t in refreshed.tables for r in t.rows for c in r.cells)  # the new figure in

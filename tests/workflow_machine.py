@@ -1,13 +1,20 @@
 """The year's work as a state machine, driven through the real CLI (issue 21).
 
-A clerk builds drafts, edits them in Word and in a Markdown editor (adds, rewords and
-deletes paragraphs, adds a comment), changes figures in the data file, refreshes, builds
-again with and without ``--force``, runs ``batch --refresh``, re-imports a published report
-over a data file someone corrected by hand, makes the fill-in form again over a return a
-unit filled in, copies or moves the whole folder to a shared drive, and starts next year.
+A clerk builds drafts in any mix of formats (Word, Markdown, the web page, open data, PDF),
+edits them in Word and in a Markdown editor (adds, rewords and deletes paragraphs, rewords
+a generated sentence, adds a comment), changes figures in the data file, refreshes, builds
+again with and without ``--force``, runs ``batch --refresh``, downloads a draft from the
+page and uploads it edited ("更新并下载"), re-imports a published report over a data file
+someone corrected by hand, makes the fill-in form again over a return a unit filled in,
+copies or moves the whole folder to a shared drive, works from another folder (inside,
+beside, above or unrelated to the data and output folders, at different depths; paths
+given relative to it) and starts next year (issue 21, issue 32).
 
 After every step:
 - every edit a person ever made is in the current file or in a backup beside it;
+- every backup made holds exactly what it replaced (or what was uploaded);
+- the record of each folder names every file reportgen wrote with its own digest, and
+  its data file, worked out from the folder, exists;
 - every draft shows its data, or the last command that drafted named it (stale);
 - no file outside the folders the command writes into was touched.
 
@@ -19,9 +26,12 @@ from __future__ import annotations
 
 import collections
 import hashlib
+import io
 import json
+import os
 import re
 import shutil
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -31,6 +41,7 @@ from conftest import DATA
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from openpyxl import load_workbook
+from record_helpers import assert_record_names_every_file, record_lines
 
 from reportgen.checks.check import check_file
 from reportgen.output.manifest import Manifest
@@ -40,6 +51,12 @@ from reportgen.workflows.build import DraftFiles, Renderers, output_stem, render
 FINANCE = DATA / "qingchuan-finance"
 DRAFT_SUFFIXES = (".docx", ".md")
 _RENDERERS: list = []
+FORMATS = ("docx,md", "docx,pdf", "md,html", "html,json", "docx,md,html,pdf", "pdf", "md")
+PDFS_PER_SEQUENCE = 2  # LibreOffice takes seconds a print: a few per sequence
+# Where the clerk works from: a folder relative to the sequence's root, its home, or elsewhere.
+WORKING = ("root", "out", "data", "home", "elsewhere", "elsewhere/深/一层/又一层")
+BACKUP = re.compile(r"\.备份-\d+(?=\.[^.]+$)")
+CHINESE_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
 
 
 def renderers() -> Renderers:
@@ -114,6 +131,10 @@ class YearsWork(RuleBasedStateMachine):
         self.dirty = True  # the data changed since the last drafting command
         self.requests = 23
         self.next_year_done = False
+        self.working = "root"
+        self.pdfs = 0
+        self.touched: set[str] = set()  # files a person changed that reportgen has not written since
+        self.uploaded: set[str] = set()  # digests of what was uploaded on the page
 
     # -------------------------------------------------------------- helpers
 
@@ -133,21 +154,41 @@ class YearsWork(RuleBasedStateMachine):
         self.counter += 1
         return f"人改{what}{self.counter}号"
 
+    def cwd(self) -> Path:
+        where = {"root": self.root, "out": self.out, "data": self.root / "data", "home": self.home}.get(self.working)
+        return where if where is not None else self.base / self.working
+
     def command(self, allowed: tuple[str, ...], *args, drafting: bool = False):
-        """Run a command; only files under the ``allowed`` folders (relative to the root) may change."""
+        """Run a command from the working directory (paths given relative to it); only files
+        under the ``allowed`` folders (relative to the root) may change."""
         before = snapshot(self.root)
         self.done[" ".join(str(a) for a in args if str(a).startswith("--") or a == args[0])] += 1
-        result = run(*args)
+        here = self.cwd()
+        here.mkdir(parents=True, exist_ok=True)
+        was = os.getcwd()
+        os.chdir(here)
+        try:
+            result = run(*[os.path.relpath(a, here) if isinstance(a, Path) else a for a in args])
+        finally:
+            os.chdir(was)
         assert "Traceback" not in result.output, result.output
         after = snapshot(self.root)
         changed = {name for name in set(before) | set(after) if before.get(name) != after.get(name)}
         outside = {name for name in changed if not name.startswith(allowed)}
         assert not outside, (args, outside)
+        self.check_backups(before, after)
         if drafting:
             self.reported = set()
             self.dirty = False
-        self.reported |= {Path(p).name for p in re.findall(r"(\S+\.(?:docx|md|html|pdf))", result.output)}
+        self.reported |= {Path(p).name for p in re.findall(r"([^\s：]+\.(?:docx|md|html|pdf))", result.output)}
         return result
+
+    def check_backups(self, before: dict[str, str], after: dict[str, str]) -> None:
+        """Every backup made holds what it replaced (or, on the page, what was uploaded)."""
+        for name in set(after) - set(before):
+            if BACKUP.search(name):
+                original = BACKUP.sub("", name)
+                assert after[name] == before.get(original) or after[name] in self.uploaded, (name, original)
 
     def free_paragraphs(self, document):
         """Paragraphs outside every marker, with text, outside tables."""
@@ -159,6 +200,22 @@ class YearsWork(RuleBasedStateMachine):
     @rule()
     def build(self):
         self.command(("out",), "build", self.source, "-o", self.out, drafting=True)
+
+    @rule(to=st.sampled_from(FORMATS), force=st.booleans())
+    def build_to(self, to, force):
+        """build --to any mix of formats (a PDF only a few times a sequence)."""
+        if "pdf" in to and self.pdfs >= PDFS_PER_SEQUENCE:
+            to = ",".join(k for k in to.split(",") if k != "pdf") or "docx"
+        self.pdfs += "pdf" in to
+        result = self.command(("out",), "build", self.source, "-o", self.out, "--to", to,
+                              *(["--force"] if force else []), drafting=True)
+        assert result.exit_code in (0, 1), result.output
+        assert "未生成：" not in result.output or "没有覆盖" in result.output, result.output
+
+    @rule(where=st.sampled_from(WORKING))
+    def work_from_another_folder(self, where):
+        self.working = where
+        self.done[f"working directory: {where}"] += 1
 
     @rule()
     def build_force(self):
@@ -216,16 +273,65 @@ class YearsWork(RuleBasedStateMachine):
         else:
             return
         document.save(word)
+        self.touched.add(str(word.relative_to(self.root)))
         self.done[f"Word：{how}"] += 1
 
     @precondition(lambda self: self.draft(".md") is not None)
-    @rule()
-    def edit_markdown(self):
+    @rule(windows=st.booleans())
+    def edit_markdown(self, windows):
+        """A paragraph added, saved as Notepad saves it (CRLF, BOM) or as it was."""
         markdown = self.draft(".md")
         text = self.token("Markdown")
-        markdown.write_text(markdown.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+        content = markdown.read_bytes().decode("utf-8-sig").replace("\r\n", "\n") + f"\n{text}\n"
+        data = ("\ufeff" + content.replace("\n", "\r\n")).encode("utf-8") if windows else content.encode("utf-8")
+        markdown.write_bytes(data)
         self.edits.append(Edit(str(markdown.relative_to(self.root)), written=text))
-        self.done["Markdown：add"] += 1
+        self.touched.add(str(markdown.relative_to(self.root)))
+        self.done["Markdown：add" + ("（Windows）" if windows else "")] += 1
+
+    @precondition(lambda self: self.draft(".docx") is not None)
+    @rule()
+    def reword_a_generated_sentence(self):
+        """The clerk rewords the sentence on requests, inside its marker ("共需办理" → their words)."""
+        word = self.draft(".docx")
+        written = self.token("措辞").translate(CHINESE_DIGITS)  # no figure of its own
+        if not reword_in(word, written):
+            return
+        self.edits.append(Edit(str(word.relative_to(self.root)), written=written))
+        self.touched.add(str(word.relative_to(self.root)))
+        self.done["Word：reword a generated sentence"] += 1
+
+    @rule(kind=st.sampled_from(["docx", "md"]), edit=st.booleans())
+    def upload_on_the_page(self, kind, edit):
+        """The page's 更新并下载: a draft downloaded from the page, edited, uploaded."""
+        from reportgen.web.app import create_app
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from starlette.testclient import TestClient
+
+        data = self.root / "data"
+        before = snapshot(self.root)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with TestClient(create_app(data, "t", 8799), base_url="http://127.0.0.1:8799") as page:
+                assert page.get("/?token=t").status_code == 200
+                draft = page.get(f"/draft/{kind}/2025.toml")
+                assert draft.status_code == 200, draft.text
+                content, name = draft.content, f"上传的草稿.{kind}"
+                if edit:
+                    written = self.token("上传").translate(CHINESE_DIGITS)
+                    content = edited_draft(content, kind, written)
+                    self.edits.append(Edit(f"data/草稿/{name}", written=written))
+                self.uploaded.add(hashlib.sha256(content).hexdigest())
+                answer = page.post("/refresh/2025.toml", files={"draft": (name, content)})
+        assert answer.status_code == 200, answer.text
+        assert "下载更新后的草稿" in answer.text and ("冲突" in answer.text) == (answer.headers["x-reportgen-conflicts"] != "0")
+        after = snapshot(self.root)
+        changed = {n for n in set(before) | set(after) if before.get(n) != after.get(n)}
+        assert all(n.startswith("data/草稿/") for n in changed), changed
+        self.check_backups(before, after)
+        self.done[f"page upload {kind}" + (" edited" if edit else "")] += 1
 
     @rule(requests=st.integers(20, 30))
     def change_figure(self, requests):
@@ -295,6 +401,21 @@ class YearsWork(RuleBasedStateMachine):
     # -------------------------------------------------------------- what must always hold
 
     @invariant()
+    def the_record_names_every_file_with_its_own_digest(self):
+        still = set()
+        for relative in self.touched:  # a person's change stays one until reportgen writes the file again
+            path = self.root / relative
+            last = {e["file"]: e["sha256"] for e in record_lines(path.parent)}
+            if path.is_file() and last.get(path.name) != _digest(path):
+                still.add(relative)
+        self.touched = still
+        for folder in (self.out, self.root / "published", self.root / "data" / "草稿"):
+            if folder.is_dir():
+                edited = {Path(r).name for r in self.touched if (self.root / r).parent == folder}
+                # published/ was drafted from the repository's data, which does not travel with the folder
+                assert_record_names_every_file(folder, edited=edited, travels=folder.name != "published")
+
+    @invariant()
     def every_edit_is_kept_somewhere(self):
         lost = [edit for edit in self.edits if not edit.kept_in(self.root)]
         assert not lost, lost
@@ -312,3 +433,30 @@ class YearsWork(RuleBasedStateMachine):
                                 Manifest(self.out))
         unnamed = [s.path.name for s in behind if s.path.name not in self.reported]
         assert not unnamed, unnamed
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def reword_in(word: Path, written: str) -> bool:
+    """``written`` put into the generated sentence on requests of a Word draft (in its marker)."""
+    document = docx.Document(word)
+    for paragraph in document.paragraphs:
+        for piece in paragraph.runs:
+            if "共需办理" in piece.text:
+                piece.text = piece.text.replace("共需办理", f"{written}共需办理", 1)
+                document.save(word)
+                return True
+    return False
+
+
+def edited_draft(content: bytes, kind: str, written: str) -> bytes:
+    """A downloaded draft with a paragraph added (Word) or a line added (Markdown, saved with CRLF)."""
+    if kind == "md":
+        return ("\ufeff" + content.decode("utf-8").replace("\n", "\r\n") + f"\r\n{written}\r\n").encode("utf-8")
+    document = docx.Document(io.BytesIO(content))
+    document.paragraphs[3].insert_paragraph_before(written)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -68,7 +68,7 @@ def build(
     if pending:
         say(f"正在用 LibreOffice 生成 {len(pending)} 份 PDF……", err=True)
         printed = dict(drafts.write_pdfs(pending, manifest, force, office=office))
-        for path, _ in pending:
+        for path, *_ in pending:
             say(f"已生成：{shown(path)}{options.backed_up(printed[path])}" if path in printed else f"没有覆盖（被人改过）：{shown(path)}")
     manifest.compact()
     failed = sum(1 for r in results if not (r.built or r.kept))

@@ -44,6 +44,9 @@ OURS = "ours"  # it is what reportgen last wrote: no one changed it
 EDITED = "edited"  # a person's: changed since reportgen wrote it, or never written by reportgen
 
 
+OWN = ("file", "sha256", "edits")  # what a line says of its own file only: never taken from ``about``
+
+
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -172,7 +175,9 @@ class Manifest:
         what later commands need. ``edits``: the files hold a person's edits (refresh)."""
         lines = []
         for path, data in written.items():
-            entry = {"file": path.name, "sha256": digest(data), **self._portable((about or {}).get(path) or {})}
+            said = {k: v for k, v in ((about or {}).get(path) or {}).items() if k not in OWN}
+            # the file's own name and digest, whatever ``about`` was copied from
+            entry = {**self._portable(said), "file": path.name, "sha256": digest(data)}
             if edits:
                 entry["edits"] = True
             self.entries[path.name] = entry
@@ -183,10 +188,13 @@ class Manifest:
 
     def _portable(self, about: dict) -> dict:
         """The data file's path relative to this folder, so that the record survives a copy
-        or a move of the folder together with its data."""
+        or a move of the folder together with its data. A relative ``source`` is already
+        relative to this folder (copied from another line of this record): it is worked out
+        from the folder, never from the working directory."""
         if "source" not in about:
             return about
-        source = Path(about["source"]).resolve()
+        source = Path(about["source"])
+        source = (source if source.is_absolute() else self.folder.resolve() / source).resolve()
         try:
             relative = Path(os.path.relpath(source, self.folder.resolve())).as_posix()
         except ValueError:  # another drive (Windows): no relative path exists

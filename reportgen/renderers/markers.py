@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -19,6 +20,20 @@ PREFIX = "rg_"
 
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def figures(text: str) -> str:
+    """The figures a marker's text states, in any order and wording: what a person who
+    rewords a generated sentence keeps (full-width digits read as digits)."""
+    return " ".join(sorted(_FIGURE.findall(unicodedata.normalize("NFKC", text))))
+
+
+def plain_lines(text: str) -> str:
+    """Text as its content: line ends of any system (CRLF, CR) as LF, no byte-order mark."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 # ------------------------------------------------------------------ Word
@@ -104,4 +119,5 @@ def md_regions(text: str) -> dict[str, re.Match]:
 
 
 def md_texts(text: str) -> dict[str, str]:
-    return {name: match["body"].strip() for name, match in md_regions(text).items()}
+    """The text inside each marker of a Markdown draft, as content (CRLF and LF alike)."""
+    return {name: plain_lines(match["body"]).strip() for name, match in md_regions(text).items()}

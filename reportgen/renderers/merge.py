@@ -5,8 +5,15 @@ takes the edited draft and a fresh rendering of the same report and, marker by m
 puts the fresh content in place of the old. Nothing outside the markers is touched: in a
 Word draft only word/document.xml changes, and in it only what the markers hold. A marker
 whose text a person changed (its digest differs from the one recorded when reportgen wrote
-it) is a conflict: the person's text is kept unless ``force``. A marker the person deleted
-is reported, not put back.
+it; every marker of a draft with no record) keeps the person's text unless ``force``:
+
+- silently, when it states the figures the fresh draft states (the person reworded it, or
+  typed the new figures into their own wording), or when the data's figures for it did
+  not change since it was written (the record keeps a digest of its figures);
+- otherwise as a conflict, the fresh text shown beside it.
+
+A marker the person deleted is reported, not put back. Markdown is compared as content:
+CRLF or LF line ends and a byte-order mark are not edits, and are kept as the file has them.
 
 ``merge`` is used by ``reportgen refresh`` to update a draft, and by ``build`` to tell
 whether a draft it may not replace still shows the current figures (``up_to_date``).
@@ -43,49 +50,100 @@ class Merge:
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Change] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    kept: list[Change] = field(default_factory=list)  # a person's wording kept: it states the current figures
     texts: dict[str, str] = field(default_factory=dict)  # the text of each marker in the draft as it was
     updated: bytes | None = None  # the merged draft; None when nothing changed
 
 
-def merge(path: Path, fresh: bytes, recorded: dict | None = None, force: bool = False) -> Merge:
+@dataclass(frozen=True)
+class Record:
+    """What the record says of a draft's markers when reportgen wrote it: the digest of
+    each one's text and of its figures. ``None`` markers: the draft has no record, so every
+    marker counts as a person's."""
+
+    markers: dict | None = None
+    figures: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, entry: dict | None) -> Record:
+        entry = entry or {}
+        return cls(entry.get("markers") or None, entry.get("figures") or {})
+
+    def edited(self, name: str, text: str) -> bool:
+        if self.markers is None:
+            return True
+        return name in self.markers and markers.digest(text) != self.markers[name]
+
+
+def merge(path: Path, fresh: bytes, recorded: Record | dict | None = None, force: bool = False) -> Merge:
     """Merge the marked content of ``fresh`` (a draft's bytes) into the draft at ``path``
-    (.docx or .md). ``recorded``: each marker's digest when reportgen wrote the draft."""
+    (.docx or .md). ``recorded``: what the record says of the draft's markers (a Record,
+    or the digests of their texts); None or empty: the draft has no record."""
+    if not isinstance(recorded, Record):
+        recorded = Record(recorded or None)
     result = Merge()
     if Path(path).suffix.lower() == ".docx":
-        _merge_docx(Path(path), fresh, recorded or {}, force, result)
+        _merge_docx(Path(path), fresh, recorded, force, result)
     else:
-        _merge_md(Path(path), fresh, recorded or {}, force, result)
+        _merge_md(Path(path), fresh, recorded, force, result)
     return result
 
 
-def up_to_date(path: Path, fresh: bytes) -> bool:
-    """Whether every marker of the draft at ``path`` already holds what ``fresh`` holds
-    (markers a person deleted aside). Raises RefreshError for a file that is not a
+def up_to_date(path: Path, fresh: bytes, entry: dict | None = None) -> bool:
+    """Whether every marker of the draft at ``path`` already states what ``fresh`` states
+    (a person's wording of the same figures counts; markers a person deleted aside).
+    ``entry``: the draft's record, if any. Raises RefreshError for a file that is not a
     reportgen draft (no markers, damaged)."""
-    found = merge(path, fresh)
+    found = merge(path, fresh, Record.of(entry))
     return not found.changes and not found.conflicts
 
 
-def _decide(name: str, old: str, new: str, recorded: dict, force: bool, result: Merge) -> bool:
-    """Whether to put the new content in: unchanged markers need nothing, edited ones are
-    conflicts unless forced."""
+def _decide(name: str, old: str, new: str, recorded: Record, force: bool, result: Merge) -> bool:
+    """Whether to put the new content in: unchanged markers need nothing; a person's text
+    is kept (silently when it states the current figures, or when the data's figures for
+    it did not change; else as a conflict) unless forced."""
     result.texts[name] = old
     if old == new:
         return False
     change = Change(name, old, new)
-    if name in recorded and markers.digest(old) != recorded[name] and not force:
+    if force or not recorded.edited(name, old):
+        result.changes.append(change)
+        return True
+    now = markers.figures(new)
+    if markers.figures(old) == now or recorded.figures.get(name) == markers.digest(now):
+        result.kept.append(change)
+    else:
         result.conflicts.append(change)
-        return False
-    result.changes.append(change)
-    return True
+    return False
 
 
 # ------------------------------------------------------------------ Word
 
 
-def _merge_docx(path: Path, fresh: bytes, recorded: dict, force: bool, result: Merge) -> None:
-    from lxml import etree  # imported when first used: start-up time
+def marker_texts(path: Path) -> dict[str, str]:
+    """The text inside each marker of the draft at ``path`` (.docx or .md), read as refresh
+    reads it. Raises RefreshError for a file that is not a reportgen draft."""
+    if Path(path).suffix.lower() == ".docx":
+        _, root = _read_docx(Path(path))
+        regions = markers.docx_regions(root)
+        return {name: markers.text_of(region.elements()) for name, region in regions.items()}
+    return markers.md_texts(_read_md(Path(path)))
 
+
+def docx_figures(word: bytes) -> dict[str, str]:
+    """The digest of the figures inside each marker of a Word draft's bytes (read safely: it
+    may be a person's): what a PDF printed from it states. {} for what is not a Word draft."""
+    try:
+        with untrusted.open_package(word, "Word 草稿", ".docx") as package:
+            root = untrusted.parse_xml(package.read(DOCUMENT), "Word 草稿", DOCUMENT)
+    except (InputError, KeyError):
+        return {}
+    return {name: markers.digest(markers.figures(markers.text_of(region.elements())))
+            for name, region in markers.docx_regions(root).items()}
+
+
+def _read_docx(path: Path):
+    """A Word draft's parts, and its document.xml parsed (safely: it may come from anywhere)."""
     try:
         raw = untrusted.read_file(path, "Word 草稿")
         if raw.startswith(b"\xd0\xcf\x11\xe0"):
@@ -95,9 +153,15 @@ def _merge_docx(path: Path, fresh: bytes, recorded: dict, force: bool, result: M
         parts = {info.filename: data for info, data in entries}
         if DOCUMENT not in parts:
             raise RefreshError(f"{path}：不是 Word 文档（没有 {DOCUMENT}）。")
-        old_root = untrusted.parse_xml(parts[DOCUMENT], path, DOCUMENT)
+        return entries, untrusted.parse_xml(parts[DOCUMENT], path, DOCUMENT)
     except InputError as problem:
         raise RefreshError(f"{problem}无法更新。" if str(problem).endswith("。") else f"{problem}，无法更新。") from None
+
+
+def _merge_docx(path: Path, fresh: bytes, recorded: Record, force: bool, result: Merge) -> None:
+    from lxml import etree  # imported when first used: start-up time
+
+    entries, old_root = _read_docx(path)
     with zipfile.ZipFile(io.BytesIO(fresh)) as package:
         new_root = etree.fromstring(package.read(DOCUMENT))
     old_regions, new_regions = markers.docx_regions(old_root), markers.docx_regions(new_root)
@@ -150,13 +214,17 @@ def _html_cell_changes(marker: str, old: str, new: str) -> list[str]:
 # ------------------------------------------------------------------ Markdown
 
 
-def _merge_md(path: Path, fresh: bytes, recorded: dict, force: bool, result: Merge) -> None:
+def _read_md(path: Path) -> str:
     try:
-        text = untrusted.read_file(path, "Markdown 草稿").decode("utf-8")
+        return untrusted.read_file(path, "Markdown 草稿").decode("utf-8")  # a BOM stays as it is
     except UnicodeDecodeError:
         raise RefreshError(f"{path}：不是 UTF-8 编码的 Markdown 文件，无法更新。") from None
     except InputError as problem:
         raise RefreshError(f"{problem}无法更新。") from None
+
+
+def _merge_md(path: Path, fresh: bytes, recorded: Record, force: bool, result: Merge) -> None:
+    text = _read_md(path)
     old_regions, new_regions = markers.md_regions(text), markers.md_regions(fresh.decode("utf-8"))
     if not old_regions:
         raise RefreshError(f"{path} 中没有 reportgen 的标记，不是 reportgen 生成的草稿（或标记已被删除），无法更新。")
@@ -166,8 +234,10 @@ def _merge_md(path: Path, fresh: bytes, recorded: dict, force: bool, result: Mer
         if old is None:
             result.deleted.append(name)
             continue
-        if _decide(name, old["body"].strip(), new["body"].strip(), recorded, force, result):
-            replacements.append((old.start("body"), old.end("body"), new["body"]))
+        was, now = markers.plain_lines(old["body"]), markers.plain_lines(new["body"])
+        if _decide(name, was.strip(), now.strip(), recorded, force, result):
+            crlf = "\r\n" in old["body"] or ("\n" not in old["body"] and "\r\n" in text)
+            replacements.append((old.start("body"), old.end("body"), now.replace("\n", "\r\n") if crlf else now))
             if "<table" in new["body"]:
                 result.changes[-1].cells = _html_cell_changes(name, old["body"], new["body"])
     if not result.changes:

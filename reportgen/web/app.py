@@ -34,9 +34,9 @@ from reportgen.web import documents, views
 from reportgen.web.security import Confined, Folder, Guard, OutsideFolder
 from reportgen.workflows import audit_folder, editing, importing
 from reportgen.workflows import refresh as refreshing
-from reportgen.workflows.build import draft_file, offered
-from reportgen.workflows.folder import (DRAFT_KINDS, DRAFT_LABELS, DataFolder, counts, document_kinds, keep_upload,
-                                        uploaded_name)
+from reportgen.workflows import upload as uploads
+from reportgen.workflows.build import offered
+from reportgen.workflows.folder import (DRAFT_KINDS, DRAFT_LABELS, DataFolder, counts, document_kinds, uploaded_name)
 
 MAX_UPLOAD = 30 * 1024 * 1024
 DRAFTS = "草稿"  # where uploaded drafts are kept, in the folder
@@ -55,6 +55,7 @@ def create_app(root: Path, token: str, port: int, roster: Path | None = None) ->
         Route("/save/{path:path}", pages.save, methods=["POST"]),
         Route("/draft/{kind}/{path:path}", pages.draft),
         Route("/refresh/{path:path}", pages.refresh, methods=["POST"]),
+        Route("/drafts/{name}", pages.uploaded),
         Route("/import", pages.import_file, methods=["POST"]),
         Route("/new", pages.new_file, methods=["POST"]),
         Route("/api/annual/{agency}/{year:int}", pages.api),
@@ -198,16 +199,33 @@ class Pages:
         if kind not in DRAFT_KINDS:
             return await self.not_found(request, None)
         try:
-            name, data = await run_in_threadpool(draft_file, path, kind)  # a PDF takes seconds: the page stays live
+            # a PDF takes seconds: the page stays live; a Word or Markdown draft is noted, so that its edits are known on upload
+            name, data = await run_in_threadpool(uploads.hand_out, path, kind, self._drafts())
         except ReportgenError as problem:
             return self.page("message.html.j2", 400, title="无法生成", message=str(problem))
         return Response(data, media_type=_MEDIA.get(kind, "application/octet-stream"),
                         headers={"content-disposition": _attachment(name)})
 
+    def _drafts(self) -> Path | None:
+        """The folder's 草稿/, where uploads are kept (None if it is a link leading out)."""
+        try:
+            return self.folder.path(DRAFTS)
+        except OutsideFolder:
+            return None
+
+    async def uploaded(self, request: Request) -> Response:
+        """A draft kept in 草稿/ (an upload, refreshed), to download."""
+        name = request.path_params["name"]
+        target = self.folder.path(f"{DRAFTS}/{name}")
+        if not target.is_file() or not_data(target) or target.suffix.lower() not in (".docx", ".md"):
+            return await self.not_found(request, None)
+        return Response(target.read_bytes(), media_type=_MEDIA.get(target.suffix.lstrip(".").lower(), "application/octet-stream"),
+                        headers={"content-disposition": _attachment(name)})
+
     async def refresh(self, request: Request) -> Response:
         """An edited Word or Markdown draft uploaded: the figures of this data file put into it
-        (the rules of ``reportgen refresh``), kept in the folder's 草稿/ with a backup, and
-        handed back."""
+        by the rules of ``reportgen refresh`` (every edit kept, conflicts shown, never forced),
+        kept in the folder's 草稿/ with a backup; the page says what changed, then offers it."""
         path = self.data_file(request.path_params["path"])
         upload = (await request.form(max_part_size=MAX_UPLOAD)).get("draft")
         if upload is None or not getattr(upload, "filename", ""):
@@ -216,14 +234,17 @@ class Pages:
         if Path(name).suffix.lower() not in (".docx", ".md"):
             return self.page("message.html.j2", 400, title="无法更新", message=f"{name}：只能更新 .docx 或 .md 草稿。")
         target = self.folder.path(f"{DRAFTS}/{name}")  # a 草稿 link leading out is refused
-        keep_upload(target, await upload.read())  # an earlier upload of the same name: kept as a backup
-        try:
-            done = await run_in_threadpool(refreshing.refresh, target, path, force=True, print_pdf=False)
+        data = await upload.read()
+        try:  # an earlier upload of the same name: kept as a backup
+            done = await run_in_threadpool(uploads.refresh_upload, target, data, path)
         except ReportgenError as problem:
             return self.page("message.html.j2", 400, title="无法更新", message=str(problem))
-        return Response(target.read_bytes(), media_type=_MEDIA.get(target.suffix.lstrip("."), "application/octet-stream"),
-                        headers={"content-disposition": _attachment(name),
-                                 "x-reportgen-changes": str(len(done.changes))})
+        answer = self.page("refreshed.html.j2", done=done.refreshed, name=name, path=self.folder.relative(path),
+                           backups=[self.folder.relative(b) for b in done.backups], label=refreshing.marker_label,
+                           download=f"/drafts/{quote(name)}")
+        answer.headers["x-reportgen-changes"] = str(len(done.refreshed.changes))
+        answer.headers["x-reportgen-conflicts"] = str(len(done.refreshed.conflicts))
+        return answer
 
     async def import_file(self, request: Request) -> HTMLResponse:
         upload = (await request.form(max_part_size=MAX_UPLOAD)).get("report")

@@ -303,16 +303,13 @@ def run(
         report.interrupted = True
     if report.interrupted:
         remove_stale_temporaries(out_dir)
+        _not_printed(report, "批量生成被中断")
     if not report.interrupted:
         try:
             _print_pdfs(report, out_dir, options, jobs, on_pdf)
         except KeyboardInterrupt:  # Ctrl-C while printing: LibreOffice is stopped, the summary still made
             report.interrupted = True
-            for result in report.results:
-                if getattr(result, "pending_pdf", None):
-                    del result.pending_pdf
-                    result.status = UNPROCESSED
-                    result.message = "其他草稿已生成，PDF 没有生成（批量生成在印 PDF 时被中断），请重新运行。"
+            _not_printed(report, "批量生成在印 PDF 时被中断")
             remove_stale_temporaries(out_dir)
     report.elapsed = time.perf_counter() - started
     report.running = False
@@ -326,6 +323,16 @@ def run(
     writer.write()
     Manifest(out_dir).compact()  # one line per file, the summary files' included
     return report
+
+
+def _not_printed(report: BatchReport, why: str) -> None:
+    """The units whose PDF was not printed (the run was interrupted) are not 成功: they do
+    not have every format asked for."""
+    for result in report.results:
+        if getattr(result, "pending_pdf", None):
+            del result.pending_pdf
+            result.status = UNPROCESSED
+            result.message = f"其他草稿已生成，PDF 没有生成（{why}），请重新运行。"
 
 
 def _print_pdfs(report: BatchReport, out_dir: Path, options: Options, jobs: int, on_pdf=None) -> None:

@@ -28,7 +28,7 @@ from reportgen.renderers import html, infographic, markers, opendata, sheet
 from reportgen.renderers import markdown as render_markdown
 from reportgen.renderers import templates as template_folder
 from reportgen.renderers.fonts import Fonts
-from reportgen.renderers.merge import up_to_date
+from reportgen.renderers.merge import docx_figures, up_to_date
 from reportgen.renderers.pdf import LibreOffice
 from reportgen.renderers.word import WordTemplate, marker_texts
 from reportgen.workflows import siblings
@@ -100,7 +100,7 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)  # written now
     backups: list[Path] = field(default_factory=list)
     reason: str = ""  # why nothing was built, in Chinese
-    pending_pdf: tuple[Path, bytes] | None = None  # the PDF to print from these Word bytes (write_pdfs)
+    pending_pdf: tuple | None = None  # (the PDF, the Word bytes to print it from, its record): write_pdfs
     kept: list[Path] = field(default_factory=list)  # a person's drafts, not replaced (no --force)
     stale: list[Stale] = field(default_factory=list)  # drafts that do not show the current data
     why_kept: dict[Path, str] = field(default_factory=dict)  # a kept draft that is behind: why and what to do
@@ -235,8 +235,10 @@ def build_file(
         word = _word_to_print(inside(out_dir, f"{stem}{SUFFIXES[DOCX]}"), fresh_word, manifest, result)
         if word is not None and manifest.state(pdf) == EDITED and not force:
             result.kept.append(pdf)
+        elif word is not None and manifest.state(pdf) == OURS and manifest.entry(pdf).get("printed_from") == digest(word):
+            result.outputs.append(pdf)  # already the print of this very Word draft: not printed again
         elif word is not None:
-            result.pending_pdf = (pdf, word)
+            result.pending_pdf = (pdf, word, draft_record(PDF, word, source, checked.report))
     for path in [*paths.values(), pdf]:
         taken[path] = source
     render = DraftFiles(drafts, drafted[0], renderers, fresh_word)
@@ -291,7 +293,7 @@ def _word_to_print(word: Path, fresh: bytes, manifest: Manifest, result: BuildRe
     if word in result.outputs or not word.exists() or manifest.state(word, fresh) in (SAME, OURS):
         return fresh
     try:
-        return untrusted.read_file(word, "Word 草稿") if up_to_date(word, fresh) else None
+        return untrusted.read_file(word, "Word 草稿") if up_to_date(word, fresh, manifest.entry(word)) else None
     except (RefreshError, InputError):
         return None
 
@@ -322,6 +324,12 @@ def draft_record(kind: str, data: bytes, source: Path, report: Report | Document
     """What the output folder's record keeps of a draft for ``reportgen refresh``: its data
     file, whose report it is, its format, and a digest of the text inside each of its markers."""
     entry = {"source": str(Path(source).resolve()), "format": report.format.id, "report": identity(report)}
+    return {**entry, **marker_record(kind, data, draft)}
+
+
+def marker_record(kind: str, data: bytes, draft=None) -> dict:
+    """The digests of the text and of the figures inside each marker of a Word or Markdown
+    draft (nothing for other files): what tells a person's edit from reportgen's text."""
     if kind == DOCX and draft is not None:  # worked out from the draft: no need to read the file again
         texts = marker_texts(draft)
     elif kind == DOCX:
@@ -332,9 +340,9 @@ def draft_record(kind: str, data: bytes, source: Path, report: Report | Document
     elif kind == MD:
         texts = markers.md_texts(data.decode("utf-8"))
     else:
-        return entry
-    entry["markers"] = {name: markers.digest(text) for name, text in texts.items()}
-    return entry
+        return {}
+    return {"markers": {name: markers.digest(text) for name, text in texts.items()},
+            "figures": {name: markers.digest(markers.figures(text)) for name, text in texts.items()}}
 
 
 def identity(report: Report | Document) -> dict:
@@ -343,24 +351,32 @@ def identity(report: Report | Document) -> dict:
     return {"agency": report.agency, "year": report.year, "document": kind}
 
 
+PDF_KEYS = ("source", "format", "report")  # what a PDF's record takes from its Word draft's
+
+
 def pdf_record(word: bytes, about: dict | None = None) -> dict:
-    """A PDF's record: what its draft's is, and the Word draft it was printed from."""
-    return {**{k: v for k, v in (about or {}).items() if k != "markers"}, "printed_from": digest(word)}
+    """A PDF's record: whose report it is and its data file, as its Word draft's record
+    says (never the Word draft's own name, digest or markers), the digest of the Word
+    draft it was printed from, and of the figures in each of that draft's markers (what
+    the PDF states, still known once the Word draft is edited further)."""
+    return {**{k: v for k, v in (about or {}).items() if k in PDF_KEYS}, "printed_from": digest(word),
+            "states": docx_figures(word)}
 
 
 def write_pdfs(pending: list[tuple[Path, bytes]], manifest: Manifest, force: bool = False,
                processes: int = 1, office=None, progress=None) -> list[tuple[Path, list[Path]]]:
-    """Print each pending PDF (path, Word bytes) with LibreOffice, a few processes side by
-    side, and write them; ``progress(done, total)`` as they are printed. Returns each
-    written PDF with the backups made."""
+    """Print each pending PDF (path, Word bytes[, what its record says]) with LibreOffice,
+    a few processes side by side, and write them; ``progress(done, total)`` as they are
+    printed. Without a record of its own, a PDF's says what its Word draft's does. Returns
+    each written PDF with the backups made."""
     if not pending:
         return []
     office = office or LibreOffice.find()
-    printed = office.convert_parallel({str(path): data for path, data in pending}, processes, progress)
+    printed = office.convert_parallel({str(path): data for path, data, *_ in pending}, processes, progress)
     written = []
-    for path, word in pending:
-        docx = manifest.entry(path.with_suffix(SUFFIXES[DOCX]))
-        done = manifest.write({path: printed[str(path)]}, force, {path: pdf_record(word, docx)})
+    for path, word, *about in pending:
+        said = about[0] if about else manifest.entry(path.with_suffix(SUFFIXES[DOCX]))
+        done = manifest.write({path: printed[str(path)]}, force, {path: pdf_record(word, said)})
         if done.written:
             written.append((path, done.backups))
     return written

@@ -25,11 +25,11 @@ from reportgen.errors import RefreshError, ReportgenError
 from reportgen.formats import statutory
 from reportgen.model import Document
 from reportgen.output.writing import shown
-from reportgen.output.manifest import EDITED, OURS, Manifest
+from reportgen.output.manifest import EDITED, OURS, Manifest, digest
 from reportgen.renderers import markers
 from reportgen.renderers.filetypes import DOCX, MD, PDF, SUFFIXES
 from reportgen.renderers.pdf import LibreOffice
-from reportgen.renderers.merge import Change, marker_label, merge  # noqa: F401  (part of this module's API)
+from reportgen.renderers.merge import Change, Record, marker_label, merge  # noqa: F401  (part of this module's API)
 from reportgen.workflows import siblings
 from reportgen.workflows.build import Renderers, DraftFiles, draft_record, identity, pdf_record, render_drafts
 
@@ -41,6 +41,7 @@ class RefreshResult:
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Change] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    kept: list[Change] = field(default_factory=list)  # a person's wording of the current figures, kept
     warnings: list[str] = field(default_factory=list)
     backup: Path | None = None
     printed: Path | None = None  # the PDF printed again from the refreshed Word draft
@@ -84,16 +85,15 @@ def refresh(path: Path, data: Path | None = None, renderers: Renderers | None = 
     kind = DOCX if path.suffix.lower() == ".docx" else MD
     drafted: list = []
     fresh = render_drafts(report, renderers, (kind,), previous=last, drafted=drafted)
-    recorded = entry.get("markers", {})
+    recorded = Record.of(entry)
     pristine = manifest.state(path) == OURS
     merged = merge(path, fresh[kind], recorded, force)
     _same_report(path, report, entry, merged, force)
     result.changes, result.conflicts, result.deleted = merged.changes, merged.conflicts, merged.deleted
+    result.kept = merged.kept
     if merged.updated is not None:
         about = draft_record(kind, merged.updated, source, report)
-        for marker in (c.marker for c in result.conflicts):  # a kept edit stays an edit next time
-            if marker in recorded:
-                about["markers"][marker] = recorded[marker]
+        _keep_edits_edited(about, recorded, merged)
         # a draft that held a person's edits still does: the next build does not replace it
         result.backup = manifest.rewrite(path, merged.updated, about, edits=not pristine)
     stem = path.name[: -len(path.suffix)]
@@ -104,6 +104,22 @@ def refresh(path: Path, data: Path | None = None, renderers: Renderers | None = 
     result.stale = siblings.stale(path.parent, stem, source, render, manifest,
                                   {path} | ({pdf} if result.printed or not print_pdf else set()))
     return result
+
+
+def _keep_edits_edited(about: dict, recorded: Record, merged) -> None:
+    """A person's text kept in a marker stays a person's text next time: its recorded
+    digest stays the one reportgen wrote ("" when the draft had no record, which no text
+    matches). Its figures' digest: the current figures when the person's text states them
+    or the data's did not change (so that only a later change of figures is a conflict),
+    the old ones while it is a conflict (so that it stays one until resolved)."""
+    for change in merged.kept + merged.conflicts:
+        about["markers"][change.marker] = (recorded.markers or {}).get(change.marker, "")
+        if change in merged.kept:
+            about["figures"][change.marker] = markers.digest(markers.figures(change.new))
+        elif change.marker in recorded.figures:
+            about["figures"][change.marker] = recorded.figures[change.marker]
+        else:
+            about["figures"].pop(change.marker, None)
 
 
 def _recorded_source(path: Path, manifest: Manifest) -> Path:
@@ -141,12 +157,16 @@ def _same_report(path: Path, report, entry: dict, merged, force: bool) -> None:
 
 
 def _print_again(word: Path, pdf: Path, manifest: Manifest, office, result: RefreshResult) -> None:
-    """The PDF beside a Word draft, printed again from it (unless a person changed the PDF)."""
-    if manifest.state(pdf) == EDITED:
+    """The PDF beside a Word draft, printed again from it (unless a person changed the PDF,
+    or it already is the print of the Word draft as it is)."""
+    state = manifest.state(pdf)
+    if state == EDITED:
         result.warnings.append(f"{pdf.name} 在生成后被修改过，没有重新印出。")
         return
     try:
         data = untrusted.read_file(word, "Word 草稿")
+        if state == OURS and manifest.entry(pdf).get("printed_from") == digest(data):
+            return
         printed = (office or LibreOffice.find()).convert({str(pdf): data})[str(pdf)]
     except ReportgenError as problem:
         result.warnings.append(f"{pdf.name} 没有重新印出：{problem}")

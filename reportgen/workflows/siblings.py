@@ -9,8 +9,10 @@ is named, with the command that updates it. A draft shows the current data when
   outside the markers do not matter);
 - the web page, its fragment and the workbook (which have no markers): its bytes are a
   fresh draft's;
-- the PDF: it was printed from a Word draft that shows the current data (the record of
-  the folder keeps the digest of the Word draft each PDF was printed from).
+- the PDF: it follows its Word draft: it was printed from a fresh Word draft, or from the
+  Word draft beside it as that is now, when that shows the current data or has just been
+  refreshed (the record of the folder keeps the digest of the Word draft each PDF was
+  printed from).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from reportgen.errors import InputError, RefreshError
 from reportgen.output.writing import shown
 from reportgen.output.manifest import EDITED, Manifest, digest, file_digest
 from reportgen.renderers.filetypes import DOCX, FRAGMENT, HTML, MD, NAMES, PDF, SUFFIXES, XLSX, kind_of
-from reportgen.renderers.merge import up_to_date
+from reportgen.renderers.merge import docx_figures, up_to_date
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def stale(folder: Path, stem: str, source: Path, render: Callable[[str], bytes],
             continue
         if kind in (DOCX, MD):
             try:
-                current_here = up_to_date(path, render(kind))
+                current_here = up_to_date(path, render(kind), manifest.entry(path))
             except RefreshError:  # not a reportgen draft (or its markers are gone): it cannot be refreshed
                 found.append(Stale(path, f"reportgen build {shown(source)} -o {shown(folder)} --to {kind} --force"))
                 continue
@@ -73,12 +75,18 @@ def stale(folder: Path, stem: str, source: Path, render: Callable[[str], bytes],
 
 def _printed_from_current(pdf: Path, word: Path, render, manifest: Manifest, current: set[Path],
                           stale_so_far: list[Stale]) -> bool:
-    printed = manifest.entry(pdf).get("printed_from")
+    entry = manifest.entry(pdf)
+    printed = entry.get("printed_from")
     if not printed:
         return False
     if printed == digest(render(DOCX)):
         return True
-    word_is_current = word.is_file() and all(s.path != word for s in stale_so_far)
+    states = entry.get("states")
+    if states and all(docx_figures(render(DOCX)).get(name) == figures for name, figures in states.items()):
+        return True  # printed from a Word draft stating the current figures (a person's wording aside)
+    # the print of the Word draft as it is, which shows the current data or has just been
+    # refreshed (its conflicts are said by refresh itself): naming the PDF would point back
+    word_is_current = word.is_file() and (word in current or all(s.path != word for s in stale_so_far))
     return word_is_current and printed == file_digest(word)
 
 

@@ -1,0 +1,118 @@
+"""The page's "更新并下载" (issue 32): an edited draft uploaded is refreshed by the rules of
+``reportgen refresh`` — never forced — and the page shows each change, each conflict and
+where the backup is, then offers the refreshed draft. Nothing is replaced silently."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import warnings
+from urllib.parse import quote
+
+import docx
+import pytest
+from cli_helpers import run
+from conftest import DATA
+from record_helpers import assert_record_names_every_file
+from test_edits import set_new_requests, table_three_new, text_of
+
+from reportgen.web.app import create_app
+
+warnings.filterwarnings("ignore", message=".*httpx.*")
+from starlette.testclient import TestClient  # noqa: E402  (after the warning filter)
+
+PORT, TOKEN = 8766, "test-token"
+BASE = f"http://127.0.0.1:{PORT}"
+REPORT = "qingchuan-finance/2025.toml"
+NAME = "青川市财政局2025年政府信息公开工作年度报告.docx"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    served = tmp_path / "office" / "data"
+    served.parent.mkdir()
+    shutil.copytree(DATA, served)
+    return served
+
+
+@pytest.fixture
+def client(folder):
+    with TestClient(create_app(folder, TOKEN, PORT), base_url=BASE) as opened:
+        assert opened.get(f"/?token={TOKEN}").status_code == 200
+        yield opened
+
+
+def reword(data: bytes, new_text=None, paragraph: str = "") -> bytes:
+    document = docx.Document(io.BytesIO(data))
+    for para in document.paragraphs:
+        for piece in para.runs:
+            if "共需办理" in piece.text or "合计需要办理" in piece.text:
+                piece.text = new_text if new_text is not None else piece.text.replace("共需办理", "合计需要办理")
+                if paragraph:
+                    para.insert_paragraph_before(paragraph)
+                out = io.BytesIO()
+                document.save(out)
+                return out.getvalue()
+    raise AssertionError("no sentence on requests")
+
+
+def plain(html: str) -> str:
+    return re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", html))
+
+
+def test_an_upload_shows_each_change_each_conflict_and_the_backup_then_the_download(client, folder):
+    word = client.get(f"/draft/docx/{REPORT}").content
+    edited = reword(word, paragraph="科长加的一段话。")
+    set_new_requests(folder / REPORT, 30)
+    answer = client.post(f"/refresh/{REPORT}", files={"draft": (NAME, edited)})
+    assert answer.status_code == 200, answer.text
+    page = plain(answer.text)
+    assert "冲突：保留了人改的内容" in page and "合计需要办理" in page and "按新数据应为" in page
+    assert "表三" in page and "30" in page  # the table's changed cells, listed
+    assert f"草稿/{NAME.replace('.docx', '.备份-1.docx')}" in page
+    assert answer.headers["x-reportgen-conflicts"] == "1"
+    kept = folder / "草稿" / NAME
+    assert (folder / "草稿" / NAME.replace(".docx", ".备份-1.docx")).read_bytes() == edited  # the backup is the upload
+    downloaded = client.get("/drafts/" + quote(NAME))
+    assert downloaded.status_code == 200 and downloaded.content == kept.read_bytes()
+    assert "合计需要办理" in text_of(kept) and "科长加的一段话。" in text_of(kept) and table_three_new(kept) == "30"
+    assert_record_names_every_file(folder / "草稿")
+    # the clerk types the new figures into their own sentence: accepted
+    fresh = re.search(r"按新数据应为</dt><dd>([^<]*共需办理[^<]*)</dd>", answer.text)[1]
+    mine = reword(kept.read_bytes(), fresh.replace("共需办理", "合计需要办理"))
+    accepted = client.post(f"/refresh/{REPORT}", files={"draft": (NAME, mine)})
+    assert accepted.status_code == 200 and "冲突" not in plain(accepted.text), accepted.text
+    assert "没有需要更新的内容" in plain(accepted.text)
+    assert list((folder / "草稿").glob("*.备份-2.docx"))  # the earlier upload, kept
+
+
+def test_a_draft_the_page_did_not_hand_out_is_treated_as_edited_throughout(client, folder, tmp_path):
+    assert run("build", folder / REPORT, "-o", tmp_path / "elsewhere", "--to", "docx").exit_code == 0
+    word = (tmp_path / "elsewhere" / NAME).read_bytes()
+    set_new_requests(folder / REPORT, 30)
+    answer = client.post(f"/refresh/{REPORT}", files={"draft": ("别处的.docx", reword(word))})
+    assert answer.status_code == 200, answer.text
+    assert "冲突" in plain(answer.text) and "表三" in plain(answer.text)
+    kept = folder / "草稿" / "别处的.docx"
+    assert table_three_new(kept) == "23" and "合计需要办理" in text_of(kept)  # nothing replaced silently
+
+
+@pytest.mark.parametrize("ends", ["\r\n", "\n"])
+def test_a_markdown_draft_saved_on_windows_is_updated_without_conflicts(client, folder, ends):
+    markdown = client.get(f"/draft/md/{REPORT}").content.decode("utf-8") + "\n科长加的一段话。\n"
+    set_new_requests(folder / REPORT, 30)
+    uploaded = b"\xef\xbb\xbf" + markdown.replace("\n", ends).encode("utf-8")
+    answer = client.post(f"/refresh/{REPORT}", files={"draft": ("草稿.md", uploaded)})
+    assert answer.status_code == 200 and "冲突" not in plain(answer.text), answer.text
+    body = client.get("/drafts/" + quote("草稿.md")).content
+    assert body.startswith(b"\xef\xbb\xbf") and "科长加的一段话。" in body.decode("utf-8-sig")
+    assert "共收到政府信息公开申请37件" in body.decode("utf-8-sig")
+
+
+def test_only_uploaded_drafts_are_offered_back(client, folder):
+    (folder / "草稿").mkdir()
+    (folder / "草稿" / "x.toml").write_text("a = 1\n", encoding="utf-8")
+    assert client.get("/drafts/x.toml").status_code == 404
+    assert client.get("/drafts/" + quote("没有.docx")).status_code == 404
+    assert client.get("/drafts/..%2F" + quote(REPORT)).status_code in (403, 404)
