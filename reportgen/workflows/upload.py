@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.errors import OutputError, os_reason
-from reportgen.output.writing import write_atomic
-from reportgen.output.manifest import Manifest
+from reportgen.output.writing import make_folder, write_atomic
+from reportgen.output.manifest import Manifest, ignore_beside
 from reportgen.renderers.filetypes import DOCX, MD
 from reportgen.renderers.markers import digest
 from reportgen.renderers.merge import marker_texts
@@ -51,17 +51,24 @@ def hand_out(source: Path, kind: str, drafts: Path | None) -> tuple[str, bytes]:
         entry = {"kind": kind, **marker_record(kind, data)}
         lines = _handed_out(drafts)[-(KEPT - 1):] + [entry]
         try:
-            drafts.mkdir(exist_ok=True)
+            _drafts_folder(drafts)
             write_atomic(drafts / HANDED_OUT, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in lines).encode())
         except OSError as problem:
             raise OutputError(f"无法写入 {drafts / HANDED_OUT}：{os_reason(problem)}") from None
     return name, data
 
 
+def _drafts_folder(drafts: Path) -> None:
+    """草稿/ inside the folder (links resolved now), with a .gitignore that keeps all of it
+    out of version control: uploads, their backups, the record of drafts handed out."""
+    make_folder(drafts)
+    ignore_beside(drafts, ("*",))
+
+
 def refresh_upload(target: Path, data: bytes, source: Path) -> Uploaded:
     """Keep an uploaded draft at ``target`` and refresh it from ``source``, every edit kept."""
     folder = target.parent
-    folder.mkdir(exist_ok=True)
+    _drafts_folder(folder)
     manifest = Manifest(folder)
     earlier = manifest.backup(target) if target.exists() else None
     write_atomic(target, data)
