@@ -187,6 +187,11 @@ class Document:
     linked: dict[str, Report | Document] = field(default_factory=dict)  # the same year's other documents, by kind id
     unready: dict[str, str] = field(default_factory=dict)  # those found but not drawn on yet, and why, by kind id
 
+    def text_field(self, key: str) -> str:
+        """A text field of [report] as read ("" if absent): the kind's text fields hold only text."""
+        value = self.fields.get(key, "")
+        return value if isinstance(value, str) else ""
+
     @property
     def published(self) -> date | None:
         value = self.fields.get("date")  # kind_data.value admits only a date here
