@@ -15,8 +15,21 @@ import sys
 import time
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import typer
+
+if TYPE_CHECKING:  # the class typer's Context lays help out with, from typer's own copy of Click
+    from typer._click.formatting import HelpFormatter as _ClickHelpFormatter
+else:
+    _ClickHelpFormatter = typer.Context.formatter_class
+
+
+@runtime_checkable
+class _Reconfigurable(Protocol):
+    """A text stream whose error handling can be changed (io.TextIOWrapper, and stand-ins like it)."""
+
+    def reconfigure(self, *, errors: str) -> None: ...
 
 # A line may not start with closing punctuation (避头), nor end with opening punctuation (避尾).
 CLOSING = "，。、；：）」』”’！？》〉】…"
@@ -57,7 +70,8 @@ def prepare_console() -> bool:
             continue
         if not encoding.lower().replace("-", "").startswith("utf"):  # a GBK console has no ✔
             try:
-                stream.reconfigure(errors="replace")
+                if isinstance(stream, _Reconfigurable):
+                    stream.reconfigure(errors="replace")
             except (AttributeError, ValueError):
                 pass
         if not shows_chinese(encoding):
@@ -235,7 +249,7 @@ _SAID = [  # the help texts say their defaults themselves
 ]
 
 
-class HelpFormatter(typer.Context.formatter_class):
+class HelpFormatter(_ClickHelpFormatter):
     """Help laid out for Chinese: CJK-aware wrapping to the terminal, no line starting with
     closing punctuation, “用法：” and Chinese section headings."""
 
