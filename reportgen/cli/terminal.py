@@ -15,14 +15,9 @@ import sys
 import time
 import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import typer
-
-if TYPE_CHECKING:  # the class typer's Context lays help out with, from typer's own copy of Click
-    from typer._click.formatting import HelpFormatter as _ClickHelpFormatter
-else:
-    _ClickHelpFormatter = typer.Context.formatter_class
 
 
 @runtime_checkable
@@ -249,7 +244,9 @@ _SAID = [  # the help texts say their defaults themselves
 ]
 
 
-class HelpFormatter(_ClickHelpFormatter):
+# typer publishes the class its Context lays help out with only as this attribute (the class
+# itself is in typer's private copy of Click), and mypy takes no base class from an attribute.
+class HelpFormatter(typer.Context.formatter_class):  # type: ignore[misc, valid-type]  # see above
     """Help laid out for Chinese: CJK-aware wrapping to the terminal, no line starting with
     closing punctuation, “用法：” and Chinese section headings."""
 

@@ -12,10 +12,10 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:  # lxml publishes no type information: to mypy an element is Any (a library boundary)
-    from lxml.etree import _Element
+# An lxml element. lxml publishes no type information, so to mypy it is Any (a library boundary).
+Element = Any
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -48,9 +48,9 @@ class Region:
     """What a bookmark marks: a run of elements inside one paragraph, or a whole table."""
 
     name: str
-    table: _Element | None = None  # the w:tbl
-    start: _Element | None = None  # the w:bookmarkStart (inline regions)
-    end: _Element | None = None  # the matching w:bookmarkEnd
+    table: Element | None = None  # the w:tbl
+    start: Element | None = None  # the w:bookmarkStart (inline regions)
+    end: Element | None = None  # the matching w:bookmarkEnd
 
     def elements(self) -> list:
         if self.table is not None:
