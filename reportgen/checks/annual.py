@@ -13,7 +13,8 @@ from pathlib import Path
 from reportgen import kinds as kind_definitions
 from reportgen.checks import links, narrative, statements
 from reportgen.checks.texts import placeholder_findings, review_findings
-from reportgen.model import KINDS, UNREAD, Report, deadline
+from reportgen.formats.statutory import Cell, Table
+from reportgen.model import KINDS, UNREAD, Document, Report, deadline
 from reportgen.model import names as report_names
 from reportgen.model import totals
 from reportgen.model.findings import Finding, error, warning
@@ -59,8 +60,9 @@ def link_annual(report: Report, path: Path) -> None:
 def summary_findings(report: Report, path: Path) -> list[Finding]:
     """Figures the same year's work summary states otherwise."""
     summary = report.linked.get("summary")
-    if summary is None:
+    if not isinstance(summary, Document):  # none found (links.same_year finds only a work summary here)
         return []
+    assert summary.source is not None  # a document found beside the file is read from its file
     return links.summary_against_annual(summary, report, Path(summary.source), path, from_annual=True)
 
 _POSTCODE = re.compile(r"^\d{6}$")
@@ -122,10 +124,10 @@ def unread_findings(report: Report) -> list[Finding]:
             for keys in by_table.values()]
 
 
-def blank_rows(keys: list[str], cells: dict, computed: frozenset[str] = frozenset()) -> str:
+def blank_rows(keys: list[str], cells: dict[str, Cell], computed: frozenset[str] = frozenset()) -> str:
     """“表三 3 行 12 格（一、本年新收政府信息公开申请数量：整行；…）”: blank cells by table
     and row; a table whose one row holds groups of columns (表四) is grouped by them."""
-    tables: dict[object, dict[str, list]] = {}
+    tables: dict[Table, dict[str, list[tuple[str, Cell]]]] = {}
     for key in keys:
         cell = cells[key]
         if cell.row.id:

@@ -17,7 +17,7 @@ from reportgen import kinds as kind_definitions
 from reportgen.checks import annual, arithmetic, crossyear, links
 from reportgen.checks import kind_checks
 from reportgen.errors import InputError
-from reportgen.model import KINDS, Report, deadline
+from reportgen.model import KINDS, Document, Report, deadline
 from reportgen.model import totals
 from reportgen.model.findings import Finding, count, error, warning
 from reportgen.model.text import chinese_date
@@ -29,16 +29,16 @@ from reportgen.sources.tomlfile import TomlSyntaxError, key_lines, parse
 
 @dataclass(frozen=True)
 class Previous:
-    """Last year's report of the same agency, for the cross-year checks."""
+    """Last year's report (or document of another kind) of the same agency, for the cross-year checks."""
 
-    report: Report
+    report: Report | Document
     path: Path
 
 
 @dataclass
 class CheckResult:
     path: Path
-    report: Report | None
+    report: Report | Document | None  # a document of another kind than the annual report
     findings: list[Finding] = field(default_factory=list)
     previous: Previous | None = None
 
@@ -73,7 +73,7 @@ class CheckResult:
     def notes(self) -> list[str]:
         """What the check established besides findings, in Chinese."""
         notes = []
-        if self.deadline:
+        if self.deadline and self.report is not None:  # a deadline is a report's
             notes.append(f"法定公开期限：{chinese_date(self.deadline)}前（{self.report.kind}报告）")
         if self.previous:
             notes.append(f"已与上年报告核对：{self.previous.path}")
@@ -189,7 +189,10 @@ def check_data(data: dict, path: Path | str = "<数据>", previous=None, text: s
     if not kind.statutory:
         wanted = previous.wanted if isinstance(previous, _Finder) else None
         document, findings, last = kind_checks.check(data, kind, text, path, wanted)
-        found = Previous(last, Path(last.source)) if last is not None else None
+        found = None
+        if last is not None:
+            assert last.source is not None  # last year's document is read from its file
+            found = Previous(last, Path(last.source))
         return _placed(CheckResult(path, document, findings, found), text)
     data = {key: value for key, value in data.items() if key != kind_definitions.DOCUMENT_KEY}
     foreign = annual.other_kinds_keys(data)

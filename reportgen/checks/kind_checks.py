@@ -85,8 +85,10 @@ def text_findings(document: Document, previous: Document | None, source: str = "
     found = []
     names = document_names(document, previous)
     unheaded = [s.key for s in kind.sections if not s.heading]
-    texts = [(f"text.{key}", None, kind.section(key).title(document.year)
-              or ("开头一段" if key == unheaded[0] else "结尾一段"), text) for key, text in document.text.items()]
+    titles = {s.key: s.title(document.year) for s in reversed(kind.sections)}  # the first of a key, as kind.section
+    texts: list[tuple[str, int | None, str, str]] = [
+        (f"text.{key}", None, titles[key] or ("开头一段" if key == unheaded[0] else "结尾一段"), text)
+        for key, text in document.text.items()]  # [text] holds only the kind's sections' keys (kind_data)
     lines = array_key_lines(source, "section") if document.free_sections else []
     for n, (heading, text) in enumerate(document.free_sections):
         line = lines[n].get("text", lines[n].get("")) if n < len(lines) else None

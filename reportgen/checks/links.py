@@ -84,22 +84,23 @@ def read_annual(path: Path, year: int) -> tuple[Report | None, str]:
     return report, ""
 
 
-def same_year(path: Path, year: int, agency: str, wanted) -> tuple[dict[str, object], dict[str, str]]:
+def same_year(path: Path, year: int, agency: str, wanted) -> tuple[dict[str, Report | Document], dict[str, str]]:
     """The same agency's documents of ``year`` beside ``path``, for the kinds ``wanted``, by
     kind id: the annual report as a ``Report``, the others as ``Document``s (a task table
     only if it has tasks); and, by kind id, those found but not to be drawn on yet, and why
     (an annual report with errors or sections still to be written). The folder is searched once."""
-    found: dict[str, object] = {}
+    found: dict[str, Report | Document] = {}
     unready: dict[str, str] = {}
     for kind, candidate in siblings(path, year).items():
         if kind not in wanted:
             continue
         why = ""
+        read: Report | Document | None
         if kind == kind_definitions.ANNUAL:
             read, why = read_annual(candidate, year)
         else:
             read = read_document(candidate, year)
-        if read is None or not same_agency(read.agency, agency) or (kind == "tasks" and not read.tasks):
+        if read is None or not same_agency(read.agency, agency) or (isinstance(read, Document) and kind == "tasks" and not read.tasks):
             continue
         if why:
             unready[kind] = why

@@ -123,7 +123,8 @@ class Mismatch:
         if self.kind == "blank":
             return (f"正文“{self.sentence}”中写了 {self.typed}，而{self.what}在表格中留空。"
                     "请在表格中填上数字，或核对正文。")
-        return (f"正文“{self.sentence}”中写的是 {self.typed}，而{self.what}为 {format_number(self.actual)}。"
+        actual = self.actual if isinstance(self.actual, str) else format_number(self.actual)
+        return (f"正文“{self.sentence}”中写的是 {self.typed}，而{self.what}为 {actual}。"
                 "请核对，或改用占位符让文字随表格更新。")
 
 
@@ -171,7 +172,9 @@ def _share(rest: str, count: Number, names: dict, table: Rules, statement: State
     if not total or isinstance(total, Unread):
         return []
     printed = Decimal(match.group("p"))
-    places = Decimal(1).scaleb(printed.as_tuple().exponent)
+    exponent = printed.as_tuple().exponent
+    assert isinstance(exponent, int)  # digits as matched: a finite number
+    places = Decimal(1).scaleb(exponent)
     exact = Decimal(count) * 100 / Decimal(total)
     allowed = {exact.quantize(places, ROUND_HALF_UP), exact.quantize(places, ROUND_DOWN)}
     if printed in allowed:

@@ -116,7 +116,6 @@ def _completion() -> None:
     import typer.completion
 
     typer.completion.get_completion_inspect_parameters()
-    return typer.completion
 
 
 if "_REPORTGEN_COMPLETE" in os.environ:  # the shell asks for completions
@@ -124,11 +123,13 @@ if "_REPORTGEN_COMPLETE" in os.environ:  # the shell asks for completions
 
 
 def _install(ctx: typer.Context, param, value):
-    return _completion().install_callback(ctx, param, value)
+    _completion()
+    return typer.completion.install_callback(ctx, param, value)
 
 
 def _show(ctx: typer.Context, param, value):
-    return _completion().show_callback(ctx, param, value)
+    _completion()
+    return typer.completion.show_callback(ctx, param, value)
 
 
 def _version(value: bool) -> None:

@@ -54,6 +54,7 @@ def batch(
     files = options.data_files(inputs, year)
     say(f"共 {len(files)} 个 {year} 年度的数据文件，开始生成……", err=True)
     outcome = batches.run(files, output, year, settings, jobs, units, Progress(), Progress(what="PDF"))
+    assert outcome.summary_paths is not None  # batches.run writes the summaries before the first unit
     json_path, csv_path = outcome.summary_paths
     for backup in outcome.summary_backups:
         say(f"汇总清单被人改过，原文件已备份为：{shown(backup)}")

@@ -1,6 +1,6 @@
 """``reportgen check``: every finding of each data file, or as JSON."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -9,6 +9,9 @@ from reportgen.cli.app import command
 from reportgen.cli.terminal import echo
 from reportgen.cli.wrapping import say, shown
 from reportgen.errors import UsageError
+
+if TYPE_CHECKING:  # imported when the command runs: start-up time
+    from reportgen.workflows.roster import Unit
 
 
 @command("check", "检查数据文件，一次列出全部问题。", """
@@ -40,7 +43,9 @@ def check(
     wanted = options.previous_for(files, previous)
     results = [check_file(path, previous=wanted) for path in files]
     pairs = [(str(r.path), r.findings) for r in results]
-    missing, extra_files, unreadable = [], [], []
+    missing: list[Unit] = []
+    extra_files: list[str] = []
+    unreadable: list[tuple[str, str, str]] = []
     if units is not None:
         from reportgen.workflows import roster as rosters
 

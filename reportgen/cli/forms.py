@@ -1,7 +1,7 @@
 """``reportgen form``: Excel fill-in forms for units to return."""
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -9,6 +9,9 @@ from reportgen.cli import options
 from reportgen.cli.app import command
 from reportgen.cli.terminal import echo
 from reportgen.errors import UsageError
+
+if TYPE_CHECKING:  # imported when the command runs: start-up time
+    from reportgen.workflows.forms import Made
 
 
 @command("form", "生成 Excel 填报表，发给各单位填写；交回的表格可以直接 check、build、batch 或 import。", (
@@ -41,6 +44,7 @@ def form(
 
     from reportgen.workflows import forms  # start-up time: imported when the command runs
 
+    made: list[Made | str]  # a form written, or why it was not
     if source:
         made = [forms.from_data(source, output, force)]
     elif roster:

@@ -134,8 +134,8 @@ def audit(
     if len(ordered) > len(listed):
         echo(f"其余 {len(ordered) - len(listed)} 份报告没有逐份列出，每份的结果见 {output}。")
     for copy, original in result.copies:
-        said = f"副本：{_within(Path(copy), folder)}（与 {_within(Path(original), folder)} 是同一份报告，没有重复核查）"
-        echo("\n".join(wrap(said, width(), indent="  ")))
+        line = f"副本：{_within(Path(copy), folder)}（与 {_within(Path(original), folder)} 是同一份报告，没有重复核查）"
+        echo("\n".join(wrap(line, width(), indent="  ")))
     from reportgen.cli.wrapping import say
 
     for _file, why in result.unreadable:

@@ -15,8 +15,16 @@ import sys
 import time
 import unicodedata
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import typer
+
+
+@runtime_checkable
+class _Reconfigurable(Protocol):
+    """A text stream whose error handling can be changed (io.TextIOWrapper, and stand-ins like it)."""
+
+    def reconfigure(self, *, errors: str) -> None: ...
 
 # A line may not start with closing punctuation (避头), nor end with opening punctuation (避尾).
 CLOSING = "，。、；：）」』”’！？》〉】…"
@@ -57,7 +65,8 @@ def prepare_console() -> bool:
             continue
         if not encoding.lower().replace("-", "").startswith("utf"):  # a GBK console has no ✔
             try:
-                stream.reconfigure(errors="replace")
+                if isinstance(stream, _Reconfigurable):
+                    stream.reconfigure(errors="replace")
             except (AttributeError, ValueError):
                 pass
         if not shows_chinese(encoding):
@@ -235,7 +244,9 @@ _SAID = [  # the help texts say their defaults themselves
 ]
 
 
-class HelpFormatter(typer.Context.formatter_class):
+# typer publishes the class its Context lays help out with only as this attribute (the class
+# itself is in typer's private copy of Click), and mypy takes no base class from an attribute.
+class HelpFormatter(typer.Context.formatter_class):  # type: ignore[misc, valid-type]  # see above
     """Help laid out for Chinese: CJK-aware wrapping to the terminal, no line starting with
     closing punctuation, “用法：” and Chinese section headings."""
 

@@ -31,7 +31,7 @@ DETAIL_SUMMARY, DETAIL_LIST, DETAIL_NONE = "概括", "逐项", "不写"
 
 
 def title(document: Document) -> str:
-    return document.fields.get("title") or document.format.title(document.agency, document.year)
+    return document.text_field("title") or document.format.title(document.agency, document.year)
 
 
 def figures_paragraph(document: Document, items: dict) -> str:
@@ -40,13 +40,14 @@ def figures_paragraph(document: Document, items: dict) -> str:
     never stated as 0); "" when there are none."""
     yoy = items["yoy"]
     waiting = ANNUAL in document.unready and document.partial_to is None
-    phrases = []
+    phrases: list[str] = []
     for definition in document.format.figures:
         value = items.get(definition.key)
         if definition.key not in yoy or not definition.phrase:
             continue
         if isinstance(value, str) and not (waiting and definition.annual):
             continue
+        assert value is not None  # a figure with a year-on-year phrase has its value in items
         phrase = definition.phrase.format(value=value if isinstance(value, str) else format_number(value))
         change = "" if isinstance(value, str) else getattr(yoy, definition.key)
         phrases.append((definition.joined if phrases else "") + (f"{phrase}，{change}" if change else phrase))
@@ -59,7 +60,7 @@ def tasks_paragraphs(document: Document) -> list[str]:
     """The 落实情况 of the year's task table, as the file asks (概括, 逐项 or 不写)."""
     tasks_document = document.linked.get(TASKS)
     detail = document.fields.get("tasks_detail", DETAIL_SUMMARY)
-    if tasks_document is None or detail == DETAIL_NONE or not tasks_document.tasks:
+    if not isinstance(tasks_document, Document) or detail == DETAIL_NONE or not tasks_document.tasks:
         return []
     progress = Progress(tasks_document.tasks)
     lines = [f"对照《{title(tasks_document)}》，{progress.summary()}"]
@@ -123,13 +124,13 @@ def build_document_draft(document: Document, findings: list[Finding] | tuple[Fin
             sections.append(DraftSection(heading, tuple(blocks + written)))
     sections += [DraftSection(heading, tuple(paragraphs(narrative.render(text, items, mark=f"fig-section{n}"))))
                  for n, (heading, text) in enumerate(document.free_sections, 1)]
-    date = document.fields.get("date")
+    date = document.published
     shown_title = title(document) + ("（按牵头处室）" if by else "")
     return Draft(
         title=shown_title,
         opening=tuple(opening),
         sections=(*sections, *closing),
-        signature=(document.fields.get("signature") or document.agency,
+        signature=(document.text_field("signature") or document.agency,
                    chinese_date(date) if date else placeholder("日期")),
         published=date,
         findings=tuple(finding_line(f) for f in findings),

@@ -10,6 +10,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from reportgen.checks import narrative
 from reportgen.checks.crossyear import REVIEW_MARK
@@ -33,12 +34,28 @@ PLACEHOLDER = "placeholder"  # 【待填写：…】
 # Chinese ordinal in brackets, is short, and does not end like a sentence.
 _SUBHEADING = re.compile(r"^（[一二三四五六七八九十]{1,3}）[^。；：！？]{1,40}$")
 
+class TableDefinition(Protocol):
+    """What renderers ask of a printed table's definition: a statutory ``Table``, or a
+    list table (``reportgen.draft.task_table.ListTable``)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def short_name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def full_name(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class PrintedTable:
     """A statutory table ready to print: its layout grid and the text of each figure, in the
     order of ``grid.values``."""
 
-    table: Table
+    table: TableDefinition
     grid: Grid
     values: tuple[str, ...]
 
@@ -165,6 +182,7 @@ def printed_table(table: Table, figures: dict[str, Figure], blank_zeros: bool = 
     grid = layout.grid(table, names)
     texts = []
     for cell in grid.values:
+        assert cell.cell is not None  # grid.values: the VALUE cells, each showing a figure
         figure = figures[cell.cell.key]
         texts.append("" if blank_zeros and figure.value == 0 and not figure.note else str(figure))
     return PrintedTable(table, grid, tuple(texts))

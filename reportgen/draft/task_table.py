@@ -48,13 +48,14 @@ def _cell(task: Task, field: str) -> str:
     return str(value or "")
 
 
-def _grid(cols, rows: list[tuple[str, object]], headed: bool = False) -> Grid:
+def _grid(cols, rows: list[tuple[str, str | list[str]]], headed: bool = False) -> Grid:
     """rows: ("heading", text) or ("task", [cell texts]). ``headed``: the first row, a heading,
     repeats with the column headers at the top of each page."""
     width = len(cols)
     grid_rows = [tuple(GridCell(i, HEADER, c.label) for i, c in enumerate(cols))]
     for kind, content in rows:
         if kind == "heading":
+            assert isinstance(content, str)  # a heading's row is its text
             grid_rows.append((GridCell(0, CAPTION, content, colspan=width, align="left"),))
         else:
             grid_rows.append(tuple(GridCell(i, LABEL, text, align="center" if c.field in ("number", "status") else "")
@@ -65,7 +66,7 @@ def _grid(cols, rows: list[tuple[str, object]], headed: bool = False) -> Grid:
 def task_table(document: Document) -> tuple[ListTable, Grid]:
     """The task table, grouped under its headings in the order the tasks come."""
     cols = columns(document)
-    rows: list[tuple[str, object]] = []
+    rows: list[tuple[str, str | list[str]]] = []
     current_top = current_sub = None
     for task in document.tasks:
         heading = document.heading(task.heading)
@@ -103,7 +104,7 @@ def by_division(document: Document) -> list[tuple[ListTable, Grid]]:
         led = [t for t in document.tasks if unit in t.lead]
         helped = [t for t in document.tasks if unit in t.assist]
         counts = "，".join(p for p in (f"牵头{len(led)}项" if led else "", f"协办{len(helped)}项" if helped else "") if p)
-        rows: list[tuple[str, object]] = [("heading", f"{unit}（{counts}）")]
+        rows: list[tuple[str, str | list[str]]] = [("heading", f"{unit}（{counts}）")]
         for role, tasks in (("牵头", led), ("协办", helped)):
             for task in tasks:
                 rows.append(("task", [role if c.field == "role" else _cell(task, c.field) for c in cols]))

@@ -387,7 +387,9 @@ def require_format(year: int) -> Format:
     problem = year_problem(year)
     if problem:
         raise ReportgenError(problem)
-    return format_for_year(year)
+    fmt = format_for_year(year)
+    assert fmt is not None  # year_problem reports every year without a format
+    return fmt
 
 
 def _header(data: dict, where: str) -> Header:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from reportgen.formats.statutory import Format
+from reportgen.kinds import Kind
 
 DEPARTMENT = "部门"
 GOVERNMENT = "政府"
@@ -106,7 +107,7 @@ class Report:
     # Row groups the file states as one row ("requests.other"); their figure is kept under the
     # group's first sub-row, and drafts print the group as one merged row.
     collapsed: frozenset[str] = frozenset()
-    linked: dict[str, object] = field(default_factory=dict)  # the same year's other documents, by kind id
+    linked: dict[str, Report | Document] = field(default_factory=dict)  # the same year's other documents, by kind id
 
     def figure(self, key: str) -> Figure:
         """The figure the file states for a cell; an omitted figure is 0."""
@@ -172,7 +173,7 @@ class Document:
     """A data file of a kind other than the statutory annual report (``reportgen.kinds``).
     ``format`` is its kind, as a report's ``format`` is its statutory format."""
 
-    format: object  # reportgen.kinds.Kind
+    format: Kind
     agency: str
     year: int
     fields: dict[str, object] = field(default_factory=dict)  # [report], as read
@@ -183,19 +184,25 @@ class Document:
     tasks: tuple[Task, ...] = ()
     source: Path | None = None
     kind: str = ""  # a report's 部门/政府; other kinds have none
-    linked: dict[str, object] = field(default_factory=dict)  # the same year's other documents, by kind id
+    linked: dict[str, Report | Document] = field(default_factory=dict)  # the same year's other documents, by kind id
     unready: dict[str, str] = field(default_factory=dict)  # those found but not drawn on yet, and why, by kind id
+
+    def text_field(self, key: str) -> str:
+        """A text field of [report] as read ("" if absent): the kind's text fields hold only text."""
+        value = self.fields.get(key, "")
+        return value if isinstance(value, str) else ""
 
     @property
     def published(self) -> date | None:
-        return self.fields.get("date")
+        value = self.fields.get("date")  # kind_data.value admits only a date here
+        return value if isinstance(value, date) else None
 
     @property
     def partial_to(self) -> date | None:
         """The cut-off date of figures that do not cover the whole year (a work summary
         written as of 7 December); None for the whole year's."""
-        cutoff = self.fields.get("cutoff")
-        return cutoff if cutoff is not None and (cutoff.month, cutoff.day) != (12, 31) else None
+        cutoff = self.fields.get("cutoff")  # kind_data.value admits only a date here
+        return cutoff if isinstance(cutoff, date) and (cutoff.month, cutoff.day) != (12, 31) else None
 
     def heading(self, path: str) -> Heading | None:
         return next((h for h in self.headings if h.path == path), None)

@@ -10,6 +10,7 @@ sentences, narrative placeholders and the checks of stated figures all read thes
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from weakref import WeakKeyDictionary
 
@@ -127,7 +128,7 @@ def _value(figures: list[Figure]) -> Number | Unread:
 
 
 def _build(tree: dict, values: dict[str, Figure]) -> Names:
-    items = {}
+    items: dict[str, Names | Number | Unread] = {}
     for name, leaf in tree.items():
         if isinstance(leaf, str):
             items[name] = UNREAD_VALUE if values[leaf].unread else values[leaf].value
@@ -184,8 +185,9 @@ def _make_names(report: Report) -> dict:
         "contact": _contact(report),
         "published": chinese_date(report.published) if report.published else placeholder("发布日期"),
     })
-    if report.linked.get("tasks") is not None:  # section 六 may cite the year's task table
-        items["tasks"] = task_names(report.linked["tasks"])
+    tasks = report.linked.get("tasks")
+    if isinstance(tasks, Document):  # section 六 may cite the year's task table
+        items["tasks"] = task_names(tasks)
     return items
 
 
@@ -230,7 +232,8 @@ def _year_on_year(current: dict, previous: dict | None):
 
 def percent(change: Number, base: Number) -> str:
     """16% or 16.2%: one decimal, none when it is 0."""
-    text = f"{abs(change) / base * 100:.1f}".removesuffix(".0")
+    size = change.copy_abs() if isinstance(change, Decimal) else abs(change)
+    text = f"{size / base * 100:.1f}".removesuffix(".0")
     return f"{text}%"
 
 
@@ -241,7 +244,7 @@ def figure_values(document: Document) -> dict[str, Number]:
     year's. Blank figures are left out."""
     values: dict[str, Number] = {}
     annual = document.linked.get(ANNUAL)
-    annual_names = names(annual) if annual is not None and document.partial_to is None else None
+    annual_names = names(annual) if isinstance(annual, Report) and document.partial_to is None else None
     for definition in document.format.figures:
         stated = document.figures.get(definition.key)
         if stated is not None and stated.value is not None:
@@ -290,7 +293,8 @@ def document_names(document: Document, previous: Document | None = None) -> dict
             items[definition.key] = values[definition.key]
         elif stated is not None or (definition.annual and ANNUAL in document.unready):
             items[definition.key] = placeholder(definition.label)  # written "", or its annual report not ready
-    changes = {key: change_phrase(value, last.get(key), document.format.figure(key).unit, same_period)
+    units = {d.key: d.unit for d in document.format.figures}  # values holds only these figures' keys
+    changes = {key: change_phrase(value, last.get(key), units[key], same_period)
                for key, value in values.items()}
     for definition in document.format.figures:  # a figure still to come: so does the comparison
         if definition.key not in values and isinstance(items.get(definition.key), str):
@@ -307,7 +311,7 @@ def document_names(document: Document, previous: Document | None = None) -> dict
     if any(d.outcome for d in document.format.figures):
         items["answered"] = "、".join(answered)
     linked_tasks = document.linked.get(TASKS)
-    if linked_tasks is not None:
+    if isinstance(linked_tasks, Document):
         items["tasks"] = task_names(linked_tasks)
     return items
 

@@ -60,7 +60,7 @@ def missing_texts(report) -> list[tuple[str, str]]:
     def empty(key: str) -> bool:
         return unfilled(report.text.get(key, ""))
 
-    missing = []
+    missing: list[tuple[str, str]] = []
     for section in report.format.sections:
         themes = [t for t in section.themes if t.applies_to(report.kind)]
         if any(t.required for t in themes):

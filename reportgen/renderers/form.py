@@ -21,8 +21,8 @@ from reportgen.formats import layout
 from reportgen.formats.form import META, SHEETS, defined_name
 from reportgen.renderers.workbooks import saved
 from reportgen.formats.statutory import AMOUNT, SIGNED, Format, Table
-from reportgen.model import Report, totals
-from reportgen.model.totals import SumCheck
+from reportgen.model import Number, Report, totals
+from reportgen.model.totals import BalanceCheck, SumCheck
 from reportgen.sources.schema import FEE_FIELDS, FIELDS, slots
 
 LABEL_FILL = "F2F2F2"
@@ -182,11 +182,14 @@ def _table_sheet(sheet, fmt: Format, table: Table, report, figures, styles, name
             if cell.role != layout.VALUE:
                 _label(target, cell.text, styles, align="left" if cell.role == layout.LABEL else "center")
                 continue
-            key = cell.cell.key
+            shows = cell.cell
+            assert shows is not None  # a VALUE cell shows a figure
+            key = shows.key
             where[key] = target.coordinate
             if key in computed:
                 continue  # a formula, filled in below once every part has its address
             figure = stated.get(key)
+            value: Number | str | float | None
             if report is None:
                 value = 0  # a form to fill in: every figure starts at 0 (the statute: 没有的填 0)
             elif figure is None:
@@ -196,15 +199,15 @@ def _table_sheet(sheet, fmt: Format, table: Table, report, figures, styles, name
             if value is not None and not isinstance(value, (int, str)):
                 value = float(value)
             _input(target, value, styles)
-            kind = "amount" if cell.cell.type == AMOUNT else "signed" if cell.cell.type == SIGNED else "count"
+            kind = "amount" if shows.type == AMOUNT else "signed" if shows.type == SIGNED else "count"
             validations[kind].add(target)
-            shown = "0.00####" if cell.cell.type == AMOUNT else "0"
+            shown = "0.00####" if shows.type == AMOUNT else "0"
             if figure is not None and figure.note:  # the note printed after the figure: 41（其中修订3件）
                 shown += '"（' + figure.note.replace('"', "”") + '）"'
             if shown != "0":
                 target.number_format = shown
-            group = collapsed.get(cell.cell.row.id)
-            name(sheet, target, f"{group.key}.{cell.cell.column.id}".rstrip(".") if group else key)
+            group = collapsed.get(shows.row.id)
+            name(sheet, target, f"{group.key}.{shows.column.id}".rstrip(".") if group else key)
     for key, address in where.items():
         if key in computed:
             parts = "+".join(where[p.key] for p in sums[key].parts if p.key in where)
@@ -242,7 +245,8 @@ def _alarms(sheet, fmt: Format, table: Table, where: dict[str, str]) -> None:
     def typed(cells) -> str:
         return _ranges([where[key] for cell in cells for key in _leaves(cell.key, checks.totals) if key in where])
 
-    for check in (*checks.sums, *checks.balances):
+    every: list[SumCheck | BalanceCheck] = [*checks.sums, *checks.balances]
+    for check in every:
         if (check.total if isinstance(check, SumCheck) else check.left[0]).table is not table:
             continue
         if isinstance(check, SumCheck):

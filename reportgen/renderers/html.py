@@ -114,10 +114,11 @@ def render(draft: Draft, folder: Path, page: bool = True) -> str:
     for section in draft.sections:
         blocks = []
         for b in section.blocks:
-            name = f"reportgen-table-{next(numbers)}" if b.kind == TABLE else ""
+            table = b.table if b.kind == TABLE else None  # a TABLE block holds its table
+            name = f"reportgen-table-{next(numbers)}" if table is not None else ""
             blocks.append(SimpleNamespace(kind=b.kind, text=b.text, id=name,
-                                          html=html_table(b.table, name) if b.kind == TABLE else "",
-                                          label=caption(b.table) if b.kind == TABLE else ""))
+                                          html=html_table(table, name) if table is not None else "",
+                                          label=caption(table) if table is not None else ""))
         sections.append(SimpleNamespace(heading=section.heading, blocks=blocks))
     try:
         text = _template(path).render(

@@ -219,7 +219,7 @@ def layout(report: Report, parts: dict, accent: str, flagged: int, title: str, s
     colour, tint = ACCENTS[accent]
     heading = _title(title, report.agency)
     flag = f"{FLAG}本图数据未通过核对（{flagged} 个问题），核对无误前请勿发布。" if flagged else ""
-    said = [("发布日期：", published)] if published is not None else []
+    said: list[tuple[str, ...]] = [("发布日期：", published)] if published is not None else []
     said.append(("数据来源：", *source))
     notes = tuple("".join(segments) for segments in said)
     footer = tuple(line for segments in said for line in pack(segments, 28, INNER))
@@ -272,7 +272,7 @@ def _bars(picture: Picture, heading: str, shown: list[Shown], y: int) -> int:
     y += 60
     label_room, value_room = 214, 120
     track = INNER - label_room - value_room
-    largest = max((s.value for s in shown if s.state == "number"), default=0) or 1
+    largest = max((s.value for s in shown if s.state == "number" and s.value is not None), default=0) or 1
     for figure in shown:
         length = round(track * figure.value / largest) if figure.state == "number" and figure.value else 0
         picture.sections.append({"kind": "bar", "y": y, "x": MARGIN + label_room, "track": track,

@@ -12,6 +12,10 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
+
+# An lxml element. lxml publishes no type information, so to mypy it is Any (a library boundary).
+Element = Any
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -44,13 +48,14 @@ class Region:
     """What a bookmark marks: a run of elements inside one paragraph, or a whole table."""
 
     name: str
-    table: object | None = None  # the w:tbl
-    start: object | None = None  # the w:bookmarkStart (inline regions)
-    end: object | None = None  # the matching w:bookmarkEnd
+    table: Element | None = None  # the w:tbl
+    start: Element | None = None  # the w:bookmarkStart (inline regions)
+    end: Element | None = None  # the matching w:bookmarkEnd
 
     def elements(self) -> list:
         if self.table is not None:
             return [self.table]
+        assert self.start is not None  # an inline region: between its bookmarkStart and bookmarkEnd
         found, node = [], self.start.getnext()
         while node is not None and node is not self.end:
             found.append(node)

@@ -181,6 +181,7 @@ def _merge_docx(path: Path, fresh: bytes, recorded: Record, force: bool, result:
         if old.table is not None:
             result.changes[-1].cells = changed_cells(name, markers.table_cells(old.table),
                                                      markers.table_cells(new.table), word=True)
+            assert new.table is not None  # a marker marks a table in both drafts or in neither
             replacement = copy.deepcopy(new.table)
             for mark in replacement.iter(f"{markers.W}bookmarkStart", f"{markers.W}bookmarkEnd"):
                 mark.set(f"{markers.W}id", str(next_id))  # a pair: both ends get the same new id
@@ -190,6 +191,7 @@ def _merge_docx(path: Path, fresh: bytes, recorded: Record, force: bool, result:
             for element in old.elements():
                 element.getparent().remove(element)
             anchor = old.start
+            assert anchor is not None  # not a table: an inline region, opened by its bookmarkStart
             for element in new.elements():
                 copied = copy.deepcopy(element)
                 anchor.addnext(copied)
@@ -278,6 +280,6 @@ def _heading(key: str) -> str:
                 if key == theme.text:
                     return f"{section.heading}{statutory.LABEL_SEPARATOR}{theme.heading}"
     for kind in kinds.kinds().values():
-        if (section := kind.section(key)) is not None and section.heading:
-            return section.heading.replace("{year}", "本").replace("{next_year}", "下一")
+        if (part := kind.section(key)) is not None and part.heading:
+            return part.heading.replace("{year}", "本").replace("{next_year}", "下一")
     return "正文"

@@ -81,7 +81,7 @@ def schema(fmt: Format) -> dict:
     for table in fmt.tables.values():
         tree: dict = {}
         for cell in table.cells():
-            kind = {"type": ["number", "null"], "minimum": 0} if cell.type == AMOUNT else \
+            kind: dict[str, object] = {"type": ["number", "null"], "minimum": 0} if cell.type == AMOUNT else \
                 {"type": ["integer", "null"]} if cell.type == SIGNED else {"type": ["integer", "null"], "minimum": 0}
             kind["description"] = cell.short_name if cell.row.id else cell.column.name
             _put(tree, cell.key[len(table.key) + 1:], kind)

@@ -68,7 +68,7 @@ def usual_places(platform: str, environ, home: Path) -> list[Path]:
 def locate(platform: str, environ, home: Path) -> tuple[Path | None, list[str]]:
     """soffice, and the places tried, in order: REPORTGEN_SOFFICE (the program, or its
     folder), PATH, the usual install places."""
-    tried = []
+    tried: list[str] = []
     named = environ.get(SOFFICE_VARIABLE, "").strip().strip('"')
     exe = ".exe" if platform == "win32" else ""
     if named:
@@ -162,8 +162,8 @@ class LibreOffice:
                 if not pdf.exists() or pdf.stat().st_size == 0:
                     raise PdfUnavailable(f"LibreOffice 没有生成 {Path(name).name} 的 PDF（退出码 {returncode}），没有写出 PDF。")
                 results[name] = pdf.read_bytes()
-                if problem := verify(results[name], documents[name]):
-                    raise PdfUnavailable(f"LibreOffice 生成的 {Path(name).name} {problem}，没有写出。"
+                if fault := verify(results[name], documents[name]):
+                    raise PdfUnavailable(f"LibreOffice 生成的 {Path(name).name} {fault}，没有写出。"
                                          "请确认 LibreOffice 能正常打开 Word 草稿后重试。")
             return results
 
@@ -178,6 +178,7 @@ class LibreOffice:
         lock = threading.Lock()
 
         def tell(index: int, count: int) -> None:
+            assert progress is not None  # tell is handed on only with a progress callback
             with lock:
                 counts[index] = count
                 progress(sum(counts), len(items))
@@ -231,9 +232,13 @@ while True:
 def _run(command: list[str], env: dict, folder: Path, timeout: float) -> int:
     """Run LibreOffice in a process group of its own, watched; its exit code."""
     posix = os.name == "posix"
+    if sys.platform == "win32":
+        flags = subprocess.CREATE_NEW_PROCESS_GROUP
+    else:
+        flags = 0
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env=env, start_new_session=posix,
-                               creationflags=0 if posix else subprocess.CREATE_NEW_PROCESS_GROUP)
+                               creationflags=flags)
     with _lock:
         _running.add(process)
     watchdog = subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(process.pid), str(folder)],

@@ -8,7 +8,7 @@ wrapped in its cell, A4 landscape, fitted to the page width. Written with openpy
 from __future__ import annotations
 
 
-from reportgen.draft.report_draft import TABLE, Draft
+from reportgen.draft.report_draft import TABLE, Draft, PrintedTable
 from reportgen.formats.layout import CAPTION, HEADER
 from reportgen.renderers.workbooks import saved
 
@@ -34,7 +34,8 @@ def render(draft: Draft) -> bytes:
     book.remove(book.active)
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    tables = [b.table for s in draft.sections for b in s.blocks if b.kind == TABLE and not b.table.grid.whole]
+    tables: list[PrintedTable | None] = [b.table for s in draft.sections for b in s.blocks
+              if b.kind == TABLE and b.table is not None and not b.table.grid.whole]  # a TABLE block holds its table
     for printed in tables or [None]:
         sheet = book.create_sheet(printed.table.short_name[:SHEET_NAME_LIMIT] if printed else "Sheet1")
         sheet.cell(1, 1, draft.title).font = Font(bold=True, size=16)

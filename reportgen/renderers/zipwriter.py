@@ -37,7 +37,8 @@ class Member:
 
 def package(members: list[Member]) -> bytes:
     """The bytes of a ZIP archive holding ``members`` in order."""
-    local, central = [], []
+    local: list[bytes] = []
+    central: list[bytes] = []
     offset = 0
     for member in members:
         name = member.name.encode("utf-8")

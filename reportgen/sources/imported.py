@@ -43,14 +43,20 @@ class Imported:
     def in_stated_group(self, key: str) -> bool:
         """Whether a cell belongs to a row group the source printed as one row (（六）)."""
         table_key, row = key.split(".")[:2]
+        fmt = self.known_format()
         return any(row in group.leaves and any(k.startswith(group.key + ".") for k in self.groups)
-                   for group in self.format.tables[table_key].row_groups())
+                   for group in fmt.tables[table_key].row_groups())
+
+    def known_format(self) -> Format:
+        """The format, once recognised: what is written from an import is never formatless."""
+        assert self.format is not None, "an import is written out only once its format is known"
+        return self.format
 
 
 def to_data(imported: Imported) -> dict:
     """The data a data file written from this import holds, as the TOML reader gives it:
     ``reportgen.sources.schema.read`` turns it into the model, as it does a clerk's file."""
-    fmt = imported.format
+    fmt = imported.known_format()
     kind = imported.kind if imported.kind in KINDS else KINDS[0]
     report: dict = {"agency": imported.agency, "year": imported.year, "kind": kind,
                     "published": imported.published or deadline(imported.year, kind)}
@@ -70,7 +76,7 @@ def to_data(imported: Imported) -> dict:
         node = data
         *path, last = key.split(".")
         for part in path:
-            node = node.setdefault(part, {})
+            node = _table(node, part)
         node[last] = unit
     if fmt.has_fees:
         data["processing_fees"] = {name: imported.fees.get(name, 0) for name in ("notices", "amount")}
@@ -79,8 +85,9 @@ def to_data(imported: Imported) -> dict:
 
 def rows(imported: Imported, table_key: str) -> dict[str, object]:
     """Each row's figures as written: {row: {column: value}} (a row that is one cell: its value)."""
-    table = imported.format.tables[table_key]
-    computed = computed_keys(imported.format)
+    fmt = imported.known_format()
+    table = fmt.tables[table_key]
+    computed = computed_keys(fmt)
     rows: dict[str, object] = {}
     for cell in table.cells():
         if imported.in_stated_group(cell.key):
@@ -95,9 +102,16 @@ def rows(imported: Imported, table_key: str) -> dict[str, object]:
         if not column:
             rows[row] = value
             continue
-        node = rows.setdefault(row, {})
+        node = _table(rows, row)
         *path, last = column.split(".")
         for part in path:
-            node = node.setdefault(part, {})
+            node = _table(node, part)
         node[last] = value
     return rows
+
+
+def _table(node: dict, name: str) -> dict:
+    """node[name], a new table if absent: a format's keys never run on past a value."""
+    child = node.setdefault(name, {})
+    assert isinstance(child, dict), name
+    return child

@@ -136,7 +136,7 @@ class _Reader:
             if field.required and field.key not in values and field.key not in raw:
                 self.findings.append(error("missing", f"缺少必填项“report.{field.key}”（{field.label}）。",
                                            key=f"report.{field.key}"))
-        if isinstance(values.get("agency"), str) and (problem := agency_problem(values["agency"])):
+        if isinstance(agency := values.get("agency"), str) and (problem := agency_problem(agency)):
             self.problem(f"“机关名称”{problem}", "report.agency")
             values.pop("agency")
         year = values.get("year")
@@ -158,6 +158,7 @@ class _Reader:
                 self.unknown(f"text.{key}", keys, what=f"{self.kind.name}的 [text] 中")
                 continue
             section = self.kind.section(key)
+            assert section is not None  # key is one of the kind's sections' keys
             read = self.value(_text_field(section.title(0) or key), value, f"text.{key}")
             if read is not None:
                 texts[key] = read
@@ -227,6 +228,7 @@ class _Reader:
     def entries(self, data: dict, name: str) -> list[tuple[int, dict, dict[str, int]]]:
         """Each ``[[name]]`` entry read: (its position from 1, its values, its lines)."""
         entry = self.kind.entry(name)
+        assert entry is not None, name  # called only for entries the kind defines
         raw = data.get(name, [])
         if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
             self.problem(f"{entry.label}应写成 [[{name}]]，每项一段。", name)
@@ -284,7 +286,8 @@ def read(data: dict, kind: Kind, source=None, text: str = "") -> tuple[Document 
     texts = reader.texts(data) if kind.sections else {}
     free = reader.sections(data) if kind.free_sections and "section" in data else ()
     figures = reader.figures(data) if kind.figures else {}
-    headings, tasks = (), ()
+    headings: tuple[Heading, ...] = ()
+    tasks: tuple[Task, ...] = ()
     if kind.entry("heading"):
         headings = tuple(Heading(values["path"], values["title"])
                          for _, values, _ in reader.entries(data, "heading") if "path" in values and "title" in values)

@@ -129,7 +129,7 @@ def groups(fmt: Format) -> frozenset[str]:
 
 def _groups(keys) -> set[str]:
     """Every proper prefix of the given dotted keys: the tables a file may open."""
-    groups = set()
+    groups: set[str] = set()
     for key in keys:
         parts = key.split(".")
         groups.update(".".join(parts[:i]) for i in range(1, len(parts)))
@@ -200,9 +200,9 @@ class _Reader:
         number = self._number(slot, value)
         return None if number is None else Figure(number, note)
 
-    def _number(self, slot: Slot, value: object):
+    def _number(self, slot: Slot, value: object) -> int | Decimal | None:
         wanted = TYPE_WORDS[slot.type]
-        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        if not isinstance(value, (int, Decimal)) or isinstance(value, bool):
             hint = "（数字不要加引号）" if isinstance(value, str) and _looks_numeric(value) else ""
             self.findings.append(self._problem(
                 "type", slot, f"“{slot.label}”应为{wanted}，文件中写的是 {show(value)}{hint}。",
@@ -223,15 +223,18 @@ class _Reader:
                 "R5", slot, f"“{slot.label}”不能为负数，文件中写的是 {show(value)}。",
                 expected=wanted, actual=show(value)))
         limit = slot.cell.column.limit if slot.cell is not None else 0
-        if limit and abs(value) > limit:
+        size = value.copy_abs() if isinstance(value, Decimal) else abs(value)
+        if limit and size > limit:
             self.findings.append(self._problem(
                 "R6", slot, f"“{slot.label}”为 {show(value)}，超出了合理范围（不超过 {limit:,}），请核对是否多写了位数"
                 f"{'或把元当成了万元' if slot.type == AMOUNT else ''}。",
                 expected=f"不超过 {limit:,}", actual=show(value)))
         places = slot.cell.column.decimals if slot.cell is not None and slot.type == AMOUNT else None
-        if places is not None and isinstance(value, Decimal) and -value.as_tuple().exponent > places:
+        # a finite Decimal (checked above): its exponent is an int
+        exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
+        if places is not None and isinstance(exponent, int) and -exponent > places:
             self.findings.append(warning(
-                "decimals", f"“{slot.label}”写了 {-value.as_tuple().exponent} 位小数（{show(value)}），"
+                "decimals", f"“{slot.label}”写了 {-exponent} 位小数（{show(value)}），"
                 f"万元金额精确到分也只有 {places} 位小数；草稿按填写的原样印出，请确认。",
                 key=slot.key, expected=f"至多 {places} 位小数", actual=show(value),
                 **self._where(slot)))
@@ -250,7 +253,7 @@ class _Reader:
                 "type", slot, f"“{slot.label}”应为{wanted}，文件中写的是 {show(value)}。",
                 expected=TYPE_WORDS[slot.type], actual=show(value)))
             return None
-        if slot.type == CHOICE and value not in slot.field.choices:
+        if slot.type == CHOICE and slot.field is not None and value not in slot.field.choices:
             choices = "、".join(f"“{c}”" for c in slot.field.choices)
             self.findings.append(self._problem(
                 "type", slot, f"“{slot.label}”只能填 {choices}，文件中写的是 {show(value)}。",
@@ -313,7 +316,7 @@ class _Reader:
             full = f"{parent}.{guess[0]}" if parent else guess[0]
             label = self.slots[full].label if full in self.slots else ""
             message += f"是否应为“{full}”" + (f"（{label}）" if label else "") + "？"
-        elif other := _format_with_key(key, self.fmt):
+        elif self.fmt is not None and (other := _format_with_key(key, self.fmt)):
             message += f"这是{other.label}的键，本报告使用的是{self.fmt.label}。"
         elif siblings:
             message += f"这里可用的键：{'、'.join(siblings)}。"
@@ -370,7 +373,9 @@ def show(value: object) -> str:
 
 def choose_format(data: dict) -> tuple[Format | None, list[Finding]]:
     """The format a file's report year calls for, or the one it names in report.format."""
-    report = data.get("report") if isinstance(data.get("report"), dict) else {}
+    report = data.get("report")
+    if not isinstance(report, dict):
+        report = {}
     year = report.get("year")
     if not isinstance(year, int) or isinstance(year, bool):
         return None, []  # reported as a missing or mistyped field
@@ -380,6 +385,7 @@ def choose_format(data: dict) -> tuple[Format | None, list[Finding]]:
         return None, [error("year", problem, key="report.year",
                             expected=f"{first}—{statutory.latest_year()} 年", actual=year)]
     by_year = statutory.format_for_year(year)
+    assert by_year is not None  # year_problem names every year without a format
     override = report.get("format")
     if override is None:
         return by_year, []
@@ -413,27 +419,41 @@ def read(data: dict, source=None) -> tuple[Report | None, list[Finding]]:
                 key=f.key))
     if fmt is None:
         return None, findings
-    figures = {k: v for k, v in values.items() if k in fmt.cell_by_key()}
+    # every cell's value is a Figure (_Reader.read); the fields' are as their slot's type
+    figures = {k: v for k, v in values.items() if k in fmt.cell_by_key() and isinstance(v, Figure)}
     collapsed = _collapsed_groups(fmt, values, figures, findings)
+    published = values.get("report.published")
+    year = values.get("report.year", 0)
     report = Report(
-        agency=values.get("report.agency", ""),
-        year=values.get("report.year", 0),
-        kind=values.get("report.kind", ""),
+        agency=_text(values, "report.agency"),
+        year=year if isinstance(year, int) else 0,
+        kind=_text(values, "report.kind"),
         format=fmt,
-        published=values.get("report.published"),
-        contact=Contact(*(values.get(f"report.contact.{k}", "") for k in ("office", "address", "postcode", "phone"))),
-        download=Download(values.get("report.download.site", ""), values.get("report.download.url", "")),
-        text={k: values.get(f"text.{k}", "") for k in fmt.text_keys()},
+        published=published if isinstance(published, date) else None,
+        contact=Contact(*(_text(values, f"report.contact.{k}") for k in ("office", "address", "postcode", "phone"))),
+        download=Download(_text(values, "report.download.site"), _text(values, "report.download.url")),
+        text={k: _text(values, f"text.{k}") for k in fmt.text_keys()},
         figures=figures,
         collapsed=collapsed,
-        units={reader.slots[k].unit_of.key: v for k, v in values.items() if reader.slots.get(k) and reader.slots[k].unit_of},
-        fees=ProcessingFees(
-            values.get("processing_fees.notices", Figure()).value,
-            values.get("processing_fees.amount", Figure()).value,
-        ),
+        units={unit_of.key: v for k, v in values.items()
+               if (slot := reader.slots.get(k)) and (unit_of := slot.unit_of) and isinstance(v, str)},
+        fees=ProcessingFees(_figure_of(values, "processing_fees.notices").value,
+                            _figure_of(values, "processing_fees.amount").value),
         source=source,
     )
     return report, findings
+
+
+def _text(values: dict[str, object], key: str) -> str:
+    """A text field as read ("" if absent): _Reader._scalar admits only text for these keys."""
+    value = values.get(key, "")
+    return value if isinstance(value, str) else ""
+
+
+def _figure_of(values: dict[str, object], key: str) -> Figure:
+    """A figure as read (an empty Figure if absent)."""
+    value = values.get(key)
+    return value if isinstance(value, Figure) else Figure()
 
 
 def _collapsed_groups(fmt: Format, values: dict, figures: dict, findings: list) -> frozenset[str]:

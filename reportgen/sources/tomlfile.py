@@ -97,7 +97,7 @@ def check_shape(text: str) -> None:
 
 
 class _Shape:
-    def __init__(self):
+    def __init__(self) -> None:
         self.open: list[str] = []  # the brackets open at this point, across lines (an array spans lines)
         self.statements = 0
 
@@ -252,8 +252,8 @@ def _mistake(line: str, what: str) -> str:
         return f"日期 {value} 的月和日要写两位数：{year}-{month:02d}-{day:02d}"
     if re.fullmatch(r"[0-9０-９][0-9０-９,，]*[,，][0-9０-９,，]*", value):
         return f"数字中不能有逗号：“{key}”要写成 {re.sub(r'[,，]', '', value)}"
-    if re.fullmatch(r"[0-9]+(\.[0-9]+)?\s*[^\s0-9.\"'\[{]+", value):
-        return f"数字后面不能写单位或文字：“{key} = {value}”要写成 {re.match(r'[0-9.]+', value).group()}"
+    if unit := re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)\s*[^\s0-9.\"'\[{]+", value):
+        return f"数字后面不能写单位或文字：“{key} = {value}”要写成 {unit[1]}"
     if re.fullmatch(r"[０-９]+", value):
         return f"数字要用半角数字：“{key}”写成 {value.translate({0xFF10 + d: 0x30 + d for d in range(10)})}"
     if what.startswith(("Cannot overwrite a value", "Cannot declare")):

@@ -167,7 +167,7 @@ def _moved_rows(cells: dict, fmt, returned: Returned, collapsed: frozenset[str] 
         sheet_name = SHEETS[table.key]
         grid = layout.grid(table, frozenset(key.split(".", 1)[1] for key in collapsed if key.startswith(f"{table.key}.")))
         expected_rows = {cell.cell.key: 3 + r for r, row in enumerate(grid.rows) for cell in row
-                         if cell.role == layout.VALUE}
+                         if cell.cell is not None}  # the VALUE cells: only they show a figure
         moved = False
         rows_used = set()
         for key, row in expected_rows.items():
@@ -208,21 +208,22 @@ def _typed_totals(cells: dict, fmt, returned: Returned, collapsed: frozenset[str
         shift: dict[int, int] = {}  # grid row → how far a clerk's inserted rows moved it
         for r, row in enumerate(grid.rows):
             for cell in row:
-                location = returned.locations.get(cell.cell.key) if cell.role == layout.VALUE else None
+                location = returned.locations.get(cell.cell.key) if cell.cell is not None else None  # VALUE
                 if location and location.startswith(f"{sheet_name}!"):
                     actual = int("".join(ch for ch in location.split("!")[1] if ch.isdigit()))
                     shift.setdefault(r, actual - (3 + r))
         for r, row in enumerate(grid.rows):
             near = min(shift, key=lambda named: (abs(named - r), named), default=None)
             for cell in row:
-                if cell.role != layout.VALUE or cell.cell.key not in computed or near is None:
+                if cell.cell is None or cell.cell.key not in computed or near is None:  # not VALUE
                     continue
                 coordinate = f"{get_column_letter(cell.column + 1)}{3 + r + shift[near]}"
                 value = cells.get((sheet_name, coordinate))
                 if value is None or (isinstance(value, str) and (value.startswith("=") or not value.strip())):
                     continue
-                typed[cell.cell.key] = value
-                returned.locations[cell.cell.key] = f"{sheet_name}!{coordinate}"
+                key = cell.cell.key
+                typed[key] = value
+                returned.locations[key] = f"{sheet_name}!{coordinate}"
     if typed:
         returned.warnings.append(f"{len(typed)} 个总计格子中的公式被改写成了数字（"
                                  + "、".join(returned.locations[k] for k in typed) + "），已按填写的数字核对。")
@@ -252,7 +253,10 @@ def _fill(returned: Returned, values: dict, fmt, meta: dict) -> None:
     imported = returned.imported
     imported.agency = str(values.get("report.agency") or meta.get("agency") or "").strip()
     year = values.get("report.year") or meta.get("year")
-    imported.year = int(year) if isinstance(year, (int, float)) or str(year).isdigit() else int(meta.get("year", 0))
+    if year is not None and (isinstance(year, (int, float)) or str(year).isdigit()):
+        imported.year = int(year)
+    else:
+        imported.year = int(meta.get("year", 0))
     imported.kind = str(values.get("report.kind") or "").strip()
     published = values.get("report.published")
     if isinstance(published, datetime):

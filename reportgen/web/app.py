@@ -21,6 +21,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -80,12 +81,14 @@ class Pages:
     async def outside(self, request: Request, problem) -> HTMLResponse:
         return self.page("message.html.j2", 403, title="已拒绝", message="这个路径不在 reportgen serve 的文件夹中，已拒绝。")
 
-    async def unusable(self, request: Request, problem: ReportgenError) -> HTMLResponse:
-        """A file that cannot be used (not UTF-8, …): said as ``reportgen check`` says it."""
+    async def unusable(self, request: Request, problem: Exception) -> HTMLResponse:
+        """A file that cannot be used (not UTF-8, …): said as ``reportgen check`` says it.
+        (Registered for ReportgenError; Starlette types every handler as taking an Exception.)"""
         return self.page("message.html.j2", 400, title="无法打开", message=str(problem))
 
-    async def refused(self, request: Request, problem: HTTPException) -> HTMLResponse:
+    async def refused(self, request: Request, problem: Exception) -> HTMLResponse:
         """Starlette's own refusals (a form too long, a method not taken), said in Chinese."""
+        assert isinstance(problem, HTTPException)  # the handler registered for HTTPException
         if problem.status_code == 404:
             return await self.not_found(request, problem)
         message = {405: "这个地址不接受这种请求。"}.get(problem.status_code, "提交的内容无法读取（项目太多或太长），已拒绝。")
@@ -228,7 +231,7 @@ class Pages:
         kept in the folder's 草稿/ with a backup; the page says what changed, then offers it."""
         path = self.data_file(request.path_params["path"])
         upload = (await request.form(max_part_size=MAX_UPLOAD)).get("draft")
-        if upload is None or not getattr(upload, "filename", ""):
+        if not isinstance(upload, UploadFile) or not upload.filename:  # none, or a text field of that name
             return self.page("message.html.j2", 400, title="没有文件", message="请选择要更新的 Word 或 Markdown 草稿。")
         name = uploaded_name(upload.filename)
         if Path(name).suffix.lower() not in (".docx", ".md"):
@@ -248,7 +251,7 @@ class Pages:
 
     async def import_file(self, request: Request) -> HTMLResponse:
         upload = (await request.form(max_part_size=MAX_UPLOAD)).get("report")
-        if upload is None or not getattr(upload, "filename", ""):
+        if not isinstance(upload, UploadFile) or not upload.filename:  # none, or a text field of that name
             return self.page("message.html.j2", 400, title="没有文件", message="请选择要导入的报告或填报表。")
         name = uploaded_name(upload.filename)
         with tempfile.TemporaryDirectory(prefix="reportgen-upload-") as work:

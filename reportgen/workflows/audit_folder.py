@@ -95,7 +95,7 @@ def audit_view(root: Path) -> AuditView | None:
             count[2] += row.state == ledger.UNCHECKED
     units = []
     for (agency, year), (open_, fixed, unchecked) in sorted(counts.items()):
-        found = {}
+        found: dict[str, str] = {}  # suffix → the first notice's path
         for kind in (notices.RECTIFY, notices.RETURN):
             for suffix in (".docx", ".md"):
                 path = files.get(notices.file_stem(agency, year, kind) + suffix)

@@ -14,7 +14,7 @@ import io
 import json
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -66,6 +66,14 @@ class AgencyResult:
     stale: list[str] = field(default_factory=list)  # drafts still showing old figures: "path：command"
     detail: str = ""  # a crash's technical detail, for the maintainers (summary.json only)
     unchanged: bool = False  # every draft already held what this run made: nothing written
+    # the PDF the parent still has to print (write_pdfs' item), None once printed; never in the summary
+    pending_pdf: tuple | None = field(default=None, repr=False, compare=False)
+
+    def summary(self) -> dict:
+        """The row of summary.json."""
+        row = asdict(replace(self, pending_pdf=None))
+        del row["pending_pdf"]
+        return row
 
     @property
     def ok(self) -> bool:
@@ -122,7 +130,7 @@ class BatchReport:
             "missing": [asdict(u) for u in self.missing],
             "extra": self.extra,
             "interrupted": self.interrupted,
-            "results": [asdict(r) for r in self.results],
+            "results": [r.summary() for r in self.results],
         }
 
 
@@ -329,31 +337,32 @@ def _not_printed(report: BatchReport, why: str) -> None:
     """The units whose PDF was not printed (the run was interrupted) are not 成功: they do
     not have every format asked for."""
     for result in report.results:
-        if getattr(result, "pending_pdf", None):
-            del result.pending_pdf
+        if result.pending_pdf:
+            result.pending_pdf = None
             result.status = UNPROCESSED
             result.message = f"其他草稿已生成，PDF 没有生成（{why}），请重新运行。"
 
 
 def _print_pdfs(report: BatchReport, out_dir: Path, options: Options, jobs: int, on_pdf=None) -> None:
     """Print the PDFs of every unit built or refreshed, with ``jobs`` LibreOffice processes side by side."""
-    units = [r for r in report.results if getattr(r, "pending_pdf", None)]
+    units = [r for r in report.results if r.pending_pdf]
     if not units:
         return
     try:
-        written = dict(write_pdfs([r.pending_pdf for r in units], Manifest(out_dir), options.force, jobs,
+        written = dict(write_pdfs([r.pending_pdf for r in units if r.pending_pdf], Manifest(out_dir), options.force, jobs,
                                   progress=on_pdf))
     except ReportgenError as problem:
         for result in units:
             result.status, result.message = CRASHED, f"PDF 没有生成：{problem}"
         return
     for result in units:
+        assert result.pending_pdf  # units: those with a PDF to print
         path = result.pending_pdf[0]
         if path in written:
             result.outputs.append(str(path))
         else:
             result.status, result.message = STALE, f"{path.name} 被人改过，没有覆盖。"
-        del result.pending_pdf
+        result.pending_pdf = None
 
 
 class _SummaryWriter:

@@ -143,12 +143,12 @@ def kinds_for(report: Report | Document, wanted=None) -> tuple[str, ...]:
 
 
 def render_drafts(
-    report: Report,
+    report: Report | Document,
     renderers: Renderers,
     kinds=KINDS,
     findings=(),
     blank_zeros: bool = False,
-    previous: Report | None = None,
+    previous: Report | Document | None = None,  # last year's, of the same kind (else ignored)
     drafted: list | None = None,
     by: str = "",
     stem: str = "",
@@ -157,9 +157,11 @@ def render_drafts(
     file too when a PDF is asked for, since the PDF is printed from it. Pure: writes nothing.
     The draft itself is appended to ``drafted`` when given."""
     if isinstance(report, Document):
-        draft = build_document_draft(report, findings, previous=previous, by=by)
+        last = previous if isinstance(previous, Document) else None
+        draft = build_document_draft(report, findings, previous=last, by=by)
     else:
-        draft = build_draft(report, findings, previous=previous, blank_zeros=blank_zeros)
+        draft = build_draft(report, findings, previous=previous if isinstance(previous, Report) else None,
+                            blank_zeros=blank_zeros)
     if drafted is not None:
         drafted.append(draft)
     wanted = [name for kind in kinds for name in FILES.get(kind, (kind,))]
@@ -363,7 +365,7 @@ def pdf_record(word: bytes, about: dict | None = None) -> dict:
             "states": docx_figures(word)}
 
 
-def write_pdfs(pending: list[tuple[Path, bytes]], manifest: Manifest, force: bool = False,
+def write_pdfs(pending: list[tuple[Path, bytes] | tuple[Path, bytes, dict]], manifest: Manifest, force: bool = False,
                processes: int = 1, office=None, progress=None) -> list[tuple[Path, list[Path]]]:
     """Print each pending PDF (path, Word bytes[, what its record says]) with LibreOffice,
     a few processes side by side, and write them; ``progress(done, total)`` as they are

@@ -55,12 +55,15 @@ def next_year(source: Path, output: Path | None = None, force: bool = False) -> 
     """Next year's data file from this year's, of whatever kind it is, saved as this year's
     was (a Notepad file's BOM and CRLF line ends kept)."""
     if kind_of_file(source) not in (ANNUAL, ""):
-        made = document_files.next_year(source, output)
-        result = Made(made.path, made.document.format.name, made.document.year + 1, False, notes=made.notes)
+        document = document_files.next_year(source, output)
+        result = Made(document.path, document.document.format.name, document.document.year + 1, False,
+                      notes=document.notes)
+        text = document.text
     else:
-        made = nextyear.next_year(source, output)
-        result = Made(made.path, "", made.report.year + 1, True, carried=made.carried, dropped=made.dropped,
-                      notes=made.notes)
+        report = nextyear.next_year(source, output)
+        result = Made(report.path, "", report.report.year + 1, True, carried=report.carried, dropped=report.dropped,
+                      notes=report.notes)
+        text = report.text
     layout = Layout.read(source)
-    result.backups = write_file(made.path, layout.encode(made.text), force, hint=EXISTING_HINT)
+    result.backups = write_file(result.path, layout.encode(text), force, hint=EXISTING_HINT)
     return result

@@ -100,6 +100,7 @@ def drafting() -> Need:
 
     try:
         report = check_text(new_file(statutory.require_format(2025), "测试局", 2025, "部门")).report
+        assert report is not None  # a new file, as init writes it, is always read
         drafts = render_drafts(report, Renderers.prepare(), ("docx", "md"))
     except (ReportgenError, OSError, ValueError) as problem:
         return Need(False, f"生成草稿失败：{problem}。请重新安装 reportgen。")

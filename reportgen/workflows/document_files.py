@@ -80,8 +80,7 @@ def new_file(kind: Kind, agency: str, year: int) -> str:
         lines += ["", "# 分组标题：path 是“一”或“一（一）”。", "[[heading]]", 'path = "一"',
                   f'title = "{placeholder("第一部分的标题")}"', "", "[[heading]]", 'path = "一（一）"',
                   f'title = "{placeholder("分组标题")}"']
-    if kind.entry("task"):
-        entry = kind.entry("task")
+    if (entry := kind.entry("task")) is not None:
         lines += ["", "# 每项任务一个 [[task]]，复制下面这一段填写。序号可以不写，按先后自动编号。", "[[task]]"]
         example = {"heading": '"一（一）"', "task": _quoted(placeholder("工作任务")),
                    "requirement": _quoted(placeholder("工作要求")), "lead": f'[{_quoted(placeholder("牵头处室"))}]',

@@ -21,7 +21,7 @@ import tomlkit
 from reportgen.checks import chains
 from reportgen.checks.check import CheckResult, Previous, check_data, check_text
 from reportgen.filenames import not_data
-from reportgen.model import UNREAD
+from reportgen.model import UNREAD, Report
 from reportgen.model.findings import Finding, Severity
 from reportgen.output.writing import safe_name
 from reportgen.output.manifest import write_file
@@ -38,7 +38,7 @@ def data_file(imported: Imported, header: bool = True) -> str:
     column), what the source said of an approximate label beside its row, and what could
     not be read listed at the top."""
     data = to_data(imported)
-    fmt, report = imported.format, data["report"]
+    fmt, report = imported.known_format(), data["report"]
     text = scaffold.new_file(fmt, report["agency"], report["year"], report["kind"])
     values: dict[tuple[str, str], str] = {("report", "published"): str(report["published"])}
     for section in ("contact", "download"):
@@ -289,7 +289,7 @@ def audit(files: list[Path], jobs: int = 1) -> Audit:
 def _chained(imported: Imported, findings: list[Finding]) -> dict[int, tuple[str, str]]:
     """Index of a finding → (the cell its broken sum shares with others, a sentence saying so)."""
     shared = chains.shared_cells(findings)
-    cells = imported.format.cell_by_key() if shared else {}
+    cells = imported.known_format().cell_by_key() if shared else {}
     said: dict[int, tuple[str, str]] = {}
     for index, key in shared.items():
         if key not in cells:
@@ -309,7 +309,8 @@ def _rank(path: Path) -> int:
 
 def _differences(one: Imported, other: Imported) -> list[str]:
     """The cells two copies of a report both state, with different figures."""
-    cells = one.format.cell_by_key() if one.format.id == other.format.id else {}  # by id: copies read in other processes
+    fmt = one.known_format()
+    cells = fmt.cell_by_key() if fmt.id == other.known_format().id else {}  # by id: copies read in other processes
     return [f"{cells[key].table.short_name}“{cells[key].short_name}”（{one.figures[key]}／{other.figures[key]}）"
             for key in cells if key in one.figures and key in other.figures
             and one.figures[key] != other.figures[key] and UNREAD not in (one.figures[key], other.figures[key])]
@@ -404,7 +405,8 @@ class ImportedFile:
     def unread(self) -> int:
         """The cells that could not be read, written "未读出"."""
         report = self.check.report
-        return sum(1 for figure in report.figures.values() if figure.unread) if report else 0
+        # an import is an annual report: its figures are Figures
+        return sum(1 for figure in report.figures.values() if figure.unread) if isinstance(report, Report) else 0
 
 
 WORKBOOKS = (".xlsx", ".xls", ".et")

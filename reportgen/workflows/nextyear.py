@@ -50,8 +50,10 @@ def next_year(source: Path, target: Path | None = None) -> NextYear:
     if report is None:
         reasons = "；".join(f.message for f in checked.findings if f.is_error)
         raise InputError(f"无法读取上年文件 {source}：{reasons}")
+    assert isinstance(report, Report)  # an annual report (datafiles.next_year sends other kinds elsewhere)
     year = report.year + 1
     fmt = statutory.format_for_year(year)
+    assert fmt is not None  # the year after one with a format has one too
     try:
         doc = tomlkit.parse(read_text(source))
     except RecursionError:

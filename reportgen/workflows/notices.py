@@ -99,7 +99,7 @@ def build(agency: str, year, entries: list[Entry], kind: str, deadline: str, sen
 
 def _ordered(entries: list[Entry]) -> list[Entry]:
     """Errors first; the broken sums one cell may explain side by side; else as check gives them."""
-    leader = {}
+    leader: dict[str | int, int] = {}  # a chain's id (or an entry's own index) → its first entry
     for index, entry in enumerate(entries):
         leader.setdefault(entry.chain or index, index)
     return [e for _, e in sorted(enumerate(entries), key=lambda p: (not p[1].error, leader[p[1].chain or p[0]]))]

@@ -25,7 +25,7 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing import connection as connections
-from typing import Any
+from typing import Any, cast
 
 IN_HAND = 2  # items sent ahead to one worker
 
@@ -120,7 +120,9 @@ def run(
             busy = [e for e in in_hand if in_hand[e]]
             if not busy:
                 break
-            for end in connections.wait(busy, timeout=1):
+            for ready in connections.wait(busy, timeout=1):
+                # wait returns some of the objects it is given: here the parents' ends of the pipes
+                end = cast(connections.Connection, ready)
                 try:
                     result = end.recv()
                 except (EOFError, OSError):  # the worker died: its items stay not done

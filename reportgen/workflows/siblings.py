@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import AbstractSet, Callable
 
 from reportgen import untrusted
 from reportgen.errors import InputError, RefreshError
@@ -44,7 +44,7 @@ ORDER = (DOCX, MD, HTML, FRAGMENT, XLSX, PDF)  # the PDF last: it depends on the
 
 
 def stale(folder: Path, stem: str, source: Path, render: Callable[[str], bytes], manifest: Manifest,
-          current: set[Path] = frozenset()) -> list[Stale]:
+          current: AbstractSet[Path] = frozenset()) -> list[Stale]:
     """The drafts named ``stem`` in ``folder`` that do not show what ``render(kind)``
     (a fresh rendering of the report from ``source``) shows. ``current``: the files just
     written or being printed, which are current by definition."""
@@ -73,7 +73,7 @@ def stale(folder: Path, stem: str, source: Path, render: Callable[[str], bytes],
     return found
 
 
-def _printed_from_current(pdf: Path, word: Path, render, manifest: Manifest, current: set[Path],
+def _printed_from_current(pdf: Path, word: Path, render, manifest: Manifest, current: AbstractSet[Path],
                           stale_so_far: list[Stale]) -> bool:
     entry = manifest.entry(pdf)
     printed = entry.get("printed_from")

@@ -163,6 +163,7 @@ def _read_matrix(grid: Grid, table: Table, result: Imported, headers: dict) -> N
     first_value = min(columns)
     options = row_options(table)
     single_row = table.key == "appeals"
+    row_id: str | None
     for r in range(head, len(grid.rows)):
         row = grid.rows[r]
         if single_row:

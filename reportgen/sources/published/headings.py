@@ -47,7 +47,7 @@ def _split(norm: str) -> tuple[str, str]:
 
 @cache
 def headings(fmt: Format) -> tuple[Heading, ...]:
-    found = []
+    found: list[Heading] = []
     for section in fmt.sections:
         number, name = _split(normal(section.heading))
         names = [name] + [_split(normal(v))[1] for v in section.published_as]

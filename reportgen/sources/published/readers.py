@@ -102,7 +102,7 @@ def read_html(path: Path, text: str) -> Document:
         parent = element.getparent()
         if parent is not None:
             element.drop_tree() if hasattr(element, "drop_tree") else parent.remove(element)
-    grids = []
+    grids: list[Grid] = []
     for table in list(root.iter("table")):
         if not _is_data_table(table):
             continue  # a layout table: its cells are read as text
@@ -172,7 +172,7 @@ _TABLE_BLOCK = re.compile(r"<table\b.*?</table>", re.S | re.I)
 def read_markdown(path: Path, text: str) -> Document:
     import lxml.html
 
-    grids = []
+    grids: list[Grid] = []
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)  # reportgen's markers and any other comment
 
     def table(match: re.Match) -> str:
@@ -297,7 +297,7 @@ def read_pdf(path: Path, data: bytes) -> Document:
         raise ImportProblem(f"{path}：PDF 文件已损坏，无法读取。") from None
     document = Document(str(path))
     text_seen = False
-    previous = None  # the last text line, to join the lines of a paragraph
+    previous: dict | None = None  # the last text line, to join the lines of a paragraph
     with pdf:
         try:
             pages = list(pdf.pages)
@@ -306,7 +306,7 @@ def read_pdf(path: Path, data: bytes) -> Document:
         for number, page in enumerate(pages, 1):
             try:
                 tables = page.find_tables()
-                items: list[tuple[float, object]] = []
+                items: list[tuple[float, Grid | dict]] = []  # a table, or a line of text (pdfrows)
                 for index, table in enumerate(tables):
                     items.append((table.bbox[1], _pdf_grid(table, f"第{number}页第{index + 1}个表格")))
                 boxes = [t.bbox for t in tables]

@@ -187,7 +187,12 @@ def titles(document: Document) -> list[tuple[int, tuple[str, int]]]:
     or three blocks (a title printed with <br>, wrapped in a Word file or saved as text
     lines: 某局 / 2025年政府信息公开工作年度报告, or 某局2025年政府信息公开工作 / 年度报告)."""
     blocks = document.blocks
-    short = lambda i: 0 <= i < len(blocks) and isinstance(blocks[i], str) and 0 < len(blocks[i].strip()) <= 60  # noqa: E731
+
+    def short(i: int) -> str | None:
+        """The i-th block if it is a short line of text (a title's part), else None."""
+        block = blocks[i] if 0 <= i < len(blocks) else None
+        return block if isinstance(block, str) and 0 < len(block.strip()) <= 60 else None
+
     found: list[tuple[int, tuple[str, int]]] = []
     index = 0
     while index < len(blocks):
@@ -200,22 +205,24 @@ def titles(document: Document) -> list[tuple[int, tuple[str, int]]]:
             found.append((index, title))
             index += 1
             continue
-        if title is not None and short(index - 1) and _AGENCY_LINE.match(_LABEL.sub("", blocks[index - 1].strip())) \
-                and _title_of(blocks[index - 1]) is None:  # 某局<br>2025年…年度报告
-            joined = _title_of(blocks[index - 1] + block)
+        before = short(index - 1)
+        if title is not None and before is not None and _AGENCY_LINE.match(_LABEL.sub("", before.strip())) \
+                and _title_of(before) is None:  # 某局<br>2025年…年度报告
+            joined = _title_of(before + block)
             if joined is not None and joined[0]:
                 found.append((index - 1, joined))
                 index += 1
                 continue
         if short(index) and re.search(r"(?:19|20)\d\d\s*年", block):  # 某局2025年…工作<br>年度报告
             for width in (2, 3):
-                if all(short(index + k) for k in range(width)):
-                    text = "".join(blocks[index:index + width])
+                parts = [short(index + k) for k in range(width)]
+                if all(part is not None for part in parts):
+                    text = "".join(part for part in parts if part is not None)
                     joined = _title_of(text)
                     start = index
-                    if joined is not None and not joined[0] and short(index - 1) \
-                            and _AGENCY_LINE.match(blocks[index - 1].strip()):  # 某局 / 2025年…工作 / 年度报告
-                        joined, start = _title_of(blocks[index - 1] + text), index - 1
+                    if joined is not None and not joined[0] and before is not None \
+                            and _AGENCY_LINE.match(before.strip()):  # 某局 / 2025年…工作 / 年度报告
+                        joined, start = _title_of(before + text), index - 1
                     if joined is not None and joined[0]:
                         found.append((start, joined))
                         index += width - 1
@@ -269,7 +276,7 @@ def _choose_format(document: Document, result: Imported) -> Format | None:
         if by_year is None:
             result.problems.append(f"{result.year} 年度没有全国统一的报告格式，reportgen 无法导入这份报告。")
         return by_year
-    chosen = formats[max(score, key=score.get)]
+    chosen = formats[max(score, key=lambda year: score[year])]
     if by_year is not None and chosen is not by_year:
         result.remarks.append(f"表格是{chosen.label}，而 {result.year} 年度应使用{by_year.label}。")
     return chosen
@@ -283,7 +290,7 @@ def _list_missing(fmt: Format, result: Imported) -> None:
     missing = [cell for cell in fmt.cells()
                if cell.key not in result.figures and cell.key not in computed and not result.in_stated_group(cell.key)
                and cell.key not in result.explained]
-    tables = {}
+    tables: dict[str, list[str]] = {}
     for cell in missing:
         tables.setdefault(cell.table.short_name, []).append(cell.short_name)
     for name, cells in tables.items():

@@ -90,7 +90,7 @@ def _cuts(digits: str, count: int, sums: Sequence[Sum], may_be_blank: set[int]) 
             if not digits.startswith(text, start):
                 return ()
             return tuple((running, *tail) for tail in rest(index + 1, start + len(text), 0))
-        options: list[tuple[object, int]] = []
+        options: list[tuple[int | str, int]] = []  # a cell's value, or "" for a blank cell
         if left:
             longest = 1 if digits[start] == "0" else min(MAX_DIGITS, left)
             options = [(int(digits[start:start + n]), n) for n in range(1, longest + 1)]
@@ -98,7 +98,7 @@ def _cuts(digits: str, count: int, sums: Sequence[Sum], may_be_blank: set[int]) 
             options.append(("", 0))
         found: list[tuple] = []
         for value, length in options:
-            added = running + (value or 0) if index in group else running
+            added = running + (value if isinstance(value, int) else 0) if index in group else running
             for tail in rest(index + 1, start + length, added):
                 found.append((value, *tail))
                 if len(found) > LIMIT:

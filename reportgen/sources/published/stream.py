@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from reportgen.formats.statutory import Format, Table
-from reportgen.model import totals
+from reportgen.model import Number, totals
 from reportgen.sources.imported import Imported
 from reportgen.sources.published import split
 from reportgen.sources.published.blocks import figure, normal, number
@@ -282,7 +282,8 @@ def cuts(items: list[Token], count: int, sums: tuple[split.Sum, ...]) -> list[tu
     return found
 
 
-def _plain(value) -> object:
+def _plain(value) -> Number:
+    """A cell's number: a figure as read (a number, or {value, note}), 0 where blank."""
     if isinstance(value, dict):
         return value["value"]
     return 0 if value == "" or value is None else value
@@ -371,7 +372,7 @@ def _columns_out_of_order(header: list[Token], table: Table) -> str:
     the text does not say)."""
     text = normal("".join(t.text for t in header if t.kind == TEXT))
     groups: dict[str, list[str]] = {}
-    labels = set()
+    labels: set[str] = set()
     for column in table.rows[0].columns:
         parent, _, name = column.name.rpartition("／")
         groups.setdefault(parent, []).append(normal(name))

@@ -55,7 +55,7 @@ def read(paragraphs: list[str], title_at: int, fmt: Format, result: Imported, pa
             break
         if seen_first and (match := _DATE.match(re.sub(r"\s+", "", line))):  # the date under the signature
             result.published = _safe_date(match)
-            if texts.get(current_key) and normal(texts[current_key][-1]) == normal(result.agency):
+            if current_key is not None and texts.get(current_key) and normal(texts[current_key][-1]) == normal(result.agency):
                 texts[current_key].pop()
             break
         if seen_first and (match := _SIGNED.search(line)) and normal(match["agency"]).endswith(normal(result.agency)):
@@ -89,10 +89,10 @@ def read(paragraphs: list[str], title_at: int, fmt: Format, result: Imported, pa
     read_opening(" ".join(opening), result)
     if "phone" not in result.contact and texts.get("other"):
         read_opening(" ".join(texts["other"]), result)  # some give their contact in section 六
-    for key, found in texts.items():
-        found = _strip_generated(key, found, fmt, result)
-        if found:
-            result.texts[key] = "\n".join(found)
+    for key, lines in texts.items():
+        lines = _strip_generated(key, lines, fmt, result)
+        if lines:
+            result.texts[key] = "\n".join(lines)
 
 
 def _safe_date(match) -> date | None:
