@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 
 import docx
@@ -96,6 +97,9 @@ def test_refresh_names_cells_and_sections_as_check_does_and_fits_80_columns(refr
     assert "    行政复议／尚未审结：1 → 2" in text and "    行政复议／总计：2 → 3" in text
     assert "“一、总体情况／（二）依申请公开”中由数字生成的句子" in text
     assert "第4行" not in text and "格：" not in text
+    said = re.search(r"已更新 (\d+) 处（(\d+) 句、(\d+) 格）。", text.replace("\n  ", ""))
+    assert said, text  # what the count counts: each changed cell one, as listed
+    assert int(said[1]) == int(said[2]) + int(said[3]) == text.count("→")
 
 
 # ------------------------------------------------------------------ batch, check and aggregate at city scale
@@ -354,3 +358,42 @@ def test_batch_names_an_unreadable_files_kind_and_path_and_how_to_see_all_errors
     assert f"（共 {count} 个错误，运行 reportgen check data/有错局/2025.toml 查看）" in " ".join(
         line.strip() for line in screen.lines).replace("， ", "，").replace("：", "：")
     assert re.search(r"青川市人力资源和社会保障局（年度报告）：[^共]", said)  # the first error, not “共 N 个错误” twice
+
+
+def test_aggregate_leads_with_the_count_of_the_parents_differences_and_lists_the_first_ten(tmp_path):
+    """青川市's own report (a copy of one unit's figures) differs from the sum of two units in
+    every figure the finance bureau has: the figures a person writes are listed, labelled as
+    check labels them and with their line, the first ten in the window, all in the workbook."""
+    from openpyxl import load_workbook
+
+    from reportgen.cli.aggregate import DIFFERENCES_SHOWN
+
+    for name in ("qingchuan-finance", "qingchuan-hrss"):
+        shutil.copytree(DATA / name, tmp_path / "数据" / name)
+    own = tmp_path / "数据" / "青川市" / "2025.toml"
+    own.parent.mkdir()
+    own.write_text((DATA / "qingchuan-hrss" / "2025.toml").read_text(encoding="utf-8")
+                   .replace('agency = "青川市人力资源和社会保障局"', 'agency = "青川市"'), encoding="utf-8")
+    (tmp_path / "工作").mkdir()
+    screen = run_in_terminal("aggregate", "../数据", "--year", 2025, "--name", "青川市", "-o", "../汇总",
+                             cwd=tmp_path / "工作")
+    assert screen.exit_code == 1, screen.text
+    overview = "../汇总/青川市2025年各单位政府信息公开数据一览.xlsx"
+    whole(screen, overview)
+    rows = list(load_workbook(tmp_path / "汇总" / overview.rsplit("/", 1)[1])["本级报告核对"].iter_rows(values_only=True))
+    header, rows = rows[0], rows[1:]
+    assert header[:4] == ("表格", "行／列", "各单位合计", "青川市的报告")
+    count = len(rows)
+    said = screen.text.replace("\n    ", "").replace("\n  ", "")
+    assert (f"青川市自己的报告（../数据/青川市/2025.toml）与各单位之和有 {count} 处不一致，下面列出前 "
+            f"{DIFFERENCES_SHOWN} 处，全部 {count} 处见 {overview}的“本级报告核对”工作表：") in said
+    listed = [line for line in screen.lines if line.startswith("  [错误]")]
+    assert count > DIFFERENCES_SHOWN == len(listed)
+    assert all(re.match(r"  \[错误\] 第\d+行 ", line) and not line.endswith(".total") for line in listed)
+    lines = own.read_text(encoding="utf-8").splitlines()
+    assert all(lines[row[5] - 1].startswith(("review", "lawsuit")) for row in rows if row[0] == "表四")
+    four = [row[1] for row in rows if row[0] == "表四"]
+    assert four and all(name.startswith(("行政复议／", "行政诉讼／")) for name in four), four
+    assert "行政复议／结果维持" in four
+    assert not any(name.endswith("总计") for name in four)  # a total follows from its parts: not repeated
+    assert all(isinstance(row[5], int) for row in rows)
