@@ -406,7 +406,7 @@ lawsuit_direct = { pending = 1 }
     result = run("aggregate", city, "--year", 2025, "--name", "示例市", "-o", tmp_path / "out")
     assert result.exit_code == 1
     assert "示例市自己的报告" in result.output and "与各单位之和有 1 处不一致" in result.output
-    assert "“行政许可／本年处理决定数量”：各单位合计为 15，示例市的报告中为 14。" in result.output
+    assert "表二“行政许可／本年处理决定数量”：各单位合计为 15，示例市的报告中为 14。" in result.output
 
 
 def test_files_with_errors_are_left_out_and_named(city, tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 
 import docx
@@ -96,6 +97,9 @@ def test_refresh_names_cells_and_sections_as_check_does_and_fits_80_columns(refr
     assert "    行政复议／尚未审结：1 → 2" in text and "    行政复议／总计：2 → 3" in text
     assert "“一、总体情况／（二）依申请公开”中由数字生成的句子" in text
     assert "第4行" not in text and "格：" not in text
+    said = re.search(r"已更新 (\d+) 处（(\d+) 句、(\d+) 格）。", text.replace("\n  ", ""))
+    assert said, text  # what the count counts: each changed cell one, as listed
+    assert int(said[1]) == int(said[2]) + int(said[3]) == text.count("→")
 
 
 # ------------------------------------------------------------------ batch, check and aggregate at city scale
@@ -182,7 +186,7 @@ def test_aggregate_roster_names_who_is_left_out_in_the_terminal_and_the_word_sum
     screen = run_in_terminal("aggregate", city.data, "--year", 2025, "--name", "青川市", "--roster", city.roster,
                              "-o", tmp_path / "agg")
     assert screen.exit_code == 1
-    fits(screen)
+    whole(screen, *(str(p) for p in (tmp_path / "agg").iterdir() if p.suffix in (".xlsx", ".docx", ".md")))
     said = screen.text.replace("\n  ", "").replace("\n    ", "")
     assert "已汇总 65 个单位（名单见" in said  # counted: 65 names would flood the window
     assert "未计入 2 个单位：" in said
@@ -261,3 +265,135 @@ def test_audit_lists_the_reports_with_most_to_fix_first_and_fits_80_columns(tmp_
     rows = [line.split() for line in screen.lines if line.startswith("示例市")]
     assert [(int(r[2]), int(r[3])) for r in rows] == sorted(((int(r[2]), int(r[3])) for r in rows), reverse=True)
     assert [r[1] for r in rows] == ["2025", "2024"]  # by what there is to fix, not by name and year
+
+
+# ------------------------------------------------------------------ paths are never broken
+
+
+def whole(screen, *paths: str, columns: int = WIDTH) -> None:
+    """Each path is on one line of the window, whole; a line wider than the window holds
+    nothing but one path (and the punctuation closing after it)."""
+    for path in paths:
+        assert any(path in line for line in screen.lines), (path, screen.text)
+    for line in screen.lines:
+        if display_width(line) >= columns:
+            assert any(line.strip().rstrip(CLOSING) == path for path in paths), line
+        assert not line.strip() or line.strip()[0] not in CLOSING, line
+
+
+def test_wrapping_moves_a_path_down_whole_and_gives_a_long_one_its_own_line():
+    from reportgen.cli.terminal import plain
+    from reportgen.cli.wrapping import shown
+
+    path = "../数据/某某市某某某某局/2025.toml"
+    wrapped = plain(fit("  青川市某某某某局2025年政府信息公开工作年度报告（数据：" + shown(path) + "）", 60)).split("\n")
+    assert wrapped[-1] == "    " + path + "）"
+    long = "../汇总/青川市2025年政府信息公开工作年度报告统计汇总表（含各单位数据一览）.md"
+    wrapped = plain(fit("已生成：" + shown(long) + "、" + shown("../汇总/数据一览.xlsx"), 60)).split("\n")
+    assert wrapped == ["已生成：", "  " + long + "、", "  ../汇总/数据一览.xlsx"]
+    assert "\ue000" not in plain(shown("a b")) and plain(shown("a b")) == "“a b”"
+
+
+def test_refresh_keeps_long_chinese_paths_whole_at_80_columns(tmp_path):
+    unit = tmp_path / "数据" / "青川市人力资源和社会保障局某某科室"
+    shutil.copytree(DATA / "qingchuan-finance", unit)
+    work = tmp_path / "工作"
+    work.mkdir()
+    assert run_process("build", unit / "2025.toml", "-o", tmp_path / "草稿", "--to", "docx").exit_code == 0
+    source = unit / "2025.toml"
+    source.write_text(source.read_text(encoding="utf-8").replace("licensing = 35 ", "licensing = 36 "), encoding="utf-8")
+    [draft] = (tmp_path / "草稿").glob("*.docx")
+    for _ in range(2):  # the second run writes .备份-2
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace("licensing = 36 ", "licensing = 37 ") if "= 36 " in text
+                          else text.replace("licensing = 37 ", "licensing = 38 "), encoding="utf-8")
+        screen = run_in_terminal("refresh", f"../草稿/{draft.name}", cwd=work)
+        assert screen.exit_code == 0, screen.text
+    backup = f"../草稿/{draft.stem}.备份-2.docx"
+    whole(screen, f"../草稿/{draft.name}", "../数据/青川市人力资源和社会保障局某某科室/2025.toml", backup)
+
+
+def test_batch_keeps_the_summary_paths_whole_at_80_columns(tmp_path):
+    shutil.copytree(DATA / "qingchuan-finance", tmp_path / "数据" / "青川市财政局")
+    work = tmp_path / "工作"
+    work.mkdir()
+    screen = run_in_terminal("batch", "../数据", "--year", 2025, "-o", "../批草稿输出文件夹第四批次", "--to", "md", cwd=work)
+    assert screen.exit_code == 0, screen.text
+    whole(screen, "../批草稿输出文件夹第四批次/summary.json", "../批草稿输出文件夹第四批次/summary.csv")
+
+
+def test_aggregate_keeps_long_chinese_paths_whole_at_80_columns(tmp_path):
+    for unit in ("qingchuan-finance", "qingchuan-hrss"):
+        shutil.copytree(DATA / unit, tmp_path / "数据" / unit)
+    work = tmp_path / "工作"
+    work.mkdir()
+    screen = run_in_terminal("aggregate", "../数据", "--year", 2025, "--name", "青川市", "-o", "../汇总", cwd=work)
+    assert screen.exit_code == 0, screen.text
+    written = sorted(f"../汇总/{p.name}" for p in (tmp_path / "汇总").iterdir() if p.suffix in (".md", ".docx"))
+    assert written and any("青川市" in p for p in written)
+    whole(screen, *written)
+
+
+def test_batch_names_an_unreadable_files_kind_and_path_and_how_to_see_all_errors(tmp_path):
+    import re
+
+    text = (DATA / "qingchuan-hrss" / "2025.toml").read_text(encoding="utf-8")
+    for folder, body in (("坏局", "[report\nagency = 坏局\n"),
+                         ("有错局", text.replace("commercial = 7, public_interest = 1, legal_services = 3",
+                                               "commercial = 17, public_interest = 1, legal_services = 13", 1))):
+        (tmp_path / "data" / folder).mkdir(parents=True)
+        (tmp_path / "data" / folder / "2025.toml").write_text(body, encoding="utf-8")
+    (tmp_path / "data" / "坏局" / "2025-任务分解表.toml").write_text("document = \n", encoding="utf-8")
+    screen = run_in_terminal("batch", "data", "--year", 2025, "-o", "out", "--to", "md", cwd=tmp_path)
+    assert screen.exit_code == 1, screen.text
+    fits(screen)
+    rows = {(line.split()[0], line.split()[1]) for line in screen.lines if line.startswith("坏局")}
+    assert rows == {("坏局", "年度报告"), ("坏局", "任务分解表")}  # the kind the file's name implies
+    said = screen.text.replace("\n    ", "").replace("\n  ", "")
+    assert "2025.toml  已报送" not in screen.text
+    assert "坏局（年度报告，data/坏局/2025.toml）：" in said and "坏局（任务分解表，data/坏局/2025-任务分解表.toml）：" in said
+    errors = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    count = next(r["errors"] for r in errors["results"] if "有错局" in r["source"])
+    assert count > 1
+    assert f"（共 {count} 个错误，运行 reportgen check data/有错局/2025.toml 查看）" in " ".join(
+        line.strip() for line in screen.lines).replace("， ", "，").replace("：", "：")
+    assert re.search(r"青川市人力资源和社会保障局（年度报告）：[^共]", said)  # the first error, not “共 N 个错误” twice
+
+
+def test_aggregate_leads_with_the_count_of_the_parents_differences_and_lists_the_first_ten(tmp_path):
+    """青川市's own report (a copy of one unit's figures) differs from the sum of two units in
+    every figure the finance bureau has: the figures a person writes are listed, labelled as
+    check labels them and with their line, the first ten in the window, all in the workbook."""
+    from openpyxl import load_workbook
+
+    from reportgen.cli.aggregate import DIFFERENCES_SHOWN
+
+    for name in ("qingchuan-finance", "qingchuan-hrss"):
+        shutil.copytree(DATA / name, tmp_path / "数据" / name)
+    own = tmp_path / "数据" / "青川市" / "2025.toml"
+    own.parent.mkdir()
+    own.write_text((DATA / "qingchuan-hrss" / "2025.toml").read_text(encoding="utf-8")
+                   .replace('agency = "青川市人力资源和社会保障局"', 'agency = "青川市"'), encoding="utf-8")
+    (tmp_path / "工作").mkdir()
+    screen = run_in_terminal("aggregate", "../数据", "--year", 2025, "--name", "青川市", "-o", "../汇总",
+                             cwd=tmp_path / "工作")
+    assert screen.exit_code == 1, screen.text
+    overview = "../汇总/青川市2025年各单位政府信息公开数据一览.xlsx"
+    whole(screen, overview)
+    rows = list(load_workbook(tmp_path / "汇总" / overview.rsplit("/", 1)[1])["本级报告核对"].iter_rows(values_only=True))
+    header, rows = rows[0], rows[1:]
+    assert header[:4] == ("表格", "行／列", "各单位合计", "青川市的报告")
+    count = len(rows)
+    said = screen.text.replace("\n    ", "").replace("\n  ", "")
+    assert (f"青川市自己的报告（../数据/青川市/2025.toml）与各单位之和有 {count} 处不一致，下面列出前 "
+            f"{DIFFERENCES_SHOWN} 处，全部 {count} 处见 {overview}的“本级报告核对”工作表：") in said
+    listed = [line for line in screen.lines if line.startswith("  [错误]")]
+    assert count > DIFFERENCES_SHOWN == len(listed)
+    assert all(re.match(r"  \[错误\] 第\d+行 ", line) and not line.endswith(".total") for line in listed)
+    lines = own.read_text(encoding="utf-8").splitlines()
+    assert all(lines[row[5] - 1].startswith(("review", "lawsuit")) for row in rows if row[0] == "表四")
+    four = [row[1] for row in rows if row[0] == "表四"]
+    assert four and all(name.startswith(("行政复议／", "行政诉讼／")) for name in four), four
+    assert "行政复议／结果维持" in four
+    assert not any(name.endswith("总计") for name in four)  # a total follows from its parts: not repeated
+    assert all(isinstance(row[5], int) for row in rows)

@@ -116,3 +116,34 @@ def test_only_uploaded_drafts_are_offered_back(client, folder):
     assert client.get("/drafts/x.toml").status_code == 404
     assert client.get("/drafts/" + quote("没有.docx")).status_code == 404
     assert client.get("/drafts/..%2F" + quote(REPORT)).status_code in (403, 404)
+
+
+def test_the_upload_result_lists_one_cell_a_line_and_counts_what_it_counts(client, folder):
+    word = client.get(f"/draft/docx/{REPORT}").content
+    set_new_requests(folder / REPORT, 30)
+    answer = client.post(f"/refresh/{REPORT}", files={"draft": (NAME, word)})
+    assert answer.status_code == 200, answer.text
+    heading = plain(answer.text.split("<h1>", 1)[1].split("</h1>", 1)[0])
+    said = re.search(r"已更新(\d+)处（(.+)）", heading)
+    assert said, heading
+    changes = answer.text.split('id="changes"', 1)[1].split("</section>", 1)[0].split("<h2", 1)[0]
+    cells = re.findall(r'<ul class="cells">(.*?)</ul>', changes, re.S)
+    listed = [item for block in cells for item in re.findall(r"<li>(.*?)</li>", block)]
+    assert len(listed) > 1 and all(item.count("→") == 1 for item in listed)  # one cell a line, none joined by “；”
+    assert int(said[1]) == changes.count("→")  # the count is of the places listed, each cell one
+    parts = dict((unit, int(n)) for n, unit in re.findall(r"(\d+)(句|格|个数字)", said[2]))
+    assert parts.get("格", 0) >= len(listed) and parts.get("句", 0) >= 1
+    assert sum(parts.values()) + len(re.findall(r"(?:^|、)(标题|落款日期|开头段落)", said[2])) == int(said[1])
+
+
+def test_a_single_years_chart_labels_its_points_with_their_figures(client):
+    page = client.get("/").text
+    charts = page.split("主要数字的变化", 1)[1].split("</ul>", 1)[0]
+    single = [svg for svg in re.findall(r"<svg.*?</svg>", charts, re.S) if "<circle" in svg]
+    assert single
+    for svg in single:
+        said = re.search(r'aria-label="(\d{4})年：([^"]*)"', svg)
+        assert said and "；" not in said[2], svg  # one year
+        figures = [int(n) for n in re.findall(r"(\d+)(?:，|$)", said[2])]
+        shown = [int(n) for n in re.findall(r'<text [^>]*class="figure">(\d+)</text>', svg)]
+        assert shown == figures and svg.count("<circle") == len(figures)

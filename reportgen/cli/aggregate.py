@@ -12,6 +12,7 @@ from reportgen.cli.wrapping import say, shown
 from reportgen.errors import ReportgenError
 
 SHOWN = 60  # more units than this: counted, their names in the overview workbook
+DIFFERENCES_SHOWN = 10  # more differences than this: the first listed, all in the overview workbook
 
 
 @command("aggregate", "汇总多个单位的法定表格。", (
@@ -70,8 +71,14 @@ def aggregate(
     if result.parent:
         path, parent = result.parent
         if result.differences:
-            say(f"{parent.agency}自己的报告（{shown(path)}）与各单位之和有 {len(result.differences)} 处不一致：")
-            for finding in result.differences:
+            count = len(result.differences)
+            said = f"{parent.agency}自己的报告（{shown(path)}）与各单位之和有 {count} 处不一致"
+            if count > DIFFERENCES_SHOWN:
+                overview = next((p for p in written.written if p.suffix == ".xlsx"), None)
+                said += (f"，下面列出前 {DIFFERENCES_SHOWN} 处，全部 {count} 处见 {shown(overview) if overview else '数据一览'}"
+                         f"的“{aggregates.DIFFERENCES_SHEET}”工作表")
+            say(said + "：")
+            for finding in result.differences[:DIFFERENCES_SHOWN]:
                 say(format_finding(finding))
         else:
             say(f"{parent.agency}自己的报告（{shown(path)}）与各单位之和逐格一致。")

@@ -7,6 +7,7 @@ that never filed named once; a rerun that changed nothing said to be 均已是�
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -17,14 +18,36 @@ SHOWN = 60  # more rows than this: the successful ones are counted, not listed (
 COLUMNS = ("机关名称", "文档", "状态", "错误", "警告")
 
 
+UNREADABLE = "无法读取"  # the 文档 of a file that was not read and whose name says no kind
+FIRST_ERROR = re.compile(r"^共 \d+ 个错误。第一个：")  # how a batch result states its first error
+
+
 def document_label(result) -> str:
-    """The kind of a unit's document in a word or two; the file's name when it was not read."""
+    """The kind of a unit's document in a word or two; for a file that was not read, the kind
+    its name implies (2025.toml: 年度报告, 2025-任务分解表.toml: 任务分解表), else 无法读取."""
     from reportgen import kinds
 
     kind = kinds.kinds().get(result.document) if result.document else None
     if kind is None:
-        return Path(result.source).name
+        name = Path(result.source).name
+        kind = next((k for k in kinds.kinds().values()
+                     if re.fullmatch(re.escape(k.file).replace(re.escape("{year}"), r"\d{4}"), name)), None)
+        if kind is None:
+            return UNREADABLE
     return kind.aliases[0] if kind.aliases else kind.name
+
+
+def note(result, label: str) -> str:
+    """A unit's line under the table: what went wrong; the path of a file that was not read;
+    where there are more errors than the first, how many and the command that lists them."""
+    if not result.errors and result.document:
+        return f"  {result.agency or shown(result.source)}（{label}）：{result.message}"
+    if not result.document:  # not read: the unit is named from its folder, the path says which file
+        return f"  {result.agency or '（未读出）'}（{label}，{shown(result.source)}）：{result.message}"
+    said = f"  {result.agency}（{label}）：{FIRST_ERROR.sub('', result.message)}"
+    if result.errors > 1:
+        said += f"（共 {result.errors} 个错误，运行 reportgen check {shown(result.source)} 查看）"
+    return said
 
 
 def _labels(results) -> dict[int, str]:
@@ -54,7 +77,7 @@ def lines(outcome, ok_statuses: tuple[str, ...], warned: str, csv_path: Path) ->
         out += table(COLUMNS, rows, flexible=(0, 1)).split("\n")
     noted = [r for r in action + (warnings if len(warnings) <= SHOWN else []) if r.message]
     for r in noted[:SHOWN]:
-        out.append(f"  {r.agency or shown(r.source)}（{labels[id(r)]}）：{r.message}")
+        out.append(note(r, labels[id(r)]))
     unlisted = [r for r in results if r not in listed]
     if unlisted:
         kinds = Counter("成功" if r in fine else "有警告" if r in warnings else "未成功" for r in unlisted)

@@ -7,7 +7,7 @@ import typer
 
 from reportgen.cli import options
 from reportgen.cli.app import command
-from reportgen.cli.wrapping import say, shown
+from reportgen.cli.wrapping import plain, say, shown
 
 Files = Annotated[list[Path], typer.Argument(metavar="文件", show_default=False, help="数据文件（.toml），可以写多个。")]
 
@@ -81,7 +81,7 @@ def build(
 def where(folder: Path) -> str:
     """"当前文件夹", or the folder's name with a space before it: 草稿在 output。"""
     said = shown(folder)
-    return said if said == "当前文件夹" or said.startswith("“") else f" {said}"
+    return said if said == "当前文件夹" or plain(said).startswith("“") else f" {said}"
 
 
 def lines(result) -> list[str]:

@@ -34,7 +34,7 @@ def refresh(
     previous: options.Previous = None,
 ) -> int:
     from reportgen.workflows import build  # start-up time: imported when the command runs
-    from reportgen.workflows.refresh import marker_label
+    from reportgen.workflows.refresh import marker_label, tally
     from reportgen.workflows.refresh import refresh as refresh_draft
     from reportgen.workflows.siblings import describe
 
@@ -61,7 +61,7 @@ def refresh(
     for name in result.deleted:
         say(f"  标记已被删除，没有重新插入：{marker_label(name)}")
     if result.written:
-        say(f"已更新 {len(result.changes)} 处。原文件已备份为：{shown(result.backup) if result.backup else '（无）'}")
+        say(f"已更新 {tally(result.changes)}。原文件已备份为：{shown(result.backup) if result.backup else '（无）'}")
     else:
         say("没有需要更新的内容，文件未改动。")
     if result.printed:

@@ -30,6 +30,9 @@ class _Reconfigurable(Protocol):
 CLOSING = "，。、；：）」』”’！？》〉】…"
 OPENING = "（「『“‘《〈【"
 WIDEST = 100  # wider terminals get lines this long at most, which read better
+# A path is marked by these two (private-use, never printed) characters around it, so that
+# wrapping keeps it whole: a path broken over two lines cannot be copied and pasted.
+PATH_OPEN, PATH_CLOSE = "\ue000", "\ue001"
 
 
 # ------------------------------------------------------------------ consoles that cannot show Chinese
@@ -93,8 +96,13 @@ def utf8_file_names() -> None:
     os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], env)
 
 
+def plain(text: str) -> str:
+    """The text without the marks around its paths."""
+    return text.replace(PATH_OPEN, "").replace(PATH_CLOSE, "")
+
+
 def echo(text: str = "", err: bool = False) -> None:
-    print(text, file=sys.stderr if err else sys.stdout)
+    print(plain(text), file=sys.stderr if err else sys.stdout)
 
 
 def width() -> int:
@@ -104,7 +112,10 @@ def width() -> int:
 
 def display_width(text: str) -> int:
     """Columns the text takes on a terminal: CJK characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if ch in _MARKS else 1 for ch in text)
+
+
+_MARKS = PATH_OPEN + PATH_CLOSE
 
 
 def pad(text: str, columns: int) -> str:
@@ -123,14 +134,17 @@ def clip(text: str, columns: int) -> str:
     return kept + "…"
 
 
-_TOKENS = re.compile(r"[A-Za-z0-9_./\\\-=:<>{}\[\]'\"*@%#+~]+|\s+|.")
+_TOKENS = re.compile(f"{PATH_OPEN}[^{PATH_CLOSE}]*{PATH_CLOSE}[{CLOSING}]*"  # a path, and the marks closing after it
+                     r"|[A-Za-z0-9_./\\\-=:<>{}\[\]'\"*@%#+~]+|\s+|.")
 
 
 def wrap(text: str, columns: int, indent: str = "", first: str | None = None) -> list[str]:
     """Wrap text to ``columns`` columns. Chinese breaks between any two characters; a Latin
-    word (an option, a path) is not broken unless it is longer than a line; no line starts
-    with closing punctuation (what comes before it moves down with it). ``first``: the
-    first line's indent, when it differs."""
+    word (an option) is not broken unless it is longer than a line; a marked path
+    (``PATH_OPEN``…``PATH_CLOSE``) is never broken: it starts a new line where it does not fit,
+    and one longer than a line has that line to itself, whole; no line starts with closing
+    punctuation (what comes before it moves down with it). ``first``: the first line's
+    indent, when it differs."""
     lines: list[str] = []
     head = first if first is not None else indent
     words: list[str] = []  # the current line's tokens, after its indent
@@ -156,7 +170,7 @@ def wrap(text: str, columns: int, indent: str = "", first: str | None = None) ->
                 carried.insert(0, words.pop())
             lines.append((head + "".join(words)).rstrip())
             head, words = indent, carried
-        while not words and used([token]) > columns and len(token) > 1:  # longer than a line: cut
+        while not words and used([token]) > columns and len(token) > 1 and token[0] != PATH_OPEN:  # cut
             cut = 1
             while used([token[: cut + 1]]) <= columns:
                 cut += 1

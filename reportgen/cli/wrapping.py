@@ -5,7 +5,9 @@ not wrapped: a program reading it gets one message per line.
 
 Also how a path is shown: relative to the working folder where it can be, without
 ``output/../``, the working folder itself called 当前文件夹, and a name with a space in
-quotes, so that it cannot be read as two words.
+quotes, so that it cannot be read as two words. A path shown so is marked (``PATH_OPEN``,
+``PATH_CLOSE``, never printed) so that wrapping never breaks it: it moves to the next line
+whole, and has a line to itself when it is longer than the window.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from reportgen.cli.terminal import display_width, echo, width, wrap
+from reportgen.cli.terminal import PATH_CLOSE, PATH_OPEN, display_width, echo, plain, width, wrap
 
 HANG = "  "  # what a wrapped line's continuation is indented by, beyond the line's own indent
 
@@ -53,7 +55,8 @@ def say(text: str = "", err: bool = False) -> None:
 
 def shown(path: str | os.PathLike) -> str:
     """A path as a clerk reads it: relative to the working folder where it is inside it,
-    normalised (no ``a/../``), 当前文件夹 for the working folder, quoted if it holds a space."""
+    normalised (no ``a/../``), 当前文件夹 for the working folder, quoted if it holds a space;
+    marked as one word for ``fit`` (``echo`` drops the marks)."""
     text = str(path)
     if not text:
         return text
@@ -65,4 +68,8 @@ def shown(path: str | os.PathLike) -> str:
         text = os.path.normpath(text)
     if text == ".":
         return "当前文件夹"
-    return f"“{text}”" if any(ch.isspace() for ch in text) else text
+    text = f"“{text}”" if any(ch.isspace() for ch in text) else text
+    return PATH_OPEN + text + PATH_CLOSE
+
+
+__all__ = ["HANG", "fit", "is_terminal", "plain", "say", "shown"]

@@ -249,6 +249,26 @@ def _merge_md(path: Path, fresh: bytes, recorded: Record, force: bool, result: M
     result.updated = text.encode("utf-8")
 
 
+def tally(changes: list[Change]) -> str:
+    """How many places changed, and of what: "5 处（1 句、4 格）" — a table's cells counted one
+    by one, the title or the date named, sentences and numbers in the text counted."""
+    named: list[str] = []
+    counts = {"句": 0, "个数字": 0, "格": 0}
+    for change in changes:
+        name = change.marker.replace("-", "_")
+        if change.cells:
+            counts["格"] += len(change.cells)
+        elif name.startswith("lead_"):
+            counts["句"] += 1
+        elif name.startswith("fig_"):
+            counts["个数字"] += 1
+        else:
+            named.append(marker_label(change.marker))
+    total = sum(counts.values()) + len(named)
+    parts = named + [f"{n} {unit}" for unit, n in counts.items() if n]
+    return f"{total} 处" + (f"（{'、'.join(parts)}）" if parts else "")
+
+
 def marker_label(name: str) -> str:
     """A marker, as a clerk would call it: by the heading of the part it is in."""
     name = name.replace("-", "_")

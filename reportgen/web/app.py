@@ -244,7 +244,7 @@ class Pages:
             return self.page("message.html.j2", 400, title="无法更新", message=str(problem))
         answer = self.page("refreshed.html.j2", done=done.refreshed, name=name, path=self.folder.relative(path),
                            backups=[self.folder.relative(b) for b in done.backups], label=refreshing.marker_label,
-                           download=f"/drafts/{quote(name)}")
+                           tally=refreshing.tally, download=f"/drafts/{quote(name)}")
         answer.headers["x-reportgen-changes"] = str(len(done.refreshed.changes))
         answer.headers["x-reportgen-conflicts"] = str(len(done.refreshed.conflicts))
         return answer

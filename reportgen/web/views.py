@@ -109,9 +109,12 @@ def chart(points: dict[int, list]) -> str:
     for index, (label, _) in enumerate(CHART):
         coords = [f"{x:.1f},{height - below - pad - (height - below - 2 * pad) * (points[year][index] / top):.1f}"
                   for x, year in zip(xs, years)]
-        if len(coords) == 1:
-            cx, cy = coords[0].split(",")
-            lines.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colours[index]}"><title>{label}</title></circle>')
+        if len(coords) == 1:  # one year: a dot per figure, side by side, each with its number
+            cx, cy = width / 2 + (index - (len(CHART) - 1) / 2) * 48, float(coords[0].split(",")[1])
+            value = points[years[0]][index]
+            lines.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="{colours[index]}"><title>{label}</title></circle>'
+                         f'<text x="{cx:.1f}" y="{cy - 6 if cy > 20 else cy + 14:.1f}" text-anchor="middle" '
+                         f'class="figure">{value}</text>')
         else:
             lines.append(f'<polyline fill="none" stroke="{colours[index]}" stroke-width="2" points="{" ".join(coords)}">'
                          f"<title>{label}</title></polyline>")

@@ -23,9 +23,12 @@ from reportgen.model.names import lookup, names
 from reportgen.model.text import normalise
 from reportgen.output.writing import safe_name
 from reportgen.output.manifest import Manifest, Written
+from reportgen.errors import InputError
+from reportgen.renderers.cellnames import cell_name
 from reportgen.renderers.filetypes import DOCX, INFOGRAPHICS, MD, SUFFIXES
 from reportgen.renderers.workbooks import saved
-from reportgen.sources.datafile import kind_of_file
+from reportgen.sources.datafile import kind_of_file, read_text
+from reportgen.sources.tomlfile import key_lines
 from reportgen.workflows import roster as rosters
 
 
@@ -125,18 +128,39 @@ def _sum(result: Aggregate, fmt) -> Report:
 
 
 def compare(parent: Report, total: Report, path: Path) -> list[Finding]:
-    """Cell by cell: the parent unit's own figures against the sum of its members."""
+    """Cell by cell: the parent unit's own figures against the sum of its members. Only the
+    figures a person writes are compared: a total that differs follows from its parts (the
+    parent's file passed check), so it is not reported again. Each difference names the
+    table, row and column as check does, and the line of the parent's file where known."""
     mine = totals.completed(parent)
     summed = totals.completed(total)
-    found = []
-    for cell in parent.format.cells():
-        expected, actual = summed[cell.key].value, mine[cell.key].value
-        if expected != actual:
-            found.append(error(
-                "sum", f"“{cell.short_name}”：各单位合计为 {format_number(expected)}，{parent.agency}的报告中为 {format_number(actual)}。",
-                key=cell.key, table=cell.table.full_name, row=cell.row.name,
-                column=cell.column.name, expected=expected, actual=actual, file=str(path)))
-    return found
+    computed = totals.computed_keys(parent.format)
+    try:
+        lines = key_lines(read_text(path))
+    except (InputError, OSError):
+        lines = {}
+    differing = [c for c in parent.format.cells() if summed[c.key].value != mine[c.key].value]
+    written = [c for c in differing if c.key not in computed] or differing
+    return [error(
+        "sum", f"{cell_label(cell)}：各单位合计为 {format_number(summed[cell.key].value)}，"
+               f"{parent.agency}的报告中为 {format_number(mine[cell.key].value)}。",
+        key=cell.key, table=cell.table.full_name, row=cell.row.name, column=cell.column.name,
+        expected=summed[cell.key].value, actual=mine[cell.key].value, file=str(path), line=_line(lines, cell.key))
+        for cell in written]
+
+
+def cell_label(cell: statutory.Cell) -> str:
+    """A figure as check names it: "表四“行政复议／结果维持”"."""
+    return f"{cell.table.short_name}“{cell_name(cell)}”"
+
+
+def _line(lines: dict[str, int], key: str) -> int | None:
+    """The line of a key in a data file, or of the nearest enclosing key written there."""
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key.rpartition(".")[0]
+    return None
 
 
 def summary_text(result: Aggregate) -> str:
@@ -218,8 +242,31 @@ def overview_xlsx(result: Aggregate) -> bytes:
     for index in range(2, len(header) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 11
     sheet.column_dimensions[get_column_letter(len(header))].width = 40
+    if result.differences:
+        _differences_sheet(book, result)
     book.properties.creator = "reportgen"
     return saved(book, result.total.published or date(result.year + 1, 1, 1))
+
+
+DIFFERENCES_SHEET = "本级报告核对"
+
+
+def _differences_sheet(book, result: Aggregate) -> None:
+    """Every cell where the parent unit's own report differs from the members' sum."""
+    from openpyxl.styles import Font
+
+    path, parent = result.parent or (Path(), result.total)
+    cells = {cell.key: cell for cell in parent.format.cells()}
+    sheet = book.create_sheet(DIFFERENCES_SHEET)
+    sheet.append(["表格", "行／列", "各单位合计", f"{parent.agency}的报告", "数据文件", "行号"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for finding in result.differences:
+        cell = cells[finding.key]
+        sheet.append([cell.table.short_name, cell_name(cell), _excel(finding.expected), _excel(finding.actual),
+                      str(path), _excel(finding.line)])
+    for column, wide in zip("ABCDEF", (8, 40, 12, 14, 40, 8)):
+        sheet.column_dimensions[column].width = wide
 
 
 def _excel(value):

@@ -29,7 +29,7 @@ from reportgen.output.manifest import EDITED, OURS, Manifest, digest
 from reportgen.renderers import markers
 from reportgen.renderers.filetypes import DOCX, MD, PDF, SUFFIXES
 from reportgen.renderers.pdf import LibreOffice
-from reportgen.renderers.merge import Change, Record, marker_label, merge  # noqa: F401  (part of this module's API)
+from reportgen.renderers.merge import Change, Record, marker_label, merge, tally  # noqa: F401  (part of this module's API)
 from reportgen.workflows import siblings
 from reportgen.workflows.build import Renderers, DraftFiles, draft_record, identity, pdf_record, render_drafts
 
@@ -188,4 +188,4 @@ def _lock_file(path: Path) -> Path | None:
     return None
 
 
-__all__ = ["RefreshResult", "refresh", "marker_label", "markers"]
+__all__ = ["RefreshResult", "refresh", "marker_label", "markers", "tally"]
