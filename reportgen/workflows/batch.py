@@ -148,7 +148,7 @@ def _summarise(source: Path, built: BuildResult) -> AgencyResult:
         outputs=[str(p) for p in built.outputs],
         document=checked.document_kind or "",
     )
-    result.stale = [f"{s.path}：{s.command}" for s in built.stale]
+    result.stale = [f"{s.path}：{s.hint}" for s in built.stale]
     result.unchanged = bool(built.outputs) and set(built.unchanged) == set(built.outputs) and not built.pending_pdf
     first_error = next((f.message for f in checked.findings if f.is_error), "")
     if checked.report is None:  # the unit filed a file that cannot be read: named from its folder
@@ -166,7 +166,7 @@ def _summarise(source: Path, built: BuildResult) -> AgencyResult:
         behind = {s.path for s in built.stale}
         result.message = "；".join(
             [f"{p.name} 被人改过，没有覆盖" for p in built.kept if p in behind]
-            + [f"{s.path.name} 还是旧的数字（{s.command}）" for s in built.stale])
+            + [f"{s.path.name} 还是旧的数字（{s.hint}）" for s in built.stale])
     elif checked.warnings:
         result.status = WARNED
         first = next(f for f in checked.findings if not f.is_error)
@@ -216,7 +216,7 @@ def _refresh_unit(source: Path, built: BuildResult, result: AgencyResult, kinds:
     done, conflicts, stale = [], 0, {s.path: s for s in built.stale}
     try:
         for path in built.edited:
-            outcome = refresh(path, source, _worker["renderers"], print_pdf=False)
+            outcome = refresh(path, source, _worker["renderers"], print_pdf=False, compact=False)
             conflicts += len(outcome.conflicts)
             result.unchanged = result.unchanged and not outcome.changes
             done.append(f"{path.name}：更新 {len(outcome.changes)} 处" + (f"，{len(outcome.conflicts)} 处冲突" if outcome.conflicts else ""))
@@ -230,12 +230,12 @@ def _refresh_unit(source: Path, built: BuildResult, result: AgencyResult, kinds:
     except ReportgenError as problem:
         result.status, result.message = NOT_BUILT, f"refresh 未完成：{problem}"
         return
-    result.stale = [f"{s.path}：{s.command}" for s in stale.values()]
+    result.stale = [f"{s.path}：{s.hint}" for s in stale.values()]
     result.status = WARNED if conflicts or stale else OK
     result.message = "已用 refresh 更新改过的草稿：" + "；".join(done)
     if stale:
         result.status = STALE
-        result.message += "；还是旧的数字：" + "；".join(f"{s.path.name}（{s.command}）" for s in stale.values())
+        result.message += "；还是旧的数字：" + "；".join(f"{s.path.name}（{s.hint}）" for s in stale.values())
 
 
 def _prepare_worker(out_dir: Path, options: Options, year: int) -> None:

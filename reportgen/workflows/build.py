@@ -237,6 +237,7 @@ def build_file(
             result.kept.append(pdf)
         elif word is not None and manifest.state(pdf) == OURS and manifest.entry(pdf).get("printed_from") == digest(word):
             result.outputs.append(pdf)  # already the print of this very Word draft: not printed again
+            result.unchanged.append(pdf)
         elif word is not None:
             result.pending_pdf = (pdf, word, draft_record(PDF, word, source, checked.report))
     for path in [*paths.values(), pdf]:
@@ -246,9 +247,10 @@ def build_file(
     result.stale = siblings.stale(out_dir, stem, source, render, manifest, set(result.outputs) | printing)
     behind = {s.path: s for s in result.stale}
     for path in result.kept:
-        if path in behind:
+        if path in behind:  # in conflict only: resolved by hand in the draft, not by refresh
             refreshable = behind[path].command.startswith("reportgen refresh")
-            result.why_kept[path] = manifest.edited_message(path, _refresh_hint(path) if refreshable else "")
+            hint = f"{behind[path].advice}；" if behind[path].places else _refresh_hint(path) if refreshable else ""
+            result.why_kept[path] = manifest.edited_message(path, hint)
     if result.kept and not result.built and result.why_kept:
         result.reason = next(iter(result.why_kept.values()))
     return result
