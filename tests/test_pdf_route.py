@@ -9,7 +9,10 @@ never from the working directory, so that refresh finds it from anywhere.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
+import signal
 import shutil
 from pathlib import Path
 
@@ -236,3 +239,58 @@ def test_a_batch_stopped_before_printing_lists_no_unit_without_its_pdf_as_succes
             assert any(p.endswith(".pdf") and Path(p).exists() for p in unit["outputs"]), unit
     assert not list(out.glob("*.pdf"))
     assert [u["status"] for u in summary["results"]] == [batch.UNPROCESSED] * 3
+
+
+def test_a_batch_rerun_with_pdf_that_writes_nothing_says_so(office):
+    data, out = office / "data", office / "out"
+    first = run("batch", data, "--year", "2025", "-o", out, "--to", "docx,md,pdf", "--jobs", "1")
+    assert first.exit_code == 0, first.output
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in (".docx", ".md", ".pdf")}
+    again = run("batch", data, "--year", "2025", "-o", out, "--to", "docx,md,pdf", "--jobs", "1")
+    assert again.exit_code == 0 and "草稿均已是最新，没有改动任何文件。" in again.output, again.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert all(unit["unchanged"] for unit in summary["results"]), summary["results"]
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in (".docx", ".md", ".pdf")} == before
+    # and build says it wrote nothing
+    built = run("build", data / "2025.toml", "-o", out, "--to", "docx,md,pdf")
+    assert built.exit_code == 0 and "生成 0 份草稿，1 份已是最新、没有改动" in built.output, built.output
+
+
+def test_ctrl_c_while_printing_says_it_once_and_counts_the_pdfs_printed(office, tmp_path):
+    from reportgen.workflows import batch
+
+    data, out = tmp_path / "units", office / "out"
+    for index in range(6):
+        (data / f"u{index}").mkdir(parents=True)
+        text = (FINANCE / "2025.toml").read_text(encoding="utf-8")
+        (data / f"u{index}" / "2025.toml").write_text(text.replace("青川市财政局", f"青川市第{index}局"), encoding="utf-8")
+    files = sorted(data.glob("*/2025.toml"))
+
+    pressed = []
+
+    def ctrl_c_once_two_are_printed(done, total):  # the state needed: the first PDF complete (the second begun)
+        if done >= 2 and not pressed:  # called from inside the printing however fast it goes, also at its end
+            pressed.append(done)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    report = batch.run(files, out, 2025, batch.Options(kinds=("docx", "pdf")), jobs=1, on_pdf=ctrl_c_once_two_are_printed)
+    assert report.interrupted
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    printed = {p.name for p in out.glob("*.pdf")}
+    assert printed, "the PDFs printed before Ctrl-C are kept"
+    for unit in summary["results"]:
+        has_pdf = any(Path(p).name in printed for p in unit["outputs"])
+        assert (unit["status"] in batch.STATUSES_OK) == has_pdf, unit
+        assert has_pdf or unit["status"] == batch.UNPROCESSED, unit
+    assert_record_names_every_file(out)
+    # what the terminal says: once, not once per unit, and no rate for units not done
+    from reportgen.cli import batchview
+
+    said = batchview.lines(report, batch.STATUSES_OK, batch.WARNED, out / "summary.csv")
+    left = len(report.unprocessed)
+    assert sum("PDF 没有生成（批量生成在印 PDF 时被中断）" in line for line in said) == (1 if left else 0), said
+    if left > 1:
+        assert f"  {left} 个单位：其他草稿已生成，PDF 没有生成（批量生成在印 PDF 时被中断），请重新运行。" in said, said
+    report.results = [r for r in report.results if r.status == batch.UNPROCESSED]
+    report.elapsed = 2.8
+    assert "每秒" not in batchview.totals(report, batch.WARNED, batch.UNREADABLE, False)

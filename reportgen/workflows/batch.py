@@ -20,7 +20,7 @@ from typing import Callable
 
 from reportgen.errors import EditedDraftError, ReportgenError
 from reportgen.output.writing import remove_stale_temporaries, write_atomic
-from reportgen.output.manifest import EDITED, Manifest
+from reportgen.output.manifest import EDITED, OURS, Manifest, digest
 from reportgen.renderers.fonts import Fonts
 from reportgen.workflows import pool
 from reportgen.workflows import roster as rosters
@@ -303,13 +303,13 @@ def run(
         report.interrupted = True
     if report.interrupted:
         remove_stale_temporaries(out_dir)
-        _not_printed(report, "批量生成被中断")
+        _not_printed(report, "批量生成被中断", out_dir)
     if not report.interrupted:
         try:
             _print_pdfs(report, out_dir, options, jobs, on_pdf)
         except KeyboardInterrupt:  # Ctrl-C while printing: LibreOffice is stopped, the summary still made
             report.interrupted = True
-            _not_printed(report, "批量生成在印 PDF 时被中断")
+            _not_printed(report, "批量生成在印 PDF 时被中断", out_dir)
             remove_stale_temporaries(out_dir)
     report.elapsed = time.perf_counter() - started
     report.running = False
@@ -325,12 +325,18 @@ def run(
     return report
 
 
-def _not_printed(report: BatchReport, why: str) -> None:
+def _not_printed(report: BatchReport, why: str, out_dir: Path) -> None:
     """The units whose PDF was not printed (the run was interrupted) are not 成功: they do
-    not have every format asked for."""
+    not have every format asked for. A PDF printed and written before the interruption,
+    the print of the unit's Word draft as it is now, counts: that unit was done."""
+    manifest = Manifest(out_dir)
     for result in report.results:
         if getattr(result, "pending_pdf", None):
+            path, word = result.pending_pdf[0], result.pending_pdf[1]
             del result.pending_pdf
+            if manifest.state(path) == OURS and manifest.entry(path).get("printed_from") == digest(word):
+                result.outputs.append(str(path))
+                continue
             result.status = UNPROCESSED
             result.message = f"其他草稿已生成，PDF 没有生成（{why}），请重新运行。"
 

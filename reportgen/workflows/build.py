@@ -374,7 +374,17 @@ def write_pdfs(pending: list[tuple[Path, bytes]], manifest: Manifest, force: boo
     if not pending:
         return []
     office = office or LibreOffice.find()
-    printed = office.convert_parallel({str(path): data for path, data, *_ in pending}, processes, progress)
+    complete: dict[str, bytes] = {}
+    try:
+        printed = office.convert_parallel({str(path): data for path, data, *_ in pending}, processes, progress, complete)
+    except KeyboardInterrupt:  # Ctrl-C: the PDFs printed before it are written, and count
+        _write_printed([p for p in pending if str(p[0]) in complete], complete, manifest, force)
+        raise
+    return _write_printed(pending, printed, manifest, force)
+
+
+def _write_printed(pending: list, printed: dict[str, bytes], manifest: Manifest,
+                   force: bool) -> list[tuple[Path, list[Path]]]:
     written = []
     for path, word, *about in pending:
         said = about[0] if about else manifest.entry(path.with_suffix(SUFFIXES[DOCX]))
