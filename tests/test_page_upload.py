@@ -14,7 +14,7 @@ import docx
 import pytest
 from cli_helpers import run
 from conftest import DATA
-from record_helpers import assert_record_names_every_file
+from record_helpers import assert_one_line_per_file, assert_record_names_every_file
 from test_edits import set_new_requests, table_three_new, text_of
 
 from reportgen.web.app import create_app
@@ -85,6 +85,8 @@ def test_an_upload_shows_each_change_each_conflict_and_the_backup_then_the_downl
     assert accepted.status_code == 200 and "冲突" not in plain(accepted.text), accepted.text
     assert "没有需要更新的内容" in plain(accepted.text)
     assert list((folder / "草稿").glob("*.备份-2.docx"))  # the earlier upload, kept
+    assert_record_names_every_file(folder / "草稿", edited={NAME})
+    assert_one_line_per_file(folder / "草稿")  # compacted on every upload
 
 
 def test_a_draft_the_page_did_not_hand_out_is_treated_as_edited_throughout(client, folder, tmp_path):
@@ -147,3 +149,57 @@ def test_a_single_years_chart_labels_its_points_with_their_figures(client):
         figures = [int(n) for n in re.findall(r"(\d+)(?:，|$)", said[2])]
         shown = [int(n) for n in re.findall(r'<text [^>]*class="figure">(\d+)</text>', svg)]
         assert shown == figures and svg.count("<circle") == len(figures)
+
+
+def _other_agency(folder, tmp_path) -> bytes:
+    """The Word draft of another agency's report for the same year, built by the command line."""
+    other = tmp_path / "第01局"
+    other.mkdir()
+    text = (folder / REPORT).read_text(encoding="utf-8").replace("青川市财政局", "青川市第01局")
+    (other / "2025.toml").write_text(text, encoding="utf-8")
+    assert run("build", other / "2025.toml", "-o", tmp_path / "out01", "--to", "docx").exit_code == 0
+    return next((tmp_path / "out01").glob("青川市第01局*.docx")).read_bytes()
+
+
+def _other_year(folder, tmp_path) -> bytes:
+    assert run("build", folder / "qingchuan-finance/2024.toml", "-o", tmp_path / "out24", "--to", "docx").exit_code == 0
+    return next((tmp_path / "out24").glob("*2024年*.docx")).read_bytes()
+
+
+def _other_kind(folder, tmp_path) -> bytes:
+    source = folder / "qingchuan-finance/2025-任务分解表.toml"
+    assert run("build", source, "-o", tmp_path / "outk", "--to", "docx").exit_code == 0
+    return next((tmp_path / "outk").glob("*.docx")).read_bytes()
+
+
+@pytest.mark.parametrize("other", [_other_agency, _other_year, _other_kind])
+def test_another_reports_draft_is_refused_as_the_command_line_refuses_it(client, folder, tmp_path, other):
+    client.get(f"/draft/docx/{REPORT}")  # the page handed out this report's draft: its tables may match
+    draft = other(folder, tmp_path)
+    set_new_requests(folder / REPORT, 30)
+    answer = client.post(f"/refresh/{REPORT}", files={"draft": ("other.docx", draft)})
+    assert answer.status_code == 400, answer.text
+    said = plain(answer.text)
+    assert "other.docx与数据文件不是同一份报告" in said and "没有更新草稿" in said, said
+    assert "已更新" not in said
+    assert not (folder / "草稿" / "other.docx").exists()
+    assert not list((folder / "草稿").glob("other*"))
+    # the command line refuses the very same draft with the same words
+    (tmp_path / "cli").mkdir()
+    (tmp_path / "cli" / "other.docx").write_bytes(draft)
+    refused = run("refresh", tmp_path / "cli" / "other.docx", "--data", folder / REPORT)
+    assert refused.exit_code == 1 and "与数据文件不是同一份报告" in refused.output and "没有更新草稿" in refused.output
+    assert (tmp_path / "cli" / "other.docx").read_bytes() == draft
+
+
+def test_the_clerks_own_retouched_title_is_still_their_report(client, folder):
+    word = client.get(f"/draft/docx/{REPORT}").content
+    document = docx.Document(io.BytesIO(word))
+    heading = next(p for p in document.paragraphs if "年度报告" in p.text)
+    heading.runs[-1].text = heading.runs[-1].text + "（送审稿）"
+    out = io.BytesIO()
+    document.save(out)
+    set_new_requests(folder / REPORT, 30)
+    answer = client.post(f"/refresh/{REPORT}", files={"draft": (NAME, out.getvalue())})
+    assert answer.status_code == 200, answer.text
+    assert table_three_new(folder / "草稿" / NAME) == "30" and "送审稿" in text_of(folder / "草稿" / NAME)

@@ -76,7 +76,9 @@ def lines(outcome, ok_statuses: tuple[str, ...], warned: str, csv_path: Path) ->
                 for r in listed]
         out += table(COLUMNS, rows, flexible=(0, 1)).split("\n")
     noted = [r for r in action + (warnings if len(warnings) <= SHOWN else []) if r.message]
-    for r in noted[:SHOWN]:
+    shared = Counter(r.message for r in noted)  # one cause of many units (an interruption) is said once
+    out += [f"  {count} 个单位：{message}" for message, count in shared.items() if count > 1]
+    for r in [r for r in noted if shared[r.message] == 1][:SHOWN]:
         out.append(note(r, labels[id(r)]))
     unlisted = [r for r in results if r not in listed]
     if unlisted:
@@ -98,7 +100,8 @@ def totals(outcome, warned: str, unreadable: str, with_roster: bool) -> str:
     said += f"，未成功 {len(outcome.failed)}" + (f"（其中 {unread} 个{unreadable}）" if unread else "")
     said += f"，未处理 {len(outcome.unprocessed)}" if outcome.unprocessed else ""
     said += f"，未报送 {len(outcome.missing)}" if with_roster else ""
-    return said + f"。{elapsed(outcome.elapsed, outcome.processed)}"
+    completed = outcome.succeeded + len(outcome.failed)  # the rate counts units done, not those left 未处理
+    return said + f"。{elapsed(outcome.elapsed, completed)}"
 
 
 def elapsed(seconds: float, done: int) -> str:

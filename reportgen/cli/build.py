@@ -65,6 +65,7 @@ def build(
             say(f"  {line}")
         say()
     pending = [r.pending_pdf for r in results if r.pending_pdf]
+    printed: dict = {}
     if pending:
         say(f"正在用 LibreOffice 生成 {len(pending)} 份 PDF……", err=True)
         printed = dict(drafts.write_pdfs(pending, manifest, force, office=office))
@@ -73,9 +74,18 @@ def build(
     manifest.compact()
     failed = sum(1 for r in results if not (r.built or r.kept))
     behind = sum(1 for r in results if (r.built or r.kept) and r.stale)
-    say(f"共 {len(files)} 个数据文件：生成 {len(files) - failed} 份草稿，{failed} 个未生成"
-         + (f"，{behind} 个有草稿没有更新（见上）" if behind else "") + f"。草稿在{where(output)}。")
+    made = [r for r in results if wrote(r, printed)]  # only what was written counts
+    current = sum(1 for r in results if (r.built or r.kept) and not r.stale and not wrote(r, printed))
+    say(f"共 {len(files)} 个数据文件：生成 {len(made)} 份草稿" + (f"，{current} 份已是最新、没有改动" if current else "")
+        + f"，{failed} 个未生成" + (f"，{behind} 个有草稿没有更新（见上）" if behind else "") + f"。草稿在{where(output)}。")
     return 1 if failed or behind else 0
+
+
+def wrote(result, printed: dict) -> bool:
+    """Whether building a data file wrote any file: a draft that did not already hold
+    these bytes, or a PDF printed now."""
+    return bool(set(result.outputs) - set(result.unchanged)) or bool(
+        result.pending_pdf and result.pending_pdf[0] in printed)
 
 
 def where(folder: Path) -> str:

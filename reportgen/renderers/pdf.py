@@ -124,9 +124,12 @@ class LibreOffice:
             return ""
         return done.stdout.decode("utf-8", "replace").strip().splitlines()[0] if done.stdout.strip() else ""
 
-    def convert(self, documents: dict[str, bytes], progress: Callable[[int], None] | None = None) -> dict[str, bytes]:
+    def convert(self, documents: dict[str, bytes], progress: Callable[[int], None] | None = None,
+                done: dict[str, bytes] | None = None) -> dict[str, bytes]:
         """PDFs of the given .docx documents (name → bytes), printed by one LibreOffice process.
-        ``progress(n)`` is called as the PDFs appear, with how many are done."""
+        ``progress(n)`` is called as the PDFs appear, with how many are done. ``done``, when
+        given, gets each PDF found complete, also when the run was stopped (Ctrl-C) before
+        the others were printed, so that the caller can keep what was printed."""
         if not documents:
             return {}
         with tempfile.TemporaryDirectory(prefix="reportgen-pdf-") as work:
@@ -156,21 +159,31 @@ class LibreOffice:
             finally:
                 if watching:
                     watching.stop()
-            results = {}
+            results: dict[str, bytes] = {}
+            failed = ""
             for name, source in names.items():
                 pdf = folder / "out" / f"{source.stem}.pdf"
                 if not pdf.exists() or pdf.stat().st_size == 0:
-                    raise PdfUnavailable(f"LibreOffice 没有生成 {Path(name).name} 的 PDF（退出码 {returncode}），没有写出 PDF。")
-                results[name] = pdf.read_bytes()
-                if fault := verify(results[name], documents[name]):
-                    raise PdfUnavailable(f"LibreOffice 生成的 {Path(name).name} {fault}，没有写出。"
-                                         "请确认 LibreOffice 能正常打开 Word 草稿后重试。")
+                    failed = failed or f"LibreOffice 没有生成 {Path(name).name} 的 PDF（退出码 {returncode}），没有写出 PDF。"
+                    continue
+                printed = pdf.read_bytes()
+                if fault := verify(printed, documents[name]):
+                    failed = failed or (f"LibreOffice 生成的 {Path(name).name} {fault}，没有写出。"
+                                        "请确认 LibreOffice 能正常打开 Word 草稿后重试。")
+                    continue
+                results[name] = printed
+                if done is not None and printed.rstrip().endswith(b"%%EOF"):  # complete: the trailer is written last
+                    done[name] = printed
+            if failed:
+                raise PdfUnavailable(failed)
             return results
 
     def convert_parallel(self, documents: dict[str, bytes], processes: int = 2,
-                         progress: Callable[[int, int], None] | None = None) -> dict[str, bytes]:
+                         progress: Callable[[int, int], None] | None = None,
+                         done: dict[str, bytes] | None = None) -> dict[str, bytes]:
         """``convert`` with the documents shared among a few LibreOffice processes;
-        ``progress(done, total)`` as the PDFs appear."""
+        ``progress(done, total)`` as the PDFs appear; ``done`` as in ``convert`` (filled
+        before an interruption is raised again)."""
         items = list(documents.items())
         processes = max(1, min(processes, len(items)))
         chunks = [dict(items[i::processes]) for i in range(processes)]
@@ -184,7 +197,7 @@ class LibreOffice:
                 progress(sum(counts), len(items))
 
         def one(index: int) -> dict[str, bytes]:
-            return self.convert(chunks[index], (lambda n: tell(index, n)) if progress else None)
+            return self.convert(chunks[index], (lambda n: tell(index, n)) if progress else None, done)
 
         pool = ThreadPoolExecutor(processes)
         try:

@@ -20,7 +20,7 @@ from typing import Callable
 
 from reportgen.errors import EditedDraftError, ReportgenError
 from reportgen.output.writing import remove_stale_temporaries, write_atomic
-from reportgen.output.manifest import EDITED, Manifest
+from reportgen.output.manifest import EDITED, OURS, Manifest, digest
 from reportgen.renderers.fonts import Fonts
 from reportgen.workflows import pool
 from reportgen.workflows import roster as rosters
@@ -156,7 +156,7 @@ def _summarise(source: Path, built: BuildResult) -> AgencyResult:
         outputs=[str(p) for p in built.outputs],
         document=checked.document_kind or "",
     )
-    result.stale = [f"{s.path}：{s.command}" for s in built.stale]
+    result.stale = [f"{s.path}：{s.hint}" for s in built.stale]
     result.unchanged = bool(built.outputs) and set(built.unchanged) == set(built.outputs) and not built.pending_pdf
     first_error = next((f.message for f in checked.findings if f.is_error), "")
     if checked.report is None:  # the unit filed a file that cannot be read: named from its folder
@@ -174,7 +174,7 @@ def _summarise(source: Path, built: BuildResult) -> AgencyResult:
         behind = {s.path for s in built.stale}
         result.message = "；".join(
             [f"{p.name} 被人改过，没有覆盖" for p in built.kept if p in behind]
-            + [f"{s.path.name} 还是旧的数字（{s.command}）" for s in built.stale])
+            + [f"{s.path.name} 还是旧的数字（{s.hint}）" for s in built.stale])
     elif checked.warnings:
         result.status = WARNED
         first = next(f for f in checked.findings if not f.is_error)
@@ -224,7 +224,7 @@ def _refresh_unit(source: Path, built: BuildResult, result: AgencyResult, kinds:
     done, conflicts, stale = [], 0, {s.path: s for s in built.stale}
     try:
         for path in built.edited:
-            outcome = refresh(path, source, _worker["renderers"], print_pdf=False)
+            outcome = refresh(path, source, _worker["renderers"], print_pdf=False, compact=False)
             conflicts += len(outcome.conflicts)
             result.unchanged = result.unchanged and not outcome.changes
             done.append(f"{path.name}：更新 {len(outcome.changes)} 处" + (f"，{len(outcome.conflicts)} 处冲突" if outcome.conflicts else ""))
@@ -238,12 +238,12 @@ def _refresh_unit(source: Path, built: BuildResult, result: AgencyResult, kinds:
     except ReportgenError as problem:
         result.status, result.message = NOT_BUILT, f"refresh 未完成：{problem}"
         return
-    result.stale = [f"{s.path}：{s.command}" for s in stale.values()]
+    result.stale = [f"{s.path}：{s.hint}" for s in stale.values()]
     result.status = WARNED if conflicts or stale else OK
     result.message = "已用 refresh 更新改过的草稿：" + "；".join(done)
     if stale:
         result.status = STALE
-        result.message += "；还是旧的数字：" + "；".join(f"{s.path.name}（{s.command}）" for s in stale.values())
+        result.message += "；还是旧的数字：" + "；".join(f"{s.path.name}（{s.hint}）" for s in stale.values())
 
 
 def _prepare_worker(out_dir: Path, options: Options, year: int) -> None:
@@ -311,13 +311,13 @@ def run(
         report.interrupted = True
     if report.interrupted:
         remove_stale_temporaries(out_dir)
-        _not_printed(report, "批量生成被中断")
+        _not_printed(report, "批量生成被中断", out_dir)
     if not report.interrupted:
         try:
             _print_pdfs(report, out_dir, options, jobs, on_pdf)
         except KeyboardInterrupt:  # Ctrl-C while printing: LibreOffice is stopped, the summary still made
             report.interrupted = True
-            _not_printed(report, "批量生成在印 PDF 时被中断")
+            _not_printed(report, "批量生成在印 PDF 时被中断", out_dir)
             remove_stale_temporaries(out_dir)
     report.elapsed = time.perf_counter() - started
     report.running = False
@@ -333,12 +333,18 @@ def run(
     return report
 
 
-def _not_printed(report: BatchReport, why: str) -> None:
+def _not_printed(report: BatchReport, why: str, out_dir: Path) -> None:
     """The units whose PDF was not printed (the run was interrupted) are not 成功: they do
-    not have every format asked for."""
+    not have every format asked for. A PDF printed and written before the interruption,
+    the print of the unit's Word draft as it is now, counts: that unit was done."""
+    manifest = Manifest(out_dir)
     for result in report.results:
         if result.pending_pdf:
+            path, word = result.pending_pdf[0], result.pending_pdf[1]
             result.pending_pdf = None
+            if manifest.state(path) == OURS and manifest.entry(path).get("printed_from") == digest(word):
+                result.outputs.append(str(path))
+                continue
             result.status = UNPROCESSED
             result.message = f"其他草稿已生成，PDF 没有生成（{why}），请重新运行。"
 

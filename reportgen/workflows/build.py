@@ -239,6 +239,7 @@ def build_file(
             result.kept.append(pdf)
         elif word is not None and manifest.state(pdf) == OURS and manifest.entry(pdf).get("printed_from") == digest(word):
             result.outputs.append(pdf)  # already the print of this very Word draft: not printed again
+            result.unchanged.append(pdf)
         elif word is not None:
             result.pending_pdf = (pdf, word, draft_record(PDF, word, source, checked.report))
     for path in [*paths.values(), pdf]:
@@ -248,9 +249,10 @@ def build_file(
     result.stale = siblings.stale(out_dir, stem, source, render, manifest, set(result.outputs) | printing)
     behind = {s.path: s for s in result.stale}
     for path in result.kept:
-        if path in behind:
+        if path in behind:  # in conflict only: resolved by hand in the draft, not by refresh
             refreshable = behind[path].command.startswith("reportgen refresh")
-            result.why_kept[path] = manifest.edited_message(path, _refresh_hint(path) if refreshable else "")
+            hint = f"{behind[path].advice}；" if behind[path].places else _refresh_hint(path) if refreshable else ""
+            result.why_kept[path] = manifest.edited_message(path, hint)
     if result.kept and not result.built and result.why_kept:
         result.reason = next(iter(result.why_kept.values()))
     return result
@@ -374,7 +376,17 @@ def write_pdfs(pending: list[tuple[Path, bytes] | tuple[Path, bytes, dict]], man
     if not pending:
         return []
     office = office or LibreOffice.find()
-    printed = office.convert_parallel({str(path): data for path, data, *_ in pending}, processes, progress)
+    complete: dict[str, bytes] = {}
+    try:
+        printed = office.convert_parallel({str(path): data for path, data, *_ in pending}, processes, progress, complete)
+    except KeyboardInterrupt:  # Ctrl-C: the PDFs printed before it are written, and count
+        _write_printed([p for p in pending if str(p[0]) in complete], complete, manifest, force)
+        raise
+    return _write_printed(pending, printed, manifest, force)
+
+
+def _write_printed(pending: list, printed: dict[str, bytes], manifest: Manifest,
+                   force: bool) -> list[tuple[Path, list[Path]]]:
     written = []
     for path, word, *about in pending:
         said = about[0] if about else manifest.entry(path.with_suffix(SUFFIXES[DOCX]))

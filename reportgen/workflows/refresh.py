@@ -23,6 +23,8 @@ from reportgen.checks.check import AUTO, check_file
 from reportgen import untrusted
 from reportgen.errors import RefreshError, ReportgenError
 from reportgen.formats import statutory
+from reportgen.draft.kind_drafts import title as document_title
+from reportgen.draft.report_draft import title as title_of
 from reportgen.model import Document
 from reportgen.output.writing import shown
 from reportgen.output.manifest import EDITED, OURS, Manifest, digest
@@ -53,10 +55,12 @@ class RefreshResult:
 
 
 def refresh(path: Path, data: Path | None = None, renderers: Renderers | None = None, force: bool = False,
-            previous=AUTO, office=None, print_pdf: bool = True) -> RefreshResult:
+            previous=AUTO, office=None, print_pdf: bool = True, compact: bool = True) -> RefreshResult:
     """Refresh the draft at ``path`` (.docx or .md). ``office``: the LibreOffice to print
     the PDF beside a Word draft with (found when needed); ``print_pdf=False`` leaves the
-    PDF to the caller (a batch prints all its PDFs at the end)."""
+    PDF to the caller (a batch prints all its PDFs at the end). The folder's record is
+    compacted afterwards (one line per file, rewritten atomically) unless ``compact`` is
+    False: a batch, whose workers append to it side by side, compacts it once at the end."""
     path = Path(path)
     if path.suffix.lower() not in (".docx", ".md"):
         raise RefreshError(f"{path}：只能更新 reportgen 生成的 Word（.docx）或 Markdown（.md）草稿。")
@@ -98,11 +102,16 @@ def refresh(path: Path, data: Path | None = None, renderers: Renderers | None = 
         result.backup = manifest.rewrite(path, merged.updated, about, edits=not pristine)
     stem = path.name[: -len(path.suffix)]
     pdf = path.with_name(stem + SUFFIXES[PDF])
-    if kind == DOCX and print_pdf and pdf.exists():
+    if kind == DOCX and print_pdf and pdf.exists() and not result.conflicts:
         _print_again(path, pdf, manifest, office, result)
     render = DraftFiles(fresh, drafted[0], renderers, None)
     result.stale = siblings.stale(path.parent, stem, source, render, manifest,
                                   {path} | ({pdf} if result.printed or not print_pdf else set()))
+    if kind == DOCX and result.conflicts:  # a PDF of a Word draft still in conflict would contradict itself
+        result.stale = [siblings.Stale(s.path, s.command, len(result.conflicts)) if s.path == pdf else s
+                        for s in result.stale]
+    if compact:
+        Manifest(path.parent).compact()
     return result
 
 
@@ -137,23 +146,56 @@ def _same_report(path: Path, report, entry: dict, merged, force: bool) -> None:
     """Refuse the data of another agency, year or document kind than the draft's."""
     if force:
         return
+    said = other_report(report, entry.get("report"), merged.texts.get("title"))
+    if said:
+        raise RefreshError(refused(path, said))
+
+
+FORCE_HINT = "确实要用这个数据文件更新，请加 --force。"
+
+
+def refused(path: Path | str, said: str, hint: str = FORCE_HINT) -> str:
+    """Why a draft is not updated from a data file of another report, in Chinese."""
+    return f"{path} 与数据文件不是同一份报告：{said}。没有更新草稿。请核对数据文件；{hint}"
+
+
+def other_report(report, was: dict | None, title: str | None) -> str:
+    """How the draft differs from the report of the data file ("" when it is the same
+    report): by its record (``was``: agency, year, document kind) when it has one, else by
+    its own title (what a draft uploaded on the page, or one without a record, says of
+    itself). A title a person retouched (a line break, 年度, a note after it) is still the
+    same report; one of another agency, year or document kind is not."""
     fresh = identity(report)
-    was = entry.get("report")
-    if was is None:  # a record without it: the draft's own title says whose it is
-        title = merged.texts.get("title")
-        new = next((c.new for c in merged.changes + merged.conflicts if c.marker == "title"), None)
-        if title is None or new is None:
-            return
-        mismatch, said = True, f"草稿的标题是“{title}”，数据文件的是“{new}”"
-    else:
-        mismatch = any(was.get(k) != fresh[k] for k in ("agency", "year", "document"))
+    if was is not None:
+        if not any(was.get(k) != fresh[k] for k in ("agency", "year", "document")):
+            return ""
         said = (f"草稿是{was.get('agency')} {was.get('year')} 年度的，数据文件是{fresh['agency']} "
                 f"{fresh['year']} 年度的")
-        if was.get("document") != fresh["document"]:
-            said += "（文档种类也不同）"
-    if mismatch:
-        raise RefreshError(f"{path} 与数据文件不是同一份报告：{said}。没有更新草稿。请核对数据文件；"
-                           "确实要用这个数据文件更新，请加 --force。")
+        return said + ("（文档种类也不同）" if was.get("document") != fresh["document"] else "")
+    if title is None:  # the title's marker was deleted: nothing says whose it is
+        return ""
+    own = report_title(report)
+    if _same_title(title, own, report):
+        return ""
+    return f"草稿的标题是“{_bare(title)}”，数据文件的是“{own}”"
+
+
+def report_title(report) -> str:
+    return document_title(report) if isinstance(report, Document) else title_of(report)
+
+
+def _bare(title: str) -> str:
+    """A title as its words: no spaces or line breaks, no Markdown heading or emphasis marks."""
+    return "".join(title.split()).strip("#*_")
+
+
+def _same_title(title: str, own: str, report) -> bool:
+    title, own = _bare(title), _bare(own)
+    if title == own:
+        return True
+    lead = f"{report.agency}{report.year}年"
+    rest = own[len(lead):] if own.startswith(lead) else ""
+    return bool(rest) and title.startswith(lead) and rest in title
 
 
 def _print_again(word: Path, pdf: Path, manifest: Manifest, office, result: RefreshResult) -> None:

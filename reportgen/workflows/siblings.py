@@ -26,7 +26,7 @@ from reportgen.errors import InputError, RefreshError
 from reportgen.output.writing import shown
 from reportgen.output.manifest import EDITED, Manifest, digest, file_digest
 from reportgen.renderers.filetypes import DOCX, FRAGMENT, HTML, MD, NAMES, PDF, SUFFIXES, XLSX, kind_of
-from reportgen.renderers.merge import docx_figures, up_to_date
+from reportgen.renderers.merge import Record, docx_figures, marker_label, merge
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,27 @@ class Stale:
 
     path: Path
     command: str
+    conflicts: int = 0  # a PDF not printed: its Word draft has this many unresolved conflicts
+    places: tuple[str, ...] = ()  # a Word or Markdown draft whose only problem is its conflicts: where they are
 
     def __str__(self) -> str:
-        return f"{self.path} 还不是最新的数字：请运行 {self.command}"
+        return f"{self.path} 还不是最新的数字：{self.advice}"
+
+    @property
+    def hint(self) -> str:
+        """The command, or while a conflict is open, what to do by hand."""
+        return self.advice if self.places or self.conflicts else self.command
+
+    @property
+    def advice(self) -> str:
+        """What to do: the command that updates the draft, or, while a person's sentence is
+        in conflict, to resolve it by hand (a command would only repeat the conflict)."""
+        if self.places:
+            return (f"有 {len(self.places)} 处冲突还没有改好（{'、'.join(self.places)}）：请在草稿中把这些地方"
+                    "改成新的数字（reportgen refresh 列出了按新数据应写成的样子）")
+        if self.conflicts:
+            return (f"Word 草稿中有 {self.conflicts} 处冲突，PDF 没有重新印出；改好冲突后再运行 {self.command}")
+        return f"请运行 {self.command}"
 
 
 ORDER = (DOCX, MD, HTML, FRAGMENT, XLSX, PDF)  # the PDF last: it depends on the Word draft
@@ -56,17 +74,23 @@ def stale(folder: Path, stem: str, source: Path, render: Callable[[str], bytes],
             continue
         if kind in (DOCX, MD):
             try:
-                current_here = up_to_date(path, render(kind), manifest.entry(path))
+                merged = merge(path, render(kind), Record.of(manifest.entry(path)))
             except RefreshError:  # not a reportgen draft (or its markers are gone): it cannot be refreshed
                 found.append(Stale(path, f"reportgen build {shown(source)} -o {shown(folder)} --to {kind} --force"))
                 continue
-            if not current_here:
+            if merged.changes:
                 found.append(Stale(path, f"reportgen refresh {shown(path)}"))
+            elif merged.conflicts:  # only a person's sentences in conflict: refresh would only repeat them
+                places = tuple(dict.fromkeys(marker_label(c.marker) for c in merged.conflicts))
+                found.append(Stale(path, f"reportgen refresh {shown(path)}", places=places))
         elif kind == PDF:
             if not _printed_from_current(path, word, render, manifest, current, found):
                 command = f"reportgen refresh {shown(word)}" if word.is_file() else \
                     f"reportgen build {shown(source)} -o {shown(folder)} --to pdf"
-                found.append(Stale(path, command))
+                in_conflict = next((s for s in found if s.path == word and s.places), None)
+                if in_conflict is not None:
+                    command = f"reportgen build {shown(source)} -o {shown(folder)} --to pdf"
+                found.append(Stale(path, command, len(in_conflict.places) if in_conflict else 0))
         elif _read(path) != render(kind):
             force = " --force" if manifest.state(path) == EDITED else ""
             found.append(Stale(path, f"reportgen build {shown(source)} -o {shown(folder)} --to {kind.replace(FRAGMENT, HTML)}{force}"))
@@ -99,4 +123,6 @@ def _read(path: Path) -> bytes | None:
 
 def describe(stale_drafts: list[Stale]) -> list[str]:
     """One line per stale draft, in Chinese, naming it by its kind."""
-    return [f"{NAMES.get(kind_of(s.path), '草稿')} {s.path.name} 还是旧的数字，请运行：{s.command}" for s in stale_drafts]
+    return [f"{NAMES.get(kind_of(s.path), '草稿')} {s.path.name} 还是旧的数字，请运行：{s.command}"
+            if not (s.places or s.conflicts) else f"{NAMES.get(kind_of(s.path), '草稿')} {s.path.name} 还是旧的数字：{s.advice}"
+            for s in stale_drafts]

@@ -16,17 +16,19 @@ what refresh says in the terminal: each change, each conflict and where the back
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.errors import OutputError, os_reason
+from reportgen.checks.check import check_file
+from reportgen.errors import OutputError, RefreshError, os_reason
 from reportgen.output.writing import make_folder, write_atomic
 from reportgen.output.manifest import Manifest, ignore_beside
 from reportgen.renderers.filetypes import DOCX, MD
 from reportgen.renderers.markers import digest
 from reportgen.renderers.merge import marker_texts
 from reportgen.workflows.build import draft_file, marker_record
-from reportgen.workflows.refresh import RefreshResult, refresh
+from reportgen.workflows.refresh import RefreshResult, other_report, refresh, refused
 
 HANDED_OUT = ".reportgen-handed-out.jsonl"
 KEPT = 200  # drafts handed out that are remembered, the latest
@@ -67,17 +69,34 @@ def _drafts_folder(drafts: Path) -> None:
 
 def refresh_upload(target: Path, data: bytes, source: Path) -> Uploaded:
     """Keep an uploaded draft at ``target`` and refresh it from ``source``, every edit kept."""
+    texts = _same_report(target.name, data, source)  # another report's draft: refused, nothing written
     folder = target.parent
     _drafts_folder(folder)
     manifest = Manifest(folder)
     earlier = manifest.backup(target) if target.exists() else None
     write_atomic(target, data)
     kind = DOCX if target.suffix.lower() == ".docx" else MD
-    texts = marker_texts(target)
     candidates = [manifest.entry(target), *(e for e in _handed_out(folder) if e.get("kind") == kind)]
     about = {**_closest(candidates, texts), "source": str(Path(source).resolve())}
     manifest.record({target: data}, {target: about}, edits=True)  # a person's draft, with what it was made as
-    return Uploaded(refresh(target, source, print_pdf=False), earlier)
+    try:
+        return Uploaded(refresh(target, source, print_pdf=False), earlier)
+    finally:  # one line per file in 草稿/'s record, also when the refresh failed
+        Manifest(folder).compact()
+
+
+def _same_report(name: str, data: bytes, source: Path) -> dict[str, str]:
+    """The marker texts of an uploaded draft, read from a staged copy outside the folder;
+    RefreshError, by the very check and words of ``reportgen refresh``, when the draft is
+    of another agency, year or document kind than the data file (its title says whose it is)."""
+    with tempfile.TemporaryDirectory(prefix="reportgen-upload-") as work:
+        staged = Path(work) / ("draft" + Path(name).suffix.lower())
+        staged.write_bytes(data)
+        texts = marker_texts(staged)
+    report = check_file(source).report
+    if report is not None and (said := other_report(report, None, texts.get("title"))):
+        raise RefreshError(refused(name, said, "请在这份草稿自己的报告页上传。"))
+    return texts
 
 
 def _closest(candidates: list[dict], texts: dict[str, str]) -> dict:
