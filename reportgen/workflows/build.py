@@ -34,9 +34,10 @@ from reportgen.renderers.word import WordTemplate, marker_texts
 from reportgen.workflows import siblings
 from reportgen.workflows.siblings import Stale
 
+from reportgen.renderers.filetypes import kind_of
 from reportgen.renderers.filetypes import (  # noqa: F401  (part of this module's API)
-    DEFAULT_KINDS, DOCX, FILES, FRAGMENT, HTML, INFOGRAPHIC, INFOGRAPHIC_HTML, INFOGRAPHIC_PNG, INFOGRAPHICS, JSON,
-    KINDS, MD, PDF, SUFFIXES, XLSX)
+    DEFAULT_KINDS, DOCX, FILES, FRAGMENT, HTML, INFOGRAPHIC, INFOGRAPHIC_HTML, INFOGRAPHIC_PNG,
+    INFOGRAPHIC_STATEMENT, INFOGRAPHICS, JSON, KINDS, MD, PDF, SUFFIXES, XLSX)
 
 
 @dataclass
@@ -66,8 +67,9 @@ class Renderers:
 
     def render(self, kind: str, draft, stem: str = "") -> bytes:
         """One file of a draft: DOCX, MD, HTML (the page), FRAGMENT (the page's body), XLSX, JSON
-        or a file of the 图解 (``stem``: the name its fragment calls the PNG by)."""
-        if kind in INFOGRAPHICS:
+        or a file of the 图解 (``stem``: the name its fragment calls the PNG by); INFOGRAPHIC_STATEMENT:
+        what the 图解 states."""
+        if kind in (*INFOGRAPHICS, INFOGRAPHIC_STATEMENT):
             return self.picture(kind, draft, stem)
         if kind == DOCX:
             return self.word_template(draft.template).render(draft)
@@ -87,6 +89,8 @@ class Renderers:
                                         flagged=len(draft.findings), **about)
             self._drawn = (draft, drawn, infographic.svg(drawn, self.folder))
         _, drawn, svg = self._drawn
+        if kind == INFOGRAPHIC_STATEMENT:
+            return infographic.statement(drawn).encode("utf-8")
         if kind == INFOGRAPHIC_HTML:
             image = (stem or draft.title) + SUFFIXES[INFOGRAPHIC_PNG]
             return infographic.fragment(drawn, image, self.folder).encode("utf-8")
@@ -228,6 +232,11 @@ def build_file(
         return result
     manifest = manifest or Manifest(out_dir)
     about = {paths[kind]: draft_record(kind, data, source, checked.report, drafted[0]) for kind, data in drafts.items()}
+    if any(kind in INFOGRAPHICS for kind in drafts):  # what the picture states, kept for the stale check
+        drawn = digest(renderers.render(INFOGRAPHIC_STATEMENT, drafted[0]))
+        for kind in INFOGRAPHICS:
+            if kind in paths:
+                about[paths[kind]]["drawn"] = drawn
     done = manifest.write({paths[kind]: data for kind, data in drafts.items()}, force, about)
     result.outputs, result.backups, result.kept = done.written, done.backups, done.kept
     result.unchanged = done.unchanged
@@ -241,14 +250,15 @@ def build_file(
             result.pending_pdf = (pdf, word, draft_record(PDF, word, source, checked.report))
     for path in [*paths.values(), pdf]:
         taken[path] = source
-    render = DraftFiles(drafts, drafted[0], renderers, fresh_word)
+    render = DraftFiles(drafts, drafted[0], renderers, fresh_word, stem)
     printing = {pdf} if result.pending_pdf else set()
     result.stale = siblings.stale(out_dir, stem, source, render, manifest, set(result.outputs) | printing)
     behind = {s.path: s for s in result.stale}
     for path in result.kept:
         if path in behind:
             refreshable = behind[path].command.startswith("reportgen refresh")
-            result.why_kept[path] = manifest.edited_message(path, _refresh_hint(path) if refreshable else "")
+            hint = _refresh_hint(path) if refreshable else PICTURE_HINT if kind_of(path) in INFOGRAPHICS else ""
+            result.why_kept[path] = manifest.edited_message(path, hint)
     if result.kept and not result.built and result.why_kept:
         result.reason = next(iter(result.why_kept.values()))
     return result
@@ -304,19 +314,22 @@ def _refresh_hint(path: Path) -> str:
     return ""
 
 
+PICTURE_HINT = "它还是旧的数字。图解是由数据画出的，不能用 refresh 更新，只能重新生成（人改的内容要在新图上重做）；"
+
+
 class DraftFiles:
     """Each file of a report's draft, rendered when first asked for (the stale check needs
     the files a build was not asked to write)."""
 
-    def __init__(self, drafts: dict[str, bytes], draft, renderers: Renderers, word: bytes | None):
+    def __init__(self, drafts: dict[str, bytes], draft, renderers: Renderers, word: bytes | None, stem: str = ""):
         self.done = dict(drafts)
         if word is not None:
             self.done.setdefault(DOCX, word)
-        self.draft, self.renderers = draft, renderers
+        self.draft, self.renderers, self.stem = draft, renderers, stem
 
     def __call__(self, kind: str) -> bytes:
         if kind not in self.done:
-            self.done[kind] = self.renderers.render(kind, self.draft)
+            self.done[kind] = self.renderers.render(kind, self.draft, self.stem)
         return self.done[kind]
 
 

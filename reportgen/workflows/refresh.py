@@ -16,6 +16,7 @@ updates each.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from reportgen.model import Document
 from reportgen.output.writing import shown
 from reportgen.output.manifest import EDITED, OURS, Manifest, digest
 from reportgen.renderers import markers
-from reportgen.renderers.filetypes import DOCX, MD, PDF, SUFFIXES
+from reportgen.renderers.filetypes import DOCX, INFOGRAPHICS, MD, PDF, SUFFIXES, kind_of
 from reportgen.renderers.pdf import LibreOffice
 from reportgen.renderers.merge import Change, Record, marker_label, merge  # noqa: F401  (part of this module's API)
 from reportgen.workflows import siblings
@@ -58,6 +59,8 @@ def refresh(path: Path, data: Path | None = None, renderers: Renderers | None = 
     the PDF beside a Word draft with (found when needed); ``print_pdf=False`` leaves the
     PDF to the caller (a batch prints all its PDFs at the end)."""
     path = Path(path)
+    if kind_of(path) in INFOGRAPHICS:
+        raise RefreshError(_picture(path))
     if path.suffix.lower() not in (".docx", ".md"):
         raise RefreshError(f"{path}：只能更新 reportgen 生成的 Word（.docx）或 Markdown（.md）草稿。")
     if not path.is_file():
@@ -120,6 +123,15 @@ def _keep_edits_edited(about: dict, recorded: Record, merged) -> None:
             about["figures"][change.marker] = recorded.figures[change.marker]
         else:
             about["figures"].pop(change.marker, None)
+
+
+def _picture(path: Path) -> str:
+    """Why a file of the 图解 is not refreshed, and the command that draws it again."""
+    source = Manifest(path.parent).source_of(path)
+    data = shown(os.path.normpath(source)) if source is not None else "数据文件.toml"
+    return (f"{path}：图解是由数据画出的图片，refresh 不更新图解（refresh 只更新 Word 和 Markdown 草稿）。"
+            f"要换成新数字，请重新生成：reportgen build {data} -o {shown(path.parent)} --to 图解"
+            "（图解被人改过时加 --force，会先备份原文件，人改的内容要在新图上重做）。")
 
 
 def _recorded_source(path: Path, manifest: Manifest) -> Path:
