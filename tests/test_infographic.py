@@ -165,7 +165,7 @@ def test_to_names_the_picture_in_english_or_chinese_and_rejects_other_accents(tm
     assert bad.exit_code != 0 and "只能是：红、蓝、red、blue" in bad.output
     task_table = REPO / "data" / "qingchuan-finance" / "2025-任务分解表.toml"
     result = run("build", task_table, "-o", tmp_path, "--to", "infographic")
-    assert result.exit_code == 1 and "没有所要的草稿（开放数据和图解只用于年度报告）" in result.output
+    assert result.exit_code == 1 and "未生成：政务公开任务分解表没有图解（只用于2019年起的年度报告）。" in result.output
     assert not list(tmp_path.glob("*图解*"))  # only the annual report's figures are drawn
     alias = run("build", REPO / "data" / "wuhai-finance" / "2019.toml", "-o", tmp_path / "2019", "--to", "图解，md")
     assert alias.exit_code == 0, alias.output
@@ -461,3 +461,22 @@ def test_the_page_says_a_picture_cannot_be_refreshed_by_upload(tmp_path):
         answer = client.post(f"/refresh/{report}", files={"draft": ("青川市财政局2025年政府信息公开工作年度报告.图解.png", png.content)})
         assert answer.status_code == 400 and "图解是由数据画出的图片，不能上传更新" in answer.text
         assert not (folder / "草稿" / "青川市财政局2025年政府信息公开工作年度报告.图解.png").exists()
+
+
+def test_refresh_of_the_word_draft_names_the_pictures_still_showing_old_figures(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("2024.toml", "2025.toml"):
+        (data / name).write_bytes((REPO / "data" / "qingchuan-finance" / name).read_bytes())
+    out = tmp_path / "out"
+    assert run("build", data / "2025.toml", "--to", "md,图解", "-o", out).exit_code == 0
+    text = (data / "2025.toml").read_text(encoding="utf-8")
+    (data / "2025.toml").write_text(text.replace("licensing = 35 ", "licensing = 36 ", 1), encoding="utf-8")
+    [md] = out.glob("*.md")
+    md.write_text(md.read_text(encoding="utf-8") + "\n人加的一段。\n", encoding="utf-8")
+    refreshed = run("refresh", md)
+    named = [line for line in refreshed.output.splitlines() if "图解" in line]
+    assert len(named) == 3 and all("还是旧的数字" in line for line in named), refreshed.output
+    assert all(line.endswith(f"reportgen build {data / '2025.toml'} -o {out} --to 图解") for line in named)
+    assert run("build", data / "2025.toml", "--to", "图解", "-o", out).exit_code == 0
+    assert "图解" not in run("refresh", md).output

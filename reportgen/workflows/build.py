@@ -19,6 +19,7 @@ from reportgen.checks.check import AUTO, CheckResult, check_file
 from reportgen.draft.report_draft import build_draft, title
 from reportgen.draft.kind_drafts import build_document_draft
 from reportgen.draft.kind_drafts import title as document_title
+from reportgen import kinds as document_kinds
 from reportgen import untrusted
 from reportgen.errors import InputError, RefreshError
 from reportgen.model import Document, Report
@@ -109,6 +110,8 @@ class BuildResult:
     stale: list[Stale] = field(default_factory=list)  # drafts that do not show the current data
     why_kept: dict[Path, str] = field(default_factory=dict)  # a kept draft that is behind: why and what to do
     unchanged: list[Path] = field(default_factory=list)  # among ``outputs``: already held these bytes
+    skipped: str = ""  # the formats asked for that this document kind does not have, and why (Chinese)
+    none_offered: bool = False  # nothing built: none of the formats asked for is this document kind's
 
     @property
     def built(self) -> bool:
@@ -144,6 +147,24 @@ def kinds_for(report: Report | Document, wanted=None) -> tuple[str, ...]:
     if isinstance(report, Document):  # open data and the 图解: the annual report's statutory figures
         made = tuple(k for k in made if k not in (JSON, INFOGRAPHIC))
     return made
+
+
+SHORT_NAMES = {XLSX: "Excel 表", JSON: "开放数据", INFOGRAPHIC: "图解"}
+
+
+def not_offered(report: Report | Document, asked, made) -> str:
+    """The formats asked for that a document kind does not have, each with why, as one
+    sentence ("" when there are none): 政务公开工作总结没有图解（只用于2019年起的年度报告）。"""
+    left = [kind for kind in dict.fromkeys(asked or ()) if kind not in made]
+    if not left:
+        return ""
+    listed = [kind.aliases[0] if kind.aliases else kind.name for kind in document_kinds.kinds().values() if kind.columns]
+    why = {XLSX: f"只用于{'、'.join(listed)}", JSON: "只用于2019年起的年度报告", INFOGRAPHIC: "只用于2019年起的年度报告"}
+    own = report.format.label if isinstance(report, Document) else document_kinds.annual().name
+    grouped: dict[str, list[str]] = {}
+    for kind in left:
+        grouped.setdefault(why.get(kind, ""), []).append(SHORT_NAMES.get(kind, kind))
+    return f"{own}没有" + "，也没有".join(f"{'、'.join(names)}（{reason}）" for reason, names in grouped.items()) + "。"
 
 
 def render_drafts(
@@ -213,9 +234,10 @@ def build_file(
     last = checked.previous.report if checked.previous else None
     if isinstance(checked.report, Document) != isinstance(last, Document):
         last = None
-    kinds = kinds_for(checked.report, kinds)
-    if not kinds:
-        result.reason = f"{checked.report.format.label}没有所要的草稿（开放数据和图解只用于年度报告）。"
+    asked, kinds = kinds, kinds_for(checked.report, kinds)
+    result.skipped = not_offered(checked.report, asked, kinds)
+    if not kinds:  # none of the formats asked for is one this document kind has
+        result.reason, result.none_offered = result.skipped, True
         return result
     drafted: list = []
     stem = output_stem(checked.report, source, by)

@@ -103,7 +103,7 @@ def refresh(path: Path, data: Path | None = None, renderers: Renderers | None = 
     pdf = path.with_name(stem + SUFFIXES[PDF])
     if kind == DOCX and print_pdf and pdf.exists():
         _print_again(path, pdf, manifest, office, result)
-    render = DraftFiles(fresh, drafted[0], renderers, None)
+    render = DraftFiles(fresh, drafted[0], renderers, None, stem)
     result.stale = siblings.stale(path.parent, stem, source, render, manifest,
                                   {path} | ({pdf} if result.printed or not print_pdf else set()))
     return result

@@ -23,6 +23,7 @@ is named, with the command that updates it. A draft shows the current data when
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -58,6 +59,7 @@ def stale(folder: Path, stem: str, source: Path, render: Callable[[str], bytes],
     written or being printed, which are current by definition."""
     found: list[Stale] = []
     word = folder / f"{stem}{SUFFIXES[DOCX]}"
+    source = Path(os.path.normpath(source))  # as recorded, relative to the folder: out/../data/x.toml → data/x.toml
     for kind in ORDER:
         path = folder / f"{stem}{SUFFIXES[kind]}"
         if path in current or not path.is_file():
