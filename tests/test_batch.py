@@ -423,3 +423,31 @@ def test_batch_takes_the_same_font_options_as_build(tmp_path):
     with zipfile.ZipFile(next(tmp_path.glob("*.docx"))) as package:
         styles = package.read("word/styles.xml").decode("utf-8")
     assert 'w:eastAsia="仿宋"' in styles
+
+
+def test_a_picture_batch_skips_task_tables_and_summaries_said_once(tmp_path):
+    """--to 图解 over a folder that also holds task tables and work summaries: those are
+    skipped (not 未生成), each reason said once, exit 0; a batch of nothing but them made
+    nothing, and says so (exit 1)."""
+    result = run("batch", DATA, "--year", 2025, "-o", tmp_path / "out", "--to", "图解", "-j", "1")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines.count("已跳过 1 个文件（没有所要的种类）：政务公开任务分解表没有图解（只用于2019年起的年度报告）。") == 1
+    assert lines.count("已跳过 1 个文件（没有所要的种类）：政务公开工作总结没有图解（只用于2019年起的年度报告）。") == 1
+    assert "未生成" not in result.output and "未成功 0" in result.output and "已跳过 2" in result.output
+    done = summary(tmp_path / "out")
+    assert done["succeeded"] == 3 and done["failed"] == 0 and done["skipped"] == 2
+    assert sorted(r["status"] for r in done["results"]) == ["已跳过", "已跳过", "成功", "成功", "成功"]
+    assert len(list((tmp_path / "out").glob("*.图解.png"))) == 3
+
+    mixed = run("batch", DATA, "--year", 2025, "-o", tmp_path / "mixed", "--to", "md,图解", "-j", "1")
+    assert mixed.exit_code == 0, mixed.output
+    assert "跳过（1 个文件）：政务公开任务分解表没有图解（只用于2019年起的年度报告）。" in mixed.output.splitlines()
+    assert summary(tmp_path / "mixed")["succeeded"] == 5
+
+    tasks = DATA / "qingchuan-finance" / "2025-任务分解表.toml"
+    none = run("batch", tasks, "--year", 2025, "-o", tmp_path / "none", "--to", "图解", "-j", "1")
+    assert none.exit_code == 1
+    [row] = summary(tmp_path / "none")["results"]
+    assert row["status"] == "未生成" and row["message"] == "政务公开任务分解表没有图解（只用于2019年起的年度报告）。"
+    assert "跳过" not in none.output

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import io
 import shutil
+from pathlib import Path
 
 import docx
 import pytest
 from cli_helpers import run
-from conftest import EXAMPLES, REPO, skeleton, with_tables
+from conftest import DATA, EXAMPLES, REPO, skeleton, with_tables
 
 
 GOLDEN = REPO / "tests" / "golden"
@@ -109,7 +110,7 @@ def test_to_selects_the_drafts_and_rejects_unknown_kinds(tmp_path):
     assert [p.suffix for p in drafts(tmp_path)] == [".md"]
     result = run("build", GOLDEN / "government-2019.toml", "-o", tmp_path, "--to", "xls")
     assert result.exit_code == 2
-    assert "--to 的值“xls”无效，只能是：docx、md、html、pdf" in result.output
+    assert "--to 的值“xls”无效，只能是：docx、md、html、pdf、xlsx、json、图解 或 infographic，可用逗号分隔。" in result.output
 
 
 def test_no_temporary_files_are_left_behind(tmp_path):
@@ -177,3 +178,52 @@ def test_control_characters_are_rejected_with_a_clear_message(tmp_path):
     result = run("build", source, "-o", tmp_path / "out")
     assert result.exit_code == 1
     assert "“五、存在的主要问题及改进情况”中有不能写入 Word 文档的控制字符 U+0007（第 1 行文字），请删除后重试。" in result.output
+
+
+def test_formats_a_document_kind_does_not_have_are_skipped_with_the_reason_of_each(tmp_path, monkeypatch):
+    """One rule: a format the document kind does not have is skipped with one line saying
+    which and why, when something asked for was made (exit 0); only when nothing could be
+    made is it an error (exit 1). The 图解 is accepted by both its names."""
+    monkeypatch.chdir(tmp_path)
+    summary = DATA / "qingchuan-finance" / "2025-工作总结.toml"
+    result = run("build", summary, "--to", "html,xlsx,图解", "-o", "out")
+    assert result.exit_code == 0, result.output
+    assert ("  跳过：政务公开工作总结没有Excel 表（只用于任务分解表），也没有图解（只用于2019年起的年度报告）。"
+            in result.output.splitlines())
+    assert sorted(p.name.split("思路")[1] for p in Path("out").iterdir() if not p.name.startswith(".")) == [
+        ".html", ".网页片段.html"]
+    annual = DATA / "qingchuan-hrss" / "2025.toml"
+    wrong = run("build", annual, "--to", "xlsx", "-o", "out2")
+    assert wrong.exit_code == 1
+    assert "未生成：政府信息公开工作年度报告没有Excel 表（只用于任务分解表）。" in wrong.output
+    assert "开放数据和图解" not in wrong.output and not list(Path("out2").glob("*.xlsx"))
+    tasks = DATA / "qingchuan-finance" / "2025-任务分解表.toml"
+    both = run("build", tasks, annual, "--to", "infographic", "-o", "out3")
+    assert both.exit_code == 0, both.output
+    assert "  跳过：政务公开任务分解表没有图解（只用于2019年起的年度报告）。" in both.output.splitlines()
+    assert "生成 1 份草稿，0 个未生成，1 个没有所要的种类（已跳过）" in both.output
+    alone = run("build", tasks, "--to", "图解,json", "-o", "out4")
+    assert alone.exit_code == 1
+    assert "未生成：政务公开任务分解表没有图解、开放数据（只用于2019年起的年度报告）。" in alone.output
+    assert "生成 0 份草稿，1 个未生成" in alone.output
+
+
+def test_allow_errors_says_what_was_marked_for_a_picture_and_for_a_text_draft(tmp_path):
+    text = (DATA / "qingchuan-finance" / "2025.toml").read_text(encoding="utf-8")
+    source = tmp_path / "x" / "2025.toml"
+    source.parent.mkdir()
+    source.write_text(text.replace("new = { natural_person = 23, commercial = 4,",
+                                   'new = { natural_person = 23, commercial = "未读出",', 1), encoding="utf-8")
+    picture = run("build", source, "--to", "图解", "--allow-errors", "-o", tmp_path / "a")
+    assert picture.exit_code == 0, picture.output
+    [note] = [line for line in picture.output.splitlines() if line.strip().startswith("注意：")]
+    assert "文末" not in note and "图解已标注【数据待核】" in note and f"reportgen check {source}" in note
+    count = note.split("图上写明有 ")[1].split(" 个问题")[0]
+    [svg] = (tmp_path / "a").glob("*.图解.svg")
+    assert f"本图数据未通过核对（{count} 个问题）" in svg.read_text(encoding="utf-8")
+    mixed = run("build", source, "--to", "md,图解", "--allow-errors", "-o", tmp_path / "b")
+    [note] = [line for line in mixed.output.splitlines() if line.strip().startswith("注意：")]
+    assert "草稿已标注【数据待核】，文末列出了全部问题" in note and "图解已标注【数据待核】" in note
+    text_only = run("build", source, "--to", "md", "--allow-errors", "-o", tmp_path / "c")
+    [note] = [line for line in text_only.output.splitlines() if line.strip().startswith("注意：")]
+    assert note.strip() == "注意：数据有错误，草稿已标注【数据待核】，文末列出了全部问题。"

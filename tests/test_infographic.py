@@ -165,7 +165,7 @@ def test_to_names_the_picture_in_english_or_chinese_and_rejects_other_accents(tm
     assert bad.exit_code != 0 and "只能是：红、蓝、red、blue" in bad.output
     task_table = REPO / "data" / "qingchuan-finance" / "2025-任务分解表.toml"
     result = run("build", task_table, "-o", tmp_path, "--to", "infographic")
-    assert result.exit_code == 1 and "没有所要的草稿（开放数据和图解只用于年度报告）" in result.output
+    assert result.exit_code == 1 and "未生成：政务公开任务分解表没有图解（只用于2019年起的年度报告）。" in result.output
     assert not list(tmp_path.glob("*图解*"))  # only the annual report's figures are drawn
     alias = run("build", REPO / "data" / "wuhai-finance" / "2019.toml", "-o", tmp_path / "2019", "--to", "图解，md")
     assert alias.exit_code == 0, alias.output
@@ -339,3 +339,144 @@ def test_a_picture_a_person_changed_is_not_overwritten_without_force(tmp_path):
     assert "主动公开（改）" not in files["svg"].read_text(encoding="utf-8")
     [backup] = tmp_path.glob("*.备份-1*")
     assert "主动公开（改）" in backup.read_text(encoding="utf-8")
+
+
+def _figures_with_changes(svg: Path) -> list[tuple[str, str]]:
+    """Each figure the SVG draws a change against last year for: (the figure with its unit, the change)."""
+    tree = etree.parse(str(svg))
+    figures = {s.get("data-name"): s for s in tree.iter(f"{SVG}tspan") if s.get("data-name")}
+    found = []
+    for text in tree.iter(f"{SVG}text"):
+        if text.get("class") == "change":
+            figure = figures[text.get("data-of")]
+            unit = figure.getnext().text if figure.getnext() is not None else ""
+            found.append((figure.text + unit, "".join(text.itertext()).lstrip("↑↓ ")))
+    return sorted(found)
+
+
+def _changes_said(fragment: Path) -> list[tuple[str, str]]:
+    """The same read from the fragment's text alternative: “行政复议：2件，较上年增加1件（100.0%）”."""
+    import re
+
+    text = fragment.read_text(encoding="utf-8")
+    return sorted(re.findall(r"：([^：，<]+)，((?:较上年|与上年)[^，。<]*)", text))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=ids)
+def test_the_picture_and_its_text_state_the_same_changes_against_last_year(tmp_path, example):
+    files = built(example, tmp_path)
+    drawn_changes, said = _figures_with_changes(files["svg"]), _changes_said(files["html"])
+    assert drawn_changes == said
+    if check_file(example).previous is not None:  # every box of table 四 compared, in the picture too
+        names = {t.get("data-of") for t in etree.parse(str(files["svg"])).iter(f"{SVG}text") if t.get("class") == "change"}
+        assert {"appeals.review.total", "appeals.lawsuit_direct.total", "appeals.lawsuit_after_review.total"} <= names
+        assert ("2件", "较上年增加1件（100.0%）") in said
+
+
+def _record(folder: Path) -> dict[str, dict]:
+    lines = (folder / ".reportgen-manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    return {entry["file"]: entry for entry in map(json.loads, lines)}
+
+
+def test_an_edited_picture_behind_the_data_is_named_with_what_to_do(tmp_path, monkeypatch):
+    """A person's line added to the fragment: kept while the figures are current; once the data
+    changes, the fragment is named as still showing old figures (rebuild with --force, refresh
+    does not apply), exit 1, from any working directory; the record of each file says what it states."""
+    import shlex
+
+    data = tmp_path / "单位" / "财政局"
+    data.mkdir(parents=True)
+    for name in ("2024.toml", "2025.toml"):
+        (data / name).write_bytes((REPO / "data" / "qingchuan-finance" / name).read_bytes())
+    monkeypatch.chdir(tmp_path / "单位")
+    source, out = Path("财政局/2025.toml"), Path("草稿")
+    assert run("build", source, "--to", "图解,md", "-o", out).exit_code == 0
+    [svg] = out.glob("*.图解.svg")
+    [fragment] = out.glob("*.图解.html")
+    record = _record(out)
+    drawn = {record[p.name]["drawn"] for p in out.glob("*.图解.*")}
+    assert len(drawn) == 1 and len(next(iter(drawn))) == 64  # the three files state the same
+    fragment.write_text(fragment.read_text(encoding="utf-8") + "<p>人加的说明</p>\n", encoding="utf-8")
+    same = run("build", source, "--to", "图解", "-o", out)
+    assert same.exit_code == 0 and "没有覆盖（被人改过，数字已是最新）" in same.output, same.output
+
+    text = (data / "2025.toml").read_text(encoding="utf-8")
+    (data / "2025.toml").write_text(text.replace("licensing = 35 ", "licensing = 36 ", 1), encoding="utf-8")
+    behind = run("build", source, "--to", "图解", "-o", out)
+    assert behind.exit_code == 1, behind.output
+    assert "数字已是最新" not in behind.output
+    assert f"{fragment} 在本程序写出后被修改过" in behind.output and "它还是旧的数字" in behind.output
+    assert "不能用 refresh 更新" in behind.output and "--force" in behind.output
+    assert "人加的说明" in fragment.read_text(encoding="utf-8") and "作出行政许可决定：35件" in fragment.read_text(encoding="utf-8")
+    assert drawn_of(svg)["proactive.licensing"] == ("36", "number")  # the pictures not edited are redrawn
+
+    other = run("build", source, "--to", "md", "-o", out)  # the other drafts' builds name it too
+    assert other.exit_code == 1
+    [line] = [x for x in other.output.splitlines() if fragment.name in x]
+    assert line.strip().startswith("图解网页片段") and "还是旧的数字" in line
+    command = line.split("请运行：", 1)[1]
+    assert command == f"reportgen build {source} -o {out} --to 图解 --force"
+
+    refreshed = run("refresh", fragment)
+    assert refreshed.exit_code != 0 and "只能更新 reportgen 生成的 Word" not in refreshed.output
+    assert "refresh 不更新图解" in refreshed.output and f"reportgen build {source} -o {out} --to 图解" in refreshed.output
+
+    done = run(*shlex.split(command)[1:])
+    assert done.exit_code == 0, done.output
+    assert "作出行政许可决定：36件" in fragment.read_text(encoding="utf-8")
+    [backup] = out.glob("*.图解.备份-1.html")
+    assert "人加的说明" in backup.read_text(encoding="utf-8")
+    assert run("build", source, "--to", "md", "-o", out).exit_code == 0
+
+
+def drawn_of(svg: Path) -> dict[str, tuple[str, str]]:
+    return drawn(svg)
+
+
+def test_a_picture_in_another_colour_is_not_behind_the_data(tmp_path):
+    source = REPO / "data" / "qingchuan-finance" / "2025.toml"
+    assert run("build", source, "--to", "图解", "--accent", "蓝", "-o", tmp_path).exit_code == 0
+    result = run("build", source, "--to", "md", "-o", tmp_path)  # drawn in red if drawn now: still current
+    assert result.exit_code == 0 and "图解" not in result.output, result.output
+
+
+def test_the_page_says_a_picture_cannot_be_refreshed_by_upload(tmp_path):
+    import shutil
+    import warnings
+
+    from conftest import DATA
+
+    from reportgen.web.app import create_app
+
+    warnings.filterwarnings("ignore", message=".*httpx.*")
+    from starlette.testclient import TestClient
+
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    report = "qingchuan-finance/2025.toml"
+    with TestClient(create_app(folder, "t", 8765), base_url="http://127.0.0.1:8765") as client:
+        assert client.get("/?token=t").status_code == 200
+        png = client.get(f"/draft/infographic-png/{report}")
+        assert png.status_code == 200
+        answer = client.post(f"/refresh/{report}", files={"draft": ("青川市财政局2025年政府信息公开工作年度报告.图解.png", png.content)})
+        assert answer.status_code == 400 and "图解是由数据画出的图片，不能上传更新" in answer.text
+        assert not (folder / "草稿" / "青川市财政局2025年政府信息公开工作年度报告.图解.png").exists()
+
+
+def test_refresh_of_the_word_draft_names_the_pictures_still_showing_old_figures(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("2024.toml", "2025.toml"):
+        (data / name).write_bytes((REPO / "data" / "qingchuan-finance" / name).read_bytes())
+    out = tmp_path / "out"
+    assert run("build", data / "2025.toml", "--to", "md,图解", "-o", out).exit_code == 0
+    text = (data / "2025.toml").read_text(encoding="utf-8")
+    (data / "2025.toml").write_text(text.replace("licensing = 35 ", "licensing = 36 ", 1), encoding="utf-8")
+    [md] = out.glob("*.md")
+    md.write_text(md.read_text(encoding="utf-8") + "\n人加的一段。\n", encoding="utf-8")
+    refreshed = run("refresh", md)
+    named = [line for line in refreshed.output.splitlines() if "图解" in line]
+    assert len(named) == 3 and all("还是旧的数字" in line for line in named), refreshed.output
+    assert all(line.endswith(f"reportgen build {data / '2025.toml'} -o {out} --to 图解") for line in named)
+    assert run("build", data / "2025.toml", "--to", "图解", "-o", out).exit_code == 0
+    assert "图解" not in run("refresh", md).output

@@ -63,7 +63,8 @@ def _labels(results) -> dict[int, str]:
 
 def lines(outcome, ok_statuses: tuple[str, ...], warned: str, csv_path: Path) -> list[str]:
     """The table and notes that end a batch, in the order a person acts on them."""
-    results = outcome.results
+    skipped = outcome.skipped
+    results = [r for r in outcome.results if r not in skipped]  # said once, below
     labels = _labels(results)
     action = [r for r in results if r.status not in ok_statuses]
     warnings = [r for r in results if r.status == warned]
@@ -85,7 +86,16 @@ def lines(outcome, ok_statuses: tuple[str, ...], warned: str, csv_path: Path) ->
         kinds = Counter("成功" if r in fine else "有警告" if r in warnings else "未成功" for r in unlisted)
         said = "、".join(f"{kind} {n} 个" for kind, n in kinds.items())
         out.append(f"其余 {len(unlisted)} 个文件（{said}）没有逐个列出，完整清单见 {shown(csv_path)}。")
-    return out
+    return out + skipped_lines(outcome)
+
+
+def skipped_lines(outcome) -> list[str]:
+    """The formats skipped, each reason said once with how many files it concerns: a whole
+    file skipped (its kind has none of the formats asked for), or some formats of a file."""
+    whole = Counter(r.message for r in outcome.skipped)
+    some = Counter(r.skipped for r in outcome.results if r.skipped and r not in outcome.skipped)
+    return ([f"已跳过 {n} 个文件（没有所要的种类）：{reason}" for reason, n in whole.items()]
+            + [f"跳过（{n} 个文件）：{reason}" for reason, n in some.items()])
 
 
 def totals(outcome, warned: str, unreadable: str, with_roster: bool) -> str:
@@ -97,6 +107,7 @@ def totals(outcome, warned: str, unreadable: str, with_roster: bool) -> str:
     unread = sum(1 for r in results if r.status == unreadable)
     said = f"共 {len(results)} 个文件（{agencies} 个单位）：成功 {outcome.succeeded}"
     said += f"（其中 {with_warnings} 个有警告）" if with_warnings else ""
+    said += f"，已跳过 {len(outcome.skipped)}" if outcome.skipped else ""
     said += f"，未成功 {len(outcome.failed)}" + (f"（其中 {unread} 个{unreadable}）" if unread else "")
     said += f"，未处理 {len(outcome.unprocessed)}" if outcome.unprocessed else ""
     said += f"，未报送 {len(outcome.missing)}" if with_roster else ""
@@ -119,6 +130,6 @@ def up_to_date(outcome, ok_statuses: tuple[str, ...]) -> str:
     current = sum(1 for r in results if r.unchanged)
     if not current:
         return ""
-    if current == len(outcome.results):
+    if current == len(outcome.results) - len(outcome.skipped):
         return "草稿均已是最新，没有改动任何文件。"
     return f"其中 {current} 个文件的草稿已是最新，没有改动。"

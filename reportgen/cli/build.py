@@ -61,7 +61,7 @@ def build(
                                    manifest=manifest, by="牵头处室" if by else "")
         results.append(result)
         say(format_file(shown(source), result.check.findings, result.check.notes()))
-        for line in lines(result):
+        for line in lines(result, alone=len(files) == 1):
             say(f"  {line}")
         say()
     pending = [r.pending_pdf for r in results if r.pending_pdf]
@@ -72,12 +72,17 @@ def build(
         for path, *_ in pending:
             say(f"已生成：{shown(path)}{options.backed_up(printed[path])}" if path in printed else f"没有覆盖（被人改过）：{shown(path)}")
     manifest.compact()
-    failed = sum(1 for r in results if not (r.built or r.kept))
-    behind = sum(1 for r in results if (r.built or r.kept) and r.stale)
+    offered = [r for r in results if r.built or r.kept]
+    # a file none of whose asked-for formats its document kind has is skipped, not a failure,
+    # when something else was made; when nothing could be made, it is the run's error
+    skipped = sum(1 for r in results if r.none_offered) if offered else 0
+    failed = len(results) - len(offered) - skipped
+    behind = sum(1 for r in offered if r.stale)
     made = [r for r in results if wrote(r, printed)]  # only what was written counts
-    current = sum(1 for r in results if (r.built or r.kept) and not r.stale and not wrote(r, printed))
+    current = sum(1 for r in offered if not r.stale and not wrote(r, printed))
     say(f"共 {len(files)} 个数据文件：生成 {len(made)} 份草稿" + (f"，{current} 份已是最新、没有改动" if current else "")
-        + f"，{failed} 个未生成" + (f"，{behind} 个有草稿没有更新（见上）" if behind else "") + f"。草稿在{where(output)}。")
+        + f"，{failed} 个未生成" + (f"，{skipped} 个没有所要的种类（已跳过）" if skipped else "")
+        + (f"，{behind} 个有草稿没有更新（见上）" if behind else "") + f"。草稿在{where(output)}。")
     return 1 if failed or behind else 0
 
 
@@ -94,8 +99,9 @@ def where(folder: Path) -> str:
     return said if said == "当前文件夹" or plain(said).startswith("“") else f" {said}"
 
 
-def lines(result) -> list[str]:
-    """What build says of one data file: written, backed up, kept, still old."""
+def lines(result, alone: bool = True) -> list[str]:
+    """What build says of one data file: written, backed up, kept, still old, formats
+    skipped. ``alone``: the only file built (nothing made of it is the run's failure)."""
     from reportgen.workflows.siblings import describe
 
     said = []
@@ -106,8 +112,26 @@ def lines(result) -> list[str]:
     said += [f"原文件已备份为：{shown(backup)}" for backup in result.backups]
     said += [result.why_kept.get(p) or f"没有覆盖（被人改过，数字已是最新）：{p}" for p in result.kept]
     said += describe([s for s in result.stale if s.path not in result.why_kept])
+    if result.skipped and (result.built or result.kept):
+        said.append(f"跳过：{result.skipped}")
     if result.check.errors and result.built:
-        said.append("注意：数据有错误，草稿已标注【数据待核】，文末列出了全部问题。")
+        said.append(flagged(result))
     if not result.built and not result.kept:
-        said.append(f"未生成：{result.reason}")
+        said.append(f"{'跳过' if result.none_offered and not alone else '未生成'}：{result.reason}")
     return said
+
+
+def flagged(result) -> str:
+    """What a build with --allow-errors says of the drafts it marked: a text draft lists the
+    problems at its end; the 图解 says 【数据待核】 and how many problems on the picture."""
+    from reportgen.workflows.build import INFOGRAPHICS, kind_of
+
+    written = [*result.outputs, *([result.pending_pdf[0]] if result.pending_pdf else [])]
+    pictures = [p for p in written if kind_of(p) in INFOGRAPHICS]
+    said = []
+    if len(pictures) < len(written):
+        said.append("草稿已标注【数据待核】，文末列出了全部问题")
+    if pictures:
+        said.append(f"图解已标注【数据待核】（图上写明有 {len(result.check.findings)} 个问题，核对无误前请勿发布），"
+                    f"问题见上，或运行 reportgen check {shown(result.source)}")
+    return "注意：数据有错误，" + "；".join(said) + "。"

@@ -90,7 +90,7 @@ To = Annotated[str, typer.Option(
          "附文字说明的网页片段），用逗号分隔。"
          "默认：年度报告和工作总结 docx,md；任务分解表 docx,md,xlsx。")]
 AllowErrors = Annotated[bool, typer.Option(
-    "--allow-errors", help="数据有错误也生成草稿；草稿标有【数据待核】，文末列出全部问题。")]
+    "--allow-errors", help="数据有错误也生成草稿；草稿标有【数据待核】，文末列出全部问题（图解在图上标注）。")]
 Accent = Annotated[str, typer.Option(
     "--accent", metavar="颜色", parser=choice("红", "蓝", "red", "blue"),
     help="图解的主色：红 或 蓝，与门户网站的主色一致（默认：红）。")]
@@ -135,7 +135,9 @@ def draft_kinds(value: str) -> tuple[str, ...]:
     parts = (part.strip().lower() for part in value.replace("，", ",").split(",") if part.strip())
     chosen = tuple(dict.fromkeys(ALIASES.get(part, part) for part in parts))
     if not chosen or any(k not in KINDS for k in chosen):
-        raise UsageError(f"--to 的值“{value}”无效，只能是：{'、'.join(KINDS)}（可用逗号分隔）。")
+        called = {kind: alias for alias, kind in ALIASES.items()}  # 图解, as the README writes it
+        listed = "、".join(f"{called[k]} 或 {k}" if k in called else k for k in KINDS)
+        raise UsageError(f"--to 的值“{value}”无效，只能是：{listed}，可用逗号分隔。")
     return chosen
 
 

@@ -20,6 +20,9 @@ INFOGRAPHIC = "infographic"
 INFOGRAPHIC_PNG = "infographic-png"
 INFOGRAPHIC_HTML = "infographic-html"
 INFOGRAPHICS = (INFOGRAPHIC, INFOGRAPHIC_PNG, INFOGRAPHIC_HTML)
+# Not a file: what the 图解 states (its figures, their changes, its flag and notes), whatever it
+# looks like; its digest is in the record of each of the 图解's files (``workflows.siblings``).
+INFOGRAPHIC_STATEMENT = "infographic-statement"
 KINDS = (DOCX, MD, HTML, PDF, XLSX, JSON, INFOGRAPHIC)  # what --to may name
 ALIASES = {"图解": INFOGRAPHIC}  # other names --to accepts
 DEFAULT_KINDS = (DOCX, MD)  # for the annual report; other document kinds name theirs (kinds/*.toml)

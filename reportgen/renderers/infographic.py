@@ -288,9 +288,12 @@ def _appeals(picture: Picture, heading: str, shown: list, y: int) -> int:
     column = (INNER - 330 - 20) // 4
     for total, results in shown:
         columns = [{"x": results_x + column * i + column // 2, "figure": r} for i, r in enumerate(results)]
-        picture.sections.append({"kind": "appeal", "y": y, "h": height, "total": total,
+        # the change against last year under the whole box, as the text alternative says it
+        change = min(28, int((INNER - 56) / _width(f"{total.arrow} {total.change}"))) if total.change else 0
+        tall = height + (48 if total.change else 0)
+        picture.sections.append({"kind": "appeal", "y": y, "h": tall, "total": total, "change_size": change,
                                  "label": wrap(total.label, 30, 300)[:2], "results": columns})
-        y += height + GAP
+        y += tall + GAP
     return y + 12
 
 
@@ -317,6 +320,30 @@ def picture(report: Report, previous: Report | None = None, *, accent: str = "re
 def svg(drawn: Picture, folder: Path | None = None) -> str:
     return _template(SVG_TEMPLATE, folder).render(p=drawn, width=WIDTH, margin=MARGIN, inner=INNER,
                                                   families=png.FAMILIES)
+
+
+def statement(drawn: Picture) -> str:
+    """What the picture states, whatever it looks like (colour, layout, face): the title, the
+    【数据待核】 flag, the notes, and every figure with its unit and its change against last
+    year. The picture's three files state the same; the record of each keeps this text's
+    digest, so that a picture a person edited is known to show the current figures or not."""
+    lines = ["".join(line for line, _ in drawn.title), drawn.flag, *drawn.notes]
+    for figure in figures_of(drawn.parts):
+        lines.append("\t".join((figure.name, figure.text, figure.unit, figure.change)))
+    return "\n".join(lines)
+
+
+def figures_of(parts: dict) -> list[Shown]:
+    """Every figure of ``content``, in the order drawn (an appeal's total before its results)."""
+    found: list[Shown] = []
+    for part in parts.values():
+        for item in part:
+            if isinstance(item, Shown):
+                found.append(item)
+            else:
+                total, results = item
+                found += [total, *results]
+    return found
 
 
 def png_bytes(text: str) -> bytes:

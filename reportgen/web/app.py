@@ -36,7 +36,7 @@ from reportgen.web.security import Confined, Folder, Guard, OutsideFolder
 from reportgen.workflows import audit_folder, editing, importing
 from reportgen.workflows import refresh as refreshing
 from reportgen.workflows import upload as uploads
-from reportgen.workflows.build import offered
+from reportgen.workflows.build import INFOGRAPHICS, kind_of, offered
 from reportgen.workflows.folder import (DRAFT_KINDS, DRAFT_LABELS, DataFolder, counts, document_kinds, uploaded_name)
 
 MAX_UPLOAD = 30 * 1024 * 1024
@@ -234,6 +234,10 @@ class Pages:
         if not isinstance(upload, UploadFile) or not upload.filename:  # none, or a text field of that name
             return self.page("message.html.j2", 400, title="没有文件", message="请选择要更新的 Word 或 Markdown 草稿。")
         name = uploaded_name(upload.filename)
+        if kind_of(name) in INFOGRAPHICS:
+            return self.page("message.html.j2", 400, title="无法更新", message=(
+                f"{name}：图解是由数据画出的图片，不能上传更新（只能更新 .docx 或 .md 草稿）。"
+                "要换成新数字，请在本页重新下载图解。"))
         if Path(name).suffix.lower() not in (".docx", ".md"):
             return self.page("message.html.j2", 400, title="无法更新", message=f"{name}：只能更新 .docx 或 .md 草稿。")
         target = self.folder.path(f"{DRAFTS}/{name}")  # a 草稿 link leading out is refused

@@ -35,6 +35,7 @@ CRASHED = "失败"
 CLASH = "重名"
 UNPROCESSED = "未处理"  # the run ended (interrupted) before this unit was started
 STALE = "未更新"  # a person's drafts kept: some still show old figures (refresh, or --force)
+SKIPPED = "已跳过"  # none of the formats asked for is this document kind's (a task table --to 图解)
 STATUSES_OK = (OK, WARNED)
 UNREADABLE = rosters.UNREADABLE
 
@@ -66,6 +67,7 @@ class AgencyResult:
     stale: list[str] = field(default_factory=list)  # drafts still showing old figures: "path：command"
     detail: str = ""  # a crash's technical detail, for the maintainers (summary.json only)
     unchanged: bool = False  # every draft already held what this run made: nothing written
+    skipped: str = ""  # the formats asked for that this document kind does not have, and why
     # the PDF the parent still has to print (write_pdfs' item), None once printed; never in the summary
     pending_pdf: tuple | None = field(default=None, repr=False, compare=False)
 
@@ -102,7 +104,12 @@ class BatchReport:
 
     @property
     def failed(self) -> list[AgencyResult]:
-        return [r for r in self.results if not r.ok and r.status != UNPROCESSED]
+        return [r for r in self.results if not r.ok and r.status not in (UNPROCESSED, SKIPPED)]
+
+    @property
+    def skipped(self) -> list[AgencyResult]:
+        """Files of a document kind that has none of the formats asked for: not a failure."""
+        return [r for r in self.results if r.status == SKIPPED]
 
     @property
     def succeeded(self) -> int:
@@ -126,6 +133,7 @@ class BatchReport:
             "agencies": len(self.results),
             "succeeded": self.succeeded,
             "failed": len(self.failed),
+            "skipped": len(self.skipped),
             "unprocessed": len(self.unprocessed),
             "missing": [asdict(u) for u in self.missing],
             "extra": self.extra,
@@ -157,6 +165,7 @@ def _summarise(source: Path, built: BuildResult) -> AgencyResult:
         document=checked.document_kind or "",
     )
     result.stale = [f"{s.path}：{s.hint}" for s in built.stale]
+    result.skipped = built.skipped
     result.unchanged = bool(built.outputs) and set(built.unchanged) == set(built.outputs) and not built.pending_pdf
     first_error = next((f.message for f in checked.findings if f.is_error), "")
     if checked.report is None:  # the unit filed a file that cannot be read: named from its folder
@@ -167,6 +176,8 @@ def _summarise(source: Path, built: BuildResult) -> AgencyResult:
         result.message = f"共 {checked.errors} 个错误。第一个：{first_error}"
         if built.built:
             result.message += "草稿已生成，标有【数据待核】。"
+    elif built.none_offered:
+        result.status, result.message = SKIPPED, built.reason
     elif not built.built and not built.kept:
         result.status, result.message = NOT_BUILT, built.reason
     elif built.stale:
@@ -321,6 +332,7 @@ def run(
             remove_stale_temporaries(out_dir)
     report.elapsed = time.perf_counter() - started
     report.running = False
+    _nothing_made(report)
     _mark_clashes(report)
     if roster is not None and not report.unprocessed:  # an unprocessed file's agency is unknown
         for result in report.results:
@@ -331,6 +343,15 @@ def run(
     writer.write()
     Manifest(out_dir).compact()  # one line per file, the summary files' included
     return report
+
+
+def _nothing_made(report: BatchReport) -> None:
+    """Files skipped because their kind has none of the formats asked for are not a failure
+    when the batch made something; when it made nothing, they are what it could not make."""
+    if report.interrupted or report.unprocessed or any(r.ok or r.outputs for r in report.results):
+        return
+    for result in report.skipped:
+        result.status, result.skipped = NOT_BUILT, ""
 
 
 def _not_printed(report: BatchReport, why: str, out_dir: Path) -> None:
@@ -413,6 +434,8 @@ def summary_rows(report: BatchReport) -> list[list[str]]:
     rows = []
     for r in report.results:
         note = r.message + ("（不在名单中）" if r.source in extra else "")
+        if r.skipped and r.status != SKIPPED:
+            note += ("；" if note else "") + f"跳过：{r.skipped}"
         if r.status == UNPROCESSED:
             note = ("批量生成正在进行，或被强行终止：这个单位尚未确认完成，请重新运行。" if report.running
                     else "批量生成中断，这个单位没有处理，请重新运行。")

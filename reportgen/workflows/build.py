@@ -19,6 +19,7 @@ from reportgen.checks.check import AUTO, CheckResult, check_file
 from reportgen.draft.report_draft import build_draft, title
 from reportgen.draft.kind_drafts import build_document_draft
 from reportgen.draft.kind_drafts import title as document_title
+from reportgen import kinds as document_kinds
 from reportgen import untrusted
 from reportgen.errors import InputError, RefreshError
 from reportgen.model import Document, Report
@@ -34,9 +35,10 @@ from reportgen.renderers.word import WordTemplate, marker_texts
 from reportgen.workflows import siblings
 from reportgen.workflows.siblings import Stale
 
+from reportgen.renderers.filetypes import kind_of
 from reportgen.renderers.filetypes import (  # noqa: F401  (part of this module's API)
-    DEFAULT_KINDS, DOCX, FILES, FRAGMENT, HTML, INFOGRAPHIC, INFOGRAPHIC_HTML, INFOGRAPHIC_PNG, INFOGRAPHICS, JSON,
-    KINDS, MD, PDF, SUFFIXES, XLSX)
+    DEFAULT_KINDS, DOCX, FILES, FRAGMENT, HTML, INFOGRAPHIC, INFOGRAPHIC_HTML, INFOGRAPHIC_PNG,
+    INFOGRAPHIC_STATEMENT, INFOGRAPHICS, JSON, KINDS, MD, PDF, SUFFIXES, XLSX)
 
 
 @dataclass
@@ -66,8 +68,9 @@ class Renderers:
 
     def render(self, kind: str, draft, stem: str = "") -> bytes:
         """One file of a draft: DOCX, MD, HTML (the page), FRAGMENT (the page's body), XLSX, JSON
-        or a file of the 图解 (``stem``: the name its fragment calls the PNG by)."""
-        if kind in INFOGRAPHICS:
+        or a file of the 图解 (``stem``: the name its fragment calls the PNG by); INFOGRAPHIC_STATEMENT:
+        what the 图解 states."""
+        if kind in (*INFOGRAPHICS, INFOGRAPHIC_STATEMENT):
             return self.picture(kind, draft, stem)
         if kind == DOCX:
             return self.word_template(draft.template).render(draft)
@@ -87,6 +90,8 @@ class Renderers:
                                         flagged=len(draft.findings), **about)
             self._drawn = (draft, drawn, infographic.svg(drawn, self.folder))
         _, drawn, svg = self._drawn
+        if kind == INFOGRAPHIC_STATEMENT:
+            return infographic.statement(drawn).encode("utf-8")
         if kind == INFOGRAPHIC_HTML:
             image = (stem or draft.title) + SUFFIXES[INFOGRAPHIC_PNG]
             return infographic.fragment(drawn, image, self.folder).encode("utf-8")
@@ -105,6 +110,8 @@ class BuildResult:
     stale: list[Stale] = field(default_factory=list)  # drafts that do not show the current data
     why_kept: dict[Path, str] = field(default_factory=dict)  # a kept draft that is behind: why and what to do
     unchanged: list[Path] = field(default_factory=list)  # among ``outputs``: already held these bytes
+    skipped: str = ""  # the formats asked for that this document kind does not have, and why (Chinese)
+    none_offered: bool = False  # nothing built: none of the formats asked for is this document kind's
 
     @property
     def built(self) -> bool:
@@ -140,6 +147,24 @@ def kinds_for(report: Report | Document, wanted=None) -> tuple[str, ...]:
     if isinstance(report, Document):  # open data and the 图解: the annual report's statutory figures
         made = tuple(k for k in made if k not in (JSON, INFOGRAPHIC))
     return made
+
+
+SHORT_NAMES = {XLSX: "Excel 表", JSON: "开放数据", INFOGRAPHIC: "图解"}
+
+
+def not_offered(report: Report | Document, asked, made) -> str:
+    """The formats asked for that a document kind does not have, each with why, as one
+    sentence ("" when there are none): 政务公开工作总结没有图解（只用于2019年起的年度报告）。"""
+    left = [kind for kind in dict.fromkeys(asked or ()) if kind not in made]
+    if not left:
+        return ""
+    listed = [kind.aliases[0] if kind.aliases else kind.name for kind in document_kinds.kinds().values() if kind.columns]
+    why = {XLSX: f"只用于{'、'.join(listed)}", JSON: "只用于2019年起的年度报告", INFOGRAPHIC: "只用于2019年起的年度报告"}
+    own = report.format.label if isinstance(report, Document) else document_kinds.annual().name
+    grouped: dict[str, list[str]] = {}
+    for kind in left:
+        grouped.setdefault(why.get(kind, ""), []).append(SHORT_NAMES.get(kind, kind))
+    return f"{own}没有" + "，也没有".join(f"{'、'.join(names)}（{reason}）" for reason, names in grouped.items()) + "。"
 
 
 def render_drafts(
@@ -211,9 +236,10 @@ def build_file(
     last = checked.previous.report if checked.previous else None
     if isinstance(checked.report, Document) != isinstance(last, Document):
         last = None
-    kinds = kinds_for(checked.report, kinds)
-    if not kinds:
-        result.reason = f"{checked.report.format.label}没有所要的草稿（开放数据和图解只用于年度报告）。"
+    asked, kinds = kinds, kinds_for(checked.report, kinds)
+    result.skipped = not_offered(checked.report, asked, kinds)
+    if not kinds:  # none of the formats asked for is one this document kind has
+        result.reason, result.none_offered = result.skipped, True
         return result
     drafted: list = []
     stem = output_stem(checked.report, source, by)
@@ -230,6 +256,11 @@ def build_file(
         return result
     manifest = manifest or Manifest(out_dir)
     about = {paths[kind]: draft_record(kind, data, source, checked.report, drafted[0]) for kind, data in drafts.items()}
+    if any(kind in INFOGRAPHICS for kind in drafts):  # what the picture states, kept for the stale check
+        drawn = digest(renderers.render(INFOGRAPHIC_STATEMENT, drafted[0]))
+        for kind in INFOGRAPHICS:
+            if kind in paths:
+                about[paths[kind]]["drawn"] = drawn
     done = manifest.write({paths[kind]: data for kind, data in drafts.items()}, force, about)
     result.outputs, result.backups, result.kept = done.written, done.backups, done.kept
     result.unchanged = done.unchanged
@@ -244,14 +275,15 @@ def build_file(
             result.pending_pdf = (pdf, word, draft_record(PDF, word, source, checked.report))
     for path in [*paths.values(), pdf]:
         taken[path] = source
-    render = DraftFiles(drafts, drafted[0], renderers, fresh_word)
+    render = DraftFiles(drafts, drafted[0], renderers, fresh_word, stem)
     printing = {pdf} if result.pending_pdf else set()
     result.stale = siblings.stale(out_dir, stem, source, render, manifest, set(result.outputs) | printing)
     behind = {s.path: s for s in result.stale}
     for path in result.kept:
         if path in behind:  # in conflict only: resolved by hand in the draft, not by refresh
             refreshable = behind[path].command.startswith("reportgen refresh")
-            hint = f"{behind[path].advice}；" if behind[path].places else _refresh_hint(path) if refreshable else ""
+            hint = (f"{behind[path].advice}；" if behind[path].places else _refresh_hint(path) if refreshable
+                    else PICTURE_HINT if kind_of(path) in INFOGRAPHICS else "")
             result.why_kept[path] = manifest.edited_message(path, hint)
     if result.kept and not result.built and result.why_kept:
         result.reason = next(iter(result.why_kept.values()))
@@ -308,19 +340,22 @@ def _refresh_hint(path: Path) -> str:
     return ""
 
 
+PICTURE_HINT = "它还是旧的数字。图解是由数据画出的，不能用 refresh 更新，只能重新生成（人改的内容要在新图上重做）；"
+
+
 class DraftFiles:
     """Each file of a report's draft, rendered when first asked for (the stale check needs
     the files a build was not asked to write)."""
 
-    def __init__(self, drafts: dict[str, bytes], draft, renderers: Renderers, word: bytes | None):
+    def __init__(self, drafts: dict[str, bytes], draft, renderers: Renderers, word: bytes | None, stem: str = ""):
         self.done = dict(drafts)
         if word is not None:
             self.done.setdefault(DOCX, word)
-        self.draft, self.renderers = draft, renderers
+        self.draft, self.renderers, self.stem = draft, renderers, stem
 
     def __call__(self, kind: str) -> bytes:
         if kind not in self.done:
-            self.done[kind] = self.renderers.render(kind, self.draft)
+            self.done[kind] = self.renderers.render(kind, self.draft, self.stem)
         return self.done[kind]
 
 

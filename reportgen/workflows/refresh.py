@@ -16,6 +16,7 @@ updates each.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from reportgen.model import Document
 from reportgen.output.writing import shown
 from reportgen.output.manifest import EDITED, OURS, Manifest, digest
 from reportgen.renderers import markers
-from reportgen.renderers.filetypes import DOCX, MD, PDF, SUFFIXES
+from reportgen.renderers.filetypes import DOCX, INFOGRAPHICS, MD, PDF, SUFFIXES, kind_of
 from reportgen.renderers.pdf import LibreOffice
 from reportgen.renderers.merge import Change, Record, marker_label, merge, tally  # noqa: F401  (part of this module's API)
 from reportgen.workflows import siblings
@@ -62,6 +63,8 @@ def refresh(path: Path, data: Path | None = None, renderers: Renderers | None = 
     compacted afterwards (one line per file, rewritten atomically) unless ``compact`` is
     False: a batch, whose workers append to it side by side, compacts it once at the end."""
     path = Path(path)
+    if kind_of(path) in INFOGRAPHICS:
+        raise RefreshError(_picture(path))
     if path.suffix.lower() not in (".docx", ".md"):
         raise RefreshError(f"{path}：只能更新 reportgen 生成的 Word（.docx）或 Markdown（.md）草稿。")
     if not path.is_file():
@@ -104,7 +107,7 @@ def refresh(path: Path, data: Path | None = None, renderers: Renderers | None = 
     pdf = path.with_name(stem + SUFFIXES[PDF])
     if kind == DOCX and print_pdf and pdf.exists() and not result.conflicts:
         _print_again(path, pdf, manifest, office, result)
-    render = DraftFiles(fresh, drafted[0], renderers, None)
+    render = DraftFiles(fresh, drafted[0], renderers, None, stem)
     result.stale = siblings.stale(path.parent, stem, source, render, manifest,
                                   {path} | ({pdf} if result.printed or not print_pdf else set()))
     if kind == DOCX and result.conflicts:  # a PDF of a Word draft still in conflict would contradict itself
@@ -129,6 +132,15 @@ def _keep_edits_edited(about: dict, recorded: Record, merged) -> None:
             about["figures"][change.marker] = recorded.figures[change.marker]
         else:
             about["figures"].pop(change.marker, None)
+
+
+def _picture(path: Path) -> str:
+    """Why a file of the 图解 is not refreshed, and the command that draws it again."""
+    source = Manifest(path.parent).source_of(path)
+    data = shown(os.path.normpath(source)) if source is not None else "数据文件.toml"
+    return (f"{path}：图解是由数据画出的图片，refresh 不更新图解（refresh 只更新 Word 和 Markdown 草稿）。"
+            f"要换成新数字，请重新生成：reportgen build {data} -o {shown(path.parent)} --to 图解"
+            "（图解被人改过时加 --force，会先备份原文件，人改的内容要在新图上重做）。")
 
 
 def _recorded_source(path: Path, manifest: Manifest) -> Path:

@@ -9,6 +9,12 @@ is named, with the command that updates it. A draft shows the current data when
   outside the markers do not matter);
 - the web page, its fragment and the workbook (which have no markers): its bytes are a
   fresh draft's;
+- the 图解 (SVG, PNG, fragment), which are drawn and cannot be refreshed: it states what a
+  fresh picture states (its figures, their changes against last year, its flag and notes:
+  the record keeps the digest of what each file stated when written, so that a person's
+  edit of the file does not matter but a change of the data does; a file with no such
+  record: its bytes are a fresh picture's). A stale one is made again by build (with
+  --force when a person edited it, which backs it up first);
 - the PDF: it follows its Word draft: it was printed from a fresh Word draft, or from the
   Word draft beside it as that is now, when that shows the current data or has just been
   refreshed (the record of the folder keeps the digest of the Word draft each PDF was
@@ -17,6 +23,7 @@ is named, with the command that updates it. A draft shows the current data when
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import AbstractSet, Callable
@@ -25,7 +32,8 @@ from reportgen import untrusted
 from reportgen.errors import InputError, RefreshError
 from reportgen.output.writing import shown
 from reportgen.output.manifest import EDITED, Manifest, digest, file_digest
-from reportgen.renderers.filetypes import DOCX, FRAGMENT, HTML, MD, NAMES, PDF, SUFFIXES, XLSX, kind_of
+from reportgen.renderers.filetypes import (DOCX, FRAGMENT, HTML, INFOGRAPHIC_STATEMENT, INFOGRAPHICS, MD, NAMES, PDF,
+                                           SUFFIXES, XLSX, kind_of)
 from reportgen.renderers.merge import Record, docx_figures, marker_label, merge
 
 
@@ -58,7 +66,8 @@ class Stale:
         return f"请运行 {self.command}"
 
 
-ORDER = (DOCX, MD, HTML, FRAGMENT, XLSX, PDF)  # the PDF last: it depends on the Word draft
+ORDER = (DOCX, MD, HTML, FRAGMENT, XLSX, *INFOGRAPHICS, PDF)  # the PDF last: it depends on the Word draft
+PICTURE = "图解"  # how a command names the 图解 (--to)
 
 
 def stale(folder: Path, stem: str, source: Path, render: Callable[[str], bytes], manifest: Manifest,
@@ -68,6 +77,7 @@ def stale(folder: Path, stem: str, source: Path, render: Callable[[str], bytes],
     written or being printed, which are current by definition."""
     found: list[Stale] = []
     word = folder / f"{stem}{SUFFIXES[DOCX]}"
+    source = Path(os.path.normpath(source))  # as recorded, relative to the folder: out/../data/x.toml → data/x.toml
     for kind in ORDER:
         path = folder / f"{stem}{SUFFIXES[kind]}"
         if path in current or not path.is_file():
@@ -91,6 +101,10 @@ def stale(folder: Path, stem: str, source: Path, render: Callable[[str], bytes],
                 if in_conflict is not None:
                     command = f"reportgen build {shown(source)} -o {shown(folder)} --to pdf"
                 found.append(Stale(path, command, len(in_conflict.places) if in_conflict else 0))
+        elif kind in INFOGRAPHICS:
+            if not _draws_current(path, kind, render, manifest):
+                force = " --force" if manifest.state(path) == EDITED else ""
+                found.append(Stale(path, f"reportgen build {shown(source)} -o {shown(folder)} --to {PICTURE}{force}"))
         elif _read(path) != render(kind):
             force = " --force" if manifest.state(path) == EDITED else ""
             found.append(Stale(path, f"reportgen build {shown(source)} -o {shown(folder)} --to {kind.replace(FRAGMENT, HTML)}{force}"))
@@ -112,6 +126,15 @@ def _printed_from_current(pdf: Path, word: Path, render, manifest: Manifest, cur
     # refreshed (its conflicts are said by refresh itself): naming the PDF would point back
     word_is_current = word.is_file() and (word in current or all(s.path != word for s in stale_so_far))
     return word_is_current and printed == file_digest(word)
+
+
+def _draws_current(path: Path, kind: str, render, manifest: Manifest) -> bool:
+    """A file of the 图解 states what a fresh picture does: as its record says it did when
+    written (whatever a person did to the file since), or, with no such record, byte for byte."""
+    recorded = manifest.entry(path).get("drawn")
+    if recorded:
+        return recorded == digest(render(INFOGRAPHIC_STATEMENT))
+    return _read(path) == render(kind)
 
 
 def _read(path: Path) -> bytes | None:
