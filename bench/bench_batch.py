@@ -43,9 +43,17 @@ from reportgen.draft.report_draft import build_draft
 YEAR = 2025
 REPO = Path(__file__).resolve().parent.parent
 PHRASES = [
-    "坚持以公开为常态、不公开为例外", "围绕群众关切做好政策解读", "及时更新政府信息公开目录",
-    "规范依申请公开办理流程", "加强政务新媒体管理", "落实公开前保密审查", "推进基层政务公开标准化",
-    "按时公开预决算信息", "做好重大行政决策公开", "畅通政民互动渠道", "强化工作考核和社会监督",
+    "坚持以公开为常态、不公开为例外",
+    "围绕群众关切做好政策解读",
+    "及时更新政府信息公开目录",
+    "规范依申请公开办理流程",
+    "加强政务新媒体管理",
+    "落实公开前保密审查",
+    "推进基层政务公开标准化",
+    "按时公开预决算信息",
+    "做好重大行政决策公开",
+    "畅通政民互动渠道",
+    "强化工作考核和社会监督",
 ]
 
 
@@ -73,7 +81,16 @@ def synthetic_file(rng: random.Random, index: int) -> str:
     inline = lambda cols: "{ " + ", ".join(f"{k} = {v}" for k, v in cols.items() if v) + " }"  # noqa: E731
     texts = "\n".join(
         f'{key} = """\n{paragraph(rng, 4)}\n{paragraph(rng, 3)}\n"""'
-        for key in ("overview", "proactive", "on_request", "management", "platforms", "supervision", "problems", "other")
+        for key in (
+            "overview",
+            "proactive",
+            "on_request",
+            "management",
+            "platforms",
+            "supervision",
+            "problems",
+            "other",
+        )
     )
     return f"""[report]
 agency = "样例市第{index:05d}号单位"
@@ -128,8 +145,10 @@ def generate(folder: Path, count: int, seed: int = 7) -> list[Path]:
 def peak_rss_mb() -> tuple[float, float]:
     """(this process, the largest finished child) peak resident set size, in MB."""
     to_mb = 1 / 1024 if sys.platform != "darwin" else 1 / 1024 / 1024
-    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * to_mb,
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * to_mb)
+    return (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * to_mb,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * to_mb,
+    )
 
 
 def naive(paths: list[Path], out: Path, templates: Path | None) -> float:
@@ -202,12 +221,19 @@ def main() -> None:
     try:
         t0 = time.perf_counter()
         paths = generate(work / "data", args.agencies)
-        print(f"generated {len(paths)} agencies in {time.perf_counter() - t0:.1f} s ({work}); "
-              f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}", flush=True)
-        variants = {"yours": args.templates} if args.templates else {
-            "shipped templates/": None,
-            "Word-authored package": word_authored(work / "word-template"),
-        }
+        print(
+            f"generated {len(paths)} agencies in {time.perf_counter() - t0:.1f} s ({work}); "
+            f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}",
+            flush=True,
+        )
+        variants = (
+            {"yours": args.templates}
+            if args.templates
+            else {
+                "shipped templates/": None,
+                "Word-authored package": word_authored(work / "word-template"),
+            }
+        )
         ok = all(measure(name, paths, work, folder, args.jobs, args.baseline) for name, folder in variants.items())
         if not ok:
             sys.exit(1)

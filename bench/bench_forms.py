@@ -44,8 +44,10 @@ def main() -> None:
             started = time.perf_counter()
             data_file(workbook.read(filled).imported)
             times.append(time.perf_counter() - started)
-        print(f"reading a returned form (openpyxl) and writing its data file: "
-              f"median {statistics.median(times) * 1000:.1f} ms (goal < 50 ms)")
+        print(
+            f"reading a returned form (openpyxl) and writing its data file: "
+            f"median {statistics.median(times) * 1000:.1f} ms (goal < 50 ms)"
+        )
         try:
             from python_calamine import CalamineWorkbook
         except ImportError:

@@ -44,32 +44,46 @@ run()
 
 def hostile_requests() -> list[tuple[str, str, dict]]:
     """(method, path, keyword arguments for httpx) for every case of issue 33."""
-    asked = [("POST", "/new", {"data": {"agency": "linked", "year": "2026"}}),
-             ("POST", "/new", {"data": {"from": "qingchuan-finance/2025.toml"}}),
-             ("POST", "/new", {"data": {"from": "pipe/2025.toml"}}),
-             ("POST", "/new", {"data": {"from": f"x/{LONG_SEGMENT}"}}),
-             ("POST", "/import", {"files": {"report": ("年报.html", PUBLISHED.read_bytes())}}),
-             ("GET", "/", {}),
-             ("GET", "/report/pipe/2025.toml", {}), ("GET", "/report/dangling/2025.toml", {}),
-             ("GET", "/report/qingchuan-finance%2F2025.toml", {}), ("GET", f"/report/{LONG_SEGMENT}", {}),
-             ("GET", f"/draft/md/{LONG_SEGMENT}", {}), ("POST", f"/check/{LONG_SEGMENT}", {"data": {}}),
-             ("POST", f"/save/{LONG_SEGMENT}", {"data": {}}),
-             ("POST", "/check/qingchuan-finance/2025.toml", {"data": {"requests.new.natural": "9" * 5000}}),
-             ("POST", "/save/qingchuan-finance/2025.toml", {"data": {"requests.new.natural": "9" * 5000,
-                                                                     "_version": "x"}}),
-             ("POST", "/check/qingchuan-finance/2025.toml",
-              {"data": {}, "headers": {"referer": "http://evil.example/"}, "token": False})]
+    asked = [
+        ("POST", "/new", {"data": {"agency": "linked", "year": "2026"}}),
+        ("POST", "/new", {"data": {"from": "qingchuan-finance/2025.toml"}}),
+        ("POST", "/new", {"data": {"from": "pipe/2025.toml"}}),
+        ("POST", "/new", {"data": {"from": f"x/{LONG_SEGMENT}"}}),
+        ("POST", "/import", {"files": {"report": ("年报.html", PUBLISHED.read_bytes())}}),
+        ("GET", "/", {}),
+        ("GET", "/report/pipe/2025.toml", {}),
+        ("GET", "/report/dangling/2025.toml", {}),
+        ("GET", "/report/qingchuan-finance%2F2025.toml", {}),
+        ("GET", f"/report/{LONG_SEGMENT}", {}),
+        ("GET", f"/draft/md/{LONG_SEGMENT}", {}),
+        ("POST", f"/check/{LONG_SEGMENT}", {"data": {}}),
+        ("POST", f"/save/{LONG_SEGMENT}", {"data": {}}),
+        ("POST", "/check/qingchuan-finance/2025.toml", {"data": {"requests.new.natural": "9" * 5000}}),
+        ("POST", "/save/qingchuan-finance/2025.toml", {"data": {"requests.new.natural": "9" * 5000, "_version": "x"}}),
+        (
+            "POST",
+            "/check/qingchuan-finance/2025.toml",
+            {"data": {}, "headers": {"referer": "http://evil.example/"}, "token": False},
+        ),
+    ]
     for shape in HOSTILE_SHAPES:
-        asked += [("GET", f"/report/{shape}/2025.toml", {}), ("POST", f"/check/{shape}/2025.toml", {"data": {}}),
-                  ("POST", f"/save/{shape}/2025.toml", {"data": {"_version": "x"}}),
-                  ("GET", f"/draft/md/{shape}/2025.toml", {}),
-                  ("POST", "/new", {"data": {"from": f"{shape}/2025.toml"}})]
+        asked += [
+            ("GET", f"/report/{shape}/2025.toml", {}),
+            ("POST", f"/check/{shape}/2025.toml", {"data": {}}),
+            ("POST", f"/save/{shape}/2025.toml", {"data": {"_version": "x"}}),
+            ("GET", f"/draft/md/{shape}/2025.toml", {}),
+            ("POST", "/new", {"data": {"from": f"{shape}/2025.toml"}}),
+        ]
     return asked
 
 
 def serve(root: Path) -> tuple[subprocess.Popen, int, str]:
-    process = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", str(root), "--no-browser"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "serve", str(root), "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     address = "".join(process.stdout.readline() for _ in range(2)).split()[-1]
     base, token = address.split("/?token=")
     return process, int(base.rsplit(":", 1)[1]), token
@@ -84,10 +98,16 @@ def peak_of(process: subprocess.Popen) -> float:
 
 def measured(*args: str) -> tuple[int, float, str]:
     def limits():
-        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3))
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
 
-    done = subprocess.run([sys.executable, "-c", MEASURE, *args], capture_output=True, text=True, timeout=300,
-                          preexec_fn=limits, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=limits,
+        check=False,
+    )
     peak = next((int(line.split()[1]) / 1024 for line in done.stderr.splitlines() if line.startswith("PEAK")), 0.0)
     return done.returncode, peak, done.stderr
 
@@ -153,14 +173,20 @@ def main() -> None:
         server_peak = peak_of(process)
         process.send_signal(2)
         _, err = process.communicate(timeout=30)
-        print(f"hostile requests sent: {sent} in {elapsed:.1f} s; answers: "
-              + ", ".join(f"{code}×{count}" for code, count in sorted(statuses.items())))
+        print(
+            f"hostile requests sent: {sent} in {elapsed:.1f} s; answers: "
+            + ", ".join(f"{code}×{count}" for code, count in sorted(statuses.items()))
+        )
         print(f"500 answers: {statuses.get(500, 0)}; tracebacks printed by the server: {err.count('Traceback')}")
-        print(f"probe requests meanwhile: {len(probes)}, failed: {sum(probe_failures.values())}, "
-              f"median {sorted(probes)[len(probes) // 2] * 1000:.0f} ms, slowest {max(probes) * 1000:.0f} ms")
+        print(
+            f"probe requests meanwhile: {len(probes)}, failed: {sum(probe_failures.values())}, "
+            f"median {sorted(probes)[len(probes) // 2] * 1000:.0f} ms, slowest {max(probes) * 1000:.0f} ms"
+        )
         print(f"half-sent requests dropped by the server: {dropped} of {len(halves)}")
-        print(f"files outside the folder changed: {0 if odd.outside_state() == before else 'SOME'}; "
-              f"server peak memory {server_peak:.0f} MB; Ctrl-C: exit {process.returncode}")
+        print(
+            f"files outside the folder changed: {0 if odd.outside_state() == before else 'SOME'}; "
+            f"server peak memory {server_peak:.0f} MB; Ctrl-C: exit {process.returncode}"
+        )
         for shape in HOSTILE_SHAPES:
             path = odd.root / shape / "2025.toml"
             for command in (["check", str(path)], ["next-year", str(path), "-o", str(work / f"{shape}-next.toml")]):

@@ -60,8 +60,10 @@ def main() -> None:
         started = time.perf_counter()
         result = importing.audit(importing.collect(folder), args.jobs)
         elapsed = time.perf_counter() - started
-        print(f"audit of {len(result.files)} HTML reports, {args.jobs} processes: {elapsed:.1f} s "
-              f"({elapsed / len(result.files) * 1000:.1f} ms per report)")
+        print(
+            f"audit of {len(result.files)} HTML reports, {args.jobs} processes: {elapsed:.1f} s "
+            f"({elapsed / len(result.files) * 1000:.1f} ms per report)"
+        )
 
 
 def shapes_timed(work: Path, samples: int = 30) -> None:

@@ -46,9 +46,13 @@ def run() -> None:
     args = parser.parse_args()
     renderers = Renderers.prepare()
     face = png.require_face()
-    print(f"median of {args.runs} runs; face: {face.family} ({', '.join(Path(f).name for f in face.files)}); "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"{'example':28} {'height':>6} {'svg ms':>8} {'svg cpu':>8} {'png ms':>8} {'png cpu':>8} {'all ms':>8} {'all cpu':>8}")
+    print(
+        f"median of {args.runs} runs; face: {face.family} ({', '.join(Path(f).name for f in face.files)}); "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+    print(
+        f"{'example':28} {'height':>6} {'svg ms':>8} {'svg cpu':>8} {'png ms':>8} {'png cpu':>8} {'all ms':>8} {'all cpu':>8}"
+    )
     totals = []
     for path in examples():
         checked = check_file(path)
@@ -65,10 +69,14 @@ def run() -> None:
         all_wall, all_cpu, _ = timed(whole, args.runs)
         height = text.split(b'height="', 1)[1].split(b'"', 1)[0].decode()
         totals.append((all_wall, all_cpu))
-        print(f"{path.parent.name + '/' + path.name:28} {height:>6} {svg_wall * 1000:8.0f} {svg_cpu * 1000:8.0f} {png_wall * 1000:8.0f} "
-              f"{png_cpu * 1000:8.0f} {all_wall * 1000:8.0f} {all_cpu * 1000:8.0f}")
-    print(f"per picture (SVG + PNG + fragment): median {statistics.median(w for w, _ in totals) * 1000:.0f} ms wall, "
-          f"{statistics.median(c for _, c in totals) * 1000:.0f} ms CPU")
+        print(
+            f"{path.parent.name + '/' + path.name:28} {height:>6} {svg_wall * 1000:8.0f} {svg_cpu * 1000:8.0f} {png_wall * 1000:8.0f} "
+            f"{png_cpu * 1000:8.0f} {all_wall * 1000:8.0f} {all_cpu * 1000:8.0f}"
+        )
+    print(
+        f"per picture (SVG + PNG + fragment): median {statistics.median(w for w, _ in totals) * 1000:.0f} ms wall, "
+        f"{statistics.median(c for _, c in totals) * 1000:.0f} ms CPU"
+    )
 
 
 if __name__ == "__main__":

@@ -55,7 +55,9 @@ def run() -> None:
                 cells.append(None)
                 continue
             render_drafts(report, renderers, (kind,))  # templates prepared once, as in a batch
-            cells.append(median_ms(lambda report=report, kind=kind: render_drafts(report, renderers, (kind,)), args.runs))
+            cells.append(
+                median_ms(lambda report=report, kind=kind: render_drafts(report, renderers, (kind,)), args.runs)
+            )
         shown = " ".join(f"{c:7.1f}ms" if c is not None else f"{'—':>9}" for c in cells)
         print(f"{path.parent.name + '/' + path.stem:34} {shown}")
     with tempfile.TemporaryDirectory() as work:
@@ -65,8 +67,10 @@ def run() -> None:
         shutil.copytree(REPO / "data" / "qingchuan-finance", beside)
         without = median_ms(lambda: check_file(alone / "2025.toml", previous=None), args.runs)
         with_summary = median_ms(lambda: check_file(beside / "2025.toml", previous=None), args.runs)
-    print(f"annual report check alone: {without:.1f} ms; beside its task table and work summary: {with_summary:.1f} ms "
-          f"(+{with_summary - without:.1f} ms)")
+    print(
+        f"annual report check alone: {without:.1f} ms; beside its task table and work summary: {with_summary:.1f} ms "
+        f"(+{with_summary - without:.1f} ms)"
+    )
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

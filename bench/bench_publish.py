@@ -45,9 +45,11 @@ def main() -> None:
         outcome = batch.run(paths, work / "html", 2025, batch.Options(kinds=(HTML,)), args.jobs)
         elapsed = time.perf_counter() - started
         assert outcome.ok, [r.message for r in outcome.failed][:3]
-        print(f"batch --to html, {args.agencies} agencies, {args.jobs} processes: {elapsed:.2f} s, "
-              f"{elapsed / args.agencies * 1000:.2f} ms per report, "
-              f"{elapsed / args.agencies * 1000 * args.jobs:.2f} ms per report per core (goal ≤ 5)")
+        print(
+            f"batch --to html, {args.agencies} agencies, {args.jobs} processes: {elapsed:.2f} s, "
+            f"{elapsed / args.agencies * 1000:.2f} ms per report, "
+            f"{elapsed / args.agencies * 1000 * args.jobs:.2f} ms per report per core (goal ≤ 5)"
+        )
 
         renderers = Renderers.prepare()
         drafts = [build_draft(check_file(p, previous=None).report) for p in paths[:200]]
@@ -69,9 +71,11 @@ def main() -> None:
         for name, data in documents.items():
             office.convert({name: data})
         single = (time.perf_counter() - started) / len(documents)
-        print(f"PDF, {len(documents)} reports: {pooled:.3f} s per report with {args.jobs} long-lived "
-              f"LibreOffice processes; {single:.3f} s per report with one soffice per report "
-              f"({single / pooled:.1f}x); goal ≤ 0.5 s")
+        print(
+            f"PDF, {len(documents)} reports: {pooled:.3f} s per report with {args.jobs} long-lived "
+            f"LibreOffice processes; {single:.3f} s per report with one soffice per report "
+            f"({single / pooled:.1f}x); goal ≤ 0.5 s"
+        )
 
 
 if __name__ == "__main__":

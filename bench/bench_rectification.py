@@ -68,11 +68,16 @@ def main() -> None:
         files = importing.collect(folder)
         print(f"{count} 份报告，{args.jobs} 个进程")
         result = timed("第一轮 核查", lambda: importing.audit(files, args.jobs), count)
-        book, rows = timed("第一轮 核查结果和整改台账（Excel）", lambda: rectification.workbook(result, {}, "2026-04-10"))
+        book, rows = timed(
+            "第一轮 核查结果和整改台账（Excel）", lambda: rectification.workbook(result, {}, "2026-04-10")
+        )
         (root / "第一次.xlsx").write_bytes(book)
-        written = timed("第一轮 整改通知（Word、Markdown）",
-                        lambda: rectification.notices_for(result, root / "整改通知", "2026-04-30", "示例市政务公开办公室",
-                                                          "2026-04-10"))
+        written = timed(
+            "第一轮 整改通知（Word、Markdown）",
+            lambda: rectification.notices_for(
+                result, root / "整改通知", "2026-04-30", "示例市政务公开办公室", "2026-04-10"
+            ),
+        )
         print(f"  发现 {len(result.rows)} 个问题，台账 {len(rows)} 行，整改通知 {len(written)} 份")
         fixed = {n for n in broken if n % 2 == 0}
         newly = set(range(2, count, 17)) - broken

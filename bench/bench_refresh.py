@@ -1,6 +1,6 @@
 """Benchmark: refreshing an edited Word draft (not a test). Goal: ≤ 100 ms per draft.
 
-    python bench/bench_refresh.py [--runs 20]
+python bench/bench_refresh.py [--runs 20]
 """
 
 from __future__ import annotations
@@ -43,14 +43,18 @@ def run() -> None:
                 backup.unlink()
             figure = 24 + index % 2  # a late request, handled: 新收 and 予以公开 both change
             text = base.replace("natural_person = 23,", f"natural_person = {figure},", 1)
-            text = text.replace("disclosed = { natural_person = 9,", f"disclosed = {{ natural_person = {figure - 14},", 1)
+            text = text.replace(
+                "disclosed = { natural_person = 9,", f"disclosed = {{ natural_person = {figure - 14},", 1
+            )
             source.write_text(text, encoding="utf-8")
             started = time.perf_counter()
             result = refresh(draft, source, renderers)
             times.append(time.perf_counter() - started)
             assert result.changes
-        print(f"refresh of an edited Word draft: median {statistics.median(times) * 1000:.1f} ms "
-              f"over {args.runs} runs (goal ≤ 100 ms)")
+        print(
+            f"refresh of an edited Word draft: median {statistics.median(times) * 1000:.1f} ms "
+            f"over {args.runs} runs (goal ≤ 100 ms)"
+        )
 
 
 if __name__ == "__main__":

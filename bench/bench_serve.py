@@ -32,9 +32,11 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parent.parent
-REPORTS = {"年度报告": ("qingchuan-finance/2025.toml", {"requests.new.natural_person": ("30", "23")}),
-           "任务分解表": ("qingchuan-finance/2025-任务分解表.toml", {"task.1.lead": ("", "预算科")}),
-           "工作总结": ("qingchuan-finance/2025-工作总结.toml", {"figures.active_items": ("很多", "1180")})}
+REPORTS = {
+    "年度报告": ("qingchuan-finance/2025.toml", {"requests.new.natural_person": ("30", "23")}),
+    "任务分解表": ("qingchuan-finance/2025-任务分解表.toml", {"task.1.lead": ("", "预算科")}),
+    "工作总结": ("qingchuan-finance/2025-工作总结.toml", {"figures.active_items": ("很多", "1180")}),
+}
 
 WATCH = """
 const [name, value, done] = arguments;
@@ -72,8 +74,9 @@ def main() -> None:
 @contextlib.contextmanager
 def serving(folder: Path):
     """``reportgen serve`` on a folder, in a process of its own: its address with the token."""
-    process = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", str(folder), "--no-browser"],
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "serve", str(folder), "--no-browser"], stdout=subprocess.PIPE, text=True
+    )
     try:
         address = ""
         while "token=" not in address:
@@ -88,8 +91,9 @@ def folder_page(folder: Path, agencies: int) -> None:
     text = (REPO / "data" / "qingchuan-finance" / "2025.toml").read_text(encoding="utf-8")
     for n in range(agencies):
         (folder / f"unit-{n:04d}").mkdir(parents=True)
-        (folder / f"unit-{n:04d}" / "2025.toml").write_text(text.replace("青川市财政局", f"样例市第{n:04d}号单位"),
-                                                           encoding="utf-8")
+        (folder / f"unit-{n:04d}" / "2025.toml").write_text(
+            text.replace("青川市财政局", f"样例市第{n:04d}号单位"), encoding="utf-8"
+        )
     with serving(folder) as address:
         base, token = address.split("/?token=")
         with httpx.Client(base_url=base, headers={"x-reportgen-token": token}, timeout=600) as client:
@@ -110,8 +114,10 @@ def server(address: str, rounds: int) -> None:
                 answer = client.post(f"/check/{path}", data={key: wrong if n % 2 else right})
                 client_ms.append((time.perf_counter() - started) * 1000)
                 server_ms.append(float(re.search(r"dur=([\d.]+)", answer.headers["server-timing"]).group(1)))
-            print(f"{name}: server check {statistics.median(server_ms):.1f} ms, "
-                  f"request {statistics.median(client_ms):.1f} ms (median of {rounds})")
+            print(
+                f"{name}: server check {statistics.median(server_ms):.1f} ms, "
+                f"request {statistics.median(client_ms):.1f} ms (median of {rounds})"
+            )
 
 
 def page(address: str, rounds: int) -> None:
@@ -132,8 +138,10 @@ def page(address: str, rounds: int) -> None:
             for n in range(rounds):
                 times.append(driver.execute_async_script(WATCH, key, wrong if n % 2 == 0 else right))
                 time.sleep(0.2)
-            print(f"{name}: changed cell to its finding on the page {statistics.median(times):.0f} ms "
-                  f"(median of {rounds}, max {max(times):.0f} ms; includes the 100 ms wait after typing; goal < 300 ms)")
+            print(
+                f"{name}: changed cell to its finding on the page {statistics.median(times):.0f} ms "
+                f"(median of {rounds}, max {max(times):.0f} ms; includes the 100 ms wait after typing; goal < 300 ms)"
+            )
     finally:
         driver.quit()
 

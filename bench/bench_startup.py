@@ -34,8 +34,9 @@ def median_seconds(command: list[str], runs: int, env: dict) -> float:
     with tempfile.TemporaryDirectory() as elsewhere:
         for _ in range(runs):
             started = time.perf_counter()
-            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False,
-                           cwd=elsewhere)
+            subprocess.run(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False, cwd=elsewhere
+            )
             times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -43,9 +44,12 @@ def median_seconds(command: list[str], runs: int, env: dict) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--compare", metavar="PYTHON",
-                        help="another interpreter with another reportgen installed (say, an older release in a "
-                             "venv): its figures are printed too, so that the gain can be read on any machine")
+    parser.add_argument(
+        "--compare",
+        metavar="PYTHON",
+        help="another interpreter with another reportgen installed (say, an older release in a "
+        "venv): its figures are printed too, so that the gain can be read on any machine",
+    )
     args = parser.parse_args()
     import reportgen
 
@@ -74,8 +78,15 @@ def main() -> None:
             print(f"{name:34s} {seconds * 1000:7.1f} ms")
             continue
         over = seconds - floor
-        verdict = "" if goal is None else (f"  goal met (≤ {goal * 1000:.0f} ms over the floor)" if over <= goal else
-                                            f"  over the goal: {over * 1000:.0f} ms over the floor, not ≤ {goal * 1000:.0f}")
+        verdict = (
+            ""
+            if goal is None
+            else (
+                f"  goal met (≤ {goal * 1000:.0f} ms over the floor)"
+                if over <= goal
+                else f"  over the goal: {over * 1000:.0f} ms over the floor, not ≤ {goal * 1000:.0f}"
+            )
+        )
         print(f"{name:34s} {seconds * 1000:7.1f} ms  ({over * 1000:5.1f} ms over the floor){verdict}")
         if name in others:
             print(f"{'':34s} {others[name] / seconds:7.1f}x faster than with {args.compare}")

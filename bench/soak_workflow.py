@@ -36,11 +36,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as base:
         machine.base = Path(base)
         case = machine.TestCase
-        case.settings = settings(max_examples=options.examples, stateful_step_count=options.steps, deadline=None,
-                                 suppress_health_check=list(HealthCheck))
+        case.settings = settings(
+            max_examples=options.examples,
+            stateful_step_count=options.steps,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
         case().runTest()
     elapsed = time.perf_counter() - started
-    print(f"{options.examples} 个序列（每个最多 {options.steps} 步）全部通过，0 个失败，用时 {elapsed:.0f} 秒。各步骤次数：")
+    print(
+        f"{options.examples} 个序列（每个最多 {options.steps} 步）全部通过，0 个失败，用时 {elapsed:.0f} 秒。各步骤次数："
+    )
     for step, count in machine.done.most_common():
         print(f"  {count:6d}  {step}")
     return 0

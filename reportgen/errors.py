@@ -79,7 +79,7 @@ _OS_REASONS = {
 
 
 def os_reason(problem: OSError) -> str:
-    """"磁盘空间不足（No space left on device）" and the like."""
+    """ "磁盘空间不足（No space left on device）" and the like."""
     name = errno.errorcode.get(problem.errno or 0, "")
     own = problem.strerror or str(problem)
     chinese = _OS_REASONS.get(name)

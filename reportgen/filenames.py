@@ -74,7 +74,7 @@ def _clean(name: str) -> str:
 
 def _cut(text: str, limit: int) -> str:
     """The longest start of ``text`` within ``limit`` UTF-8 bytes."""
-    return text.encode("utf-8")[:max(limit, 0)].decode("utf-8", "ignore")
+    return text.encode("utf-8")[: max(limit, 0)].decode("utf-8", "ignore")
 
 
 def _shorten(name: str) -> str:

@@ -122,10 +122,13 @@ def open_package(data: bytes, path: Path | str, what: str = ".docx") -> zipfile.
         package = zipfile.ZipFile(io.BytesIO(data))
         infos = package.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise InputError(f"{path}：不是有效的 {what} 文件（已损坏，或其实是其他格式）。"
-                         "如果是受密码保护的文件，请先去掉密码再试。") from None
+        raise InputError(
+            f"{path}：不是有效的 {what} 文件（已损坏，或其实是其他格式）。如果是受密码保护的文件，请先去掉密码再试。"
+        ) from None
     if len(infos) > MAX_PARTS:
-        raise InputError(f"{path}：文件中有 {len(infos)} 个部分，远多于正常的 {what} 文件，可能是损坏或恶意的文件，没有读取。")
+        raise InputError(
+            f"{path}：文件中有 {len(infos)} 个部分，远多于正常的 {what} 文件，可能是损坏或恶意的文件，没有读取。"
+        )
     total = 0
     for info in infos:
         unpacked = _check_part(package, info, path, MAX_UNPACKED - total)
@@ -149,18 +152,24 @@ def _check_part(package: zipfile.ZipFile, info: zipfile.ZipInfo, path, room: int
                     tail = chunk[-16:]
                 unpacked += len(chunk)
                 if unpacked > limit:
-                    raise InputError(f"{path}：其中的 {info.filename} 解压后超过 {_size(limit)}，"
-                                     "可能是损坏或恶意的文件（压缩炸弹），没有读取。")
+                    raise InputError(
+                        f"{path}：其中的 {info.filename} 解压后超过 {_size(limit)}，"
+                        "可能是损坏或恶意的文件（压缩炸弹），没有读取。"
+                    )
                 if unpacked > MB and unpacked > MAX_RATIO * max(info.compress_size, 1):
-                    raise InputError(f"{path}：其中的 {info.filename} 压缩比异常（超过 {MAX_RATIO} 倍），"
-                                     "可能是恶意的文件（压缩炸弹），没有读取。")
+                    raise InputError(
+                        f"{path}：其中的 {info.filename} 压缩比异常（超过 {MAX_RATIO} 倍），"
+                        "可能是恶意的文件（压缩炸弹），没有读取。"
+                    )
     except RuntimeError:  # zipfile's word for an encrypted part
         raise InputError(f"{path}：文件有密码保护，请先去掉密码再试。") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
         raise InputError(f"{path}：文件已损坏（{info.filename} 无法解压），没有读取。") from None
     if declares:
-        raise InputError(f"{path}：其中的 {info.filename} 声明了 DTD 或实体（Office 文件从不这样写，"
-                         "这是 XML 攻击的写法），没有读取。")
+        raise InputError(
+            f"{path}：其中的 {info.filename} 声明了 DTD 或实体（Office 文件从不这样写，"
+            "这是 XML 攻击的写法），没有读取。"
+        )
     return unpacked
 
 
@@ -175,7 +184,7 @@ def check_pdf(data: bytes, path: Path | str) -> None:
     total = 0
     for match in _STREAM.finditer(data):
         end = data.find(b"endstream", match.end())
-        body = data[match.end():end if end != -1 else len(data)]
+        body = data[match.end() : end if end != -1 else len(data)]
         inflater = zlib.decompressobj()
         size = 0
         try:
@@ -183,8 +192,10 @@ def check_pdf(data: bytes, path: Path | str) -> None:
             while chunk:
                 size += len(chunk)
                 if size > MAX_PDF_STREAM or total + size > MAX_PDF_STREAMS:
-                    raise InputError(f"{path}：PDF 中有一段内容解压后超过 {_size(MAX_PDF_STREAM)}，"
-                                     "可能是损坏或恶意的文件（压缩炸弹），没有读取。")
+                    raise InputError(
+                        f"{path}：PDF 中有一段内容解压后超过 {_size(MAX_PDF_STREAM)}，"
+                        "可能是损坏或恶意的文件（压缩炸弹），没有读取。"
+                    )
                 chunk = inflater.decompress(inflater.unconsumed_tail, _STEP)
         except zlib.error:
             pass  # not a deflated stream (an image, or damage the PDF reader will report)
@@ -196,8 +207,9 @@ def parse_xml(data: bytes, path: Path | str, part: str = ""):
     Raises InputError naming the file and the part."""
     from lxml import etree  # imported when first used: start-up time
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
-                             dtd_validation=False)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False
+    )
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as problem:

@@ -66,7 +66,7 @@ STYLES = (
     # line (“支付进度，” loses its comma in the PDF); stated true, it sets the punctuation
     # inside the line, as Word does.
     + '<w:pPrDefault><w:pPr><w:overflowPunct w:val="1"/><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr>'
-    + '</w:pPrDefault>'
+    + "</w:pPrDefault>"
     + "</w:docDefaults>"
     # 正文：仿宋_GB2312 三号，首行缩进两字，固定行距 28 磅
     + '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
@@ -79,43 +79,47 @@ STYLES = (
     + '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
     + '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
     + '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/>'
-    + "<w:uiPriority w:val=\"99\"/><w:semiHidden/><w:unhideWhenUsed/></w:style>"
+    + '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style>'
     # 标题：方正小标宋简体 二号，居中
     + paragraph_style(
-        "Title", "Title",
+        "Title",
+        "Title",
         f'<w:spacing w:before="0" w:after="{LINE}" w:line="{30 * TWIP}" w:lineRule="exact"/>{NO_INDENT}<w:jc w:val="center"/>',
         fonts("方正小标宋简体") + size(22),
     )
     # 一级标题：黑体 三号
-    + paragraph_style(
-        "Heading1", "heading 1", '<w:keepNext/><w:outlineLvl w:val="0"/>', fonts("黑体") + size(BODY_PT)
-    )
+    + paragraph_style("Heading1", "heading 1", '<w:keepNext/><w:outlineLvl w:val="0"/>', fonts("黑体") + size(BODY_PT))
     # 二级标题：楷体_GB2312 三号
     + paragraph_style(
         "Heading2", "heading 2", '<w:keepNext/><w:outlineLvl w:val="1"/>', fonts("楷体_GB2312") + size(BODY_PT)
     )
     # 表格文字：宋体 五号，单倍行距，不对齐网格
     + paragraph_style(
-        "TableText", "表格文字",
+        "TableText",
+        "表格文字",
         f'<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{NO_INDENT}<w:jc w:val="center"/>',
         fonts("宋体") + size(10.5),
-        based_on="", next_style="TableText",
+        based_on="",
+        next_style="TableText",
     )
     # 表注：仿宋_GB2312 小四
     + paragraph_style(
-        "TableNote", "表注",
+        "TableNote",
+        "表注",
         f'<w:spacing w:before="60" w:after="120" w:line="{20 * TWIP}" w:lineRule="exact"/>{NO_INDENT}',
         fonts("仿宋_GB2312") + size(12),
     )
     # 署名、日期：右对齐，右空四字
     + paragraph_style(
-        "Signature", "署名",
+        "Signature",
+        "署名",
         '<w:ind w:firstLineChars="0" w:firstLine="0" w:right="1280" w:rightChars="400"/><w:jc w:val="right"/>',
         fonts("仿宋_GB2312") + size(BODY_PT),
     )
     # 【数据待核】：醒目的红色黑体
     + paragraph_style(
-        "Flag", "数据待核",
+        "Flag",
+        "数据待核",
         f'{NO_INDENT}<w:jc w:val="center"/><w:pBdr><w:top w:val="single" w:sz="12" w:space="4" w:color="FF0000"/>'
         '<w:bottom w:val="single" w:sz="12" w:space="4" w:color="FF0000"/></w:pBdr>',
         fonts("黑体") + size(BODY_PT) + '<w:b/><w:color w:val="FF0000"/>',
@@ -126,7 +130,8 @@ STYLES = (
     )
     # 页码：宋体 四号
     + paragraph_style(
-        "Footer", "footer",
+        "Footer",
+        "footer",
         f'<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{NO_INDENT}',
         fonts("宋体", "宋体") + size(14),
     )
@@ -136,7 +141,9 @@ STYLES = (
 
 def page_footer(align: str) -> str:
     """A footer with the page number as "— N —": odd pages right, even pages left, one character in."""
-    indent = '<w:ind w:right="280" w:rightChars="100"/>' if align == "right" else '<w:ind w:left="280" w:leftChars="100"/>'
+    indent = (
+        '<w:ind w:right="280" w:rightChars="100"/>' if align == "right" else '<w:ind w:left="280" w:leftChars="100"/>'
+    )
     run = lambda text: f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'  # noqa: E731
     return (
         XML

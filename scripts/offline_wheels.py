@@ -45,11 +45,14 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = Path(__file__).resolve().parent / "offline"
 
 PLATFORMS = {  # a name people type -> the platform tags pip is given, and the markers' environment
-    "win_amd64": (["win_amd64"], {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt",
-                                  "platform_machine": "AMD64"}),
-    "manylinux": (["manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64"],
-                  {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
-                   "platform_machine": "x86_64"}),
+    "win_amd64": (
+        ["win_amd64"],
+        {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt", "platform_machine": "AMD64"},
+    ),
+    "manylinux": (
+        ["manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64"],
+        {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "platform_machine": "x86_64"},
+    ),
 }
 
 
@@ -63,7 +66,9 @@ class Failed(Exception):
 def pip(*args: str) -> None:
     done = subprocess.run([sys.executable, "-m", "pip", *args], check=False)
     if done.returncode:
-        raise Failed(f"pip {args[0]} 没有成功（见上面 pip 的说明）。这个脚本要在能连上软件包索引（PyPI 或其镜像）的电脑上运行。")
+        raise Failed(
+            f"pip {args[0]} 没有成功（见上面 pip 的说明）。这个脚本要在能连上软件包索引（PyPI 或其镜像）的电脑上运行。"
+        )
 
 
 def own_wheel(folder: Path) -> Path:
@@ -76,8 +81,19 @@ def own_wheel(folder: Path) -> Path:
 
 def download(requirements: list[str], folder: Path, tags: list[str], python: str) -> None:
     platform_args = [arg for tag in tags for arg in ("--platform", tag)]
-    pip("download", "--quiet", "--only-binary=:all:", *platform_args, "--python-version", python,
-        "--implementation", "cp", "-d", str(folder), *requirements)
+    pip(
+        "download",
+        "--quiet",
+        "--only-binary=:all:",
+        *platform_args,
+        "--python-version",
+        python,
+        "--implementation",
+        "cp",
+        "-d",
+        str(folder),
+        *requirements,
+    )
 
 
 def requirements_of(wheel: Path) -> list[Requirement]:
@@ -111,10 +127,17 @@ def install_scripts(folder: Path, python: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="准备一个安装文件夹，在不能上网的电脑（政务内网）上安装 reportgen。")
-    parser.add_argument("--platform", choices=sorted(PLATFORMS), required=True,
-                        help="办公室电脑的系统：win_amd64（Windows 64 位）或 manylinux（Linux x86_64）")
-    parser.add_argument("--python", default=f"{sys.version_info.major}.{sys.version_info.minor}",
-                        help="办公室电脑上 Python 的版本，3.11 或更新（默认：本机的版本）")
+    parser.add_argument(
+        "--platform",
+        choices=sorted(PLATFORMS),
+        required=True,
+        help="办公室电脑的系统：win_amd64（Windows 64 位）或 manylinux（Linux x86_64）",
+    )
+    parser.add_argument(
+        "--python",
+        default=f"{sys.version_info.major}.{sys.version_info.minor}",
+        help="办公室电脑上 Python 的版本，3.11 或更新（默认：本机的版本）",
+    )
     parser.add_argument("-o", "--output", type=Path, required=True, help="安装文件夹，如 reportgen-安装文件夹")
     args = parser.parse_args()
     if not re.fullmatch(r"3\.(1[1-9]|[2-9]\d)", args.python):
@@ -130,9 +153,14 @@ def build(platform: str, python: str, folder: Path) -> int:
     started = time.perf_counter()
     folder.mkdir(parents=True, exist_ok=True)
     tags, markers = PLATFORMS[platform]
-    environment = {**default_environment(), **markers,
-                   "python_version": python, "python_full_version": f"{python}.0",
-                   "implementation_name": "cpython", "platform_python_implementation": "CPython"}
+    environment = {
+        **default_environment(),
+        **markers,
+        "python_version": python,
+        "python_full_version": f"{python}.0",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+    }
     wheel = own_wheel(folder)
     download([str(wheel)], folder, tags, python)
     for _ in range(10):
@@ -146,11 +174,15 @@ def build(platform: str, python: str, folder: Path) -> int:
     wheels = sorted(folder.glob("*.whl"))
     size = sum(w.stat().st_size for w in wheels)
     system = SHOWN[platform]
-    print(f"已准备好安装文件夹 {folder}：{len(wheels)} 个软件包（.whl 文件），共 {size / 1e6:.1f} MB，"
-          f"供 {system} 上的 Python {python} 使用（用时 {time.perf_counter() - started:.0f} 秒）。")
+    print(
+        f"已准备好安装文件夹 {folder}：{len(wheels)} 个软件包（.whl 文件），共 {size / 1e6:.1f} MB，"
+        f"供 {system} 上的 Python {python} 使用（用时 {time.perf_counter() - started:.0f} 秒）。"
+    )
     script = "双击 install.bat" if platform == "win_amd64" else "运行 sh install.sh"
-    print(f"把整个文件夹拷到办公室的电脑上，{script}：它建立一个虚拟环境，只从这个文件夹安装 reportgen，"
-          "并说明以后怎样运行。")
+    print(
+        f"把整个文件夹拷到办公室的电脑上，{script}：它建立一个虚拟环境，只从这个文件夹安装 reportgen，"
+        "并说明以后怎样运行。"
+    )
     return 0
 
 

@@ -24,9 +24,18 @@ def chromium(downloads: Path | None = None, lang: str | None = None):
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1280,1600", "--force-device-scale-factor=1"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1600",
+        "--force-device-scale-factor=1",
+    ):
         options.add_argument(flag)
     prefs = {}
     if lang:
@@ -48,6 +57,7 @@ def axe_violations(browser) -> tuple[list[str], str]:
     browser.set_script_timeout(60)
     results = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)));")
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)));"
+    )
     violations = json.loads(results)
     return [v["id"] for v in violations], json.dumps(violations, ensure_ascii=False)[:2000]

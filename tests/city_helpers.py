@@ -15,9 +15,28 @@ from pathlib import Path
 from conftest import DATA
 
 DISTRICTS = ("", "临江区", "青山区", "北川县", "南溪镇")
-OFFICES = ("财政局", "教育局", "民政局", "司法局", "交通运输局", "水利局", "农业农村局", "商务局", "文化广电旅游局",
-           "卫生健康委员会", "应急管理局", "审计局", "市场监督管理局", "统计局", "医疗保障局", "林业局",
-           "住房和城乡建设局", "自然资源和规划局", "生态环境局", "退役军人事务局")
+OFFICES = (
+    "财政局",
+    "教育局",
+    "民政局",
+    "司法局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化广电旅游局",
+    "卫生健康委员会",
+    "应急管理局",
+    "审计局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "林业局",
+    "住房和城乡建设局",
+    "自然资源和规划局",
+    "生态环境局",
+    "退役军人事务局",
+)
 SOURCE = DATA / "qingchuan-hrss" / "2025.toml"
 
 
@@ -57,4 +76,4 @@ def make_city(root: Path, units: int = 30, missing: int = 3, broken: int = 2, wa
         (folder / "2025.toml").write_text(body, encoding="utf-8")
     roster = root / "名单.csv"
     roster.write_text("机关名称,类别\n" + "".join(f"{n},部门\n" for n in names), encoding="utf-8")
-    return City(data, roster, names, names[units - missing:], names[:broken], names[broken: broken + warned])
+    return City(data, roster, names, names[units - missing :], names[:broken], names[broken : broken + warned])

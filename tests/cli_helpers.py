@@ -35,7 +35,11 @@ def run(*args) -> Result:
 def run_process(*args, cwd=None, env=None, timeout=120) -> Result:
     """``python -m reportgen ARGS`` as a separate process, as a clerk runs it."""
     completed = subprocess.run(
-        [sys.executable, "-m", "reportgen", *map(str, args)], cwd=cwd, capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, timeout=timeout,
+        [sys.executable, "-m", "reportgen", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
     )
     return Result(completed.returncode, completed.stdout, completed.stderr)

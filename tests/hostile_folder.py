@@ -33,8 +33,11 @@ class OddFolder:
 
     def outside_state(self) -> dict[str, bytes]:
         """Every file in the outside folder, with its bytes: compared before and after."""
-        return {p.relative_to(self.outside).as_posix(): p.read_bytes()
-                for p in sorted(self.outside.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(self.outside).as_posix(): p.read_bytes()
+            for p in sorted(self.outside.rglob("*"))
+            if p.is_file()
+        }
 
 
 def odd_folder(tmp_path: Path) -> OddFolder:
@@ -72,8 +75,12 @@ def many_parts_table(parts: int = 5_000) -> str:
     return HEADER + "[" + ".".join(f"k{n}" for n in range(parts)) + "]\nv = 1\n"
 
 
-HOSTILE_SHAPES = {"deep_key": deep_key, "long_figure": long_figure, "deep_arrays": deep_arrays,
-                  "many_parts_table": many_parts_table}
+HOSTILE_SHAPES = {
+    "deep_key": deep_key,
+    "long_figure": long_figure,
+    "deep_arrays": deep_arrays,
+    "many_parts_table": many_parts_table,
+}
 
 LONG_SEGMENT = "长" * 100 + ".toml"  # 302 bytes in UTF-8: more than a file name may have
 
@@ -97,7 +104,8 @@ def links_beside(tmp_path: Path, linked: bool = True) -> OddFolder:
     outside.mkdir()
     last = (DATA / SERVED_AGENCY / "2024.toml").read_text(encoding="utf-8")
     last = last.replace("year = 2024", "year = 2023").replace(
-        "carry_forward = { natural_person = 2 }", f"carry_forward = {{ natural_person = {CARRIED} }}")
+        "carry_forward = { natural_person = 2 }", f"carry_forward = {{ natural_person = {CARRIED} }}"
+    )
     (outside / "2023.toml").write_text(last, encoding="utf-8")
     summary = (DATA / SERVED_AGENCY / "2025-工作总结.toml").read_text(encoding="utf-8")
     summary = summary.replace("year = 2025", "year = 2024").replace("date = 2026-01-12", "date = 2025-01-10")

@@ -41,8 +41,15 @@ def run_in_terminal(*args, columns: int = 80, cwd=None, timeout: float = 180) ->
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     env["PYTHONIOENCODING"] = "utf-8"
-    process = subprocess.Popen([sys.executable, "-m", "reportgen", *map(str, args)], stdin=slave, stdout=slave,
-                               stderr=slave, cwd=cwd, env=env, close_fds=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", *map(str, args)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        cwd=cwd,
+        env=env,
+        close_fds=True,
+    )
     os.close(slave)
     raw = b""
     try:

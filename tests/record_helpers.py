@@ -16,8 +16,9 @@ def record_lines(folder: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
 
 
-def assert_record_names_every_file(folder: Path, sources: dict[str, Path] | None = None, edited=(),
-                                   travels: bool = True) -> None:
+def assert_record_names_every_file(
+    folder: Path, sources: dict[str, Path] | None = None, edited=(), travels: bool = True
+) -> None:
     """Every file reportgen wrote in ``folder`` (backups aside) has a record under its own
     name whose digest is the file's own, unless a person changed it since (``edited``:
     names); every recorded data file, worked out from the folder, is the one it was made
@@ -31,7 +32,9 @@ def assert_record_names_every_file(folder: Path, sources: dict[str, Path] | None
             continue
         entry = last.get(path.name)
         assert entry is not None, f"no record for {path.name}: {sorted(last)}"
-        assert path.name in edited or entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest(), f"{path.name}: another file's digest"
+        assert path.name in edited or entry["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest(), (
+            f"{path.name}: another file's digest"
+        )
         if "source" in entry:
             assert not Path(entry["source"]).is_absolute() or ":" in entry["source"], entry
             where = (folder / entry["source"]).resolve()

@@ -40,15 +40,27 @@ def audit_folder(tmp_path):
     broken = shapes.make_sample(random.Random(1), agency="示例市财政局")
     broken.figures["requests.new.natural_person"] += 1
     (published / "a.html").write_text(shapes.portal_page(broken), encoding="utf-8")
-    (published / "b.html").write_text(pairs.with_draft_markers(
-        shapes.portal_page(shapes.make_sample(random.Random(2), agency="示例市教育局"))), encoding="utf-8")
-    (published / "c.html").write_text(shapes.portal_page(shapes.make_sample(random.Random(3), agency="示例市民政局")),
-                                      encoding="utf-8")
+    (published / "b.html").write_text(
+        pairs.with_draft_markers(shapes.portal_page(shapes.make_sample(random.Random(2), agency="示例市教育局"))),
+        encoding="utf-8",
+    )
+    (published / "c.html").write_text(
+        shapes.portal_page(shapes.make_sample(random.Random(3), agency="示例市民政局")), encoding="utf-8"
+    )
     run("audit", published, "-o", root / "第一次核查结果.xlsx", "--notices", root / "整改通知", "--date", "2026-04-10")
-    (published / "a.html").write_text(shapes.portal_page(shapes.make_sample(random.Random(1), agency="示例市财政局")),
-                                      encoding="utf-8")  # 财政局 re-published, fixed
-    second = run("audit", published, "--since", root / "第一次核查结果.xlsx", "-o", root / "第二次核查结果.xlsx",
-                 "--date", "2026-05-10")
+    (published / "a.html").write_text(
+        shapes.portal_page(shapes.make_sample(random.Random(1), agency="示例市财政局")), encoding="utf-8"
+    )  # 财政局 re-published, fixed
+    second = run(
+        "audit",
+        published,
+        "--since",
+        root / "第一次核查结果.xlsx",
+        "-o",
+        root / "第二次核查结果.xlsx",
+        "--date",
+        "2026-05-10",
+    )
     assert "整改台账" in second.output, second.output
     return root
 
@@ -65,7 +77,11 @@ def test_the_folder_page_shows_each_reports_open_and_fixed_findings_and_its_noti
         answer = client.get(link)
         assert answer.status_code == 200 and "attachment" in answer.headers["content-disposition"]
         word = docx.Document(__import__("io").BytesIO(answer.content))
-        assert word.paragraphs[0].text.split("\n") == ["关于示例市教育局2025年", "政府信息公开工作年度报告", "有关问题的整改通知"]
+        assert word.paragraphs[0].text.split("\n") == [
+            "关于示例市教育局2025年",
+            "政府信息公开工作年度报告",
+            "有关问题的整改通知",
+        ]
         for refused in ("/notice/第二次核查结果.xlsx", "/notice/..%2F..%2Fetc%2Fpasswd", "/notice/已发布/a.html"):
             assert client.get(refused).status_code in (403, 404), refused
 
@@ -74,8 +90,10 @@ def _rows(page: str, labelled: str) -> list[list[str]]:
     import re
 
     section = page.split(f'aria-labelledby="{labelled}"', 1)[1].split("</table>", 1)[0]
-    return [[re.sub(r"<[^>]+>", "", cell).split("（")[0].strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-            for row in re.findall(r"<tr>(.*?)</tr>", section, re.S)[1:]]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).split("（")[0].strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", section, re.S)[1:]
+    ]
 
 
 @pytest.fixture
@@ -83,8 +101,12 @@ def served(audit_folder):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", audit_folder, "--port", str(port),
-                                "--no-browser"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "serve", audit_folder, "--port", str(port), "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = ""
     deadline = time.monotonic() + 30
     while "token=" not in line and time.monotonic() < deadline:
@@ -104,7 +126,8 @@ def test_in_chromium_the_notice_downloads_and_axe_finds_nothing(served, tmp_path
         browser.set_window_size(width, 1600)
         browser.get(served)
         overflow = browser.execute_script(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0
         found, details = axe_violations(browser)
         assert found == [], details

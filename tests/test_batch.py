@@ -22,8 +22,6 @@ from reportgen.workflows import build as build_module
 from reportgen.cli.terminal import Progress
 
 
-
-
 @pytest.fixture
 def office(tmp_path):
     """A data folder of six 2025 documents: four good (Qingchuan finance's annual report, task
@@ -36,7 +34,8 @@ def office(tmp_path):
     (data / "bad-figures").mkdir()
     (data / "bad-figures" / "2025.toml").write_text(
         with_tables("[requests]\nnew = { natural_person = 4 }\n", year=2025).replace("测试市测试局", "测试市统计局"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return data
 
 
@@ -49,8 +48,9 @@ def test_one_broken_agency_never_stops_the_others(office, tmp_path):
     result = run("batch", office, "--year", 2025, "-o", out, "--jobs", 2)
     assert result.exit_code == 1, result.output
     data = summary(out)
-    by_source = {os.path.basename(os.path.dirname(r["source"])): r for r in data["results"]
-                 if r["source"].endswith("2025.toml")}
+    by_source = {
+        os.path.basename(os.path.dirname(r["source"])): r for r in data["results"] if r["source"].endswith("2025.toml")
+    }
     assert (data["agencies"], data["succeeded"], data["failed"]) == (6, 4, 2)
     assert by_source["qingchuan-finance"]["status"] == "成功"
     assert by_source["qingchuan-hrss"]["status"] == "成功"
@@ -80,8 +80,17 @@ def test_a_crash_inside_a_renderer_is_one_failed_agency(office, tmp_path, monkey
 
     monkeypatch.setattr(build_module, "render_drafts", fragile)
     out = tmp_path / "out"
-    result = run("batch", office / "qingchuan-finance" / "2025.toml", office / "qingchuan-hrss", "--year", 2025, "-o", out,
-                 "--jobs", 1)
+    result = run(
+        "batch",
+        office / "qingchuan-finance" / "2025.toml",
+        office / "qingchuan-hrss",
+        "--year",
+        2025,
+        "-o",
+        out,
+        "--jobs",
+        1,
+    )
     assert result.exit_code == 1
     data = summary(out)
     statuses = {r["agency"] or r["source"]: r["status"] for r in data["results"]}
@@ -120,7 +129,9 @@ def test_a_roster_names_missing_units_and_extra_files(office, tmp_path):
     roster = tmp_path / "名单.toml"
     roster.write_text(
         '[[unit]]\nagency = "青川市财政局"\n[[unit]]\nagency = "青川市人力资源和社会保障局"\n'
-        '[[unit]]\nagency = "青川市教育局"\n', encoding="utf-8")
+        '[[unit]]\nagency = "青川市教育局"\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     shutil.rmtree(office / "broken-toml")
     result = run("batch", office, "--year", 2025, "-o", out, "--roster", roster)
@@ -136,8 +147,9 @@ def test_a_roster_names_missing_units_and_extra_files(office, tmp_path):
 
 def test_check_reads_a_csv_roster_saved_by_excel_in_gbk(tmp_path):
     roster = tmp_path / "roster.csv"
-    roster.write_bytes("机关名称,类别\n青川市财政局,部门\n青川市人力资源和社会保障局,部门\n青川市临江区人民政府,政府\n"
-                       .encode("gbk"))
+    roster.write_bytes(
+        "机关名称,类别\n青川市财政局,部门\n青川市人力资源和社会保障局,部门\n青川市临江区人民政府,政府\n".encode("gbk")
+    )
     result = run("check", DATA, "--year", 2025, "--roster", roster)
     assert result.exit_code == 0, result.output
     assert "名单中的 3 个单位都已报送。" in result.output
@@ -166,7 +178,9 @@ def test_a_long_agency_name_never_makes_the_progress_bar_wider_than_the_terminal
     from reportgen.workflows.batch import AgencyResult
 
     monkeypatch.setenv("COLUMNS", "80")
-    Progress(enabled=True)(7, 60, AgencyResult("x.toml", agency="青川市人力资源和社会保障局机关事务服务中心信息化建设办公室"))
+    Progress(enabled=True)(
+        7, 60, AgencyResult("x.toml", agency="青川市人力资源和社会保障局机关事务服务中心信息化建设办公室")
+    )
     line = capsys.readouterr().err.removeprefix("\r").replace("\x1b[K", "")
     assert display_width(line) <= 79
     assert "7/60 青川市人力资源" in line and "…" in line
@@ -175,7 +189,10 @@ def test_a_long_agency_name_never_makes_the_progress_bar_wider_than_the_terminal
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "reportgen", "batch", str(DATA), "--year", "2025", "-o", str(tmp_path)],
-        capture_output=True, text=True, timeout=120)
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0
     assert "\r" not in result.stderr and "█" not in result.stderr
 
@@ -206,7 +223,10 @@ def complete_outputs(out):
 def start_batch(data, out):
     return subprocess.Popen(
         [sys.executable, "-m", "reportgen", "batch", str(data), "--year", "2025", "-o", str(out), "--jobs", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def wait_for_drafts(out, count):
@@ -234,14 +254,17 @@ def assert_summary_agrees_with_disk(out, units, exactly):
     return document
 
 
-@pytest.mark.parametrize("how, whom, after", [
-    (signal.SIGINT, "group", 10),
-    (signal.SIGINT, "group", 120),
-    (signal.SIGINT, "parent", 40),
-    (signal.SIGKILL, "group", 10),
-    (signal.SIGKILL, "group", 120),
-    (signal.SIGKILL, "parent", 40),
-])
+@pytest.mark.parametrize(
+    "how, whom, after",
+    [
+        (signal.SIGINT, "group", 10),
+        (signal.SIGINT, "group", 120),
+        (signal.SIGINT, "parent", 40),
+        (signal.SIGKILL, "group", 10),
+        (signal.SIGKILL, "group", 120),
+        (signal.SIGKILL, "parent", 40),
+    ],
+)
 def test_an_interrupted_batch_leaves_complete_drafts_and_an_honest_summary(tmp_path, how, whom, after):
     many_agencies(tmp_path / "data", 300)
     out = tmp_path / "out"
@@ -326,7 +349,11 @@ def unit(folder, name, agency, tables, kind="部门"):
 @pytest.fixture
 def city(tmp_path):
     data = tmp_path / "city"
-    unit(data, "a", "示例市甲局", """
+    unit(
+        data,
+        "a",
+        "示例市甲局",
+        """
 [proactive]
 licensing = 10
 administrative_fees = 1.25
@@ -336,8 +363,13 @@ disclosed = { natural_person = 2, commercial = 1 }
 carry_forward = { natural_person = 1 }
 [appeals]
 review = { upheld = 1 }
-""")
-    unit(data, "b", "示例市乙局", """
+""",
+    )
+    unit(
+        data,
+        "b",
+        "示例市乙局",
+        """
 [proactive]
 licensing = 5
 administrative_fees = 0.75
@@ -348,7 +380,8 @@ disclosed = { natural_person = 3 }
 [appeals]
 review = { corrected = 2 }
 lawsuit_direct = { pending = 1 }
-""")
+""",
+    )
     return data
 
 
@@ -362,8 +395,14 @@ def test_aggregate_sums_every_cell_into_the_statutory_tables(city, tmp_path):
     # hand-computed: 10 + 5 licences, 1.25 + 0.75 万元, new 3+1+2 = 6, carried 1, disclosed 2+1+3 = 6
     assert '<tr><td>行政许可</td><td colspan="3">15</td></tr>' in md
     assert '<tr><td>行政事业性收费</td><td colspan="3">2.00</td></tr>' in md
-    assert '<tr><td colspan="3">一、本年新收政府信息公开申请数量</td><td>5</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>6</td></tr>' in md
-    assert '<td colspan="2">（一）予以公开</td><td>5</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>6</td>' in md
+    assert (
+        '<tr><td colspan="3">一、本年新收政府信息公开申请数量</td><td>5</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>6</td></tr>'
+        in md
+    )
+    assert (
+        '<td colspan="2">（一）予以公开</td><td>5</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>6</td>'
+        in md
+    )
     assert "纳入汇总的2个单位共新收政府信息公开申请6件" in md
     assert (out / "示例市2025年政府信息公开工作年度报告统计汇总表.docx").exists()
 
@@ -384,13 +423,19 @@ def test_table_four_of_the_sum_is_exact(city, tmp_path):
     md = (out / "示例市2025年政府信息公开工作年度报告统计汇总表.md").read_text(encoding="utf-8")
     table_four = md.split("## 四、")[1]
     last_row = [r for r in table_four.splitlines() if r.startswith("<tr><td>")][0]
-    assert last_row == ("<tr><td>1</td><td>2</td><td>0</td><td>0</td><td>3</td>"
-                        "<td>0</td><td>0</td><td>0</td><td>1</td><td>1</td>"
-                        "<td>0</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>")
+    assert last_row == (
+        "<tr><td>1</td><td>2</td><td>0</td><td>0</td><td>3</td>"
+        "<td>0</td><td>0</td><td>0</td><td>1</td><td>1</td>"
+        "<td>0</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>"
+    )
 
 
 def test_aggregate_checks_the_parents_own_report_cell_by_cell(city, tmp_path):
-    unit(city, "parent", "示例市", """
+    unit(
+        city,
+        "parent",
+        "示例市",
+        """
 [proactive]
 licensing = 14
 administrative_fees = 2.00
@@ -402,7 +447,9 @@ carry_forward = { natural_person = 1 }
 [appeals]
 review = { upheld = 1, corrected = 2 }
 lawsuit_direct = { pending = 1 }
-""", kind="政府")
+""",
+        kind="政府",
+    )
     result = run("aggregate", city, "--year", 2025, "--name", "示例市", "-o", tmp_path / "out")
     assert result.exit_code == 1
     assert "示例市自己的报告" in result.output and "与各单位之和有 1 处不一致" in result.output
@@ -413,12 +460,17 @@ def test_files_with_errors_are_left_out_and_named(city, tmp_path):
     unit(city, "bad", "示例市丙局", "[requests]\nnew = { natural_person = 9 }\n")
     result = run("aggregate", city, "--year", 2025, "--name", "示例市", "-o", tmp_path / "out")
     assert result.exit_code == 1
-    assert f"未计入 1 个单位：\n  示例市丙局（{city / 'bad' / '2025.toml'}）：数据有 1 个错误，未计入汇总。" in result.output
+    assert (
+        f"未计入 1 个单位：\n  示例市丙局（{city / 'bad' / '2025.toml'}）：数据有 1 个错误，未计入汇总。"
+        in result.output
+    )
     assert "已汇总 2 个单位" in result.output
 
 
 def test_batch_takes_the_same_font_options_as_build(tmp_path):
-    result = run("batch", DATA / "qingchuan-hrss", "--year", 2025, "-o", tmp_path, "--font-body", "仿宋", "--to", "docx")
+    result = run(
+        "batch", DATA / "qingchuan-hrss", "--year", 2025, "-o", tmp_path, "--font-body", "仿宋", "--to", "docx"
+    )
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(next(tmp_path.glob("*.docx"))) as package:
         styles = package.read("word/styles.xml").decode("utf-8")
@@ -432,7 +484,9 @@ def test_a_picture_batch_skips_task_tables_and_summaries_said_once(tmp_path):
     result = run("batch", DATA, "--year", 2025, "-o", tmp_path / "out", "--to", "图解", "-j", "1")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines.count("已跳过 1 个文件（没有所要的种类）：政务公开任务分解表没有图解（只用于2019年起的年度报告）。") == 1
+    assert (
+        lines.count("已跳过 1 个文件（没有所要的种类）：政务公开任务分解表没有图解（只用于2019年起的年度报告）。") == 1
+    )
     assert lines.count("已跳过 1 个文件（没有所要的种类）：政务公开工作总结没有图解（只用于2019年起的年度报告）。") == 1
     assert "未生成" not in result.output and "未成功 0" in result.output and "已跳过 2" in result.output
     done = summary(tmp_path / "out")

@@ -28,8 +28,10 @@ def test_a_blank_cell_counts_as_zero_warns_once_and_prints_blank(write, tmp_path
     path = write(with_tables(BLANKS))
     checked = run("check", path)
     assert checked.exit_code == 0, checked.output
-    assert ("2 个格子留空（写成 \"\"），按 0 计算，草稿中印成空白：表三 2 行 2 格（一、本年新收政府信息公开申请数量：商业企业；"
-            "（一）予以公开：商业企业）。") in checked.output
+    assert (
+        '2 个格子留空（写成 ""），按 0 计算，草稿中印成空白：表三 2 行 2 格（一、本年新收政府信息公开申请数量：商业企业；'
+        "（一）予以公开：商业企业）。"
+    ) in checked.output
     assert "1 个总计留空，已由各项相加算出，草稿中印出算出的数：表三“（一）予以公开／总计”＝9。" in checked.output
     built = run("build", path, "-o", tmp_path / "out")
     assert built.exit_code == 0, built.output
@@ -45,11 +47,16 @@ def test_a_blank_cell_counts_as_zero_warns_once_and_prints_blank(write, tmp_path
 
 
 def test_a_blank_cell_counts_as_zero_in_every_rule(write):
-    result = run("check", write(with_tables("""
+    result = run(
+        "check",
+        write(
+            with_tables("""
 [requests]
 new = { natural_person = 2, commercial = "" }
 disclosed = { natural_person = 1, commercial = 1 }
-""")))
+""")
+        ),
+    )
     assert result.exit_code == 1
     assert "R1" in result.output and "“法人或其他组织／商业企业”列" in result.output
 
@@ -63,11 +70,14 @@ def test_next_year_keeps_a_blank_cell_blank(write, tmp_path):
     assert "# 测试市测试局" not in text or "2021" not in text.splitlines()[0]
 
 
-@pytest.mark.parametrize("tables, cell", [
-    ("[proactive]\nadministrative_fees = 1e30", "行政事业性收费"),
-    ("[requests]\nnew = { natural_person = 1_000_000_000 }", "一、本年新收政府信息公开申请数量／自然人"),
-    ("[proactive]\npenalty = 200_000_000", "行政处罚"),
-])
+@pytest.mark.parametrize(
+    "tables, cell",
+    [
+        ("[proactive]\nadministrative_fees = 1e30", "行政事业性收费"),
+        ("[requests]\nnew = { natural_person = 1_000_000_000 }", "一、本年新收政府信息公开申请数量／自然人"),
+        ("[proactive]\npenalty = 200_000_000", "行政处罚"),
+    ],
+)
 def test_an_absurd_figure_is_an_error_naming_the_cell(write, tables, cell):
     result = run("check", write(with_tables(tables)))
     assert result.exit_code == 1
@@ -95,15 +105,24 @@ def test_the_status_line_counts_unfilled_sections_and_cross_year_warnings(tmp_pa
     folder = tmp_path / "agency"
     shutil.copytree(DATA / "qingchuan-finance", folder)
     current = folder / "2025.toml"
-    current.write_text(current.read_text(encoding="utf-8").replace("in_force = { value = 41", "in_force = { value = 99", 1),
-                       encoding="utf-8")
+    current.write_text(
+        current.read_text(encoding="utf-8").replace("in_force = { value = 41", "in_force = { value = 99", 1),
+        encoding="utf-8",
+    )
     result = run("check", current)
     assert "个跨年度衔接警告" in result.output, result.output
 
 
 def test_blank_cells_in_table_four_count_as_zero_in_r4(write):
-    result = run("check", write(with_tables('[appeals]\nreview = { upheld = 2, corrected = "", total = 2 }\n'
-                                            'lawsuit_direct = { upheld = "", total = 1 }')))
+    result = run(
+        "check",
+        write(
+            with_tables(
+                '[appeals]\nreview = { upheld = 2, corrected = "", total = 2 }\n'
+                'lawsuit_direct = { upheld = "", total = 1 }'
+            )
+        ),
+    )
     assert result.exit_code == 1
     assert "R4" in result.output and "未经复议直接起诉" in result.output
     assert "行政复议" not in result.output.split("R4")[1].split("\n")[0] or "应为" in result.output

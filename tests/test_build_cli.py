@@ -16,7 +16,6 @@ from conftest import DATA, EXAMPLES, REPO, skeleton, with_tables
 GOLDEN = REPO / "tests" / "golden"
 
 
-
 def drafts(folder) -> list:
     """The drafts in an output folder (not reportgen's own hidden record of them)."""
     return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
@@ -47,8 +46,12 @@ def test_draft_content_follows_the_statutory_outline(tmp_path):
     assert "示例县市场监督管理局办公室（地址：示例县解放路8号，邮编：610000，电话：028-88886666）联系" in texts[1]
     headings = [p.text for p in docx.Document(path).paragraphs if p.style.style_id == "Heading1"]
     assert headings == [
-        "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-        "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项",
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
     ]
     subheadings = [p.text for p in docx.Document(path).paragraphs if p.style.style_id == "Heading2"]
     assert subheadings[:2] == ["（一）主动公开", "（一）重点领域信息公开"]
@@ -80,11 +83,14 @@ def test_allow_errors_builds_a_flagged_draft_listing_the_findings(tmp_path):
     assert "> **【数据待核】**" in markdown and "## 附：数据核对问题清单" in markdown
 
 
-@pytest.mark.parametrize("agency, expected", [
-    ("../x", "_x2021年政府信息公开工作年度报告"),
-    ("a/b", "a_b2021年政府信息公开工作年度报告"),
-    ("..\\\\..\\\\evil", "_.._evil2021年政府信息公开工作年度报告"),
-])
+@pytest.mark.parametrize(
+    "agency, expected",
+    [
+        ("../x", "_x2021年政府信息公开工作年度报告"),
+        ("a/b", "a_b2021年政府信息公开工作年度报告"),
+        ("..\\\\..\\\\evil", "_.._evil2021年政府信息公开工作年度报告"),
+    ],
+)
 def test_agency_names_cannot_write_outside_the_output_folder(tmp_path, agency, expected):
     source = tmp_path / "in" / "2021.toml"
     source.parent.mkdir()
@@ -110,12 +116,18 @@ def test_to_selects_the_drafts_and_rejects_unknown_kinds(tmp_path):
     assert [p.suffix for p in drafts(tmp_path)] == [".md"]
     result = run("build", GOLDEN / "government-2019.toml", "-o", tmp_path, "--to", "xls")
     assert result.exit_code == 2
-    assert "--to 的值“xls”无效，只能是：docx、md、html、pdf、xlsx、json、图解 或 infographic，可用逗号分隔。" in result.output
+    assert (
+        "--to 的值“xls”无效，只能是：docx、md、html、pdf、xlsx、json、图解 或 infographic，可用逗号分隔。"
+        in result.output
+    )
 
 
 def test_no_temporary_files_are_left_behind(tmp_path):
     run("build", *EXAMPLES, "-o", tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [".gitignore", ".reportgen-manifest.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [
+        ".gitignore",
+        ".reportgen-manifest.jsonl",
+    ]
 
 
 def test_rebuilding_unchanged_input_gives_identical_bytes(tmp_path):
@@ -164,12 +176,17 @@ def test_a_ten_thousand_character_paragraph_is_printed_whole(tmp_path):
 
 def test_line_breaks_become_paragraphs(tmp_path):
     source = tmp_path / "lines.toml"
-    source.write_text(skeleton().replace('problems = "政策解读形式还比较单一，下一年将增加图解和视频解读。"',
-                                         'problems = "第一段。\\n第二段。\\r\\n第三段。"'), encoding="utf-8")
+    source.write_text(
+        skeleton().replace(
+            'problems = "政策解读形式还比较单一，下一年将增加图解和视频解读。"',
+            'problems = "第一段。\\n第二段。\\r\\n第三段。"',
+        ),
+        encoding="utf-8",
+    )
     run("build", source, "-o", tmp_path)
     texts = paragraphs(next(tmp_path.glob("*.docx")))
     start = texts.index("第一段。")
-    assert texts[start:start + 3] == ["第一段。", "第二段。", "第三段。"]
+    assert texts[start : start + 3] == ["第一段。", "第二段。", "第三段。"]
 
 
 def test_control_characters_are_rejected_with_a_clear_message(tmp_path):
@@ -177,7 +194,10 @@ def test_control_characters_are_rejected_with_a_clear_message(tmp_path):
     source.write_text(skeleton().replace('problems = "', 'problems = "前文\\u0007后文'), encoding="utf-8")
     result = run("build", source, "-o", tmp_path / "out")
     assert result.exit_code == 1
-    assert "“五、存在的主要问题及改进情况”中有不能写入 Word 文档的控制字符 U+0007（第 1 行文字），请删除后重试。" in result.output
+    assert (
+        "“五、存在的主要问题及改进情况”中有不能写入 Word 文档的控制字符 U+0007（第 1 行文字），请删除后重试。"
+        in result.output
+    )
 
 
 def test_formats_a_document_kind_does_not_have_are_skipped_with_the_reason_of_each(tmp_path, monkeypatch):
@@ -188,10 +208,14 @@ def test_formats_a_document_kind_does_not_have_are_skipped_with_the_reason_of_ea
     summary = DATA / "qingchuan-finance" / "2025-工作总结.toml"
     result = run("build", summary, "--to", "html,xlsx,图解", "-o", "out")
     assert result.exit_code == 0, result.output
-    assert ("  跳过：政务公开工作总结没有Excel 表（只用于任务分解表），也没有图解（只用于2019年起的年度报告）。"
-            in result.output.splitlines())
+    assert (
+        "  跳过：政务公开工作总结没有Excel 表（只用于任务分解表），也没有图解（只用于2019年起的年度报告）。"
+        in result.output.splitlines()
+    )
     assert sorted(p.name.split("思路")[1] for p in Path("out").iterdir() if not p.name.startswith(".")) == [
-        ".html", ".网页片段.html"]
+        ".html",
+        ".网页片段.html",
+    ]
     annual = DATA / "qingchuan-hrss" / "2025.toml"
     wrong = run("build", annual, "--to", "xlsx", "-o", "out2")
     assert wrong.exit_code == 1
@@ -212,8 +236,12 @@ def test_allow_errors_says_what_was_marked_for_a_picture_and_for_a_text_draft(tm
     text = (DATA / "qingchuan-finance" / "2025.toml").read_text(encoding="utf-8")
     source = tmp_path / "x" / "2025.toml"
     source.parent.mkdir()
-    source.write_text(text.replace("new = { natural_person = 23, commercial = 4,",
-                                   'new = { natural_person = 23, commercial = "未读出",', 1), encoding="utf-8")
+    source.write_text(
+        text.replace(
+            "new = { natural_person = 23, commercial = 4,", 'new = { natural_person = 23, commercial = "未读出",', 1
+        ),
+        encoding="utf-8",
+    )
     picture = run("build", source, "--to", "图解", "--allow-errors", "-o", tmp_path / "a")
     assert picture.exit_code == 0, picture.output
     [note] = [line for line in picture.output.splitlines() if line.strip().startswith("注意：")]

@@ -79,8 +79,11 @@ def styles_of(docx_bytes: bytes):
 
 
 def east_asian(root, style_id: str | None, attribute: str = "eastAsia") -> str:
-    path = (f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts" if style_id is None
-            else f"{W}style[@{W}styleId='{style_id}']/{W}rPr/{W}rFonts")
+    path = (
+        f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts"
+        if style_id is None
+        else f"{W}style[@{W}styleId='{style_id}']/{W}rPr/{W}rFonts"
+    )
     return root.find(path).get(f"{W}{attribute}")
 
 
@@ -109,15 +112,22 @@ def test_the_title_digits_are_printed_in_the_titles_face_and_weight(tmp_path):
     assert "DejaVuSerif-Bold" not in fonts and "Bold" in fonts  # 2025 in the title's bold CJK face, not a Latin one
 
 
-@pytest.mark.parametrize("family", ["方正小标宋简体", "仿宋_GB2312", "楷体_GB2312", "黑体", "宋体", "仿宋", "Noto Serif CJK SC"])
+@pytest.mark.parametrize(
+    "family", ["方正小标宋简体", "仿宋_GB2312", "楷体_GB2312", "黑体", "宋体", "仿宋", "Noto Serif CJK SC"]
+)
 def test_the_fonts_given_to_libreoffice_resolve_to_the_simplified_chinese_faces(tmp_path, family):
     """reportgen's fontconfig (what LibreOffice prints with) picks the SC face of Noto CJK
     for every 公文 font, in Chinese text: index 2 of Debian's collection, named …sc…. (pdffonts
     names every face of that collection "…jp…": its faces share one CFF table.)"""
     conf = tmp_path / "fonts.conf"
     conf.write_text(fontconfig(), encoding="utf-8")
-    found = subprocess.run(["fc-match", "-f", "%{postscriptname}", f"{family}:lang=zh-cn"], capture_output=True,
-                           text=True, check=True, env={"FONTCONFIG_FILE": str(conf), "PATH": "/usr/bin:/bin"}).stdout
+    found = subprocess.run(
+        ["fc-match", "-f", "%{postscriptname}", f"{family}:lang=zh-cn"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"FONTCONFIG_FILE": str(conf), "PATH": "/usr/bin:/bin"},
+    ).stdout
     assert "CJKsc" in found, found
 
 

@@ -41,8 +41,12 @@ def serve(folder: Path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", folder, "--port", str(port), "--no-browser"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "serve", folder, "--port", str(port), "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line, deadline = "", time.monotonic() + 60
     while "token=" not in line and time.monotonic() < deadline:
         line = process.stdout.readline()
@@ -78,7 +82,8 @@ def look(browser, address: str, width: int, shot: Path) -> dict:
     measured = browser.execute_script(
         "const d = document.documentElement;"
         "return {overflow: d.scrollWidth - d.clientWidth, height: d.scrollHeight,"
-        " header: document.querySelector('header').innerText, title: document.title};")
+        " header: document.querySelector('header').innerText, title: document.title};"
+    )
     ids, details = axe_violations(browser)
     assert ids == [], details
     return measured
@@ -126,13 +131,15 @@ def test_a_report_page_keeps_its_save_bar_in_view_and_fits(served, browser, city
         assert 0 <= top < browser.execute_script("return window.innerHeight"), fraction  # in view
     assert "0 个错误，1 个警告" in bar.text and "保存" in bar.text
     labels = browser.execute_script(
-        "return [...document.querySelectorAll('table.statutory th[scope=row]')].map(t => t.getBoundingClientRect().width)")
+        "return [...document.querySelectorAll('table.statutory th[scope=row]')].map(t => t.getBoundingClientRect().width)"
+    )
     assert min(labels) >= 60  # row labels readable, not a character a line
     if width == 1280:
         appeals = browser.execute_script(
             "const box = document.querySelector('table.statutory').closest('h2 ~ .scroll') &&"
             " [...document.querySelectorAll('.scroll')].find(s => s.getAttribute('aria-labelledby') === 't-appeals');"
-            "return [box.scrollWidth, box.clientWidth];")
+            "return [box.scrollWidth, box.clientWidth];"
+        )
         assert appeals[0] <= appeals[1], "表四 scrolls sideways at 1280 px"
         for name in ("report.contact.address", "report.download.url", "report.contact.office"):
             field = browser.find_element("name", name)
@@ -228,7 +235,9 @@ def test_serving_and_saving_leave_version_control_clean(client, folder):
     subprocess.run([*git, "commit", "-q", "-m", "data"], check=True)
     page = client.get("/report/qingchuan-hrss/2025.toml").text
     version = page.split('id="version" value="', 1)[1].split('"', 1)[0]
-    saved = client.post("/save/qingchuan-hrss/2025.toml", data={"_version": version, "report.contact.phone": "0839-1234567"})
+    saved = client.post(
+        "/save/qingchuan-hrss/2025.toml", data={"_version": version, "report.contact.phone": "0839-1234567"}
+    )
     assert "已保存" in saved.text
     client.post("/new", data={"from": "qingchuan-hrss/2025.toml"})
     word = client.get("/draft/md/qingchuan-hrss/2025.toml").content

@@ -73,9 +73,12 @@ def refreshed(tmp_path):
     source = tmp_path / "data" / "qingchuan-finance" / "2025.toml"
     assert run_process("build", source, "-o", tmp_path / "output", "--to", "docx,md").exit_code == 0
     text = source.read_text(encoding="utf-8")
-    for old, new in (("review = { upheld = 1, pending = 1 }", "review = { upheld = 1, pending = 2 }"),
-                     ("licensing = 35 ", "licensing = 36 "), ("new = { natural_person = 23,", "new = { natural_person = 24,"),
-                     ("carry_forward = { natural_person = 1,", "carry_forward = { natural_person = 2,")):
+    for old, new in (
+        ("review = { upheld = 1, pending = 1 }", "review = { upheld = 1, pending = 2 }"),
+        ("licensing = 35 ", "licensing = 36 "),
+        ("new = { natural_person = 23,", "new = { natural_person = 24,"),
+        ("carry_forward = { natural_person = 1,", "carry_forward = { natural_person = 2,"),
+    ):
         assert old in text
         text = text.replace(old, new)
     source.write_text(text, encoding="utf-8")
@@ -123,13 +126,14 @@ def city(tmp_path_factory):
 
 def test_at_city_scale_batch_leads_with_what_needs_action_and_counts_each_unit_once(city):
     root = city.data.parent
-    screen = run_in_terminal("batch", "data", "--year", 2025, "--roster", city.roster.name, "-o", "out", "--to", "md",
-                             cwd=root)
+    screen = run_in_terminal(
+        "batch", "data", "--year", 2025, "--roster", city.roster.name, "-o", "out", "--to", "md", cwd=root
+    )
     assert screen.exit_code == 1
     fits(screen)
     lines = screen.lines
     start = next(n for n, line in enumerate(lines) if line.startswith("机关名称"))
-    table = [line.split() for line in lines[start + 2: start + 2 + len(city.broken) + len(city.warned)]]
+    table = [line.split() for line in lines[start + 2 : start + 2 + len(city.broken) + len(city.warned)]]
     assert [row[0] for row in table[:2]] == sorted(city.broken, key=lambda n: f"data/{n}/2025.toml")
     assert all(row[2] == "已报送，无法读取" for row in table[:2])
     assert {row[0] for row in table[2:]} == set(city.warned) and all(row[2] == "有警告" for row in table[2:])
@@ -137,7 +141,10 @@ def test_at_city_scale_batch_leads_with_what_needs_action_and_counts_each_unit_o
     for name in city.missing:  # named once, not as rows of the table and again as notes
         assert screen.text.replace("\n  ", "").count(name) == 1, name
     said = screen.text.replace("\n  ", "")
-    assert "共 67 个文件（67 个单位）：成功 65（其中 2 个有警告），未成功 2（其中 2 个已报送，无法读取），未报送 3。" in said
+    assert (
+        "共 67 个文件（67 个单位）：成功 65（其中 2 个有警告），未成功 2（其中 2 个已报送，无法读取），未报送 3。"
+        in said
+    )
     assert "名单中 3 个单位没有 2025 年度的数据文件（未报送）" in said
     rows = list(csv.reader(io.StringIO((root / "out" / "summary.csv").read_bytes().decode("utf-8-sig"))))[1:]
     assert len(rows) == 70 and sorted(r[0] for r in rows) == sorted(city.names)
@@ -146,8 +153,9 @@ def test_at_city_scale_batch_leads_with_what_needs_action_and_counts_each_unit_o
     assert all(by_name[n][2] == "有警告" and "联系电话" in by_name[n][6] for n in city.warned)
     summary = json.loads((root / "out" / "summary.json").read_text(encoding="utf-8"))
     assert sorted(u["agency"] for u in summary["missing"]) == sorted(city.missing)
-    again = run_in_terminal("batch", "data", "--year", 2025, "--roster", city.roster.name, "-o", "out", "--to", "md",
-                            cwd=root)
+    again = run_in_terminal(
+        "batch", "data", "--year", 2025, "--roster", city.roster.name, "-o", "out", "--to", "md", cwd=root
+    )
     assert "其中 65 个文件的草稿已是最新，没有改动。" in again.text.replace("\n  ", "")
 
 
@@ -183,8 +191,9 @@ def test_an_unreadable_file_in_a_short_named_folder_is_named_by_its_agency_line(
 
 
 def test_aggregate_roster_names_who_is_left_out_in_the_terminal_and_the_word_summary(city, tmp_path):
-    screen = run_in_terminal("aggregate", city.data, "--year", 2025, "--name", "青川市", "--roster", city.roster,
-                             "-o", tmp_path / "agg")
+    screen = run_in_terminal(
+        "aggregate", city.data, "--year", 2025, "--name", "青川市", "--roster", city.roster, "-o", tmp_path / "agg"
+    )
     assert screen.exit_code == 1
     whole(screen, *(str(p) for p in (tmp_path / "agg").iterdir() if p.suffix in (".xlsx", ".docx", ".md")))
     said = screen.text.replace("\n  ", "").replace("\n    ", "")
@@ -223,8 +232,12 @@ def test_the_pdf_message_comes_before_the_summary_when_both_streams_go_to_one_fi
 
     shutil.copytree(DATA / "qingchuan-hrss", tmp_path / "data")
     completed = subprocess.run(
-        f'"{sys.executable}" -m reportgen build data/2025.toml -o out --to pdf > all.txt 2>&1', shell=True, cwd=tmp_path,
-        timeout=300, check=False)
+        f'"{sys.executable}" -m reportgen build data/2025.toml -o out --to pdf > all.txt 2>&1',
+        shell=True,
+        cwd=tmp_path,
+        timeout=300,
+        check=False,
+    )
     text = (tmp_path / "all.txt").read_text(encoding="utf-8")
     assert completed.returncode == 0, text
     assert text.index("通过") < text.index("正在用 LibreOffice 生成") < text.index("共 1 个数据文件")
@@ -286,7 +299,9 @@ def test_wrapping_moves_a_path_down_whole_and_gives_a_long_one_its_own_line():
     from reportgen.cli.wrapping import shown
 
     path = "../数据/某某市某某某某局/2025.toml"
-    wrapped = plain(fit("  青川市某某某某局2025年政府信息公开工作年度报告（数据：" + shown(path) + "）", 60)).split("\n")
+    wrapped = plain(fit("  青川市某某某某局2025年政府信息公开工作年度报告（数据：" + shown(path) + "）", 60)).split(
+        "\n"
+    )
     assert wrapped[-1] == "    " + path + "）"
     long = "../汇总/青川市2025年政府信息公开工作年度报告统计汇总表（含各单位数据一览）.md"
     wrapped = plain(fit("已生成：" + shown(long) + "、" + shown("../汇总/数据一览.xlsx"), 60)).split("\n")
@@ -301,12 +316,18 @@ def test_refresh_keeps_long_chinese_paths_whole_at_80_columns(tmp_path):
     work.mkdir()
     assert run_process("build", unit / "2025.toml", "-o", tmp_path / "草稿", "--to", "docx").exit_code == 0
     source = unit / "2025.toml"
-    source.write_text(source.read_text(encoding="utf-8").replace("licensing = 35 ", "licensing = 36 "), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("licensing = 35 ", "licensing = 36 "), encoding="utf-8"
+    )
     [draft] = (tmp_path / "草稿").glob("*.docx")
     for _ in range(2):  # the second run writes .备份-2
         text = source.read_text(encoding="utf-8")
-        source.write_text(text.replace("licensing = 36 ", "licensing = 37 ") if "= 36 " in text
-                          else text.replace("licensing = 37 ", "licensing = 38 "), encoding="utf-8")
+        source.write_text(
+            text.replace("licensing = 36 ", "licensing = 37 ")
+            if "= 36 " in text
+            else text.replace("licensing = 37 ", "licensing = 38 "),
+            encoding="utf-8",
+        )
         screen = run_in_terminal("refresh", f"../草稿/{draft.name}", cwd=work)
         assert screen.exit_code == 0, screen.text
     backup = f"../草稿/{draft.stem}.备份-2.docx"
@@ -317,7 +338,9 @@ def test_batch_keeps_the_summary_paths_whole_at_80_columns(tmp_path):
     shutil.copytree(DATA / "qingchuan-finance", tmp_path / "数据" / "青川市财政局")
     work = tmp_path / "工作"
     work.mkdir()
-    screen = run_in_terminal("batch", "../数据", "--year", 2025, "-o", "../批草稿输出文件夹第四批次", "--to", "md", cwd=work)
+    screen = run_in_terminal(
+        "batch", "../数据", "--year", 2025, "-o", "../批草稿输出文件夹第四批次", "--to", "md", cwd=work
+    )
     assert screen.exit_code == 0, screen.text
     whole(screen, "../批草稿输出文件夹第四批次/summary.json", "../批草稿输出文件夹第四批次/summary.csv")
 
@@ -338,9 +361,17 @@ def test_batch_names_an_unreadable_files_kind_and_path_and_how_to_see_all_errors
     import re
 
     text = (DATA / "qingchuan-hrss" / "2025.toml").read_text(encoding="utf-8")
-    for folder, body in (("坏局", "[report\nagency = 坏局\n"),
-                         ("有错局", text.replace("commercial = 7, public_interest = 1, legal_services = 3",
-                                               "commercial = 17, public_interest = 1, legal_services = 13", 1))):
+    for folder, body in (
+        ("坏局", "[report\nagency = 坏局\n"),
+        (
+            "有错局",
+            text.replace(
+                "commercial = 7, public_interest = 1, legal_services = 3",
+                "commercial = 17, public_interest = 1, legal_services = 13",
+                1,
+            ),
+        ),
+    ):
         (tmp_path / "data" / folder).mkdir(parents=True)
         (tmp_path / "data" / folder / "2025.toml").write_text(body, encoding="utf-8")
     (tmp_path / "data" / "坏局" / "2025-任务分解表.toml").write_text("document = \n", encoding="utf-8")
@@ -351,12 +382,16 @@ def test_batch_names_an_unreadable_files_kind_and_path_and_how_to_see_all_errors
     assert rows == {("坏局", "年度报告"), ("坏局", "任务分解表")}  # the kind the file's name implies
     said = screen.text.replace("\n    ", "").replace("\n  ", "")
     assert "2025.toml  已报送" not in screen.text
-    assert "坏局（年度报告，data/坏局/2025.toml）：" in said and "坏局（任务分解表，data/坏局/2025-任务分解表.toml）：" in said
+    assert (
+        "坏局（年度报告，data/坏局/2025.toml）：" in said
+        and "坏局（任务分解表，data/坏局/2025-任务分解表.toml）：" in said
+    )
     errors = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     count = next(r["errors"] for r in errors["results"] if "有错局" in r["source"])
     assert count > 1
     assert f"（共 {count} 个错误，运行 reportgen check data/有错局/2025.toml 查看）" in " ".join(
-        line.strip() for line in screen.lines).replace("， ", "，").replace("：", "：")
+        line.strip() for line in screen.lines
+    ).replace("， ", "，").replace("：", "：")
     assert re.search(r"青川市人力资源和社会保障局（年度报告）：[^共]", said)  # the first error, not “共 N 个错误” twice
 
 
@@ -372,21 +407,30 @@ def test_aggregate_leads_with_the_count_of_the_parents_differences_and_lists_the
         shutil.copytree(DATA / name, tmp_path / "数据" / name)
     own = tmp_path / "数据" / "青川市" / "2025.toml"
     own.parent.mkdir()
-    own.write_text((DATA / "qingchuan-hrss" / "2025.toml").read_text(encoding="utf-8")
-                   .replace('agency = "青川市人力资源和社会保障局"', 'agency = "青川市"'), encoding="utf-8")
+    own.write_text(
+        (DATA / "qingchuan-hrss" / "2025.toml")
+        .read_text(encoding="utf-8")
+        .replace('agency = "青川市人力资源和社会保障局"', 'agency = "青川市"'),
+        encoding="utf-8",
+    )
     (tmp_path / "工作").mkdir()
-    screen = run_in_terminal("aggregate", "../数据", "--year", 2025, "--name", "青川市", "-o", "../汇总",
-                             cwd=tmp_path / "工作")
+    screen = run_in_terminal(
+        "aggregate", "../数据", "--year", 2025, "--name", "青川市", "-o", "../汇总", cwd=tmp_path / "工作"
+    )
     assert screen.exit_code == 1, screen.text
     overview = "../汇总/青川市2025年各单位政府信息公开数据一览.xlsx"
     whole(screen, overview)
-    rows = list(load_workbook(tmp_path / "汇总" / overview.rsplit("/", 1)[1])["本级报告核对"].iter_rows(values_only=True))
+    rows = list(
+        load_workbook(tmp_path / "汇总" / overview.rsplit("/", 1)[1])["本级报告核对"].iter_rows(values_only=True)
+    )
     header, rows = rows[0], rows[1:]
     assert header[:4] == ("表格", "行／列", "各单位合计", "青川市的报告")
     count = len(rows)
     said = screen.text.replace("\n    ", "").replace("\n  ", "")
-    assert (f"青川市自己的报告（../数据/青川市/2025.toml）与各单位之和有 {count} 处不一致，下面列出前 "
-            f"{DIFFERENCES_SHOWN} 处，全部 {count} 处见 {overview}的“本级报告核对”工作表：") in said
+    assert (
+        f"青川市自己的报告（../数据/青川市/2025.toml）与各单位之和有 {count} 处不一致，下面列出前 "
+        f"{DIFFERENCES_SHOWN} 处，全部 {count} 处见 {overview}的“本级报告核对”工作表："
+    ) in said
     listed = [line for line in screen.lines if line.startswith("  [错误]")]
     assert count > DIFFERENCES_SHOWN == len(listed)
     assert all(re.match(r"  \[错误\] 第\d+行 ", line) and not line.endswith(".total") for line in listed)

@@ -11,8 +11,6 @@ from conftest import EXAMPLES, skeleton, with_tables
 from reportgen import __version__
 
 
-
-
 def test_every_example_passes_without_errors():
     result = run("check", *EXAMPLES)
     assert result.exit_code == 0, result.output

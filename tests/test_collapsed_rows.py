@@ -38,8 +38,10 @@ def test_a_stated_total_of_the_single_row_is_checked(write):
 def test_stating_the_group_and_a_sub_row_is_an_error_naming_both(write):
     result = run("check", write(with_tables(ONE_ROW + "other_misc = { natural_person = 1 }\n")))
     assert result.exit_code == 1
-    assert "“（六）其他处理”既写成了一行（requests.other.commercial、requests.other.natural_person），" \
-           "又分项写了（requests.other_misc.natural_person）" in result.output
+    assert (
+        "“（六）其他处理”既写成了一行（requests.other.commercial、requests.other.natural_person），"
+        "又分项写了（requests.other_misc.natural_person）" in result.output
+    )
 
 
 def test_the_word_draft_merges_the_group_and_prints_each_figure_once():
@@ -48,7 +50,7 @@ def test_the_word_draft_merges_the_group_and_prints_each_figure_once():
     tbl = table_containing(part(data, "word/document.xml"), "（六）其他处理")
     rows = xpath(tbl, "./w:tr")
     [start] = [i for i, tr in enumerate(rows) if "（六）其他处理" in text_of(tr)]
-    first, second, third = rows[start:start + 3]
+    first, second, third = rows[start : start + 3]
     label = xpath(first, "./w:tc")[1]
     assert xpath(label, "./w:tcPr/w:gridSpan/@w:val") == ["2"]  # across both sub-label columns
     values = xpath(first, "./w:tc")[2:]
@@ -119,9 +121,13 @@ def test_blanks_zeros_and_the_single_row_check_and_build_alike(case):
     assert ("blank" in codes) == any(v == "" for cols in table.values() for v in cols.values())
     report = result.report
     full = totals.completed(report)
-    handled = sum(v or 0 for row, cols in table.items() if row not in ("new", "carried_over", "carry_forward")
-                  for v in cols.values())
+    handled = sum(
+        v or 0
+        for row, cols in table.items()
+        if row not in ("new", "carried_over", "carry_forward")
+        for v in cols.values()
+    )
     assert full["requests.total.total"].value == handled
     markdown = render_drafts(report, Renderers.prepare(), ("md",))["md"].decode("utf-8")
     assert f"<td>{handled}</td></tr>" in markdown.split("（七）总计", 1)[1].split("</tr>", 1)[0] + "</tr>"
-    assert ("（六）其他处理</td><td rowspan=\"3\">" in markdown) == single
+    assert ('（六）其他处理</td><td rowspan="3">' in markdown) == single

@@ -72,8 +72,14 @@ def test_errors_still_exit_1_and_usage_2(tmp_path, env, no_crash_report):
 
 @pytest.mark.parametrize("encoding", ["gbk", "utf-8"])
 def test_a_console_that_shows_chinese_gets_no_hint(tmp_path, encoding):
-    done = subprocess.run([sys.executable, "-m", "reportgen", "check", str(FINANCE)], capture_output=True,
-                          env={**os.environ, "PYTHONIOENCODING": encoding}, cwd=tmp_path, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "reportgen", "check", str(FINANCE)],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": encoding},
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0
     assert HINT.encode() not in done.stderr
     assert "通过，没有发现问题" in done.stdout.decode(encoding)
@@ -83,8 +89,9 @@ def test_the_batch_progress_and_summary_on_an_ascii_console(tmp_path, no_crash_r
     data = tmp_path / "data" / "finance"
     data.mkdir(parents=True)
     data.joinpath("2025.toml").write_bytes(FINANCE.read_bytes())
-    result = run_process("batch", tmp_path / "data", "--year", 2025, "-o", tmp_path / "out", "--jobs", 1,
-                         env=ASCII, cwd=tmp_path)
+    result = run_process(
+        "batch", tmp_path / "data", "--year", 2025, "-o", tmp_path / "out", "--jobs", 1, env=ASCII, cwd=tmp_path
+    )
     assert result.exit_code == 0, result.output
     assert_plain(result)
     assert (tmp_path / "out" / "summary.csv").read_bytes().startswith(b"\xef\xbb\xbf")

@@ -93,7 +93,10 @@ def test_fonts_with_only_stand_ins_are_marked_optional_with_what_to_install(tmp_
     result = doctor(tmp_path, env={"PATH": str(bin_)})
     assert result.exit_code == 0, result.output
     said = flat(result.stdout)
-    assert flat("！ 字体 方正小标宋简体：没有安装，用 Noto Serif CJK SC 代替（要与正式公文一致，请安装 方正小标宋简体）") in said
+    assert (
+        flat("！ 字体 方正小标宋简体：没有安装，用 Noto Serif CJK SC 代替（要与正式公文一致，请安装 方正小标宋简体）")
+        in said
+    )
     assert flat("！ 字体 仿宋_GB2312：没有安装，用 仿宋 代替（要与正式公文一致，请安装 仿宋_GB2312）") in said
     assert flat("！ 字体 楷体_GB2312：没有安装，用 Noto Serif CJK SC 代替") in said
     assert "✔ 字体 黑体\n" in result.stdout
@@ -116,7 +119,9 @@ def test_a_missing_package_is_required(tmp_path):
     (hidden / "sitecustomize.py").write_text(
         "import importlib.metadata as m\n_real = m.version\n"
         "def version(name):\n    if name == 'openpyxl':\n        raise m.PackageNotFoundError(name)\n"
-        "    return _real(name)\nm.version = version\n", encoding="utf-8")
+        "    return _real(name)\nm.version = version\n",
+        encoding="utf-8",
+    )
     result = doctor(tmp_path, env={"PYTHONPATH": str(hidden)})
     assert result.exit_code == 1, result.output
     assert "✘ 缺少 reportgen 需要的软件包：openpyxl" in result.stdout
@@ -124,8 +129,14 @@ def test_a_missing_package_is_required(tmp_path):
 
 @pytest.mark.parametrize("encoding", ["ascii", "gbk"])
 def test_consoles_that_cannot_show_everything(tmp_path, encoding):
-    done = subprocess.run([sys.executable, "-m", "reportgen", "doctor"], capture_output=True, cwd=tmp_path,
-                          env={**os.environ, "PYTHONIOENCODING": encoding}, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "reportgen", "doctor"],
+        capture_output=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONIOENCODING": encoding},
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0 and b"Traceback" not in done.stderr
     said = done.stdout.decode(encoding)
     if encoding == "ascii":
@@ -154,8 +165,9 @@ def test_an_ascii_console_tells_the_marks_apart(tmp_path, env):
     assert not [line for line in said if line.startswith("? ")]
     utf8 = doctor(tmp_path, *args, env={"PATH": str(bin_)})
     shown = [line for line in utf8.stdout.splitlines() if line.startswith(MARKS[:3])]
-    assert [line.split(" ", 1)[0] for line in lines(result)][:-1] == \
-        [{"✔": "[OK]", "✘": "[X]", "！": "[!]"}[line[0]] for line in shown][:-1]  # the last: the console's
+    assert [line.split(" ", 1)[0] for line in lines(result)][:-1] == [
+        {"✔": "[OK]", "✘": "[X]", "！": "[!]"}[line[0]] for line in shown
+    ][:-1]  # the last: the console's
     assert said[-1] == "缺少必需的东西（标“[X]”的几项），请先按提示处理。".encode("ascii", "replace").decode()
 
 

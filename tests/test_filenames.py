@@ -21,7 +21,9 @@ KINDS = ("政府信息公开工作年度报告", "政务公开工作要点任务
 # Windows forbids, control characters, dots and spaces at the ends, device names, very long.
 agency_names = st.one_of(
     st.text(min_size=0, max_size=200),
-    st.text(alphabet=st.sampled_from(list("青川市财政局人力资源社会保障（）·〇 .-_") + sorted(FORBIDDEN)), max_size=300),
+    st.text(
+        alphabet=st.sampled_from(list("青川市财政局人力资源社会保障（）·〇 .-_") + sorted(FORBIDDEN)), max_size=300
+    ),
     st.sampled_from(["CON", "prn", "Aux", "NUL", "COM1", "lpt9", "con.", "CON ", " ..", "...", "", "\t"]),
 )
 
@@ -55,14 +57,18 @@ def test_a_bare_agency_name_or_an_upload_gives_a_valid_name(agency, tmp_path_fac
 
 
 def test_examples():
-    assert safe_name("CON") == "_CON" and safe_name("nul.txt") == "_nul.txt" and safe_name("Com1 .docx") == "_Com1 .docx"
+    assert (
+        safe_name("CON") == "_CON" and safe_name("nul.txt") == "_nul.txt" and safe_name("Com1 .docx") == "_Com1 .docx"
+    )
     assert safe_name('青川市"阳光"办/科:*?') == "青川市_阳光_办_科_"
     assert safe_name("  某局. . ") == "某局"
     assert safe_name("../..") == "report" and safe_name("", fallback="上传的文件") == "上传的文件"
     long = safe_name("某" * 100 + "2025年政府信息公开工作年度报告")
     assert long.endswith("…2025年政府信息公开工作年度报告") and long.startswith("某某某")
-    assert safe_name("CONSOLE") == "CONSOLE" and safe_name("青川市财政局2025年政府信息公开工作年度报告") == \
-        "青川市财政局2025年政府信息公开工作年度报告"
+    assert (
+        safe_name("CONSOLE") == "CONSOLE"
+        and safe_name("青川市财政局2025年政府信息公开工作年度报告") == "青川市财政局2025年政府信息公开工作年度报告"
+    )
 
 
 # ------------------------------------------------------------------ every writer
@@ -84,10 +90,12 @@ def written_names(folder: Path) -> list[str]:
 
 def test_build_form_and_batch_name_their_files_safely(tmp_path):
     source = hostile_data(tmp_path)
-    for args in (("build", source, "-o", tmp_path / "build", "--to", "docx,md,html,xlsx"),
-                 ("form", source, "-o", tmp_path / "form"),
-                 ("form", "--agency", HOSTILE, "--year", 2025, "-o", tmp_path / "blank"),
-                 ("batch", tmp_path / "data", "--year", 2025, "-o", tmp_path / "batch", "--jobs", 1)):
+    for args in (
+        ("build", source, "-o", tmp_path / "build", "--to", "docx,md,html,xlsx"),
+        ("form", source, "-o", tmp_path / "form"),
+        ("form", "--agency", HOSTILE, "--year", 2025, "-o", tmp_path / "blank"),
+        ("batch", tmp_path / "data", "--year", 2025, "-o", tmp_path / "batch", "--jobs", 1),
+    ):
         result = run(*args)
         assert result.exit_code == 0, result.output
     for folder in ("build", "form", "blank", "batch"):

@@ -19,13 +19,16 @@ def folder(tmp_path):
     return tmp_path / "data"
 
 
-@pytest.mark.parametrize("published, today, expected", [
-    (date(2026, 1, 23), date(2026, 6, 1), MET),  # published before the day
-    (date(2026, 1, 31), date(2026, 6, 1), MET),  # on the day itself
-    (date(2026, 2, 1), date(2026, 2, 1), MISSED),  # published a day late
-    (None, date(2026, 2, 1), MISSED),  # not published, the day gone
-    (None, date(2026, 1, 31), NOT_YET_DUE),
-])
+@pytest.mark.parametrize(
+    "published, today, expected",
+    [
+        (date(2026, 1, 23), date(2026, 6, 1), MET),  # published before the day
+        (date(2026, 1, 31), date(2026, 6, 1), MET),  # on the day itself
+        (date(2026, 2, 1), date(2026, 2, 1), MISSED),  # published a day late
+        (None, date(2026, 2, 1), MISSED),  # not published, the day gone
+        (None, date(2026, 1, 31), NOT_YET_DUE),
+    ],
+)
 def test_a_deadline_is_met_missed_or_not_yet_due(published, today, expected):
     assert deadline_status(date(2026, 1, 31), published, today) == expected
     assert deadline_status(None, published, today) == ""  # a document with no statutory deadline
@@ -77,7 +80,8 @@ def test_the_roster_gaps_and_a_roster_that_cannot_be_read(folder):
     gaps = data.roster_gaps(states, today=date(2026, 4, 1))
     assert (gaps.name, gaps.year, gaps.units, gaps.problem) == ("名单.csv", 2025, 2, "")
     assert [(u.agency, u.kind, u.due, u.deadline_status) for u in gaps.missing] == [
-        ("青川市教育局", "政府", date(2026, 3, 31), MISSED)]
+        ("青川市教育局", "政府", date(2026, 3, 31), MISSED)
+    ]
     assert "qingchuan-hrss/2025.toml" in gaps.extra
     assert data.roster_gaps(states, "2024").year == 2024
     (folder / "名单.csv").write_text("单位\n青川市财政局\n", encoding="utf-8")
@@ -112,5 +116,7 @@ def test_the_folder_page_shows_the_same_states(folder):
     row = page.split("qingchuan-finance/2025.toml</a>", 1)[1].split("</tr>", 1)[0]
     assert "通过" in row and "按时</span>（期限 2026-01-31，2026-01-23 公开）" in row
     unpublished = page.split("qingchuan-hrss/2025.toml</a>", 1)[1].split("</tr>", 1)[0]
-    assert "逾期</span>（期限 2026-01-31）" in unpublished or "未到</span>（期限 2026-01-31）" in unpublished  # by today
+    assert (
+        "逾期</span>（期限 2026-01-31）" in unpublished or "未到</span>（期限 2026-01-31）" in unpublished
+    )  # by today
     assert "生成 2026 年</button>" in row and "已有 2025 年文件" in page  # 2024's next year is there

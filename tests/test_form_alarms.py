@@ -19,9 +19,11 @@ from reportgen.formats.form import SHEETS
 from reportgen.renderers import form
 from reportgen.renderers.form import ALARM_FILL
 
-ALARM = tuple(round(int(ALARM_FILL[i:i + 2], 16) / 255, 2) for i in (0, 2, 4))
+ALARM = tuple(round(int(ALARM_FILL[i : i + 2], 16) / 255, 2) for i in (0, 2, 4))
 
-BALANCED = skeleton(2021) + """
+BALANCED = (
+    skeleton(2021)
+    + """
 [requests]
 new = { natural_person = 10, commercial = 2 }
 disclosed = { natural_person = 6, commercial = 2 }
@@ -31,6 +33,7 @@ carry_forward = { natural_person = 1 }
 [appeals]
 review = { upheld = 1, corrected = 1 }
 """
+)
 
 
 def red_cells(pdf: Path) -> list[tuple[int, float, float]]:
@@ -39,11 +42,21 @@ def red_cells(pdf: Path) -> list[tuple[int, float, float]]:
     found = []
     with pdfplumber.open(pdf) as document:
         for number, page in enumerate(document.pages):
-            red = [r for r in page.rects if r.get("fill") and len(r.get("non_stroking_color") or ()) == 3
-                   and tuple(round(c, 2) for c in r["non_stroking_color"]) == ALARM]
+            red = [
+                r
+                for r in page.rects
+                if r.get("fill")
+                and len(r.get("non_stroking_color") or ()) == 3
+                and tuple(round(c, 2) for c in r["non_stroking_color"]) == ALARM
+            ]
             for word in page.extract_words() if red else ():
-                if any(r["x0"] - 1 <= word["x0"] and word["x1"] <= r["x1"] + 1 and r["top"] - 1 <= word["top"]
-                       and word["bottom"] <= r["bottom"] + 1 for r in red):
+                if any(
+                    r["x0"] - 1 <= word["x0"]
+                    and word["x1"] <= r["x1"] + 1
+                    and r["top"] - 1 <= word["top"]
+                    and word["bottom"] <= r["bottom"] + 1
+                    for r in red
+                ):
                     found.append((number, round((word["x0"] + word["x1"]) / 2), round(word["top"])))
     return sorted(found)
 
@@ -73,9 +86,21 @@ def printed(tmp_path_factory):
             book[sheet][target].value = value
             book.save(path)
         names[case] = path
-    subprocess.run(["soffice", f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(folder), *map(str, names.values())],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *map(str, names.values()),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     return {case: red_cells(path.with_suffix(".pdf")) for case, path in names.items()}
 
 

@@ -37,9 +37,21 @@ def read_back(path):
 
 def resaved(path, tmp_path):
     out = tmp_path / "resaved"
-    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "xlsx", "--outdir", str(out), str(path)], check=True, capture_output=True,
-                   timeout=300)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return out / path.name
 
 
@@ -71,7 +83,11 @@ def reports(draw):
     in_force = draw(st.integers(0, 90))
     lines.append("[proactive]")
     lines.append(f"administrative_fees = {draw(st.decimals(0, 9999, places=2))}")
-    lines.append("normative_documents = { in_force = " + (f'{{ value = {in_force}, note = "{note}" }}' if note else str(in_force)) + " }")
+    lines.append(
+        "normative_documents = { in_force = "
+        + (f'{{ value = {in_force}, note = "{note}" }}' if note else str(in_force))
+        + " }"
+    )
     lines.append("[processing_fees]")
     lines.append(f"notices = {draw(st.integers(0, 9))}")
     lines.append(f"amount = {draw(st.decimals(0, 999, places=2))}")

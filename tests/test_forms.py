@@ -45,15 +45,19 @@ def test_the_form_has_the_statutory_layout(form):
                 if cell.colspan > 1 or cell.rowspan > 1:
                     from openpyxl.utils import get_column_letter
 
-                    expected.add(f"{get_column_letter(cell.column + 1)}{3 + r}:"
-                                 f"{get_column_letter(cell.column + cell.colspan)}{3 + r + cell.rowspan - 1}")
+                    expected.add(
+                        f"{get_column_letter(cell.column + 1)}{3 + r}:"
+                        f"{get_column_letter(cell.column + cell.colspan)}{3 + r + cell.rowspan - 1}"
+                    )
         assert merged == expected, key
         for r, row in enumerate(grid.rows):
             for cell in row:
                 if cell.role != layout.VALUE and cell.text:
                     assert sheet.cell(3 + r, cell.column + 1).value == cell.text
         assert sheet.protection.sheet
-        assert str(sheet.page_setup.paperSize) == str(sheet.PAPERSIZE_A4) and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert (
+            str(sheet.page_setup.paperSize) == str(sheet.PAPERSIZE_A4) and sheet.sheet_properties.pageSetUpPr.fitToPage
+        )
     three = book["表三 申请办理"]
     assert three["D6"].value == 23 and three["D6"].protection.locked is False  # 一、本年新收 / 自然人
     assert three["A6"].protection.locked is True
@@ -75,8 +79,9 @@ def test_a_returned_form_checks_and_builds_like_its_data_file(form, tmp_path):
 def test_the_round_trip_gives_back_the_same_data(form):
     original = check_file(FINANCE, previous=None).report
     again = check_text(data_file(workbook.read(form).imported)).report
-    assert {k: v.value for k, v in totals.completed(original).items()} == \
-           {k: v.value for k, v in totals.completed(again).items()}
+    assert {k: v.value for k, v in totals.completed(original).items()} == {
+        k: v.value for k, v in totals.completed(again).items()
+    }
     assert again.text == original.text and again.contact == original.contact
     assert again.published == original.published and again.fees == original.fees
 
@@ -84,9 +89,14 @@ def test_the_round_trip_gives_back_the_same_data(form):
 @st.composite
 def reports(draw):
     lines = ["[requests]"]
-    for row in draw(st.lists(st.sampled_from(["disclosed", "withheld_process", "unable_not_held", "other_misc"]),
-                             max_size=3, unique=True)):
-        lines.append(f"{row} = {{ natural_person = {draw(st.integers(0, 50))}, commercial = {draw(st.integers(0, 5))} }}")
+    for row in draw(
+        st.lists(
+            st.sampled_from(["disclosed", "withheld_process", "unable_not_held", "other_misc"]), max_size=3, unique=True
+        )
+    ):
+        lines.append(
+            f"{row} = {{ natural_person = {draw(st.integers(0, 50))}, commercial = {draw(st.integers(0, 5))} }}"
+        )
     lines.append(f"new = {{ natural_person = {draw(st.integers(0, 80))} }}")
     lines.append(f"[proactive]\nadministrative_fees = {draw(st.decimals(0, 9999, places=2))}")
     year = draw(st.sampled_from([2020, 2024]))
@@ -107,9 +117,21 @@ def test_round_trip_over_generated_data(tmp_path_factory, report):
 
 def test_a_form_resaved_by_libreoffice_reads_back_and_its_formulas_add_up(form, tmp_path):
     out = tmp_path / "resaved"
-    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "xlsx", "--outdir", str(out), str(form)], check=True, capture_output=True,
-                   timeout=300)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            str(form),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     resaved = out / form.name
     again = check_text(data_file(workbook.read(resaved).imported)).report
     original = check_file(FINANCE, previous=None).report

@@ -36,8 +36,12 @@ def test_an_absurd_year_is_a_finding_in_every_command(write, tmp_path, year):
 @pytest.mark.parametrize("opening, closing", [("{", "}"), ("[", "]")])
 def test_deeply_nested_toml_is_malformed_toml(write, tmp_path, opening, closing):
     depth = 5000
-    nested = ("a = " + (opening if opening == "[" else "{ b = ") * depth
-              + "1" + ((closing if closing == "]" else " }") * depth))
+    nested = (
+        "a = "
+        + (opening if opening == "[" else "{ b = ") * depth
+        + "1"
+        + ((closing if closing == "]" else " }") * depth)
+    )
     path = write(skeleton() + "\n[proactive]\n" + nested + "\n")
     for command, result in commands(path, tmp_path / "out"):
         assert result.exit_code == 1, (command, result.output)
@@ -63,9 +67,12 @@ HOSTILE_TEXT = [
 @pytest.mark.parametrize("hostile", HOSTILE_TEXT)
 def test_refused_template_text_is_reported_and_printed_literally_never_run(tmp_path, hostile):
     source = tmp_path / "2021.toml"
-    source.write_text(skeleton().replace(
-        'problems = "', "problems = '''" + hostile + "\n").replace(
-        "下一年将增加图解和视频解读。\"", "下一年将增加图解和视频解读。'''"), encoding="utf-8")
+    source.write_text(
+        skeleton()
+        .replace('problems = "', "problems = '''" + hostile + "\n")
+        .replace('下一年将增加图解和视频解读。"', "下一年将增加图解和视频解读。'''"),
+        encoding="utf-8",
+    )
     checked = run("check", source)
     assert checked.exit_code == 1 and "占位符" in checked.output, checked.output
     # The nested loop would run for hours if it were evaluated; 60 s is a generous bound.
@@ -83,11 +90,16 @@ def test_refused_template_text_is_reported_and_printed_literally_never_run(tmp_p
 def test_a_refused_loop_is_not_run_in_a_batch_either(tmp_path):
     folder = tmp_path / "data" / "unit"
     folder.mkdir(parents=True)
-    (folder / "2021.toml").write_text(skeleton().replace(
-        'problems = "', 'problems = "{% for i in range(99999) %}{% for j in range(99999) %}X{% endfor %}{% endfor %}'),
-        encoding="utf-8")
-    result = run_process("batch", tmp_path / "data", "--year", "2021", "--allow-errors", "-o", tmp_path / "out",
-                         timeout=60)
+    (folder / "2021.toml").write_text(
+        skeleton().replace(
+            'problems = "',
+            'problems = "{% for i in range(99999) %}{% for j in range(99999) %}X{% endfor %}{% endfor %}',
+        ),
+        encoding="utf-8",
+    )
+    result = run_process(
+        "batch", tmp_path / "data", "--year", "2021", "--allow-errors", "-o", tmp_path / "out", timeout=60
+    )
     assert result.exit_code == 1, result.output
     assert "有错误" in result.output
     [markdown] = (tmp_path / "out").glob("*.md")
@@ -107,11 +119,14 @@ def test_init_refuses_an_empty_agency(tmp_path):
     assert not (tmp_path / "x.toml").exists()
 
 
-@pytest.mark.parametrize("published, message", [
-    ("2021-06-30", "早于报告年度结束"),
-    ("2021-12-31", "早于报告年度结束"),
-    ("2099-01-20", "不合理"),
-])
+@pytest.mark.parametrize(
+    "published, message",
+    [
+        ("2021-06-30", "早于报告年度结束"),
+        ("2021-12-31", "早于报告年度结束"),
+        ("2099-01-20", "不合理"),
+    ],
+)
 def test_a_publication_date_before_the_year_ended_or_far_in_the_future_is_an_error(write, published, message):
     result = run("check", write(skeleton().replace("published = 2022-01-20", f"published = {published}")))
     assert result.exit_code == 1, result.output
@@ -120,8 +135,9 @@ def test_a_publication_date_before_the_year_ended_or_far_in_the_future_is_an_err
 
 
 def test_a_missing_section_five_is_a_warning_as_the_reference_says(write):
-    result = run("check", write(skeleton().replace('problems = "', 'problems_old = "')
-                                .replace("problems_old", "# problems")))
+    result = run(
+        "check", write(skeleton().replace('problems = "', 'problems_old = "').replace("problems_old", "# problems"))
+    )
     assert result.exit_code == 0, result.output
     assert "“五、存在的主要问题及改进情况”还没有内容" in result.output
     reference = (REPO / "docs" / "reference.md").read_text(encoding="utf-8")
@@ -170,8 +186,12 @@ def _third_party_private_uses(tree: ast.AST) -> list[str]:
     imported third-party modules."""
     found, modules = [], set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 \
-                and not node.module.startswith(("reportgen", "__future__")):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.level == 0
+            and not node.module.startswith(("reportgen", "__future__"))
+        ):
             if any(part.startswith("_") for part in node.module.split(".")):
                 found.append(f"from {node.module} import …")
             found += [f"from {node.module} import {a.name}" for a in node.names if a.name.startswith("_")]
@@ -216,8 +236,20 @@ def test_dependency_pins_admit_the_next_minor_releases():
 
 
 def test_help_is_chinese_and_reads_fully_at_80_columns():
-    for command in ("", "check", "build", "batch", "aggregate", "init", "next-year", "keys", "import", "audit",
-                    "refresh", "form"):
+    for command in (
+        "",
+        "check",
+        "build",
+        "batch",
+        "aggregate",
+        "init",
+        "next-year",
+        "keys",
+        "import",
+        "audit",
+        "refresh",
+        "form",
+    ):
         result = run_process(*([command] if command else []), "--help", env={"COLUMNS": "80"})
         assert result.exit_code == 0
         for line in result.stdout.splitlines():

@@ -40,21 +40,28 @@ run()
 """
 
 
-def measured(*args, tmp_path: Path, timeout: float = 90, file_limit: int | None = None, env=None) -> tuple[Result, float]:
+def measured(
+    *args, tmp_path: Path, timeout: float = 90, file_limit: int | None = None, env=None
+) -> tuple[Result, float]:
     """``reportgen ARGS`` in a process of its own, with 2 GB of address space at most (and,
     with ``file_limit``, files no bigger than that, as on a full disk): the result, and the
     process's peak memory in MB."""
     peak = tmp_path / f"peak-{time.monotonic_ns()}"
 
     def limits() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3))
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
         if file_limit is not None:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
 
-    completed = subprocess.run([sys.executable, "-c", _MEASURE, *map(str, args)], capture_output=True, text=True,
-                               timeout=timeout, preexec_fn=limits,
-                               env={**os.environ, "REPORTGEN_PEAK": str(peak), **(env or {})})
+    completed = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=limits,
+        env={**os.environ, "REPORTGEN_PEAK": str(peak), **(env or {})},
+    )
     megabytes = int(peak.read_text()) / 1024 if peak.exists() else 0.0
     return Result(completed.returncode, completed.stdout, completed.stderr), megabytes
 
@@ -77,16 +84,23 @@ def drafted(tmp_path_factory):
     shutil.copy(DATA / "qingchuan-finance" / "2025.toml", source)
     assert run("build", source, "-o", folder / "out", "--to", "docx").exit_code == 0
     assert run("form", source, "-o", folder / "forms").exit_code == 0
-    return {"source": source, "docx": next((folder / "out").glob("*.docx")),
-            "form": next((folder / "forms").glob("*.xlsx"))}
+    return {
+        "source": source,
+        "docx": next((folder / "out").glob("*.docx")),
+        "form": next((folder / "forms").glob("*.xlsx")),
+    }
 
 
 # ------------------------------------------------------------------ Word files, forms, PDFs, pages
 
 
 WORD_CASES = {
-    "xxe.docx": "DTD", "laughs.docx": "DTD", "truncated.docx": "已损坏", "huge-document.docx": "压缩炸弹",
-    "lying-bomb.docx": "已损坏", "gigabyte-part.docx": "压缩炸弹",
+    "xxe.docx": "DTD",
+    "laughs.docx": "DTD",
+    "truncated.docx": "已损坏",
+    "huge-document.docx": "压缩炸弹",
+    "lying-bomb.docx": "已损坏",
+    "gigabyte-part.docx": "压缩炸弹",
 }
 
 
@@ -109,15 +123,23 @@ def test_a_span_no_table_can_have_is_taken_within_bounds(drafted, tmp_path, name
     assert "已导入" in result.output and peak < PEAK_MB
 
 
-@pytest.mark.parametrize("name, said", {
-    "truncated-sheet.xlsx": "已损坏", "truncated-workbook.xlsx": "已损坏", "xxe.xlsx": "DTD", "laughs.xlsx": "DTD",
-    "not-a-zip.xlsx": "不是有效的 .xlsx 文件"}.items())
+@pytest.mark.parametrize(
+    "name, said",
+    {
+        "truncated-sheet.xlsx": "已损坏",
+        "truncated-workbook.xlsx": "已损坏",
+        "xxe.xlsx": "DTD",
+        "laughs.xlsx": "DTD",
+        "not-a-zip.xlsx": "不是有效的 .xlsx 文件",
+    }.items(),
+)
 @pytest.mark.parametrize("command", ["check", "import"])
 def test_a_hostile_returned_form_is_refused(drafted, tmp_path, name, said, command):
     path = tmp_path / name
     path.write_bytes(make_hostile.workbook_cases(drafted["form"].read_bytes())[name])
-    result, peak = measured(command, path, *(["-o", tmp_path / "out"] if command == "import" else []),
-                            tmp_path=tmp_path)
+    result, peak = measured(
+        command, path, *(["-o", tmp_path / "out"] if command == "import" else []), tmp_path=tmp_path
+    )
     assert_clear(result, path, said)
     assert peak < PEAK_MB
 
@@ -160,7 +182,7 @@ def test_a_page_holding_two_reports_gives_two_data_files(tmp_path):
     second = shapes.make_sample(random.Random(2), agency="示例市乙局", year=2024)
     page = shapes.portal_page(first)
     other = shapes.portal_page(second)
-    body = other[other.index("<h1"):other.index('<div class="footer">')]
+    body = other[other.index("<h1") : other.index('<div class="footer">')]
     path = tmp_path / "two.html"
     path.write_text(page.replace('<div class="footer">', body + '<div class="footer">'), encoding="utf-8")
     result = run("import", path, "-o", tmp_path / "out")
@@ -230,8 +252,9 @@ def test_refresh_refuses_another_agencys_data_unless_told(drafted, tmp_path):
     assert forced.exit_code == 0, forced.output
 
 
-@pytest.mark.parametrize("name, said", [("gigabyte-part.docx", "压缩炸弹"), ("lying-bomb.docx", "已损坏"),
-                                        ("xxe.docx", "DTD")])
+@pytest.mark.parametrize(
+    "name, said", [("gigabyte-part.docx", "压缩炸弹"), ("lying-bomb.docx", "已损坏"), ("xxe.docx", "DTD")]
+)
 def test_refresh_of_a_hostile_draft_is_refused_within_the_memory_limit(drafted, tmp_path, name, said):
     folder = tmp_path / "drafts"
     shutil.copytree(drafted["docx"].parent, folder)
@@ -248,13 +271,15 @@ def test_refresh_on_a_full_disk_leaves_nothing_half_written(drafted, tmp_path):
     shutil.copytree(drafted["docx"].parent, folder)
     draft = folder / drafted["docx"].name
     source = tmp_path / "2025.toml"
-    source.write_text(drafted["source"].read_text(encoding="utf-8").replace("licensing = 35 ", "licensing = 36 "),
-                      encoding="utf-8")
+    source.write_text(
+        drafted["source"].read_text(encoding="utf-8").replace("licensing = 35 ", "licensing = 36 "), encoding="utf-8"
+    )
     run("refresh", draft, "--data", drafted["source"])  # recorded against this data file
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     # files may grow to a third of the draft only: the backup, or the new draft, cannot be written whole
-    result, _ = measured("refresh", draft, "--data", source, "--force", tmp_path=tmp_path,
-                         file_limit=draft.stat().st_size // 3)
+    result, _ = measured(
+        "refresh", draft, "--data", source, "--force", tmp_path=tmp_path, file_limit=draft.stat().st_size // 3
+    )
     assert result.exit_code == 1 and not ENGLISH.search(result.output), result.output
     assert "文件超过了允许的大小" in result.output or "磁盘空间不足" in result.output, result.output
     after = {p.name: p.read_bytes() for p in folder.iterdir()}
@@ -266,12 +291,22 @@ def test_refresh_on_a_full_disk_leaves_nothing_half_written(drafted, tmp_path):
 
 def test_a_pdf_libreoffice_spoiled_is_not_counted_as_built(drafted, tmp_path):
     fake = tmp_path / "soffice"
-    fake.write_text("#!/bin/sh\n"
-                    "out=''; while [ $# -gt 0 ]; do if [ \"$1\" = --outdir ]; then out=$2; fi; shift; done\n"
-                    "for f in \"$out\"/../in/*.docx; do b=$(basename \"$f\" .docx); printf 'garbage' > \"$out/$b.pdf\"; done\n")
+    fake.write_text(
+        "#!/bin/sh\n"
+        "out=''; while [ $# -gt 0 ]; do if [ \"$1\" = --outdir ]; then out=$2; fi; shift; done\n"
+        'for f in "$out"/../in/*.docx; do b=$(basename "$f" .docx); printf \'garbage\' > "$out/$b.pdf"; done\n'
+    )
     fake.chmod(0o755)
-    result, _ = measured("build", drafted["source"], "-o", tmp_path / "out", "--to", "pdf", tmp_path=tmp_path,
-                         env={"REPORTGEN_SOFFICE": str(fake)})
+    result, _ = measured(
+        "build",
+        drafted["source"],
+        "-o",
+        tmp_path / "out",
+        "--to",
+        "pdf",
+        tmp_path=tmp_path,
+        env={"REPORTGEN_SOFFICE": str(fake)},
+    )
     assert result.exit_code == 1 and "不是完整的 PDF 文件" in result.output, result.output
     assert not list((tmp_path / "out").glob("*.pdf"))
 
@@ -288,10 +323,10 @@ def _office_groups(parent: int) -> set[int]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         pid = int(entry.name)
         children.setdefault(int(fields[1]), []).append(pid)
-        groups[pid], names[pid] = int(fields[2]), stat[stat.index("(") + 1:stat.rindex(")")]
+        groups[pid], names[pid] = int(fields[2]), stat[stat.index("(") + 1 : stat.rindex(")")]
     found, stack = set(), [parent]
     while stack:
         for child in children.get(stack.pop(), []):
@@ -328,9 +363,26 @@ def test_a_batch_stopped_while_printing_leaves_no_libreoffice_and_no_temporary_f
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-m", "reportgen", "batch", many, "--year", "2025", "-o", out,
-                                "--to", "docx,pdf", "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env={**os.environ, "TMPDIR": str(temporary)})
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "reportgen",
+            "batch",
+            many,
+            "--year",
+            "2025",
+            "-o",
+            out,
+            "--to",
+            "docx,pdf",
+            "--jobs",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "TMPDIR": str(temporary)},
+    )
     groups: set[int] = set()
     deadline = time.monotonic() + 120
     while not groups and time.monotonic() < deadline and process.poll() is None:

@@ -129,7 +129,9 @@ def test_a_pipe_is_refused_by_the_page_before_it_is_opened(page, odd):
 
 def test_a_pipe_is_refused_by_the_commands(odd):
     os.mkfifo(odd.root / "pipe" / "2024.toml")
-    following = within(60, lambda: run("next-year", odd.root / "pipe" / "2024.toml", "-o", odd.root / "pipe" / "x.toml"))
+    following = within(
+        60, lambda: run("next-year", odd.root / "pipe" / "2024.toml", "-o", odd.root / "pipe" / "x.toml")
+    )
     assert following.exit_code == 1 and "不是普通文件" in following.output
     (odd.root / IMPORTED_AGENCY).unlink()
     (odd.root / IMPORTED_AGENCY).mkdir()
@@ -141,8 +143,12 @@ def test_a_pipe_is_refused_by_the_commands(odd):
 @pytest.fixture
 def serving(odd):
     """``reportgen serve`` on the odd folder, in a process of its own: (process, host, port, token)."""
-    process = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", odd.root, "--no-browser"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "serve", odd.root, "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     address = "".join(process.stdout.readline() for _ in range(2)).split()[-1]
     base, token = address.split("/?token=")
     port = int(base.rsplit(":", 1)[1])
@@ -217,7 +223,9 @@ def test_a_figure_typed_with_thousands_of_digits_is_answered_in_chinese(page, od
     before = (odd.root / report).read_bytes()
     for route in ("check", "save"):
         answer = page.post(f"/{route}/{report}", data={"requests.new.natural": "9" * 5000, "_version": "x"})
-        assert answer.status_code in (200, 400) and "位" in answer.text and "出错" not in answer.text, answer.text[-500:]
+        assert answer.status_code in (200, 400) and "位" in answer.text and "出错" not in answer.text, answer.text[
+            -500:
+        ]
     assert (odd.root / report).read_bytes() == before
 
 
@@ -245,7 +253,9 @@ def test_the_folder_page_lists_what_it_can_and_names_what_it_cannot(page, odd):
     assert "悬空的链接" in rows["dangling/2025.toml"]
     assert "不是普通文件" in rows["pipe/2025.toml"]
     assert "文件夹外面" in rows["linked/"] and "文件夹外面" in rows[IMPORTED_AGENCY + "/"]
-    assert "已报送，无法读取" in rows["absurd/2025.toml"]  # filed but not readable; its page says which line (test above)
+    assert (
+        "已报送，无法读取" in rows["absurd/2025.toml"]
+    )  # filed but not readable; its page says which line (test above)
     assert "qingchuan-finance/2025.toml" in rows and "通过" in rows["qingchuan-finance/2025.toml"]
     if os.geteuid() != 0:  # root reads any file
         assert "没有权限" in rows["locked/2025.toml"]
@@ -260,10 +270,16 @@ def test_a_name_longer_than_a_file_system_allows_gets_the_finding_check_gives(pa
     long = tmp_path / LONG_SEGMENT
     said_by_check = run("check", long)
     assert said_by_check.exit_code == 1 and "文件名太长" in said_by_check.output
-    for answer in (page.get(f"/report/qingchuan-finance/{LONG_SEGMENT}"), page.get(f"/draft/md/{LONG_SEGMENT}"),
-                   page.post(f"/check/{LONG_SEGMENT}", data={}), page.post(f"/save/a/{LONG_SEGMENT}", data={}),
-                   page.post("/new", data={"from": f"x/{LONG_SEGMENT}"})):
-        assert answer.status_code == 400 and "文件名太长" in said(answer) and "出错" not in answer.text, answer.text[-300:]
+    for answer in (
+        page.get(f"/report/qingchuan-finance/{LONG_SEGMENT}"),
+        page.get(f"/draft/md/{LONG_SEGMENT}"),
+        page.post(f"/check/{LONG_SEGMENT}", data={}),
+        page.post(f"/save/a/{LONG_SEGMENT}", data={}),
+        page.post("/new", data={"from": f"x/{LONG_SEGMENT}"}),
+    ):
+        assert answer.status_code == 400 and "文件名太长" in said(answer) and "出错" not in answer.text, answer.text[
+            -300:
+        ]
 
 
 def test_wrong_token_foreign_referer_and_encoded_separators_are_refused_as_said(odd):
@@ -277,12 +293,22 @@ def test_wrong_token_foreign_referer_and_encoded_separators_are_refused_as_said(
         report = "qingchuan-finance/2025.toml"
         foreign = stranger.post(f"/check/{report}", data={}, headers={**mine, "referer": "http://evil.example/x"})
         assert foreign.status_code == 403 and "Referer" in foreign.text
-        assert stranger.post(f"/check/{report}", data={}, headers={**mine, "referer": f"{BASE}/report/{report}"}) \
-            .status_code == 200
+        assert (
+            stranger.post(
+                f"/check/{report}", data={}, headers={**mine, "referer": f"{BASE}/report/{report}"}
+            ).status_code
+            == 200
+        )
         assert stranger.post(f"/check/{report}", data={}, headers=mine).status_code == 200  # no Referer at all
         assert stranger.get("/", headers={**mine, "referer": "http://evil.example/"}).status_code == 200  # a link
-        for encoded in ("qingchuan-finance%2F2025.toml", "qingchuan-finance%2f2025.toml", "qingchuan-finance%5C2025.toml",
-                        "%2E%2E/qingchuan-finance/2025.toml", "qingchuan-finance/2025.toml%00", "qingchuan%252Ffinance"):
+        for encoded in (
+            "qingchuan-finance%2F2025.toml",
+            "qingchuan-finance%2f2025.toml",
+            "qingchuan-finance%5C2025.toml",
+            "%2E%2E/qingchuan-finance/2025.toml",
+            "qingchuan-finance/2025.toml%00",
+            "qingchuan%252Ffinance",
+        ):
             refused = stranger.get(f"/report/{encoded}", headers=mine)
             assert refused.status_code == 403 and "编码的分隔符" in refused.text, encoded
         assert stranger.get(f"/report/{report}", headers=mine).status_code == 200
@@ -327,16 +353,30 @@ def test_a_pdf_with_only_an_owner_password_is_imported_as_its_open_twin(tmp_path
     """Published PDFs often carry a permissions (owner) password and no user password: they
     open without one, and are read as the same PDF without protection is."""
     clerk = REPO / "tests" / "fixtures" / "published" / "clerk-2025.docx"
-    protect = ('pdf:writer_pdf_Export:{"RestrictPermissions":{"type":"boolean","value":"true"},'
-               '"PermissionPassword":{"type":"string","value":"only-the-owner"},'
-               '"EnableCopyingOfContent":{"type":"boolean","value":"false"},"Changes":{"type":"long","value":"0"}}')
+    protect = (
+        'pdf:writer_pdf_Export:{"RestrictPermissions":{"type":"boolean","value":"true"},'
+        '"PermissionPassword":{"type":"string","value":"only-the-owner"},'
+        '"EnableCopyingOfContent":{"type":"boolean","value":"false"},"Changes":{"type":"long","value":"0"}}'
+    )
     made = {}
     for name, target in (("open", "pdf"), ("owner", protect)):
         work = tmp_path / name
         work.mkdir()
-        subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                        "--convert-to", target, "--outdir", str(work), str(clerk)],
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(work),
+                str(clerk),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         made[name] = work / "clerk-2025.pdf"
     assert b"/Encrypt" in made["owner"].read_bytes() and b"/Encrypt" not in made["open"].read_bytes()
     results = {name: run("import", pdf, "-o", tmp_path / f"out-{name}") for name, pdf in made.items()}
@@ -361,9 +401,13 @@ def seen_of_2024(folder) -> dict[str, str]:
     infographic drafts), the served folder's own path taken out (a temporary path holds digits)."""
     with TestClient(create_app(folder.root, TOKEN, PORT), base_url=BASE, raise_server_exceptions=False) as page:
         page.get(f"/?token={TOKEN}", follow_redirects=False)
-        answers = {"report": page.get(f"/report/{BESIDE}"), "check": page.post(f"/check/{BESIDE}", data={}),
-                   "folder": page.get("/"), "md": page.get(f"/draft/md/{BESIDE}"),
-                   "infographic": page.get(f"/draft/infographic-html/{BESIDE}")}
+        answers = {
+            "report": page.get(f"/report/{BESIDE}"),
+            "check": page.post(f"/check/{BESIDE}", data={}),
+            "folder": page.get("/"),
+            "md": page.get(f"/draft/md/{BESIDE}"),
+            "infographic": page.get(f"/draft/infographic-html/{BESIDE}"),
+        }
     assert all(a.status_code == 200 for a in answers.values()), {k: a.status_code for k, a in answers.items()}
     seen = {name: answer.text.replace(str(folder.root.parent), "") for name, answer in answers.items()}
     rows = [row for row in re.findall(r"<tr[^>]*>(.*?)</tr>", seen["folder"], re.DOTALL) if BESIDE in row]
@@ -420,8 +464,11 @@ def test_a_summary_whose_annual_report_leads_out_is_drafted_as_if_it_had_none(tm
     def drafts() -> tuple[str, str, str]:
         with TestClient(create_app(linked.root, TOKEN, PORT), base_url=BASE) as page:
             page.get(f"/?token={TOKEN}", follow_redirects=False)
-            return (page.get(f"/report/{served}").text, page.post(f"/check/{served}", data={}).text,
-                    page.get(f"/draft/md/{served}").text)
+            return (
+                page.get(f"/report/{served}").text,
+                page.post(f"/check/{served}", data={}).text,
+                page.get(f"/draft/md/{served}").text,
+            )
 
     report, check, md = drafts()
     for text in (report, check):

@@ -18,6 +18,7 @@ from reportgen.workflows.build import output_stem
 
 GOLDEN = REPO / "tests" / "golden"
 
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     """The page and fragment of every example and golden case."""
@@ -30,7 +31,10 @@ def pages(tmp_path_factory):
         report = check_file(source).report
         stem = output_stem(report, source)
         found[source.stem if source.parent == GOLDEN else f"{source.parent.name}-{source.stem}"] = (
-            out / f"{stem}.html", out / f"{stem}.网页片段.html", report)
+            out / f"{stem}.html",
+            out / f"{stem}.网页片段.html",
+            report,
+        )
     return out, found
 
 
@@ -110,9 +114,14 @@ return {tables, pageOverflow: doc.scrollWidth - doc.clientWidth};
 """
 
 
-@pytest.mark.parametrize("case, width", [
-    ("qingchuan-finance-2025", 1280), ("wuhai-finance-2019", 1280), ("qingchuan-finance-2025", 375),
-])
+@pytest.mark.parametrize(
+    "case, width",
+    [
+        ("qingchuan-finance-2025", 1280),
+        ("wuhai-finance-2019", 1280),
+        ("qingchuan-finance-2025", 375),
+    ],
+)
 def test_the_page_renders_the_tables_in_chromium(pages, browser, case, width):
     out, found = pages
     page, _, report = found[case]
@@ -159,8 +168,10 @@ def test_the_page_stays_readable_at_200_percent_zoom(pages, browser):
     browser.set_window_size(640, 1600)  # 1280 px at 200 %
     browser.get(page.as_uri())
     browser.execute_script("document.body.style.zoom = '200%'")
-    assert browser.execute_script(
-        "return document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert (
+        browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
 
 
 @pytest.mark.parametrize("width", [1280, 375])
@@ -177,15 +188,28 @@ def test_the_task_table_page_renders_in_chromium(pages, browser, width):
     assert measured["pageOverflow"] <= 0
     [table] = measured["tables"]
     _, grid = task_table(document)
-    assert (table["rows"], table["grid"]) == (len(grid.rows), grid.width) == (len(document.headings) + len(document.tasks) + 1, 8)
+    assert (
+        (table["rows"], table["grid"])
+        == (len(grid.rows), grid.width)
+        == (len(document.headings) + len(document.tasks) + 1, 8)
+    )
     assert table["merged"] == len(document.headings) and table["overflowing"] == 0
     shot = out / f"screenshot-tasks-{width}.png"
     browser.get_screenshot_as_file(str(shot))
     assert shot.stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("case", ["qingchuan-finance-2025", "wuhai-finance-2019", "linjiang-district-2025",
-                                  "tasks-small-2026", "summary-cutoff-2026", "annual2008-outline-2012"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "qingchuan-finance-2025",
+        "wuhai-finance-2019",
+        "linjiang-district-2025",
+        "tasks-small-2026",
+        "summary-cutoff-2026",
+        "annual2008-outline-2012",
+    ],
+)
 def test_axe_finds_no_violation_of_the_table_and_heading_rules(pages, browser, case):
     _, found = pages
     page, _, _ = found[case]

@@ -27,11 +27,31 @@ sys.path.insert(0, str(FIXTURES))
 import make_fixtures  # noqa: E402  (the figures the fixtures were printed from)
 
 COLUMN_KEYS = ["natural_person", "commercial", "research", "public_interest", "legal_services", "other_org", "total"]
-ROW_KEYS = ["new", "carried_over", "disclosed", "partly_disclosed", "withheld_state_secret", "withheld_by_law",
-            "withheld_security", "withheld_third_party", "withheld_internal", "withheld_process",
-            "withheld_enforcement_file", "withheld_query", "unable_not_held", "unable_needs_creation",
-            "unable_unclear", "unprocessed_complaint", "unprocessed_repeat", "unprocessed_publication",
-            "unprocessed_excessive", "unprocessed_confirmation", "other", "total", "carry_forward"]
+ROW_KEYS = [
+    "new",
+    "carried_over",
+    "disclosed",
+    "partly_disclosed",
+    "withheld_state_secret",
+    "withheld_by_law",
+    "withheld_security",
+    "withheld_third_party",
+    "withheld_internal",
+    "withheld_process",
+    "withheld_enforcement_file",
+    "withheld_query",
+    "unable_not_held",
+    "unable_needs_creation",
+    "unable_unclear",
+    "unprocessed_complaint",
+    "unprocessed_repeat",
+    "unprocessed_publication",
+    "unprocessed_excessive",
+    "unprocessed_confirmation",
+    "other",
+    "total",
+    "carry_forward",
+]
 
 
 def expected_requests(rows=make_fixtures.REQUESTS_2025) -> dict[str, object]:
@@ -49,8 +69,7 @@ def imported_requests(imported) -> dict[str, object]:
     return found
 
 
-TABLE_FIXTURES = ["portal-gbk-2025.html", "flattened-2025.html", "copied-2025.txt", "clerk-2025.docx",
-                  "split-2025.pdf"]
+TABLE_FIXTURES = ["portal-gbk-2025.html", "flattened-2025.html", "copied-2025.txt", "clerk-2025.docx", "split-2025.pdf"]
 
 
 @pytest.mark.parametrize("name", TABLE_FIXTURES)
@@ -76,8 +95,12 @@ def test_tables_two_and_four_are_read(name):
 
 def test_a_gbk_portal_page_with_its_chrome_reads_text_and_contacts():
     imported = import_report(FIXTURES / "portal-gbk-2025.html")
-    assert imported.contact == {"office": "示例市自然资源和规划局办公室", "address": "示例市建设路18号",
-                                "postcode": "100001", "phone": "010-66660000"}
+    assert imported.contact == {
+        "office": "示例市自然资源和规划局办公室",
+        "address": "示例市建设路18号",
+        "postcode": "100001",
+        "phone": "010-66660000",
+    }
     assert imported.download == {"site": "示例市人民政府门户网站", "url": "https://www.example.gov.cn/zrzy/"}
     assert imported.texts["proactive"].startswith("全年通过门户网站主动公开自然资源和规划信息2136条")
     assert imported.texts["problems"].startswith("政策解读的形式还比较单一")
@@ -121,12 +144,15 @@ def test_a_split_pdf_table_is_read_across_its_pages():
     assert imported.figures["requests.new.natural_person"] == 38  # on the first
 
 
-@pytest.mark.parametrize("name, message", [
-    ("scanned.pdf", "PDF 没有文字层（可能是扫描件）"),
-    ("encrypted.pdf", "PDF 有密码保护"),
-    ("news.html", "没有找到政府信息公开工作年度报告"),
-    ("old-2015.html", "2015 年度没有全国统一的报告格式"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("scanned.pdf", "PDF 没有文字层（可能是扫描件）"),
+        ("encrypted.pdf", "PDF 有密码保护"),
+        ("news.html", "没有找到政府信息公开工作年度报告"),
+        ("old-2015.html", "2015 年度没有全国统一的报告格式"),
+    ],
+)
 def test_files_without_a_readable_report_get_a_clear_message_and_no_output(tmp_path, name, message):
     result = run("import", FIXTURES / name, "-o", tmp_path / "out")
     assert result.exit_code == 1
@@ -149,8 +175,13 @@ def test_damaged_and_hostile_files_are_refused(tmp_path):
     huge = tmp_path / "huge.html"
     with open(huge, "wb") as handle:
         handle.truncate(31 * 1024 * 1024)
-    expected = {"damaged.pdf": "PDF 文件已损坏", "not-a-zip.docx": "不是有效的 .docx 文件",
-                "bomb.docx": "压缩炸弹", "old.doc": "另存为”.docx", "huge.html": "文件太大"}
+    expected = {
+        "damaged.pdf": "PDF 文件已损坏",
+        "not-a-zip.docx": "不是有效的 .docx 文件",
+        "bomb.docx": "压缩炸弹",
+        "old.doc": "另存为”.docx",
+        "huge.html": "文件太大",
+    }
     for name, message in expected.items():
         result = run("import", tmp_path / name, "-o", tmp_path / "out")
         assert result.exit_code == 1, name
@@ -192,8 +223,9 @@ def assert_round_trip(report, kind, folder: Path):
     again = check_text(data_file(imported), path).report
     want, got = totals.completed(report), totals.completed(again)
     assert {k: (v.value, v.note) for k, v in want.items()} == {k: (v.value, v.note) for k, v in got.items()}
-    assert {k: v.blank for k, v in report.figures.items() if v.blank} == \
-           {k: v.blank for k, v in again.figures.items() if v.blank}
+    assert {k: v.blank for k, v in report.figures.items() if v.blank} == {
+        k: v.blank for k, v in again.figures.items() if v.blank
+    }
     assert again.collapsed == report.collapsed
     for key in report.format.text_keys():
         if report.text.get(key, "").strip() and "【" not in report.text[key]:
@@ -223,8 +255,14 @@ def reports(draw):
     text = "\n".join(draw(st.lists(words, min_size=1, max_size=3)))
     from conftest import skeleton
 
-    source = skeleton(year, kind).replace('problems = "政策解读形式还比较单一，下一年将增加图解和视频解读。"',
-                                          f'problems = """\n{text}。\n"""') + "\n" + "\n".join(lines) + "\n"
+    source = (
+        skeleton(year, kind).replace(
+            'problems = "政策解读形式还比较单一，下一年将增加图解和视频解读。"', f'problems = """\n{text}。\n"""'
+        )
+        + "\n"
+        + "\n".join(lines)
+        + "\n"
+    )
     return check_text(source).report
 
 
@@ -248,7 +286,17 @@ def test_audit_writes_one_row_per_finding_and_checks_consecutive_years(tmp_path)
     assert result.exit_code == 1, result.output
     book = load_workbook(out)
     rows = list(book["核查结果"].iter_rows(values_only=True))
-    assert rows[0] == ("机关名称", "年度", "文件", "规则", "栏目", "原文", "应为", "说明", "级别")  # as the ledger and notices
+    assert rows[0] == (
+        "机关名称",
+        "年度",
+        "文件",
+        "规则",
+        "栏目",
+        "原文",
+        "应为",
+        "说明",
+        "级别",
+    )  # as the ledger and notices
     rules = {(r[1], r[3]) for r in rows[1:]}
     assert (2025, "R3") in rules  # the wrong published total
     assert (2025, "X1") in rules  # 2025 carried over 4, 2024 carried forward 3

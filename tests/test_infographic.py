@@ -29,7 +29,8 @@ def unread_copy(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     text = (REPO / "data" / "qingchuan-finance" / "2025.toml").read_text(encoding="utf-8")
     changed = text.replace("licensing = 35 ", 'licensing = "" ', 1).replace(
-        "new = { natural_person = 23, commercial = 4,", 'new = { natural_person = 23, commercial = "未读出",', 1)
+        "new = { natural_person = 23, commercial = 4,", 'new = { natural_person = 23, commercial = "未读出",', 1
+    )
     assert changed.count('""') > text.count('""') and "未读出" in changed
     (folder / "2025.toml").write_text(changed, encoding="utf-8")
     (folder / "2024.toml").write_bytes((REPO / "data" / "qingchuan-finance" / "2024.toml").read_bytes())
@@ -39,8 +40,10 @@ def unread_copy(folder: Path) -> Path:
 def built(source: Path, out: Path, *extra) -> dict[str, Path]:
     result = run("build", source, "-o", out, "--to", "infographic,json", *extra)
     assert result.exit_code == 0, result.output
-    return {kind: next(out.glob(f"*{ending}")) for kind, ending in
-            (("svg", ".图解.svg"), ("png", ".图解.png"), ("html", ".图解.html"), ("json", "告.json"))}
+    return {
+        kind: next(out.glob(f"*{ending}"))
+        for kind, ending in (("svg", ".图解.svg"), ("png", ".图解.png"), ("html", ".图解.html"), ("json", "告.json"))
+    }
 
 
 def drawn(svg: Path) -> dict[str, tuple[str, str]]:
@@ -126,8 +129,9 @@ def test_the_change_against_last_year_is_worded_as_the_draft_words_it(tmp_path):
     tree = etree.fromstring(svg.encode("utf-8"))
     changes = ["".join(t.itertext()) for t in tree.iter(f"{SVG}text") if t.get("class") == "change"]
     assert "↑ 较上年增加7件（30.4%）" in changes and "与上年持平" in changes
-    first_year = run("build", REPO / "data" / "qingchuan-finance" / "2024.toml", "-o", tmp_path / "first",
-                     "--to", "infographic")
+    first_year = run(
+        "build", REPO / "data" / "qingchuan-finance" / "2024.toml", "-o", tmp_path / "first", "--to", "infographic"
+    )
     assert first_year.exit_code == 0, first_year.output
     assert "较上年" not in next((tmp_path / "first").glob("*.图解.svg")).read_text(encoding="utf-8")
 
@@ -170,7 +174,11 @@ def test_to_names_the_picture_in_english_or_chinese_and_rejects_other_accents(tm
     alias = run("build", REPO / "data" / "wuhai-finance" / "2019.toml", "-o", tmp_path / "2019", "--to", "图解，md")
     assert alias.exit_code == 0, alias.output
     assert {p.name.split("报告", 1)[1] for p in (tmp_path / "2019").iterdir() if not p.name.startswith(".")} == {
-        ".图解.svg", ".图解.png", ".图解.html", ".md"}
+        ".图解.svg",
+        ".图解.png",
+        ".图解.html",
+        ".md",
+    }
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=ids)
@@ -195,7 +203,9 @@ def test_batch_and_aggregate_draw_pictures(tmp_path):
     result = run("batch", data, "-y", "2025", "-o", tmp_path / "out", "--to", "图解", "-j", "1")
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "out").glob("*.图解.png"))) == 3
-    summed = run("aggregate", data, "-y", "2025", "--name", "青川市", "-o", tmp_path / "sum", "--图解", "--accent", "蓝")
+    summed = run(
+        "aggregate", data, "-y", "2025", "--name", "青川市", "-o", tmp_path / "sum", "--图解", "--accent", "蓝"
+    )
     assert summed.exit_code == 0, summed.output
     [svg] = (tmp_path / "sum").glob("*.图解.svg")
     figures = drawn(svg)
@@ -218,17 +228,21 @@ def test_the_fragment_passes_axe_in_chromium(tmp_path):
 
     files = built(REPO / "data" / "qingchuan-finance" / "2025.toml", tmp_path)
     page = tmp_path / "page.html"
-    page.write_text('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>图解</title>'
-                    '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>'
-                    '<h1>政府信息公开工作年度报告</h1>' + files["html"].read_text(encoding="utf-8") + "</main></body></html>",
-                    encoding="utf-8")
+    page.write_text(
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>图解</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>'
+        "<h1>政府信息公开工作年度报告</h1>" + files["html"].read_text(encoding="utf-8") + "</main></body></html>",
+        encoding="utf-8",
+    )
     browser = chromium()
     try:
         for width in (1280, 375):
             browser.set_window_size(width, 1600)
             browser.get(page.as_uri())
-            loaded = browser.execute_script("const i = document.querySelector('img'); return [i.complete, i.naturalWidth,"
-                                            " document.documentElement.scrollWidth - document.documentElement.clientWidth]")
+            loaded = browser.execute_script(
+                "const i = document.querySelector('img'); return [i.complete, i.naturalWidth,"
+                " document.documentElement.scrollWidth - document.documentElement.clientWidth]"
+            )
             assert loaded[:2] == [True, 1080] and loaded[2] <= 0, loaded
             found, details = axe_violations(browser)
             assert found == [], details
@@ -236,12 +250,20 @@ def test_the_fragment_passes_axe_in_chromium(tmp_path):
         browser.quit()
 
 
-@pytest.mark.parametrize("agency, lines", [
-    ("青川市财政局", ("青川市财政局", "2025年政府信息公开工作年度报告图解")),
-    ("国家税务总局青川市临江区税务局第一税务分局稽查局",
-     ("国家税务总局青川市临江区税务局", "第一税务分局稽查局", "2025年政府信息公开工作年度报告图解")),
-    ("中华人民共和国国家发展和改革委员会办公厅", ("中华人民共和国国家发展和改革委员会", "办公厅", "2025年政府信息公开工作年度报告图解")),
-])
+@pytest.mark.parametrize(
+    "agency, lines",
+    [
+        ("青川市财政局", ("青川市财政局", "2025年政府信息公开工作年度报告图解")),
+        (
+            "国家税务总局青川市临江区税务局第一税务分局稽查局",
+            ("国家税务总局青川市临江区税务局", "第一税务分局稽查局", "2025年政府信息公开工作年度报告图解"),
+        ),
+        (
+            "中华人民共和国国家发展和改革委员会办公厅",
+            ("中华人民共和国国家发展和改革委员会", "办公厅", "2025年政府信息公开工作年度报告图解"),
+        ),
+    ],
+)
 def test_long_agency_names_break_by_meaning_in_the_title(agency, lines):
     from reportgen.renderers.infographic import TITLE_CHARACTERS, title_in_lines
 
@@ -253,14 +275,21 @@ def test_a_long_agency_and_a_long_amount_stay_inside_the_picture(tmp_path):
     text = (REPO / "data" / "qingchuan-finance" / "2025.toml").read_text(encoding="utf-8")
     source = tmp_path / "x" / "2025.toml"
     source.parent.mkdir()
-    source.write_text(text.replace('agency = "青川市财政局"', 'agency = "国家税务总局青川市临江区税务局第一税务分局稽查局"', 1)
-                      .replace("administrative_fees = 0", "administrative_fees = 5949.088667", 1), encoding="utf-8")
+    source.write_text(
+        text.replace(
+            'agency = "青川市财政局"', 'agency = "国家税务总局青川市临江区税务局第一税务分局稽查局"', 1
+        ).replace("administrative_fees = 0", "administrative_fees = 5949.088667", 1),
+        encoding="utf-8",
+    )
     svg = built(source, tmp_path / "out")["svg"]
     tree = etree.parse(str(svg))
     titles = [t.text for t in tree.iter(f"{SVG}text") if t.get("class") == "title"]
     assert titles == ["国家税务总局青川市临江区税务局", "第一税务分局稽查局", "2025年政府信息公开工作年度报告图解"]
     footer = [t.text for t in tree.iter(f"{SVG}text") if t.get("class") == "footer"]
-    assert footer[1:] == ["数据来源：国家税务总局青川市临江区税务局第一税务分局稽查局", "2025年政府信息公开工作年度报告"]
+    assert footer[1:] == [
+        "数据来源：国家税务总局青川市临江区税务局第一税务分局稽查局",
+        "2025年政府信息公开工作年度报告",
+    ]
     [amount] = [s for s in tree.iter(f"{SVG}tspan") if s.get("data-name") == "proactive.administrative_fees"]
     assert amount.text == "5949.088667" and int(amount.get("font-size")) * 0.6 * 11 <= (960 - 24) / 2 - 56
 
@@ -284,13 +313,17 @@ def test_the_page_hands_out_the_three_files_of_the_picture(tmp_path):
     with TestClient(create_app(folder, "t", 8765), base_url="http://127.0.0.1:8765") as client:
         assert client.get("/?token=t").status_code == 200
         page = client.get(f"/report/{report}").text
-        for kind, label, ending, media in (("infographic", "图解（SVG）", "svg", "image/svg+xml"),
-                                           ("infographic-png", "图解（PNG 图片）", "png", "image/png"),
-                                           ("infographic-html", "图解网页片段（附文字说明）", "html", "text/html")):
+        for kind, label, ending, media in (
+            ("infographic", "图解（SVG）", "svg", "image/svg+xml"),
+            ("infographic-png", "图解（PNG 图片）", "png", "image/png"),
+            ("infographic-html", "图解网页片段（附文字说明）", "html", "text/html"),
+        ):
             assert f'<a href="/draft/{kind}/{quote(report)}">下载 {label}</a>' in page
             got = client.get(f"/draft/{kind}/{report}")
             assert got.status_code == 200 and got.headers["content-type"].startswith(media)
-            assert quote(f"青川市财政局2025年政府信息公开工作年度报告.图解.{ending}") in got.headers["content-disposition"]
+            assert (
+                quote(f"青川市财政局2025年政府信息公开工作年度报告.图解.{ending}") in got.headers["content-disposition"]
+            )
             assert got.content == cli[ending].read_bytes(), kind  # the page's picture is the command line's
         assert "/draft/infographic" not in client.get(f"/report/{tasks}").text
         assert client.get(f"/draft/infographic-png/{tasks}").status_code == 400  # the annual report's figures only
@@ -299,8 +332,9 @@ def test_the_page_hands_out_the_three_files_of_the_picture(tmp_path):
 def test_the_readme_shows_the_examples_picture():
     from PIL import Image
 
-    assert "![青川市财政局2025年政府信息公开工作年度报告图解](docs/infographic-example.png)" in (REPO / "README.md").read_text(
-        encoding="utf-8")
+    assert "![青川市财政局2025年政府信息公开工作年度报告图解](docs/infographic-example.png)" in (
+        REPO / "README.md"
+    ).read_text(encoding="utf-8")
     golden = etree.parse(str(GOLDEN / "infographic-qingchuan-finance-2025.svg")).getroot()
     with Image.open(REPO / "docs" / "infographic-example.png") as image:  # drawn from the golden SVG's layout
         assert image.size == (1080, int(golden.get("height")))
@@ -330,7 +364,9 @@ def test_the_face_is_the_first_installed_of_the_list_on_linux_and_windows(tmp_pa
 def test_a_picture_a_person_changed_is_not_overwritten_without_force(tmp_path):
     example = REPO / "data" / "qingchuan-finance" / "2025.toml"
     files = built(example, tmp_path)
-    files["svg"].write_text(files["svg"].read_text(encoding="utf-8").replace("主动公开", "主动公开（改）"), encoding="utf-8")
+    files["svg"].write_text(
+        files["svg"].read_text(encoding="utf-8").replace("主动公开", "主动公开（改）"), encoding="utf-8"
+    )
     again = run("build", example, "-o", tmp_path, "--to", "图解")
     assert "主动公开（改）" in files["svg"].read_text(encoding="utf-8")
     assert "没有覆盖" in again.output or "被人改过" in again.output
@@ -368,7 +404,9 @@ def test_the_picture_and_its_text_state_the_same_changes_against_last_year(tmp_p
     drawn_changes, said = _figures_with_changes(files["svg"]), _changes_said(files["html"])
     assert drawn_changes == said
     if check_file(example).previous is not None:  # every box of table 四 compared, in the picture too
-        names = {t.get("data-of") for t in etree.parse(str(files["svg"])).iter(f"{SVG}text") if t.get("class") == "change"}
+        names = {
+            t.get("data-of") for t in etree.parse(str(files["svg"])).iter(f"{SVG}text") if t.get("class") == "change"
+        }
         assert {"appeals.review.total", "appeals.lawsuit_direct.total", "appeals.lawsuit_after_review.total"} <= names
         assert ("2件", "较上年增加1件（100.0%）") in said
 
@@ -407,7 +445,9 @@ def test_an_edited_picture_behind_the_data_is_named_with_what_to_do(tmp_path, mo
     assert "数字已是最新" not in behind.output
     assert f"{fragment} 在本程序写出后被修改过" in behind.output and "它还是旧的数字" in behind.output
     assert "不能用 refresh 更新" in behind.output and "--force" in behind.output
-    assert "人加的说明" in fragment.read_text(encoding="utf-8") and "作出行政许可决定：35件" in fragment.read_text(encoding="utf-8")
+    assert "人加的说明" in fragment.read_text(encoding="utf-8") and "作出行政许可决定：35件" in fragment.read_text(
+        encoding="utf-8"
+    )
     assert drawn_of(svg)["proactive.licensing"] == ("36", "number")  # the pictures not edited are redrawn
 
     other = run("build", source, "--to", "md", "-o", out)  # the other drafts' builds name it too
@@ -419,7 +459,9 @@ def test_an_edited_picture_behind_the_data_is_named_with_what_to_do(tmp_path, mo
 
     refreshed = run("refresh", fragment)
     assert refreshed.exit_code != 0 and "只能更新 reportgen 生成的 Word" not in refreshed.output
-    assert "refresh 不更新图解" in refreshed.output and f"reportgen build {source} -o {out} --to 图解" in refreshed.output
+    assert (
+        "refresh 不更新图解" in refreshed.output and f"reportgen build {source} -o {out} --to 图解" in refreshed.output
+    )
 
     done = run(*shlex.split(command)[1:])
     assert done.exit_code == 0, done.output
@@ -458,7 +500,9 @@ def test_the_page_says_a_picture_cannot_be_refreshed_by_upload(tmp_path):
         assert client.get("/?token=t").status_code == 200
         png = client.get(f"/draft/infographic-png/{report}")
         assert png.status_code == 200
-        answer = client.post(f"/refresh/{report}", files={"draft": ("青川市财政局2025年政府信息公开工作年度报告.图解.png", png.content)})
+        answer = client.post(
+            f"/refresh/{report}", files={"draft": ("青川市财政局2025年政府信息公开工作年度报告.图解.png", png.content)}
+        )
         assert answer.status_code == 400 and "图解是由数据画出的图片，不能上传更新" in answer.text
         assert not (folder / "草稿" / "青川市财政局2025年政府信息公开工作年度报告.图解.png").exists()
 

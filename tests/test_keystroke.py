@@ -94,8 +94,9 @@ def test_a_file_changed_in_an_editor_between_keystrokes_is_checked_as_it_now_is(
     client.get(f"/report/{REPORT}")
     assert "R1" not in client.post(f"/check/{REPORT}", data={"report.contact.phone": "1"}).text.split("<ul", 1)[0]
     path = folder / REPORT
-    path.write_text(path.read_text(encoding="utf-8").replace("[requests", "[requests.bogus]\nx = 1\n[requests", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("[requests", "[requests.bogus]\nx = 1\n[requests", 1), encoding="utf-8"
+    )
     answer = client.post(f"/check/{REPORT}", data={"report.contact.phone": "1"}).text
     assert "bogus" in answer  # the text on disk now, not the one remembered
 

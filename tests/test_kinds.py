@@ -62,11 +62,16 @@ def test_every_kind_builds_its_own_files_from_the_quick_start_command(tmp_path):
     result = run("build", *DOCUMENTS, "-o", tmp_path)
     assert result.exit_code == 0, result.output
     names = {p.name for p in tmp_path.iterdir() if not p.name.startswith(".")}
-    assert {"2021年厦门市财政局政务公开任务分解表.docx", "2021年厦门市财政局政务公开任务分解表.md",
-            "2021年厦门市财政局政务公开任务分解表.xlsx"} <= names
-    assert {"台州市财政局2021年政务公开工作总结及2022年工作思路.docx",
-            "泰州市财政局2013年政府信息公开工作年度报告.docx",
-            "2010年省财政厅政务公开工作报告.docx"} <= names
+    assert {
+        "2021年厦门市财政局政务公开任务分解表.docx",
+        "2021年厦门市财政局政务公开任务分解表.md",
+        "2021年厦门市财政局政务公开任务分解表.xlsx",
+    } <= names
+    assert {
+        "台州市财政局2021年政务公开工作总结及2022年工作思路.docx",
+        "泰州市财政局2013年政府信息公开工作年度报告.docx",
+        "2010年省财政厅政务公开工作报告.docx",
+    } <= names
     assert not any(n.endswith(".xlsx") and "总结" in n for n in names)  # a workbook only where there is a list table
 
 
@@ -104,8 +109,15 @@ def test_the_task_table_reads_back_from_word_with_its_merged_heading_rows(xiamen
             headings.append(row[0][0])
         else:
             number, task, requirement, lead, assist = (text for text, _ in row)
-            read.append({"number": int(number), "task": task, "requirement": requirement,
-                         "lead": lead.split("、"), "assist": assist.split("、") if assist else []})
+            read.append(
+                {
+                    "number": int(number),
+                    "task": task,
+                    "requirement": requirement,
+                    "lead": lead.split("、"),
+                    "assist": assist.split("、") if assist else [],
+                }
+            )
     data = tomllib.loads(XIAMEN.read_text(encoding="utf-8"))
     assert read == [{k: t[k] for k in ("number", "task", "requirement", "lead", "assist")} for t in data["task"]]
     assert len(read) == 31
@@ -147,8 +159,10 @@ def test_the_printed_task_table_repeats_its_header_on_every_landscape_page(xiame
 def test_markdown_and_html_print_heading_rows_across_the_table(tmp_path):
     build(GOLDEN / "tasks-small-2026.toml", "--to", "md,html", out=tmp_path)
     md = (tmp_path / "2026年示例县人民政府办公室政务公开任务分解表.md").read_text(encoding="utf-8")
-    table = lxml.html.fromstring(md[md.index("<table"):md.index("</table>") + 8])
-    assert table.xpath("//tr[2]/th/@colspan") == ["8"] and table.xpath("string(//tr[2]/th)") == "一、加强重点领域信息公开"
+    table = lxml.html.fromstring(md[md.index("<table") : md.index("</table>") + 8])
+    assert (
+        table.xpath("//tr[2]/th/@colspan") == ["8"] and table.xpath("string(//tr[2]/th)") == "一、加强重点领域信息公开"
+    )
     page = lxml.html.parse(str(tmp_path / "2026年示例县人民政府办公室政务公开任务分解表.html")).getroot()
     assert page.xpath("//thead//th/text()")[:3] == ["序号", "工作任务", "工作要求"]
     assert page.xpath("//tbody/tr[1]/th/@colspan") == ["8"]
@@ -181,9 +195,21 @@ def test_the_task_workbook_survives_a_libreoffice_resave(tmp_path):
     assert "A3:E3" in merged and rows[1][0].startswith("一、紧扣")  # the first heading row, merged across
     resaved = tmp_path / "resaved"
     office = LibreOffice.find()
-    subprocess.run([office.program, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(resaved), str(path)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            office.program,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(resaved),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     _, rows_again, merged_again = read(resaved / path.name)
     assert rows_again == rows and merged_again == merged
 
@@ -200,7 +226,7 @@ def test_by_division_lists_what_each_division_leads_and_assists(tmp_path):
     groups = {row[0][0]: i for i, row in enumerate(rows) if len(row) == 1}
     assert f"预算处（牵头{led}项，协办{helped}项）" in groups
     start = groups[f"预算处（牵头{led}项，协办{helped}项）"]
-    following = [row for row in rows[start + 1:start + 1 + led + helped]]
+    following = [row for row in rows[start + 1 : start + 1 + led + helped]]
     assert [row[1][0] for row in following] == ["牵头"] * led + ["协办"] * helped
     assert {int(row[0][0]) for row in following[:led]} == {t["number"] for t in data if "预算处" in t["lead"]}
 
@@ -220,7 +246,7 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-TASKS = '''document = "任务分解表"
+TASKS = """document = "任务分解表"
 
 [report]
 agency = "示例局"
@@ -244,7 +270,7 @@ assist = ["信息中心"]
 heading = "一（一）"
 task = "任务乙。"
 lead = ["法规科"]
-'''
+"""
 
 # (what is changed, expected codes, a phrase of the message, the line named)
 TASK_CASES = [
@@ -293,7 +319,7 @@ def test_the_published_table_naming_a_unit_as_both_lead_and_assistant_is_reporte
     """Seed 004 lists 各业务处室 as both 牵头 and 协办 for tasks 11 and 13; the example keeps it
     as 牵头 only and says so. Put back as published, the check names both tasks."""
     text = XIAMEN.read_text(encoding="utf-8")
-    published = re.sub(r'(# 原表协办单位中也列有“各业务处室”\nassist = \[)', r'\1"各业务处室", ', text)
+    published = re.sub(r"(# 原表协办单位中也列有“各业务处室”\nassist = \[)", r'\1"各业务处室", ', text)
     assert published.count('# 原表协办单位中也列有“各业务处室”\nassist = ["各业务处室", ') == 2
     path = write(tmp_path, "2021-任务分解表.toml", published)
     result = run("check", path)
@@ -313,15 +339,24 @@ def test_tasks_out_of_heading_order_are_warned_about(tmp_path):
 # ------------------------------------------------------------------ kinds and keys that do not belong
 
 
-@pytest.mark.parametrize("text, phrase", [
-    ('document = "工作计划"\n[report]\nagency = "示例局"\nyear = 2026\n',
-     "不认识的文档种类“工作计划”。可用的文档种类：“年度报告”、“2008年条例年度报告”、“工作总结”、“任务分解表”"),
-    (TASKS + "\n[figures]\nrequests = 3\n",
-     "“figures”是政府信息公开工作年度报告（2008年条例）或政务公开工作总结的内容，不能写在政务公开任务分解表中"),
-    (TASKS + "\n[requests]\nnew = { natural_person = 1 }\n", "“requests”是政府信息公开工作年度报告的内容"),
-    (TASKS.replace('lead = ["法规科"]', 'lead = ["法规科"]\nleader = "张三"'),
-     "未知的键“task[2].leader”，其中的内容没有被读取。是否应为“lead”？"),
-])
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        (
+            'document = "工作计划"\n[report]\nagency = "示例局"\nyear = 2026\n',
+            "不认识的文档种类“工作计划”。可用的文档种类：“年度报告”、“2008年条例年度报告”、“工作总结”、“任务分解表”",
+        ),
+        (
+            TASKS + "\n[figures]\nrequests = 3\n",
+            "“figures”是政府信息公开工作年度报告（2008年条例）或政务公开工作总结的内容，不能写在政务公开任务分解表中",
+        ),
+        (TASKS + "\n[requests]\nnew = { natural_person = 1 }\n", "“requests”是政府信息公开工作年度报告的内容"),
+        (
+            TASKS.replace('lead = ["法规科"]', 'lead = ["法规科"]\nleader = "张三"'),
+            "未知的键“task[2].leader”，其中的内容没有被读取。是否应为“lead”？",
+        ),
+    ],
+)
 def test_a_kind_or_key_that_does_not_belong_is_an_error_naming_it(tmp_path, text, phrase):
     path = write(tmp_path, "2026-文档.toml", text)
     result = run("check", path)
@@ -373,14 +408,22 @@ def test_the_work_summary_takes_the_annual_reports_figures_and_the_task_tables_p
     assert md.index("市政务公开工作领导小组办公室：") < md.index("<!-- rg:opening -->")
 
 
-@pytest.mark.parametrize("figure, cutoff, expected", [
-    (29, "", "工作总结 2025-工作总结.toml 写“收到政府信息公开申请”29件，年度报告 2025.toml 是 30件（requests.new.total）"),
-    (30, "", None),
-    (29, "cutoff = 2025-12-05\n", None),  # partial figures as of 5 December: fewer is expected
-    (31, "cutoff = 2025-12-05\n", "截至12月5日的“收到政府信息公开申请”31件，比年度报告 2025.toml 全年的30件"),
-])
-def test_a_summary_and_an_annual_report_that_disagree_produce_a_finding_from_either_side(office_2025, figure, cutoff,
-                                                                                        expected):
+@pytest.mark.parametrize(
+    "figure, cutoff, expected",
+    [
+        (
+            29,
+            "",
+            "工作总结 2025-工作总结.toml 写“收到政府信息公开申请”29件，年度报告 2025.toml 是 30件（requests.new.total）",
+        ),
+        (30, "", None),
+        (29, "cutoff = 2025-12-05\n", None),  # partial figures as of 5 December: fewer is expected
+        (31, "cutoff = 2025-12-05\n", "截至12月5日的“收到政府信息公开申请”31件，比年度报告 2025.toml 全年的30件"),
+    ],
+)
+def test_a_summary_and_an_annual_report_that_disagree_produce_a_finding_from_either_side(
+    office_2025, figure, cutoff, expected
+):
     summary = office_2025 / "2025-工作总结.toml"
     text = summary.read_text(encoding="utf-8").replace("[figures]\n", f"[figures]\nrequests = {figure}\n")
     summary.write_text(text.replace("[report]\n", f"[report]\n{cutoff}"), encoding="utf-8")
@@ -409,13 +452,16 @@ def test_the_annual_reports_section_six_can_state_the_task_tables_progress(offic
     annual = office_2025 / "2025.toml"
     text = annual.read_text(encoding="utf-8").replace(
         "围绕全市政务公开工作要点确定的12项财政任务，我局逐项制定措施、明确责任科室，年底前已全部完成。",
-        "对照本年度政务公开任务分解表，{{ tasks.summary }}未完成的任务：{{ tasks.unfinished }}")
+        "对照本年度政务公开任务分解表，{{ tasks.summary }}未完成的任务：{{ tasks.unfinished }}",
+    )
     annual.write_text(text, encoding="utf-8")
     build(annual, "--to", "md", out=tmp_path / "out")
     md = (tmp_path / "out" / "青川市财政局2025年政府信息公开工作年度报告.md").read_text(encoding="utf-8")
     plain = re.sub(r"<!-- /?rg:[^>]* -->", "", md)
-    assert ("对照本年度政务公开任务分解表，全年8项任务已完成7项，正在推进1项。未完成的任务：任务4“专项资金分配结果公开到"
-            "具体项目和单位”推进中：已公开到项目类别") in plain
+    assert (
+        "对照本年度政务公开任务分解表，全年8项任务已完成7项，正在推进1项。未完成的任务：任务4“专项资金分配结果公开到"
+        "具体项目和单位”推进中：已公开到项目类别"
+    ) in plain
     (office_2025 / "2025-任务分解表.toml").unlink()
     result = run("check", annual)
     assert result.exit_code == 1 and "占位符中的名称“tasks.summary”不存在" in result.output
@@ -443,11 +489,14 @@ def test_next_year_carries_the_unfinished_tasks(office_2025):
     assert check_file(new).findings == []
     build(new, "--to", "md", out=office_2025 / "out")
     assert "专项资金分配结果公开到具体项目和单位。（2025年结转）" in (
-        office_2025 / "out" / "2026年青川市财政局政务公开任务分解表.md").read_text(encoding="utf-8")
+        office_2025 / "out" / "2026年青川市财政局政务公开任务分解表.md"
+    ).read_text(encoding="utf-8")
 
 
 def test_next_year_keeps_a_heading_written_with_half_width_brackets(tmp_path):
-    text = TASKS.replace('path = "一（一）"', 'path = "一(一)"').replace('task = "任务乙。"', 'task = "任务乙。"\nstatus = "推进中"')
+    text = TASKS.replace('path = "一（一）"', 'path = "一(一)"').replace(
+        'task = "任务乙。"', 'task = "任务乙。"\nstatus = "推进中"'
+    )
     source = write(tmp_path, "2026-任务分解表.toml", text)
     assert run("next-year", source).exit_code == 0
     data = tomllib.loads((tmp_path / "2027-任务分解表.toml").read_text(encoding="utf-8"))
@@ -463,8 +512,12 @@ def test_next_year_of_a_summary_keeps_last_years_figures_for_the_comparison(offi
     assert data["figures"]["active_items"] == {"value": "", "last_year": 1180}
     assert "主动公开政府信息（条）" in text  # the comment kept
     assert data["text"]["work"].startswith("【请按本年情况改写，改写后删除本行】")
-    new.write_text(text.replace('active_items = {value = "", last_year = 1180}', 'active_items = {value = 1298, last_year = 1180}'),
-                   encoding="utf-8")
+    new.write_text(
+        text.replace(
+            'active_items = {value = "", last_year = 1180}', "active_items = {value = 1298, last_year = 1180}"
+        ),
+        encoding="utf-8",
+    )
     build(new, "--to", "md", "--allow-errors", out=office_2025 / "out")
     md = (office_2025 / "out" / "青川市财政局2026年政务公开工作总结及2027年工作思路.md").read_text(encoding="utf-8")
     assert "主动公开政府信息1298条，比上年增长10%" in md
@@ -486,7 +539,13 @@ def test_a_pre_2019_report_with_its_own_outline(tmp_path):
 
     word = docx.Document(tmp_path / "泰州市财政局2013年政府信息公开工作年度报告.docx")
     headings = [p.text for p in word.paragraphs if p.style.style_id == "Heading1"]
-    assert headings == ["一、健全工作机制", "二、完善制度体系", "三、优化公开载体", "四、突出公开重点", "五、加强联动互动"]
+    assert headings == [
+        "一、健全工作机制",
+        "二、完善制度体系",
+        "三、优化公开载体",
+        "四、突出公开重点",
+        "五、加强联动互动",
+    ]
     texts = [p.text for p in word.paragraphs]
     assert any("受理依申请公开事项5件，均按规定完成办结" in t for t in texts)
     assert texts[-2:] == ["泰州市财政局", "2014年1月13日"]
@@ -496,16 +555,25 @@ def test_pre_2019_answers_that_do_not_add_up_are_warned_about(tmp_path):
     text = (GOLDEN / "annual2008-outline-2012.toml").read_text(encoding="utf-8").replace("granted = 5", "granted = 4")
     [finding] = check_file(write(tmp_path, "2012.toml", text)).findings
     assert finding.code == "outcomes"
-    assert finding.message == ("答复的件数（同意公开4＋同意部分公开1＋信息不存在2＋正在办理1＝8）与受理的申请9件不相等。"
-                               "请核对；尚未答复的写在 pending（正在办理）中。")
+    assert finding.message == (
+        "答复的件数（同意公开4＋同意部分公开1＋信息不存在2＋正在办理1＝8）与受理的申请9件不相等。"
+        "请核对；尚未答复的写在 pending（正在办理）中。"
+    )
 
 
-@pytest.mark.parametrize("text, phrase", [
-    ('document = "2008年条例年度报告"\n[report]\nagency = "示例局"\nyear = 2020\n',
-     "政府信息公开工作年度报告（2008年条例）只适用于 2008—2018 年度；2020 年度的年度报告使用全国统一格式"),
-    ('[report]\nagency = "示例局"\nyear = 2015\nkind = "部门"\npublished = 2016-01-20\n',
-     '2019 年以前的年度报告（2008 年条例）请在文件开头写 document = "2008年条例年度报告"'),
-])
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        (
+            'document = "2008年条例年度报告"\n[report]\nagency = "示例局"\nyear = 2020\n',
+            "政府信息公开工作年度报告（2008年条例）只适用于 2008—2018 年度；2020 年度的年度报告使用全国统一格式",
+        ),
+        (
+            '[report]\nagency = "示例局"\nyear = 2015\nkind = "部门"\npublished = 2016-01-20\n',
+            '2019 年以前的年度报告（2008 年条例）请在文件开头写 document = "2008年条例年度报告"',
+        ),
+    ],
+)
 def test_the_wrong_kind_for_a_year_is_explained(tmp_path, text, phrase):
     result = run("check", write(tmp_path, "x.toml", text))
     assert result.exit_code == 1 and phrase in result.output, result.output
@@ -514,11 +582,14 @@ def test_the_wrong_kind_for_a_year_is_explained(tmp_path, text, phrase):
 # ------------------------------------------------------------------ init and keys
 
 
-@pytest.mark.parametrize("name, year, file", [
-    ("任务分解表", 2026, "2026-任务分解表.toml"),
-    ("工作总结", 2026, "2026-工作总结.toml"),
-    ("2008年条例年度报告", 2014, "2014.toml"),
-])
+@pytest.mark.parametrize(
+    "name, year, file",
+    [
+        ("任务分解表", 2026, "2026-任务分解表.toml"),
+        ("工作总结", 2026, "2026-工作总结.toml"),
+        ("2008年条例年度报告", 2014, "2014.toml"),
+    ],
+)
 def test_init_writes_a_file_of_each_kind_that_checks_and_builds(tmp_path, monkeypatch, name, year, file):
     monkeypatch.chdir(tmp_path)
     result = run("init", "--agency", "示例市示例局", "--short", "demo", "--year", year, "--document", name)
@@ -584,10 +655,21 @@ def test_an_edited_work_summary_takes_new_figures(office_2025, tmp_path):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-TEXT = st.text(alphabet="政务公开任务要求预算处办公室信息中心各业务一二三（）、。；：“”&<>'\"\\ abc123", min_size=1,
-               max_size=30).map(str.strip).filter(bool)
-UNITS = st.lists(st.sampled_from(["办公室", "预算处", "条法处", "信息中心", "各处室", "国库处", "A&B科"]),
-                 min_size=0, max_size=4, unique=True)
+TEXT = (
+    st.text(
+        alphabet="政务公开任务要求预算处办公室信息中心各业务一二三（）、。；：“”&<>'\"\\ abc123",
+        min_size=1,
+        max_size=30,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+UNITS = st.lists(
+    st.sampled_from(["办公室", "预算处", "条法处", "信息中心", "各处室", "国库处", "A&B科"]),
+    min_size=0,
+    max_size=4,
+    unique=True,
+)
 
 
 @st.composite
@@ -596,16 +678,23 @@ def task_tables(draw):
     paths = []
     for top in "一二三"[:tops]:
         paths.append(top)
-        paths += [f"{top}（{sub}）" for sub in "一二"[:draw(st.integers(0, 2))]]
+        paths += [f"{top}（{sub}）" for sub in "一二"[: draw(st.integers(0, 2))]]
     headings = [(path, draw(TEXT)) for path in paths]
     tasks = []
     for path in paths:  # tasks directly under a top heading come before its sub-headings' tasks
         for _ in range(draw(st.integers(0, 3))):
             units = draw(UNITS.filter(bool))
             split = draw(st.integers(1, len(units)))
-            tasks.append({"heading": path, "task": draw(TEXT), "requirement": draw(st.one_of(st.just(""), TEXT)),
-                          "lead": units[:split], "assist": units[split:],
-                          "status": draw(st.sampled_from(["", "完成"]))})
+            tasks.append(
+                {
+                    "heading": path,
+                    "task": draw(TEXT),
+                    "requirement": draw(st.one_of(st.just(""), TEXT)),
+                    "lead": units[:split],
+                    "assist": units[split:],
+                    "status": draw(st.sampled_from(["", "完成"])),
+                }
+            )
     return headings, tasks
 
 
@@ -641,8 +730,10 @@ def test_a_task_table_survives_data_to_word_and_workbook_and_back(table):
         word.write_bytes(files["docx"])
         word_rows_read = [[text for text, _ in row] for row in word_rows(word)]
     sheet = load_workbook(io.BytesIO(files["xlsx"])).active
-    sheet_rows = [[c.value or "" for c in row if c.value is not None or row[0].value is not None]
-                  for row in sheet.iter_rows(min_row=3)]
+    sheet_rows = [
+        [c.value or "" for c in row if c.value is not None or row[0].value is not None]
+        for row in sheet.iter_rows(min_row=3)
+    ]
     for rows in (word_rows_read[1:], sheet_rows):
         read_tasks, read_headings = [], []
         for row in rows:
@@ -650,10 +741,19 @@ def test_a_task_table_survives_data_to_word_and_workbook_and_back(table):
                 read_headings.append(row[0])
                 continue
             number, task, requirement, lead, assist, *rest = (str(c) for c in row)
-            read_tasks.append({"number": int(number), "task": task, "requirement": requirement,
-                               "lead": lead.split("、") if lead else [], "assist": assist.split("、") if assist else []})
-        assert read_tasks == [{"number": n, **{k: t[k] for k in ("task", "requirement", "lead", "assist")}}
-                              for n, t in enumerate(tasks, 1)]
+            read_tasks.append(
+                {
+                    "number": int(number),
+                    "task": task,
+                    "requirement": requirement,
+                    "lead": lead.split("、") if lead else [],
+                    "assist": assist.split("、") if assist else [],
+                }
+            )
+        assert read_tasks == [
+            {"number": n, **{k: t[k] for k in ("task", "requirement", "lead", "assist")}}
+            for n, t in enumerate(tasks, 1)
+        ]
         used = {t["heading"] for t in tasks} | {t["heading"].split("（")[0] for t in tasks}
         expected = [f"{p[1:]}{t}" if len(p) > 1 else f"{p}、{t}" for p, t in headings if p in used]
         assert read_headings == expected
@@ -674,8 +774,9 @@ def test_a_roster_counts_annual_reports_only(tmp_path):
     """A unit that has sent in its task table but not its annual report has not reported."""
     folder = tmp_path / "data" / "audit-office"
     folder.mkdir(parents=True)
-    (folder / "2025-任务分解表.toml").write_text(TASKS.replace("示例局", "青川市审计局").replace("2026", "2025"),
-                                              encoding="utf-8")
+    (folder / "2025-任务分解表.toml").write_text(
+        TASKS.replace("示例局", "青川市审计局").replace("2026", "2025"), encoding="utf-8"
+    )
     shutil.copytree(QINGCHUAN, tmp_path / "data" / "qingchuan-finance")
     roster = tmp_path / "名单.csv"
     roster.write_text("机关名称\n青川市财政局\n青川市审计局\n", encoding="utf-8")
@@ -687,24 +788,43 @@ def test_a_roster_counts_annual_reports_only(tmp_path):
 def test_check_json_names_each_files_kind():
     import json
 
-    result = run("check", "--format", "json", XIAMEN, QINGCHUAN / "2025-工作总结.toml", DATA / "taizhou-finance" / "2013.toml",
-                 QINGCHUAN / "2025.toml")
+    result = run(
+        "check",
+        "--format",
+        "json",
+        XIAMEN,
+        QINGCHUAN / "2025-工作总结.toml",
+        DATA / "taizhou-finance" / "2013.toml",
+        QINGCHUAN / "2025.toml",
+    )
     assert [f["document"] for f in json.loads(result.stdout)["files"]] == ["tasks", "summary", "annual2008", "annual"]
 
 
 SUMMARY = 'document = "工作总结"\n[report]\nagency = "示例局"\nyear = 2026\n'
 
 
-@pytest.mark.parametrize("text, phrase", [
-    (SUMMARY + '[figures]\nrequests = -1\n', "“收到政府信息公开申请”应为非负整数（不知道时写 \"\"），文件中写的是 -1。"),
-    (SUMMARY + '[figures]\nactive_items = 123456789012\n', "“主动公开政府信息”123456789012不合理（超过 100,000,000）"),
-    (SUMMARY + '[figures]\nreviews = { value = 3, last = 2 }\n', "未知的键“figures.reviews.last”，其中的内容没有被读取。是否应为“last_year”？"),
-    (SUMMARY.replace("year = 2026", 'year = 2026\ncutoff = "2026-12-07"'), "“数据截止日期”应为日期"),
-    (SUMMARY + '[[section]]\ntext = "只有正文"\n', "第 1 个自拟部分（[[section]]）没有标题（heading）"),
-    (TASKS.replace('lead = ["法规科"]', "lead = 5"), "“牵头处室”应为文字或文字的列表"),
-    (TASKS.replace('task = "任务乙。"', 'task = ""'), "第 2 个任务的工作任务（task）是空的。"),
-    (TASKS.replace('path = "一"', 'path = "甲"'), "“编号”应为标题编号，如“一”或“一（一）”，文件中写的是 “甲”。"),
-])
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        (
+            SUMMARY + "[figures]\nrequests = -1\n",
+            '“收到政府信息公开申请”应为非负整数（不知道时写 ""），文件中写的是 -1。',
+        ),
+        (
+            SUMMARY + "[figures]\nactive_items = 123456789012\n",
+            "“主动公开政府信息”123456789012不合理（超过 100,000,000）",
+        ),
+        (
+            SUMMARY + "[figures]\nreviews = { value = 3, last = 2 }\n",
+            "未知的键“figures.reviews.last”，其中的内容没有被读取。是否应为“last_year”？",
+        ),
+        (SUMMARY.replace("year = 2026", 'year = 2026\ncutoff = "2026-12-07"'), "“数据截止日期”应为日期"),
+        (SUMMARY + '[[section]]\ntext = "只有正文"\n', "第 1 个自拟部分（[[section]]）没有标题（heading）"),
+        (TASKS.replace('lead = ["法规科"]', "lead = 5"), "“牵头处室”应为文字或文字的列表"),
+        (TASKS.replace('task = "任务乙。"', 'task = ""'), "第 2 个任务的工作任务（task）是空的。"),
+        (TASKS.replace('path = "一"', 'path = "甲"'), "“编号”应为标题编号，如“一”或“一（一）”，文件中写的是 “甲”。"),
+    ],
+)
 def test_bad_values_in_other_kinds_get_a_chinese_message_with_the_line(tmp_path, text, phrase):
     path = write(tmp_path, "2026-x.toml", text)
     result = run("check", path)
@@ -716,8 +836,9 @@ def test_bad_values_in_other_kinds_get_a_chinese_message_with_the_line(tmp_path,
 def test_a_batch_roster_counts_annual_reports_only(tmp_path):
     folder = tmp_path / "data" / "audit-office"
     folder.mkdir(parents=True)
-    (folder / "2025-任务分解表.toml").write_text(TASKS.replace("示例局", "青川市审计局").replace("2026", "2025"),
-                                              encoding="utf-8")
+    (folder / "2025-任务分解表.toml").write_text(
+        TASKS.replace("示例局", "青川市审计局").replace("2026", "2025"), encoding="utf-8"
+    )
     roster = tmp_path / "名单.csv"
     roster.write_text("机关名称\n青川市审计局\n", encoding="utf-8")
     result = run("batch", tmp_path / "data", "--year", 2025, "--roster", roster, "-o", tmp_path / "out")

@@ -12,13 +12,23 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-LINT = [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())",
-        "--no-cache"]
+LINT = [
+    sys.executable,
+    "-c",
+    "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())",
+    "--no-cache",
+]
 
 
 def lint(folder: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(LINT, cwd=folder, capture_output=True, text=True, timeout=300,
-                          env={"PYTHONPATH": str(folder), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        LINT,
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(folder), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_every_import_contract_is_kept():
@@ -27,16 +37,23 @@ def test_every_import_contract_is_kept():
     assert "5 kept, 0 broken" in result.stdout
 
 
-@pytest.mark.parametrize("module, planted, contract", [
-    ("model/names.py", "from reportgen.draft import prose", "import only from the stages before them"),
-    ("checks/arithmetic.py", "from reportgen.workflows import importing", "import only from the stages before them"),
-    ("checks/texts.py", "from reportgen.checks import check", "No import cycles"),
-    ("renderers/html.py", "from reportgen.renderers import markdown", "know nothing of each other"),
-    ("sources/workbook.py", "from reportgen.renderers import form", "import only from the stages before them"),
-    ("output/writing.py", "from reportgen.model import KINDS", "import only from the stages before them"),
-    ("web/views.py", "from reportgen.checks import check", "The page goes through the workflows"),
-    ("web/app.py", "from reportgen.output.writing import write_atomic", "The page goes through the workflows"),
-])
+@pytest.mark.parametrize(
+    "module, planted, contract",
+    [
+        ("model/names.py", "from reportgen.draft import prose", "import only from the stages before them"),
+        (
+            "checks/arithmetic.py",
+            "from reportgen.workflows import importing",
+            "import only from the stages before them",
+        ),
+        ("checks/texts.py", "from reportgen.checks import check", "No import cycles"),
+        ("renderers/html.py", "from reportgen.renderers import markdown", "know nothing of each other"),
+        ("sources/workbook.py", "from reportgen.renderers import form", "import only from the stages before them"),
+        ("output/writing.py", "from reportgen.model import KINDS", "import only from the stages before them"),
+        ("web/views.py", "from reportgen.checks import check", "The page goes through the workflows"),
+        ("web/app.py", "from reportgen.output.writing import write_atomic", "The page goes through the workflows"),
+    ],
+)
 def test_a_planted_import_breaks_its_contract(tmp_path, module, planted, contract):
     shutil.copytree(REPO / "reportgen", tmp_path / "reportgen", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
@@ -52,7 +69,9 @@ def test_the_readme_names_each_stage_in_import_order():
     import tomllib
 
     readme = (REPO / "README.md").read_text(encoding="utf-8").split("## 开发", 1)[1]
-    layers = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"][0]["layers"]
+    layers = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"][
+        0
+    ]["layers"]
     stages = [name.strip() for layer in reversed(layers) for name in layer.split("|")]
     positions = [readme.index(f"`reportgen/{stage}") for stage in stages]
     assert positions == sorted(positions), stages

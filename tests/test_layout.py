@@ -65,8 +65,13 @@ def test_table_four_has_three_header_rows_and_fifteen_figures():
     assert first == [("行政复议", 0, 5, 1), ("行政诉讼", 5, 10, 1)]
     second = [(c.text, c.column, c.colspan, c.rowspan) for c in grid.rows[1]]
     assert second == [
-        ("结果维持", 0, 1, 2), ("结果纠正", 1, 1, 2), ("其他结果", 2, 1, 2), ("尚未审结", 3, 1, 2), ("总计", 4, 1, 2),
-        ("未经复议直接起诉", 5, 5, 1), ("复议后起诉", 10, 5, 1),
+        ("结果维持", 0, 1, 2),
+        ("结果纠正", 1, 1, 2),
+        ("其他结果", 2, 1, 2),
+        ("尚未审结", 3, 1, 2),
+        ("总计", 4, 1, 2),
+        ("未经复议直接起诉", 5, 5, 1),
+        ("复议后起诉", 10, 5, 1),
     ]
     assert [c.text for c in grid.rows[2]] == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2
     assert [c.cell.key for c in grid.rows[3]][:2] == ["appeals.review.upheld", "appeals.review.corrected"]

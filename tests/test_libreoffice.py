@@ -23,8 +23,11 @@ PDFTOTEXT = shutil.which("pdftotext")
 GOLDEN = REPO / "tests" / "golden"
 
 if not (SOFFICE and PDFTOTEXT):  # never skipped: .ci/run installs them
-    pytest.fail("LibreOffice and pdftotext are needed: apt-get install libreoffice-writer-nogui poppler-utils "
-                "fonts-noto-cjk (as .ci/run does)", pytrace=False)
+    pytest.fail(
+        "LibreOffice and pdftotext are needed: apt-get install libreoffice-writer-nogui poppler-utils "
+        "fonts-noto-cjk (as .ci/run does)",
+        pytrace=False,
+    )
 
 
 def squeeze(text: str) -> str:
@@ -36,14 +39,27 @@ def pdf_texts(tmp_path_factory):
     """Convert the golden drafts of both formats to PDF once; their text, squeezed."""
     folder = tmp_path_factory.mktemp("lo")
     renderers = Renderers.prepare()
-    sources = {case: check_file(GOLDEN / f"{case}.toml") for case in ("small-department-2021", "government-2019", "collapsed-other-2021")}
+    sources = {
+        case: check_file(GOLDEN / f"{case}.toml")
+        for case in ("small-department-2021", "government-2019", "collapsed-other-2021")
+    }
     for case, result in sources.items():
         (folder / f"{case}.docx").write_bytes(render_drafts(result.report, renderers, ("docx",))["docx"])
     profile = folder / "profile"
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(folder), *(str(folder / f"{case}.docx") for case in sources)],
-        check=True, capture_output=True, timeout=300,
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *(str(folder / f"{case}.docx") for case in sources),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     texts = {}
     for case, result in sources.items():
@@ -91,9 +107,19 @@ def test_a_template_saved_by_libreoffice_still_renders(tmp_path):
     source = tmp_path / "report.docx"
     shutil.copy(REPO / "templates" / "report.docx", source)
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
-         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(folder), str(source)],
-        check=True, capture_output=True, timeout=300,
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     import zipfile
 

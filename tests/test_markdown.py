@@ -50,11 +50,17 @@ def test_commonmark_renders_headings_paragraphs_and_merged_tables(renderers):
     assert "<h1>示例县市场监督管理局2023年政府信息公开工作年度报告</h1>" in html
     headings = re.findall(r"<h2>(.*?)</h2>", html)
     assert headings == [
-        "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-        "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项",
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
     ]
-    assert html.count("<table border=\"1\"") == 3  # ruling lines when shown as plain HTML
-    assert '<th colspan="3" rowspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</th>' in html
+    assert html.count('<table border="1"') == 3  # ruling lines when shown as plain HTML
+    assert (
+        '<th colspan="3" rowspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</th>' in html
+    )
     assert '<td rowspan="22">三、本年度办理结果</td>' in html
     assert "<td>22（其中修订16件）</td>" in html
     assert '<td colspan="3">5949.088667</td>' in html
@@ -87,7 +93,7 @@ def test_hostile_text_prints_faithfully(renderers):
     ):
         assert line in paragraphs
     assert "<h1>R&amp;D &lt;研究&gt; 中心2022年政府信息公开工作年度报告</h1>" in html
-    assert "<td colspan=\"3\">3（含&lt;变更&gt;&amp;延续）</td>" in html
+    assert '<td colspan="3">3（含&lt;变更&gt;&amp;延续）</td>' in html
     assert "<ul>" not in html and "<ol>" not in html and "<blockquote>" not in html
 
 

@@ -37,4 +37,3 @@ def test_a_build_records_the_digests_of_what_it_wrote(tmp_path):
     entry = Manifest(tmp_path / "out").entry(written)
     in_file = markers.md_texts(written.read_text(encoding="utf-8"))
     assert {name: entry["markers"][name] for name in in_file} == {n: markers.digest(t) for n, t in in_file.items()}
-

@@ -46,8 +46,10 @@ def notice(folder, unit: str):
 # ------------------------------------------------------------------ the title
 
 
-@given(st.text(alphabet="示例市县区财政局教育人力资源和社会保障委员会办公室", min_size=2, max_size=14),
-       st.sampled_from([2023, 2025]))
+@given(
+    st.text(alphabet="示例市县区财政局教育人力资源和社会保障委员会办公室", min_size=2, max_size=14),
+    st.sampled_from([2023, 2025]),
+)
 @settings(max_examples=200, deadline=None)
 def test_a_notice_title_breaks_only_where_its_meaning_does(agency, year):
     title = f"关于{agency}{year}年政府信息公开工作年度报告有关问题的整改通知"
@@ -68,10 +70,15 @@ def test_the_notice_title_prints_on_lines_broken_by_meaning_in_word_and_pdf(tmp_
     assert word.paragraphs[0].text.split("\n") == lines
     assert word.paragraphs[0].style.name == "Title"
     assert md.read_text(encoding="utf-8").startswith(f"# {''.join(lines)}\n")  # Markdown: one line
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(md.with_suffix(".docx"))],
-                   check=True, capture_output=True, timeout=180)
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / f"{md.stem}.pdf"), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(md.with_suffix(".docx"))],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / f"{md.stem}.pdf"), "-"], check=True, capture_output=True, text=True
+    ).stdout
     printed = ["".join(line.split()) for line in text.splitlines() if line.strip()]  # LibreOffice spaces digits
     assert printed[:3] == lines  # as printed: three lines, none broken again
 
@@ -81,8 +88,13 @@ def test_the_notice_title_prints_on_lines_broken_by_meaning_in_word_and_pdf(tmp_
 
 def test_a_second_round_notice_says_what_was_notified_before_and_what_is_new(tmp_path):
     folder = tmp_path / "已发布"
-    publish(folder, {"a.html": report("示例市财政局", 1, ("requests.new.natural_person", 1)),
-                     "b.html": shapes.portal_page(sample("示例市交通运输局", 4, "appeals"))})
+    publish(
+        folder,
+        {
+            "a.html": report("示例市财政局", 1, ("requests.new.natural_person", 1)),
+            "b.html": shapes.portal_page(sample("示例市交通运输局", 4, "appeals")),
+        },
+    )
     run("audit", folder, "-o", tmp_path / "一.xlsx", "--notices", tmp_path / "通知一", "--date", "2026-04-10")
     _, _, first = notice(tmp_path / "通知一", "示例市财政局")
     assert "仍未整改" not in first and "新发现" not in first  # the first round: nothing to compare with
@@ -94,8 +106,18 @@ def test_a_second_round_notice_says_what_was_notified_before_and_what_is_new(tmp
     appeals = next(k for k in made.figures if k.startswith("appeals."))
     made.figures[appeals] = (made.figures[appeals] or 0) + 2
     publish(folder, {"a.html": shapes.portal_page(made), "b.html": shapes.portal_page(sample("示例市交通运输局", 4))})
-    result = run("audit", folder, "--since", tmp_path / "一.xlsx", "-o", tmp_path / "二.xlsx",
-                 "--notices", tmp_path / "通知二", "--date", "2026-05-10")
+    result = run(
+        "audit",
+        folder,
+        "--since",
+        tmp_path / "一.xlsx",
+        "-o",
+        tmp_path / "二.xlsx",
+        "--notices",
+        tmp_path / "通知二",
+        "--date",
+        "2026-05-10",
+    )
     assert "整改通知：1 份" in result.output, result.output  # none for the unit that fixed everything
     states = {r["标识"]: r for r in sheet_rows(tmp_path / "二.xlsx", ledger.SHEET) if r["机关名称"] == "示例市财政局"}
     still = [i for i, r in states.items() if r["状态"] == "仍存在"]
@@ -104,26 +126,41 @@ def test_a_second_round_notice_says_what_was_notified_before_and_what_is_new(tmp
 
     md, word, text = notice(tmp_path / "通知二", "示例市财政局")
     rows = notice_rows(md)
-    numbers = {"still": [int(r[0]) for r in rows if r[4].startswith("（2026年4月10日已通知，仍未整改）")],
-               "new": [int(r[0]) for r in rows if r[4].startswith("（本次新发现）")]}
+    numbers = {
+        "still": [int(r[0]) for r in rows if r[4].startswith("（2026年4月10日已通知，仍未整改）")],
+        "new": [int(r[0]) for r in rows if r[4].startswith("（本次新发现）")],
+    }
     assert (len(numbers["still"]), len(numbers["new"])) == (len(still), len(new))
     assert len(rows) == len(still) + len(new)  # every row says which it is
     opening = word.paragraphs[2].text
-    assert re.search(r"其中第[\d至、]+项已于2026年4月10日核查时发现并通知，至今仍未整改；第[\d至、]+项为本次核查新发现。",
-                     opening), opening
+    assert re.search(
+        r"其中第[\d至、]+项已于2026年4月10日核查时发现并通知，至今仍未整改；第[\d至、]+项为本次核查新发现。", opening
+    ), opening
     assert "整改到位" not in opening  # nothing of this unit was fixed
     assert [c.text for c in word.tables[0].rows[0].cells] == ["序号", "位置", "原文", "应为", "说明"]
 
 
 def test_a_second_round_notice_counts_the_fixed_problems_and_does_not_list_them(tmp_path):
     folder = tmp_path / "已发布"
-    both = (("requests.new.natural_person", 1), (next(k for k in shapes.make_sample(random.Random(1)).figures
-                                                      if k.startswith("appeals.")), 2))
+    both = (
+        ("requests.new.natural_person", 1),
+        (next(k for k in shapes.make_sample(random.Random(1)).figures if k.startswith("appeals.")), 2),
+    )
     publish(folder, {"a.html": report("示例市财政局", 1, *both)})
     run("audit", folder, "-o", tmp_path / "一.xlsx", "--date", "2026-04-10")
     publish(folder, {"a.html": report("示例市财政局", 1, both[0])})  # table 四 fixed, table 三 not
-    run("audit", folder, "--since", tmp_path / "一.xlsx", "-o", tmp_path / "二.xlsx", "--notices", tmp_path / "通知",
-        "--date", "2026-05-10")
+    run(
+        "audit",
+        folder,
+        "--since",
+        tmp_path / "一.xlsx",
+        "-o",
+        tmp_path / "二.xlsx",
+        "--notices",
+        tmp_path / "通知",
+        "--date",
+        "2026-05-10",
+    )
     ledger_rows = sheet_rows(tmp_path / "二.xlsx", ledger.SHEET)
     fixed = [r for r in ledger_rows if r["状态"] == "已整改"]
     assert fixed and {r["状态"] for r in ledger_rows} == {"已整改", "仍存在"}
@@ -147,8 +184,10 @@ def test_three_broken_sums_from_one_cell_are_grouped_and_the_cell_named(tmp_path
     assert all("另有 2 处不平衡也用到表三“（一）予以公开／自然人”" in r["说明"] for r in found)
     md, word, _ = notice(tmp_path / "通知", "示例市财政局")
     said = [p.text for p in word.paragraphs]
-    assert "第1至3项的 3 处不平衡可能都由同一格引起：它们都用到表三“（一）予以公开／自然人”这一格。" \
-           "请先核对这一格，改正后这几处可能随之平衡。" in said
+    assert (
+        "第1至3项的 3 处不平衡可能都由同一格引起：它们都用到表三“（一）予以公开／自然人”这一格。"
+        "请先核对这一格，改正后这几处可能随之平衡。" in said
+    )
     assert [r[0] for r in notice_rows(md)] == ["1", "2", "3"]
 
 
@@ -205,8 +244,11 @@ def test_a_ledger_with_its_columns_in_another_order_is_still_read_by_their_headi
     book.save(tmp_path / "旧.xlsx")
     publish(folder, {"a.html": report("示例市财政局", 1)})  # fixed
     run("audit", folder, "--since", tmp_path / "旧.xlsx", "-o", tmp_path / "二.xlsx", "--date", "2026-05-10")
-    after = {r["标识"]: (r["原文"], r["应为"]) for r in sheet_rows(tmp_path / "二.xlsx", ledger.SHEET)
-             if r["状态"] == "已整改"}
+    after = {
+        r["标识"]: (r["原文"], r["应为"])
+        for r in sheet_rows(tmp_path / "二.xlsx", ledger.SHEET)
+        if r["状态"] == "已整改"
+    }
     assert after == before
 
 
@@ -216,7 +258,16 @@ def test_a_problem_that_comes_back_after_it_was_fixed_is_said_so(tmp_path):
     for number, (page, day) in enumerate(((broken, "2026-04-10"), (fixed, "2026-05-10"), (broken, "2026-06-10"))):
         publish(folder, {"a.html": page})
         since = ["--since", tmp_path / f"{number - 1}.xlsx"] if number else []
-        run("audit", folder, *since, "-o", tmp_path / f"{number}.xlsx", "--notices", tmp_path / f"通知{number}",
-            "--date", day)
+        run(
+            "audit",
+            folder,
+            *since,
+            "-o",
+            tmp_path / f"{number}.xlsx",
+            "--notices",
+            tmp_path / f"通知{number}",
+            "--date",
+            day,
+        )
     said = [r[4] for r in notice_rows(tmp_path / "通知2" / "示例市财政局2025年报告整改通知.md")]
     assert said and all(s.startswith("（2026年4月10日已通知，曾整改后又出现）") for s in said)

@@ -26,23 +26,29 @@ spec.loader.exec_module(offline_wheels)
 def fake_wheel(folder, name, version, requires=()):
     path = folder / f"{name}-{version}-py3-none-any.whl"
     metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n" + "".join(
-        f"Requires-Dist: {r}\n" for r in requires)
+        f"Requires-Dist: {r}\n" for r in requires
+    )
     with zipfile.ZipFile(path, "w") as package:
         package.writestr(f"{name}-{version}.dist-info/METADATA", metadata)
     return path
 
 
 def environment(platform, python="3.12"):
-    return {**offline_wheels.default_environment(), **offline_wheels.PLATFORMS[platform][1],
-            "python_version": python, "python_full_version": f"{python}.0"}
+    return {
+        **offline_wheels.default_environment(),
+        **offline_wheels.PLATFORMS[platform][1],
+        "python_version": python,
+        "python_full_version": f"{python}.0",
+    }
 
 
 def test_requirements_are_read_with_the_target_platforms_markers(tmp_path):
     """pip download --platform judges markers by the computer it runs on: what a Windows
     computer needs (click's colorama) is found again by the target's markers."""
     fake_wheel(tmp_path, "click", "8.1.7", ['colorama; platform_system == "Windows"'])
-    fake_wheel(tmp_path, "reportgen", "0.2.0", ["click>=8", 'tomli>=1; python_version < "3.11"',
-                                                'pytest>=8; extra == "test"'])
+    fake_wheel(
+        tmp_path, "reportgen", "0.2.0", ["click>=8", 'tomli>=1; python_version < "3.11"', 'pytest>=8; extra == "test"']
+    )
     assert offline_wheels.missed(tmp_path, environment("win_amd64")) == ["colorama"]
     assert offline_wheels.missed(tmp_path, environment("manylinux")) == []
     assert offline_wheels.missed(tmp_path, environment("manylinux", "3.10")) == ["tomli>=1"]
@@ -51,11 +57,23 @@ def test_requirements_are_read_with_the_target_platforms_markers(tmp_path):
 
 
 def test_only_python_311_and_newer_is_offered(tmp_path):
-    done = subprocess.run([sys.executable, REPO / "scripts" / "offline_wheels.py", "--platform", "win_amd64",
-                           "--python", "3.10", "-o", tmp_path / "w"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            REPO / "scripts" / "offline_wheels.py",
+            "--platform",
+            "win_amd64",
+            "--python",
+            "3.10",
+            "-o",
+            tmp_path / "w",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 2 and "reportgen 需要 Python 3.11 或更新的版本" in done.stderr
     assert not (tmp_path / "w").exists()
-
 
 
 def test_the_readmes_offline_commands_install_into_a_virtual_environment():
@@ -74,25 +92,37 @@ def test_the_readmes_offline_commands_install_into_a_virtual_environment():
         venv_ = commands[0].split("-m venv", 1)[1].strip()
         assert all(command.startswith(venv_) for command in commands[1:]), commands
         assert "--no-index --find-links reportgen-安装文件夹 reportgen" in commands[1]
-    assert "sudo apt-get install python3-venv" in section and "/reportgen-安装文件夹/" in \
-        (REPO / ".gitignore").read_text(encoding="utf-8")
+    assert "sudo apt-get install python3-venv" in section and "/reportgen-安装文件夹/" in (
+        REPO / ".gitignore"
+    ).read_text(encoding="utf-8")
+
 
 DEBIAN_PYTHON = "/usr/bin/python3"  # Debian 12's own, EXTERNALLY-MANAGED (the CI image is Debian's)
 SYSTEM_PATH = "/usr/bin:/bin"
 
 
 def debian_python_version() -> str:
-    return subprocess.run([DEBIAN_PYTHON, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        [DEBIAN_PYTHON, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
 
 
 def install_sh(folder, *args, env=None, path=SYSTEM_PATH, home=None):
     """`sh install.sh` as a clerk runs it: the system's PATH, a home of its own, no pip settings."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON", "VIRTUAL_ENV"))}
-    clean |= {"PATH": path, "HOME": str(home or folder.parent / "home"), "PIP_CONFIG_FILE": os.devnull,
-              "PIP_NO_INDEX": "1", **(env or {})}
-    return subprocess.run(["sh", folder / "install.sh", *args], capture_output=True, text=True, env=clean,
-                          check=False, timeout=600)
+    clean |= {
+        "PATH": path,
+        "HOME": str(home or folder.parent / "home"),
+        "PIP_CONFIG_FILE": os.devnull,
+        "PIP_NO_INDEX": "1",
+        **(env or {}),
+    }
+    return subprocess.run(
+        ["sh", folder / "install.sh", *args], capture_output=True, text=True, env=clean, check=False, timeout=600
+    )
 
 
 def test_the_install_scripts_name_the_folders_python_and_make_a_virtual_environment(tmp_path):
@@ -103,7 +133,7 @@ def test_the_install_scripts_name_the_folders_python_and_make_a_virtual_environm
     assert bat.count(b"\r\n") == bat.count(b"\n") and b"@PYTHON" not in bat  # cmd.exe reads CRLF
     text = bat.decode("utf-8")
     assert "py -3.12" in text and "sys.version_info[:2] != (3, 12)" in text
-    assert "%PY% -m venv \"%VENV%\"" in text and '"%VENV%\\Scripts\\python.exe" -m pip install --no-index' in text
+    assert '%PY% -m venv "%VENV%"' in text and '"%VENV%\\Scripts\\python.exe" -m pip install --no-index' in text
     assert "reportgen-venv" in text and "已安装在虚拟环境" in text
 
 
@@ -116,10 +146,13 @@ def test_without_venv_install_sh_says_to_install_python3_venv(tmp_path):
     bin_ = tmp_path / "bin"
     bin_.mkdir()
     fake = bin_ / "python3"
-    fake.write_text('#!/bin/sh\nif [ "$1" = -m ] && [ "$2" = venv ]; then mkdir -p "$3/bin"\n'
-                    '  echo "The virtual environment was not created successfully because ensurepip is not '
-                    'available." >&2; exit 1; fi\n'
-                    f'exec {DEBIAN_PYTHON} "$@"\n', encoding="utf-8")
+    fake.write_text(
+        '#!/bin/sh\nif [ "$1" = -m ] && [ "$2" = venv ]; then mkdir -p "$3/bin"\n'
+        '  echo "The virtual environment was not created successfully because ensurepip is not '
+        'available." >&2; exit 1; fi\n'
+        f'exec {DEBIAN_PYTHON} "$@"\n',
+        encoding="utf-8",
+    )
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     done = install_sh(folder, path=f"{bin_}:{SYSTEM_PATH}", home=tmp_path / "home")
     assert done.returncode == 1, done.stdout + done.stderr
@@ -146,27 +179,63 @@ def test_installed_from_the_folder_alone_it_drafts_the_examples(tmp_path):
     no configured links, and draft every example with the installed command."""
     folder = tmp_path / "wheels"
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
-    subprocess.run([sys.executable, REPO / "scripts" / "offline_wheels.py", "--platform", "manylinux",
-                    "--python", python, "-o", folder], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            REPO / "scripts" / "offline_wheels.py",
+            "--platform",
+            "manylinux",
+            "--python",
+            python,
+            "-o",
+            folder,
+        ],
+        check=True,
+        capture_output=True,
+    )
     assert len(list(folder.glob("reportgen-*.whl"))) == 1 and (folder / "install.bat").is_file()
     venv.create(tmp_path / "venv", with_pip=True)
     bin_ = tmp_path / "venv" / "bin"
     offline = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     offline |= {"PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1"}
-    subprocess.run([bin_ / "python", "-m", "pip", "install", "--no-index", "--find-links", folder, "reportgen"],
-                   check=True, capture_output=True, env=offline)
+    subprocess.run(
+        [bin_ / "python", "-m", "pip", "install", "--no-index", "--find-links", folder, "reportgen"],
+        check=True,
+        capture_output=True,
+        env=offline,
+    )
     examples = tmp_path / "examples"
     shutil.copytree(DATA, examples)
-    built = subprocess.run([bin_ / "reportgen", "build", *sorted(examples.glob("*/*.toml")), "-o", tmp_path / "out",
-                            "--to", "docx,md,html"], capture_output=True, text=True, env=offline, cwd=tmp_path,
-                           check=False)
+    built = subprocess.run(
+        [
+            bin_ / "reportgen",
+            "build",
+            *sorted(examples.glob("*/*.toml")),
+            "-o",
+            tmp_path / "out",
+            "--to",
+            "docx,md,html",
+        ],
+        capture_output=True,
+        text=True,
+        env=offline,
+        cwd=tmp_path,
+        check=False,
+    )
     assert built.returncode == 0, built.stdout + built.stderr
     assert len(list((tmp_path / "out").glob("*.docx"))) == len(list(DATA.glob("*/*.toml")))
-    where = subprocess.run([bin_ / "python", "-c", "import reportgen; print(reportgen.__file__)"],
-                           capture_output=True, text=True, check=True, env=offline, cwd=tmp_path).stdout
+    where = subprocess.run(
+        [bin_ / "python", "-c", "import reportgen; print(reportgen.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=offline,
+        cwd=tmp_path,
+    ).stdout
     assert str(tmp_path / "venv") in where  # the installed wheel, not this checkout
-    doctor = subprocess.run([bin_ / "reportgen", "doctor"], capture_output=True, text=True, env=offline, cwd=tmp_path,
-                            check=False)
+    doctor = subprocess.run(
+        [bin_ / "reportgen", "doctor"], capture_output=True, text=True, env=offline, cwd=tmp_path, check=False
+    )
     assert doctor.returncode == 0 and "✔ 可以生成 Word 和 Markdown 草稿" in doctor.stdout
 
 
@@ -176,18 +245,40 @@ def test_install_sh_installs_into_a_virtual_environment_with_debians_own_python(
     /usr/bin/python3, whose pip refuses to install (externally-managed-environment). install.sh
     makes ~/reportgen-venv, installs from the folder alone, says in Chinese how to run reportgen,
     and the command it names drafts the examples."""
-    stdlib = subprocess.run([DEBIAN_PYTHON, "-c", "import sysconfig; print(sysconfig.get_path('stdlib'))"],
-                            capture_output=True, text=True, check=True).stdout.strip()
+    stdlib = subprocess.run(
+        [DEBIAN_PYTHON, "-c", "import sysconfig; print(sysconfig.get_path('stdlib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert os.path.isfile(os.path.join(stdlib, "EXTERNALLY-MANAGED"))  # the case the trial met
     folder = tmp_path / "reportgen-安装文件夹"
-    made = subprocess.run([sys.executable, REPO / "scripts" / "offline_wheels.py", "--platform", "manylinux",
-                           "--python", debian_python_version(), "-o", folder], capture_output=True, text=True,
-                          check=False, cwd=tmp_path)
+    made = subprocess.run(
+        [
+            sys.executable,
+            REPO / "scripts" / "offline_wheels.py",
+            "--platform",
+            "manylinux",
+            "--python",
+            debian_python_version(),
+            "-o",
+            folder,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
     assert made.returncode == 0, made.stdout + made.stderr
     assert made.stdout.startswith(f"已准备好安装文件夹 {folder}：") and "个软件包（.whl 文件），共" in made.stdout
     assert "运行 sh install.sh" in made.stdout and made.stdout.count("\n") == 2
-    plain = subprocess.run([DEBIAN_PYTHON, "-m", "pip", "install", "--no-index", "--find-links", folder, "reportgen"],
-                           capture_output=True, text=True, check=False, env={"PATH": SYSTEM_PATH, "HOME": str(tmp_path)})
+    plain = subprocess.run(
+        [DEBIAN_PYTHON, "-m", "pip", "install", "--no-index", "--find-links", folder, "reportgen"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": SYSTEM_PATH, "HOME": str(tmp_path)},
+    )
     assert plain.returncode != 0 and "externally-managed-environment" in plain.stdout + plain.stderr
 
     home = tmp_path / "home"
@@ -198,15 +289,27 @@ def test_install_sh_installs_into_a_virtual_environment_with_debians_own_python(
     assert f"reportgen 已安装在虚拟环境 {venv_} 中。以后这样运行：\n    {venv_}/bin/reportgen --help" in said
     assert f'. "{venv_}/bin/activate"' in said and "✔ 可以生成 Word 和 Markdown 草稿" in said
     installed = venv_ / "bin" / "reportgen"
-    where = subprocess.run([venv_ / "bin" / "python", "-c", "import reportgen, sys; print(reportgen.__file__, sys.base_prefix)"],
-                           capture_output=True, text=True, check=True, cwd=tmp_path).stdout
-    assert where.split() == [str(venv_ / "lib" / f"python{debian_python_version()}" / "site-packages" / "reportgen"
-                                 / "__init__.py"), "/usr"]  # the wheel installed over Debian's Python
+    where = subprocess.run(
+        [venv_ / "bin" / "python", "-c", "import reportgen, sys; print(reportgen.__file__, sys.base_prefix)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    ).stdout
+    assert where.split() == [
+        str(venv_ / "lib" / f"python{debian_python_version()}" / "site-packages" / "reportgen" / "__init__.py"),
+        "/usr",
+    ]  # the wheel installed over Debian's Python
     examples = tmp_path / "examples"
     shutil.copytree(DATA, examples)
-    built = subprocess.run([installed, "build", *sorted(examples.glob("*/*.toml")), "-o", tmp_path / "out",
-                            "--to", "docx,md"], capture_output=True, text=True, cwd=tmp_path, check=False,
-                           env={"PATH": SYSTEM_PATH, "HOME": str(home)})
+    built = subprocess.run(
+        [installed, "build", *sorted(examples.glob("*/*.toml")), "-o", tmp_path / "out", "--to", "docx,md"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+        env={"PATH": SYSTEM_PATH, "HOME": str(home)},
+    )
     assert built.returncode == 0, built.stdout + built.stderr
     assert len(list((tmp_path / "out").glob("*.docx"))) == len(list(DATA.glob("*/*.toml")))
 

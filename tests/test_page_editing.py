@@ -23,8 +23,11 @@ task_fields = st.sampled_from(["task", "requirement", "deadline", "progress"])
 
 # too_slow: 150 examples of a whole file's editing; generation is slow on a busy machine.
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(edits=st.dictionaries(st.tuples(st.integers(1, 3), task_fields), paragraphs, max_size=4),
-       deleted=st.sets(st.integers(1, 3), max_size=2), added=st.one_of(st.none(), words))
+@given(
+    edits=st.dictionaries(st.tuples(st.integers(1, 3), task_fields), paragraphs, max_size=4),
+    deleted=st.sets(st.integers(1, 3), max_size=2),
+    added=st.one_of(st.none(), words),
+)
 def test_a_task_table_edit_reads_back_and_leaves_the_rest_alone(edits, deleted, added):
     values = {f"task.{n}.{field}": typed for (n, field), typed in edits.items()}
     values |= {f"task.{n}._delete": "1" for n in deleted}
@@ -74,9 +77,19 @@ def test_annual_figures_read_back_and_only_their_lines_change(typed):
 
 
 def test_values_typed_as_the_file_says_them_change_nothing():
-    text = ('document = "任务分解表"\n[report]\nagency = "青川市财政局"\nyear = 2025\ndate = 2025-04-18\n\n'
-            '[[task]]\ntask = "公开预算。"\nlead = "预算科"   # 一个处室写成文字\nassist = ["办公室", "国库科"]\n')
-    typed = {"report.agency": "青川市财政局", "report.year": "2025", "report.date": "2025-04-18",
-             "task.1.task": "公开预算。", "task.1.lead": "预算科", "task.1.assist": "办公室、国库科",
-             "task.1.deadline": "", "task.2.task": "", "task.2.lead": ""}  # and the empty one to add
+    text = (
+        'document = "任务分解表"\n[report]\nagency = "青川市财政局"\nyear = 2025\ndate = 2025-04-18\n\n'
+        '[[task]]\ntask = "公开预算。"\nlead = "预算科"   # 一个处室写成文字\nassist = ["办公室", "国库科"]\n'
+    )
+    typed = {
+        "report.agency": "青川市财政局",
+        "report.year": "2025",
+        "report.date": "2025-04-18",
+        "task.1.task": "公开预算。",
+        "task.1.lead": "预算科",
+        "task.1.assist": "办公室、国库科",
+        "task.1.deadline": "",
+        "task.2.task": "",
+        "task.2.lead": "",
+    }  # and the empty one to add
     assert editing.apply_document(text, TASKS, typed) == text

@@ -41,8 +41,11 @@ def test_the_signature_and_date_are_kept_with_the_last_lines_of_the_text(printed
     assert len(words) == len(SIGNED)
     for word in words:
         paragraphs = list(body(word).iter(f"{W}p"))
-        signature = next(i for i, p in enumerate(paragraphs)
-                         if p.find(f"{W}pPr/{W}pStyle") is not None and p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Signature")
+        signature = next(
+            i
+            for i, p in enumerate(paragraphs)
+            if p.find(f"{W}pPr/{W}pStyle") is not None and p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Signature"
+        )
         blank, last = paragraphs[signature - 1], paragraphs[signature - 2]
         for paragraph in (last, blank, paragraphs[signature]):
             assert paragraph.find(f"{W}pPr/{W}keepNext") is not None, (word.name, text(paragraph))
@@ -94,7 +97,11 @@ def test_next_years_task_table_is_numbered_without_gaps(tmp_path):
     for line in lines:
         if line.startswith("heading = "):
             heading = line
-        if line.startswith("status = ") and heading and first_sub.replace("（", "(").replace("）", ")") in heading.replace("（", "(").replace("）", ")"):
+        if (
+            line.startswith("status = ")
+            and heading
+            and first_sub.replace("（", "(").replace("）", ")") in heading.replace("（", "(").replace("）", ")")
+        ):
             line = 'status = "完成"'
         out.append(line)
     source.write_text("\n".join(out) + "\n", encoding="utf-8")
@@ -109,9 +116,12 @@ def test_next_years_task_table_is_numbered_without_gaps(tmp_path):
 
 def test_a_gap_in_heading_numbers_is_a_warning(tmp_path):
     path = tmp_path / "2026-任务分解表.toml"
-    path.write_text('document = "任务分解表"\n[report]\nagency = "某局"\nyear = 2026\n'
-                    '[[heading]]\npath = "一"\ntitle = "甲"\n[[heading]]\npath = "一（二）"\ntitle = "乙"\n'
-                    '[[task]]\nheading = "一（二）"\ntask = "做一件事"\nlead = ["办公室"]\n', encoding="utf-8")
+    path.write_text(
+        'document = "任务分解表"\n[report]\nagency = "某局"\nyear = 2026\n'
+        '[[heading]]\npath = "一"\ntitle = "甲"\n[[heading]]\npath = "一（二）"\ntitle = "乙"\n'
+        '[[task]]\nheading = "一（二）"\ntask = "做一件事"\nlead = ["办公室"]\n',
+        encoding="utf-8",
+    )
     result = run("check", path)
     assert "分组标题“一（二）”前面没有“一（一）”" in result.output
 
@@ -123,8 +133,12 @@ def test_an_empty_optional_part_is_left_out(tmp_path):
     optional = [s for s in kind.sections if s.heading and not s.required]
     assert optional, "the 2008 kind has optional parts"
     source = tmp_path / "2014.toml"
-    assert run("init", "--agency", "示例县国土资源局", "--year", 2014, "--document", "2008年条例年度报告",
-               "-o", source).exit_code == 0
+    assert (
+        run(
+            "init", "--agency", "示例县国土资源局", "--year", 2014, "--document", "2008年条例年度报告", "-o", source
+        ).exit_code
+        == 0
+    )
     result = run("build", source, "-o", tmp_path / "out", "--to", "md")
     assert result.exit_code == 0, result.output
     [markdown] = (tmp_path / "out").glob("*.md")

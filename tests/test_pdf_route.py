@@ -82,8 +82,10 @@ def test_refresh_after_build_with_pdf_finds_the_data_keeps_the_rewording_and_rep
     assert "合计需要办理" in text_of(word) and table_three_new(word) == "30"
     # while the Word draft is in conflict its PDF is not printed: it would contradict itself
     assert "已重新印出 PDF" not in refreshed.output and pdf.read_bytes() == printed_before, refreshed.output
-    assert (f"PDF {pdf.name} 还是旧的数字：Word 草稿中有 1 处冲突，PDF 没有重新印出；改好冲突后再运行 reportgen refresh"
-            in refreshed.output), refreshed.output
+    assert (
+        f"PDF {pdf.name} 还是旧的数字：Word 草稿中有 1 处冲突，PDF 没有重新印出；改好冲突后再运行 reportgen refresh"
+        in refreshed.output
+    ), refreshed.output
     assert_record_names_every_file(out, {word.name: source, pdf.name: source})
     assert_one_line_per_file(out)  # compacted by refresh itself, not left for the next build
     # the clerk types the new figures into their own sentence: accepted, and the PDF follows
@@ -111,8 +113,10 @@ def test_build_while_the_word_draft_is_in_conflict_says_to_resolve_it_in_word(of
     assert built.exit_code == 1, built.output
     said = "".join(built.output.split())
     assert "要把新数字更新到改过的草稿中" not in said and "请运行：reportgen refresh" not in said, built.output
-    assert "有1处冲突还没有改好（“一、总体情况／（二）依申请公开”中由数字生成的句子）：请在草稿中把这些地方改成新的数字" in said, \
-        built.output
+    assert (
+        "有1处冲突还没有改好（“一、总体情况／（二）依申请公开”中由数字生成的句子）：请在草稿中把这些地方改成新的数字"
+        in said
+    ), built.output
     assert f"PDF{pdf.name}还是旧的数字：Word草稿中有1处冲突，PDF没有重新印出；改好冲突后再运行" in said, built.output
     assert "生成0份草稿" in said, built.output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing written
@@ -163,7 +167,9 @@ def test_batch_with_pdf_records_every_file_and_a_rerun_is_all_success(office):
     refreshed = run("batch", data, "--year", "2025", "-o", out, "--to", "docx,pdf", "--refresh", "--jobs", "1")
     assert refreshed.exit_code == 0, refreshed.output
     assert table_three_new(word) == "26" and "科长加的一段话。" in text_of(word)
-    assert [e for e in record_lines(out) if e["file"] == word.with_suffix(".pdf").name][-1]["printed_from"] == digest(word)
+    assert [e for e in record_lines(out) if e["file"] == word.with_suffix(".pdf").name][-1]["printed_from"] == digest(
+        word
+    )
     assert_record_names_every_file(out, {word.name: data / "2025.toml"})
     again = run("refresh", word)  # from the unrelated working directory: the data is found, nothing to do
     assert again.exit_code == 0 and "没有需要更新的内容" in again.output, again.output
@@ -210,7 +216,9 @@ def _add_paragraph(word: Path, text: str) -> None:
 def _pdf_text(pdf: Path) -> str:
     import subprocess
 
-    return "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    return "".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
 
 
 def test_a_batch_stopped_before_printing_lists_no_unit_without_its_pdf_as_success(office, tmp_path):
@@ -224,7 +232,9 @@ def test_a_batch_stopped_before_printing_lists_no_unit_without_its_pdf_as_succes
     for index in range(3):
         (data / f"u{index}").mkdir(parents=True)
         text = (FINANCE / "2025.toml").read_text(encoding="utf-8")
-        (data / f"u{index}" / "2025.toml").write_text(text.replace("青川市财政局", f"青川市第{index}局"), encoding="utf-8")
+        (data / f"u{index}" / "2025.toml").write_text(
+            text.replace("青川市财政局", f"青川市第{index}局"), encoding="utf-8"
+        )
     files = sorted(data.glob("*/2025.toml"))
 
     def ctrl_c_after_the_first(done, total, result):  # the state needed: one unit's Word draft written
@@ -263,7 +273,9 @@ def test_ctrl_c_while_printing_says_it_once_and_counts_the_pdfs_printed(office, 
     for index in range(6):
         (data / f"u{index}").mkdir(parents=True)
         text = (FINANCE / "2025.toml").read_text(encoding="utf-8")
-        (data / f"u{index}" / "2025.toml").write_text(text.replace("青川市财政局", f"青川市第{index}局"), encoding="utf-8")
+        (data / f"u{index}" / "2025.toml").write_text(
+            text.replace("青川市财政局", f"青川市第{index}局"), encoding="utf-8"
+        )
     files = sorted(data.glob("*/2025.toml"))
 
     pressed = []
@@ -273,7 +285,9 @@ def test_ctrl_c_while_printing_says_it_once_and_counts_the_pdfs_printed(office, 
             pressed.append(done)
             os.kill(os.getpid(), signal.SIGINT)
 
-    report = batch.run(files, out, 2025, batch.Options(kinds=("docx", "pdf")), jobs=1, on_pdf=ctrl_c_once_two_are_printed)
+    report = batch.run(
+        files, out, 2025, batch.Options(kinds=("docx", "pdf")), jobs=1, on_pdf=ctrl_c_once_two_are_printed
+    )
     assert report.interrupted
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     printed = {p.name for p in out.glob("*.pdf")}

@@ -35,10 +35,22 @@ def printed(tmp_path_factory):
     assert result.exit_code in (0, 1), result.output
     docx = next((out / "sum").glob("*.docx"))
     assert run("build", "--help").exit_code == 0
-    subprocess.run(["soffice", f"-env:UserInstallation={(out / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(out / "sum"), str(docx)],
-                   check=True, capture_output=True, timeout=300,
-                   env={**os.environ, "FONTCONFIG_FILE": str(_fontconfig(out))})
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(out / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out / "sum"),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "FONTCONFIG_FILE": str(_fontconfig(out))},
+    )
     pdfs = {}
     for example in EXAMPLES:
         report = check_file(example).report
@@ -72,16 +84,35 @@ def test_table_three_is_on_one_page_with_its_heading_and_lead(printed, case):
     page = pages[first[0]]
     assert "（七）总计" in page
     assert "三、收到和处理政府信息公开申请情况" in page
-    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", str(first[0] + 1), "-l", str(first[0] + 1), str(pdf),
-                    str(out / f"table-three-{case.replace('/', '-')}")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "60",
+            "-png",
+            "-f",
+            str(first[0] + 1),
+            "-l",
+            str(first[0] + 1),
+            str(pdf),
+            str(out / f"table-three-{case.replace('/', '-')}"),
+        ],
+        check=True,
+    )
     assert list(out.glob(f"table-three-{case.replace('/', '-')}*.png"))
 
 
 def table_cells(pdf: Path) -> list[tuple[int, str]]:
     """(page, text) of every table cell pdfplumber finds by the ruling lines."""
     with pdfplumber.open(pdf) as document:
-        return [(number, squeeze(text)) for number, page in enumerate(document.pages)
-                for table in page.extract_tables() for row in table for text in row if text]
+        return [
+            (number, squeeze(text))
+            for number, page in enumerate(document.pages)
+            for table in page.extract_tables()
+            for row in table
+            for text in row
+            if text
+        ]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -153,13 +184,24 @@ def test_a_machine_with_only_noto_prints_the_gongwen_look(printed, case):
         assert line.split()[-5] == "yes", line  # every font is embedded
 
 
-@pytest.mark.parametrize("font, face", [
-    ("仿宋_GB2312", "Noto Serif CJK SC"), ("方正小标宋简体", "Noto Serif CJK SC"), ("黑体", "Noto Sans CJK SC"),
-    ("楷体_GB2312", "Noto Serif CJK SC"), ("宋体", "Noto Serif CJK SC"),
-])
+@pytest.mark.parametrize(
+    "font, face",
+    [
+        ("仿宋_GB2312", "Noto Serif CJK SC"),
+        ("方正小标宋简体", "Noto Serif CJK SC"),
+        ("黑体", "Noto Sans CJK SC"),
+        ("楷体_GB2312", "Noto Serif CJK SC"),
+        ("宋体", "Noto Serif CJK SC"),
+    ],
+)
 def test_the_substitutions_choose_the_simplified_chinese_faces(tmp_path, font, face):
-    result = subprocess.run(["fc-match", "-f", "%{family[0]}|%{style}", font], capture_output=True, text=True,
-                            env={**os.environ, "FONTCONFIG_FILE": str(_fontconfig(tmp_path))}, check=True)
+    result = subprocess.run(
+        ["fc-match", "-f", "%{family[0]}|%{style}", font],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "FONTCONFIG_FILE": str(_fontconfig(tmp_path))},
+        check=True,
+    )
     family, style = result.stdout.split("|")
     assert family == face
     assert ("Bold" in style) == (font == "方正小标宋简体")

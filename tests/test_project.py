@@ -72,9 +72,19 @@ def test_the_installed_package_builds_with_its_own_templates(tmp_path):
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-m", "reportgen", "build", str(REPO / "tests" / "golden" / "government-2019.toml"),
-         "-o", str(tmp_path / "out")],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "reportgen",
+            "build",
+            str(REPO / "tests" / "golden" / "government-2019.toml"),
+            "-o",
+            str(tmp_path / "out"),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert sorted(p.suffix for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == [".docx", ".md"]

@@ -84,8 +84,10 @@ def test_reportgens_own_html_drafts_of_two_agencies_import_as_two(tmp_path):
     page.replace(folder / page.name)
     run("audit", folder, "-o", tmp_path / "核查.xlsx")
     book = load_workbook(tmp_path / "核查.xlsx")
-    assert sorted(r[0] for r in book["各单位汇总"].iter_rows(min_row=2, values_only=True)) == \
-        ["青川市人力资源和社会保障局", "青川市财政局"]
+    assert sorted(r[0] for r in book["各单位汇总"].iter_rows(min_row=2, values_only=True)) == [
+        "青川市人力资源和社会保障局",
+        "青川市财政局",
+    ]
 
 
 def test_a_page_whose_reports_cannot_be_told_apart_is_refused_never_merged(tmp_path):
@@ -101,16 +103,22 @@ def test_a_page_whose_reports_cannot_be_told_apart_is_refused_never_merged(tmp_p
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(0, 2**32), shape=st.sampled_from(pairs.SHAPES),
-       agencies=st.lists(st.sampled_from(AGENCIES), min_size=2, max_size=2, unique=True),
-       told_apart=st.booleans())
+@given(
+    seed=st.integers(0, 2**32),
+    shape=st.sampled_from(pairs.SHAPES),
+    agencies=st.lists(st.sampled_from(AGENCIES), min_size=2, max_size=2, unique=True),
+    told_apart=st.booleans(),
+)
 def test_never_a_figure_of_one_report_under_anothers_name(tmp_path, seed, shape, agencies, told_apart):
     """Over random pairs in every shape: each report read is one of the pair, read as that
     agency published it, or the file is refused; never a mix."""
     samples = _pair(seed, agencies)
     path = tmp_path / f"pair{pairs.suffix(shape)}"
-    text = pairs.two_reports(samples, shape) if told_apart or not shape.startswith("html") \
+    text = (
+        pairs.two_reports(samples, shape)
+        if told_apart or not shape.startswith("html")
         else pairs.without_second_title(samples)
+    )
     path.write_text(text, encoding="utf-8")
     try:
         found = import_reports(path)
@@ -146,10 +154,12 @@ def test_a_published_draft_is_an_error_of_its_own(tmp_path, marker):
     sample = shapes.make_sample(random.Random(8), agency="示例市财政局")
     folder = tmp_path / "已发布"
     folder.mkdir()
-    (folder / "clean.html").write_text(shapes.portal_page(shapes.make_sample(random.Random(9), agency="示例区教育局")),
-                                       encoding="utf-8")
-    (folder / "draft.html").write_text(pairs.with_draft_markers(shapes.portal_page(sample), marker=marker),
-                                       encoding="utf-8")
+    (folder / "clean.html").write_text(
+        shapes.portal_page(shapes.make_sample(random.Random(9), agency="示例区教育局")), encoding="utf-8"
+    )
+    (folder / "draft.html").write_text(
+        pairs.with_draft_markers(shapes.portal_page(sample), marker=marker), encoding="utf-8"
+    )
     result = run("audit", folder, "-o", tmp_path / "核查.xlsx")
     assert result.exit_code == 1
     rows = list(load_workbook(tmp_path / "核查.xlsx")["核查结果"].iter_rows(min_row=2, values_only=True))

@@ -53,13 +53,16 @@ def test_the_text_fixtures_are_what_the_script_writes():
 # ------------------------------------------------------------------ 1. digits run together
 
 
-@pytest.mark.parametrize("run_, count, sums, cut", [
-    ("280000028", 7, R2, (28, 0, 0, 0, 0, 0, 28)),  # one way only in which the applicants add up to 总计
-    ("8 0 0 0 0 0 8", 7, R2, (8, 0, 0, 0, 0, 0, 8)),  # spaces between the cells
-    ("1100002", 7, R2, (1, 1, 0, 0, 0, 0, 2)),  # one digit per cell
-    ("1200003", 7, R2, (1, 2, 0, 0, 0, 0, 3)),
-    ("210031000100011", 15, R4, (2, 1, 0, 0, 3, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1)),  # table 四: 15 digits
-])
+@pytest.mark.parametrize(
+    "run_, count, sums, cut",
+    [
+        ("280000028", 7, R2, (28, 0, 0, 0, 0, 0, 28)),  # one way only in which the applicants add up to 总计
+        ("8 0 0 0 0 0 8", 7, R2, (8, 0, 0, 0, 0, 0, 8)),  # spaces between the cells
+        ("1100002", 7, R2, (1, 1, 0, 0, 0, 0, 2)),  # one digit per cell
+        ("1200003", 7, R2, (1, 2, 0, 0, 0, 0, 3)),
+        ("210031000100011", 15, R4, (2, 1, 0, 0, 3, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1)),  # table 四: 15 digits
+    ],
+)
 def test_a_run_of_digits_is_cut_where_the_cut_is_certain(run_, count, sums, cut):
     assert split.cut(run_, count, sums).certain == cut
 
@@ -74,8 +77,12 @@ def test_a_run_that_can_be_cut_several_ways_is_not_cut():
 def test_the_number_of_the_next_row_glued_to_a_run_stays_with_its_label():
     tokens = stream.tokens(["1.本机关不掌握相关政府信息1200000122.没有现成信息需要另行制作000000 03.补正后"])
     assert [(t.kind, t.text) for t in tokens] == [
-        ("text", "1.本机关不掌握相关政府信息"), ("run", "120000012"), ("text", "2.没有现成信息需要另行制作"),
-        ("run", "000000 0"), ("text", "3.补正后")]
+        ("text", "1.本机关不掌握相关政府信息"),
+        ("run", "120000012"),
+        ("text", "2.没有现成信息需要另行制作"),
+        ("run", "000000 0"),
+        ("text", "3.补正后"),
+    ]
 
 
 def test_a_page_saved_as_text_is_read_cell_by_cell():
@@ -85,8 +92,11 @@ def test_a_page_saved_as_text_is_read_cell_by_cell():
     wrong, unread = differences(imported, sample)
     assert wrong == []
     # every cell of tables 三 and 四; the one row of table 二 whose digits can be cut three ways is not read
-    assert unread == ["proactive.normative_documents.issued", "proactive.normative_documents.repealed",
-                      "proactive.normative_documents.in_force"]
+    assert unread == [
+        "proactive.normative_documents.issued",
+        "proactive.normative_documents.repealed",
+        "proactive.normative_documents.in_force",
+    ]
     assert any("行政规范性文件" in p and "4454" in p and "几种拆法" in p for p in imported.problems)
     assert imported.texts == {k: v for k, v in sample.texts.items()} | {"other": "2025年，本机关未收取信息处理费。"}
 
@@ -105,16 +115,21 @@ def test_a_cell_not_read_is_written_unread_and_check_never_passes_it(tmp_path):
     assert checked.exit_code == 1 and "通过" not in checked.output.replace("0 个通过", "")
     assert "3 个格子没有从原文读出" in checked.output and "行政规范性文件：整行" in checked.output
     # the clerk types the figures from the published report: the file passes
-    target.write_text(text.replace('issued = "未读出", repealed = "未读出", in_force = "未读出"',
-                                   "issued = 4, repealed = 4, in_force = 54"), encoding="utf-8")
+    target.write_text(
+        text.replace(
+            'issued = "未读出", repealed = "未读出", in_force = "未读出"', "issued = 4, repealed = 4, in_force = 54"
+        ),
+        encoding="utf-8",
+    )
     assert run("check", target).exit_code == 0
 
 
 def test_an_unread_total_leaves_its_rules_unchecked_and_prints_unread(tmp_path):
     source = (REPO / "data" / "qingchuan-finance" / "2025.toml").read_text(encoding="utf-8")
     target = tmp_path / "2025.toml"
-    target.write_text(source.replace("new = { natural_person = 23,", 'new = { natural_person = "未读出",'),
-                      encoding="utf-8")
+    target.write_text(
+        source.replace("new = { natural_person = 23,", 'new = { natural_person = "未读出",'), encoding="utf-8"
+    )
     checked = run("check", target)
     assert checked.exit_code == 1
     assert "1 个格子没有从原文读出" in checked.output and "（R1）" not in checked.output
@@ -161,8 +176,10 @@ def test_columns_printed_in_another_order_are_not_guessed(tmp_path):
 # ------------------------------------------------------------------ 3. printed from the browser
 
 
-@pytest.mark.parametrize("name, shape", [("browser-ruled-2025.pdf", "crawler"), ("narrow-2025.pdf", "narrow"),
-                                         ("browser-blank-2025.pdf", "blank")])
+@pytest.mark.parametrize(
+    "name, shape",
+    [("browser-ruled-2025.pdf", "crawler"), ("narrow-2025.pdf", "narrow"), ("browser-blank-2025.pdf", "blank")],
+)
 def test_a_page_printed_from_the_browser_is_read_from_where_its_cells_sit(name, shape):
     sample = make_fixtures.shape_sample(shape)
     imported = import_report(FIXTURES / name)
@@ -200,8 +217,12 @@ def test_the_page_metadata_is_read(tmp_path):
     assert imported.agency == "示例市生态环境局"
     assert imported.published.isoformat() == "2026-01-22"
     assert any("发布日期取自网页" in remark for remark in imported.remarks)
-    assert imported.contact == {"office": "示例市生态环境局办公室", "address": "示例市人民路88号", "postcode": "100088",
-                                "phone": "010-66668888"}
+    assert imported.contact == {
+        "office": "示例市生态环境局办公室",
+        "address": "示例市人民路88号",
+        "postcode": "100088",
+        "phone": "010-66668888",
+    }
     assert imported.download == {"site": "示例市人民政府门户网站", "url": "www.example.gov.cn/sthj"}
     run("import", FIXTURES / "meta-2025.html", "-o", tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["示例市生态环境局"]  # the folder is named without 标题：
@@ -284,10 +305,13 @@ def test_a_cross_year_rule_never_expects_a_negative_count(tmp_path):
     source = (REPO / "data" / "qingchuan-finance" / "2025.toml").read_text(encoding="utf-8")
     last = source.replace("year = 2025", "year = 2024").replace(
         'normative_documents = { issued = 6, repealed = 2, in_force = { value = 41, note = "其中修订3件" } }',
-        "normative_documents = { issued = 0, repealed = 0, in_force = 0 }")
+        "normative_documents = { issued = 0, repealed = 0, in_force = 0 }",
+    )
     (tmp_path / "2024.toml").write_text(last, encoding="utf-8")
-    this = source.replace('normative_documents = { issued = 6, repealed = 2, in_force = { value = 41, note = "其中修订3件" } }',
-                          "normative_documents = { issued = 2, repealed = 23, in_force = 0 }")
+    this = source.replace(
+        'normative_documents = { issued = 6, repealed = 2, in_force = { value = 41, note = "其中修订3件" } }',
+        "normative_documents = { issued = 2, repealed = 23, in_force = 0 }",
+    )
     (tmp_path / "2025.toml").write_text(this, encoding="utf-8")
     checked = run("check", tmp_path / "2025.toml")
     assert "（X2）" in checked.output and "件数不可能为负数" in checked.output

@@ -89,8 +89,9 @@ def test_every_draft_was_printed(published):
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}-{p.stem}")
 def test_the_pdf_holds_every_character_of_the_docx(published, case):
     word = published[case]
-    printed = subprocess.run(["pdftotext", "-layout", str(word.with_suffix(".pdf")), "-"], capture_output=True,
-                             text=True, check=True).stdout
+    printed = subprocess.run(
+        ["pdftotext", "-layout", str(word.with_suffix(".pdf")), "-"], capture_output=True, text=True, check=True
+    ).stdout
     want, got = Counter(plain(docx_text(word))), Counter(plain(PAGE_NUMBER.sub("", printed)))
     assert not want - got, {"lost": dict(want - got)}
     assert explained_by_repeats(got - want, repeated_headers(word)), {"extra": dict(got - want)}

@@ -56,20 +56,38 @@ def notice_rows(md_path) -> list[list[str]]:
 
 def resave_with_libreoffice(path, out_dir):
     out_dir.mkdir(exist_ok=True)
-    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out_dir), str(path)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out_dir), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     return out_dir / path.name
 
 
 def test_the_years_loop_audit_notices_fix_reaudit(tmp_path):
     folder = tmp_path / "已发布"
-    first = {"a.html": shapes.portal_page(sample("示例市财政局", 1, "requests")),
-             "b.html": pairs.with_draft_markers(shapes.portal_page(sample("示例市教育局", 2))),
-             "c.html": shapes.portal_page(sample("示例市民政局", 3)),
-             "d.html": shapes.portal_page(sample("示例市交通运输局", 4, "appeals"))}
+    first = {
+        "a.html": shapes.portal_page(sample("示例市财政局", 1, "requests")),
+        "b.html": pairs.with_draft_markers(shapes.portal_page(sample("示例市教育局", 2))),
+        "c.html": shapes.portal_page(sample("示例市民政局", 3)),
+        "d.html": shapes.portal_page(sample("示例市交通运输局", 4, "appeals")),
+    }
     publish(folder, first)
-    result = run("audit", folder, "-o", tmp_path / "第一次.xlsx", "--notices", tmp_path / "整改通知",
-                 "--deadline", "2026-04-30", "--name", "示例市政务公开办公室", "--date", "2026-04-10")
+    result = run(
+        "audit",
+        folder,
+        "-o",
+        tmp_path / "第一次.xlsx",
+        "--notices",
+        tmp_path / "整改通知",
+        "--deadline",
+        "2026-04-30",
+        "--name",
+        "示例市政务公开办公室",
+        "--date",
+        "2026-04-10",
+    )
     assert result.exit_code == 1, result.output
     assert "整改通知：3 份" in result.output
     findings = sheet_rows(tmp_path / "第一次.xlsx", "核查结果")
@@ -85,16 +103,26 @@ def test_the_years_loop_audit_notices_fix_reaudit(tmp_path):
         assert sorted(r[4].removeprefix("（提醒）") for r in table) == sorted(r["说明"] for r in rows)
         word = WordDocument(tmp_path / "整改通知" / f"{unit}2025年报告整改通知.docx")
         text = "\n".join(p.text for p in word.paragraphs)
-        assert word.paragraphs[0].text.split("\n") == [f"关于{unit}2025年", "政府信息公开工作年度报告", "有关问题的整改通知"]
-        assert f"{unit}：" in text and "2026年4月30日前" in text and "示例市政务公开办公室" in text and "2026年4月10日" in text
+        assert word.paragraphs[0].text.split("\n") == [
+            f"关于{unit}2025年",
+            "政府信息公开工作年度报告",
+            "有关问题的整改通知",
+        ]
+        assert (
+            f"{unit}：" in text
+            and "2026年4月30日前" in text
+            and "示例市政务公开办公室" in text
+            and "2026年4月10日" in text
+        )
         assert [c.text for c in word.tables[0].rows[0].cells] == ["序号", "位置", "原文", "应为", "说明"]
         assert len(word.tables[0].rows) == len(rows) + 1
     assert any(r["规则"] == "发布了未核定的草稿" for r in by_unit["示例市教育局"])
 
     ledger_rows = sheet_rows(tmp_path / "第一次.xlsx", ledger.SHEET)
     assert {r["状态"] for r in ledger_rows} == {"新发现"} and len(ledger_rows) == len(findings)
-    assert all(r["首次发现"] == "2026-04-10" and "已发布" not in r["标识"] and ".html" not in r["标识"]
-               for r in ledger_rows)
+    assert all(
+        r["首次发现"] == "2026-04-10" and "已发布" not in r["标识"] and ".html" not in r["标识"] for r in ledger_rows
+    )
 
     # The office types into the ledger, and the workbook is re-saved by LibreOffice.
     book = load_workbook(tmp_path / "第一次.xlsx")
@@ -110,9 +138,14 @@ def test_the_years_loop_audit_notices_fix_reaudit(tmp_path):
     resaved = resave_with_libreoffice(tmp_path / "typed.xlsx", tmp_path / "libreoffice")
 
     # Round two: 财政局 fixed it, 教育局 did not, 民政局 broke a figure, 交通运输局's report is gone.
-    publish(folder, {"a.html": shapes.portal_page(sample("示例市财政局", 1)),
-                     "b.html": first["b.html"],
-                     "c.html": shapes.portal_page(sample("示例市民政局", 3, "requests"))})
+    publish(
+        folder,
+        {
+            "a.html": shapes.portal_page(sample("示例市财政局", 1)),
+            "b.html": first["b.html"],
+            "c.html": shapes.portal_page(sample("示例市民政局", 3, "requests")),
+        },
+    )
     result = run("audit", folder, "--since", resaved, "-o", tmp_path / "第二次.xlsx", "--date", "2026-05-10")
     assert "整改台账（与" in result.output, result.output
     states = {}
@@ -126,8 +159,12 @@ def test_the_years_loop_audit_notices_fix_reaudit(tmp_path):
             assert row["首次发现"] == "2026-05-10"
         if row["状态"] == "仍存在":
             assert row["首次发现"] == "2026-04-10"
-    assert states == {"示例市财政局": {"已整改"}, "示例市教育局": {"仍存在"}, "示例市民政局": {"新发现"},
-                      "示例市交通运输局": {"未核查"}}
+    assert states == {
+        "示例市财政局": {"已整改"},
+        "示例市教育局": {"仍存在"},
+        "示例市民政局": {"新发现"},
+        "示例市交通运输局": {"未核查"},
+    }
     unchecked = [r for r in sheet_rows(tmp_path / "第二次.xlsx", ledger.SHEET) if r["状态"] == "未核查"]
     assert all("不能确认已整改" in r["状态说明"] for r in unchecked)
     summary = sheet_rows(tmp_path / "第二次.xlsx", ledger.SUMMARY)
@@ -160,12 +197,26 @@ def test_identities_are_the_same_in_two_audits_and_across_html_pdf_and_word_copi
 
 
 def _row(identity, agency="某局", state=ledger.NEW):
-    return ledger.Row(identity, agency, "2025", "R1", "表三", "1", "2", "说明", state, "", "2026-04-10", "2026-04-10",
-                      {"责任人": "王"})
+    return ledger.Row(
+        identity,
+        agency,
+        "2025",
+        "R1",
+        "表三",
+        "1",
+        "2",
+        "说明",
+        state,
+        "",
+        "2026-04-10",
+        "2026-04-10",
+        {"责任人": "王"},
+    )
 
 
-@pytest.mark.parametrize(("unread", "present", "state"), [(0, True, ledger.FIXED), (3, True, ledger.UNCHECKED),
-                                                          (0, False, ledger.UNCHECKED)])
+@pytest.mark.parametrize(
+    ("unread", "present", "state"), [(0, True, ledger.FIXED), (3, True, ledger.UNCHECKED), (0, False, ledger.UNCHECKED)]
+)
 def test_a_finding_is_fixed_only_when_its_report_was_read_completely(unread, present, state):
     before = {"某局｜2025｜R1｜x": _row("某局｜2025｜R1｜x")}
     coverage = ledger.Coverage({("某局", "2025"): unread} if present else {}, unreadable=1)
@@ -179,6 +230,7 @@ def test_since_a_workbook_without_a_ledger_is_refused_in_chinese(tmp_path):
     folder = tmp_path / "已发布"
     publish(folder, {"c.html": shapes.portal_page(sample("示例市民政局", 3))})
     from openpyxl import Workbook
+
     Workbook().save(tmp_path / "别的.xlsx")
     result = run("audit", folder, "--since", tmp_path / "别的.xlsx", "-o", tmp_path / "r.xlsx")
     assert result.exit_code != 0 and "没有“整改台账”工作表" in result.output
@@ -193,13 +245,31 @@ def test_check_over_returned_forms_writes_a_return_notice_per_unit_with_errors(t
     book = load_workbook(finance)
     book["表三 申请办理"]["D6"].value += 5  # 一、本年新收 of 自然人, as a unit might mistype it
     book.save(finance)
-    result = run("check", forms, "--year", "2025", "--notices", tmp_path / "退回", "--deadline", "2026-03-10",
-                 "--name", "青川市政务公开办公室", "--date", "2026-03-01")
+    result = run(
+        "check",
+        forms,
+        "--year",
+        "2025",
+        "--notices",
+        tmp_path / "退回",
+        "--deadline",
+        "2026-03-10",
+        "--name",
+        "青川市政务公开办公室",
+        "--date",
+        "2026-03-01",
+    )
     assert result.exit_code == 1 and "退回修改通知：1 份" in result.output, result.output
-    assert sorted(p.name for p in (tmp_path / "退回").iterdir() if not p.name.startswith(".")) == \
-        ["青川市财政局2025年报告退回修改通知.docx", "青川市财政局2025年报告退回修改通知.md"]
-    text = "\n".join(p.text for p in WordDocument(tmp_path / "退回" / "青川市财政局2025年报告退回修改通知.docx").paragraphs)
-    assert "关于退回青川市财政局2025年\n政府信息公开工作年度报告\n填报表修改的通知" in text and "2026年3月10日前" in text
+    assert sorted(p.name for p in (tmp_path / "退回").iterdir() if not p.name.startswith(".")) == [
+        "青川市财政局2025年报告退回修改通知.docx",
+        "青川市财政局2025年报告退回修改通知.md",
+    ]
+    text = "\n".join(
+        p.text for p in WordDocument(tmp_path / "退回" / "青川市财政局2025年报告退回修改通知.docx").paragraphs
+    )
+    assert (
+        "关于退回青川市财政局2025年\n政府信息公开工作年度报告\n填报表修改的通知" in text and "2026年3月10日前" in text
+    )
     [row] = notice_rows(tmp_path / "退回" / "青川市财政局2025年报告退回修改通知.md")
     assert row[1].endswith("（表三 申请办理!D6）") and (row[2], row[3]) == ("30", "25")  # as check says it
     again = run("check", forms, "--year", "2025", "--format", "json")
@@ -242,7 +312,9 @@ def test_an_office_replaces_the_notice_template_with_its_own(tmp_path):
     paragraphs = [p.text for p in WordDocument(word).paragraphs]
     assert paragraphs[0] == "示例市人民政府办公室文件"
     assert paragraphs[1].replace("\n", "") == "关于示例市财政局2025年政府信息公开工作年度报告有关问题的整改通知"
-    assert (tmp_path / "通知" / f"{word.stem}.md").read_text(encoding="utf-8").startswith("# 关于示例市财政局")  # shipped
+    assert (
+        (tmp_path / "通知" / f"{word.stem}.md").read_text(encoding="utf-8").startswith("# 关于示例市财政局")
+    )  # shipped
 
     broken = WordDocument(REPO / "templates" / "notice.docx")
     broken.paragraphs[0].add_run("{{ 没有这个名字 }}")
@@ -267,7 +339,9 @@ def test_a_copy_that_differs_is_in_the_ledger_by_its_kind_and_cells_not_its_name
     assert identities[0] == identities[1] and "txt" in identities[0] and "b.txt" not in identities[0]
 
 
-@pytest.mark.parametrize(("option", "value", "said"), [("--date", "2026-13-40", "不存在"), ("--deadline", "下周五", "无法识别")])
+@pytest.mark.parametrize(
+    ("option", "value", "said"), [("--date", "2026-13-40", "不存在"), ("--deadline", "下周五", "无法识别")]
+)
 def test_a_date_that_cannot_be_read_is_said_before_the_work(tmp_path, option, value, said):
     folder = tmp_path / "已发布"
     publish(folder, {"a.html": shapes.portal_page(sample("示例市财政局", 1, "requests"))})

@@ -74,8 +74,9 @@ def outside_markers(root) -> str:
 
 
 def table_three(path: Path) -> list[list[str]]:
-    return next(markers.table_cells(r.table) for n, r in markers.docx_regions(body(path)).items()
-                if n == "table_requests")
+    return next(
+        markers.table_cells(r.table) for n, r in markers.docx_regions(body(path)).items() if n == "table_requests"
+    )
 
 
 def test_refresh_puts_new_figures_in_and_keeps_every_edit(drafted):
@@ -107,8 +108,21 @@ def test_refresh_survives_a_libreoffice_round_trip(drafted, tmp_path):
     edit_like_a_clerk(word)
     profile = tmp_path / "profile"
     resaved = tmp_path / "resaved"
-    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "docx",
-                    "--outdir", str(resaved), str(word)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(resaved),
+            str(word),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     shutil.copy(resaved / word.name, word)
     assert {"table_requests", "lead_requests", "title", "date"} <= set(markers.docx_regions(body(word)))
     change_figures(source)
@@ -151,8 +165,9 @@ def test_a_deleted_marker_is_reported_not_put_back(drafted):
 
 def test_markdown_drafts_refresh_between_their_comments(drafted):
     source, _, markdown = drafted
-    markdown.write_text(markdown.read_text(encoding="utf-8").replace("## 五、", "科长加的一段。\n\n## 五、"),
-                        encoding="utf-8")
+    markdown.write_text(
+        markdown.read_text(encoding="utf-8").replace("## 五、", "科长加的一段。\n\n## 五、"), encoding="utf-8"
+    )
     change_figures(source)
     result = run("refresh", markdown)
     assert result.exit_code == 0, result.output
@@ -197,13 +212,18 @@ def test_build_points_to_refresh_when_a_draft_was_edited(drafted):
 
 
 @settings(max_examples=8, deadline=None)  # tmp_path_factory: a fresh folder per example
-@given(edits=st.lists(st.sampled_from(["add", "delete", "reword"]), min_size=1, max_size=4),
-       new=st.integers(20, 60), disclosed=st.integers(0, 9))
+@given(
+    edits=st.lists(st.sampled_from(["add", "delete", "reword"]), min_size=1, max_size=4),
+    new=st.integers(20, 60),
+    disclosed=st.integers(0, 9),
+)
 def test_random_edits_outside_markers_survive_random_new_figures(tmp_path_factory, edits, new, disclosed):
     work = tmp_path_factory.mktemp("prop")
     source = work / "2025.toml"
     shutil.copy(DATA / "qingchuan-finance" / "2025.toml", source)
-    assert run("build", source, "-o", work / "out", "--previous", DATA / "qingchuan-finance" / "2024.toml").exit_code == 0
+    assert (
+        run("build", source, "-o", work / "out", "--previous", DATA / "qingchuan-finance" / "2024.toml").exit_code == 0
+    )
     [word] = (work / "out").glob("*.docx")
     document = docx.Document(word)
     free = [p for p in document.paragraphs if p.text and not p._p.xpath(".//w:bookmarkStart")]
@@ -219,7 +239,9 @@ def test_random_edits_outside_markers_survive_random_new_figures(tmp_path_factor
     before = outside_markers(body(word))
     text = source.read_text(encoding="utf-8")
     text = re.sub(r"new = \{ natural_person = 23,", f"new = {{ natural_person = {23 + new - 23 + disclosed},", text)
-    text = text.replace("disclosed = { natural_person = 9,", f"disclosed = {{ natural_person = {9 + new - 23 + disclosed},")
+    text = text.replace(
+        "disclosed = { natural_person = 9,", f"disclosed = {{ natural_person = {9 + new - 23 + disclosed},"
+    )
     source.write_text(text, encoding="utf-8")
     result = run("refresh", word, source, "--previous", DATA / "qingchuan-finance" / "2024.toml")
     assert result.exit_code == 0, result.output
@@ -242,8 +264,11 @@ def test_batch_refresh_updates_edited_drafts_instead_of_skipping_them(drafted):
     assert "科长加的一段话" in "".join(body(word).itertext())
 
 
-@pytest.mark.parametrize("source", sorted(DATA.glob("*/*.toml")) + sorted((DATA.parent / "tests" / "golden").glob("*.toml")),
-                         ids=lambda p: f"{p.parent.name}-{p.stem}")
+@pytest.mark.parametrize(
+    "source",
+    sorted(DATA.glob("*/*.toml")) + sorted((DATA.parent / "tests" / "golden").glob("*.toml")),
+    ids=lambda p: f"{p.parent.name}-{p.stem}",
+)
 def test_the_recorded_marker_texts_agree_with_the_word_file(source):
     """A build records each marker's text worked out from the draft; refresh reads edited
     drafts' files with lxml. They must agree, or every refresh would see conflicts."""

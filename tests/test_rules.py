@@ -32,7 +32,9 @@ def test_a_balanced_table_three_passes_every_rule():
 
 
 def test_r1_fails_when_new_plus_carried_differs_from_handled_plus_carried_forward():
-    text = with_tables(BALANCED.replace("carry_forward = { natural_person = 1 }", "carry_forward = { natural_person = 2 }"))
+    text = with_tables(
+        BALANCED.replace("carry_forward = { natural_person = 1 }", "carry_forward = { natural_person = 2 }")
+    )
     [finding] = findings(text)
     assert finding.code == "R1"
     assert finding.column == "自然人"
@@ -57,27 +59,37 @@ def test_r1_counts_carried_over_requests_only_once():
 
 
 def test_r2_passes_when_a_stated_row_total_equals_its_columns():
-    text = with_tables(BALANCED.replace("disclosed = { natural_person = 3, commercial = 1 }",
-                                        "disclosed = { natural_person = 3, commercial = 1, total = 4 }"))
+    text = with_tables(
+        BALANCED.replace(
+            "disclosed = { natural_person = 3, commercial = 1 }",
+            "disclosed = { natural_person = 3, commercial = 1, total = 4 }",
+        )
+    )
     assert findings(text) == []
 
 
 def test_r2_fails_when_a_stated_row_total_differs_from_its_columns():
-    text = with_tables(BALANCED.replace("disclosed = { natural_person = 3, commercial = 1 }",
-                                        "disclosed = { natural_person = 3, commercial = 1, total = 5 }"))
+    text = with_tables(
+        BALANCED.replace(
+            "disclosed = { natural_person = 3, commercial = 1 }",
+            "disclosed = { natural_person = 3, commercial = 1, total = 5 }",
+        )
+    )
     [finding] = findings(text)
     assert finding.code == "R2"
     assert finding.key == "requests.disclosed.total"
     assert finding.row == "三、本年度办理结果／（一）予以公开"
     assert finding.column == "总计"
     assert (finding.expected, finding.actual) == (4, 5)
-    assert finding.line == text.splitlines().index(
-        "disclosed = { natural_person = 3, commercial = 1, total = 5 }") + 1
+    assert finding.line == text.splitlines().index("disclosed = { natural_person = 3, commercial = 1, total = 5 }") + 1
 
 
 def test_r2_flags_a_total_left_at_zero_while_its_parts_are_not():
-    text = with_tables(BALANCED.replace("new = { natural_person = 5, commercial = 1 }",
-                                        "new = { natural_person = 5, commercial = 1, total = 0 }"))
+    text = with_tables(
+        BALANCED.replace(
+            "new = { natural_person = 5, commercial = 1 }", "new = { natural_person = 5, commercial = 1, total = 0 }"
+        )
+    )
     [finding] = findings(text, "R2")
     assert (finding.expected, finding.actual) == (6, 0)
 
@@ -112,7 +124,9 @@ other = { natural_person = 2 }
 total = { natural_person = 2 }
 """
     assert findings(with_tables(table, year=2019)) == []
-    [finding] = findings(with_tables(table.replace("total = { natural_person = 2 }", "total = { natural_person = 1 }"), year=2019))
+    [finding] = findings(
+        with_tables(table.replace("total = { natural_person = 2 }", "total = { natural_person = 1 }"), year=2019)
+    )
     assert finding.code == "R3"
 
 
@@ -171,9 +185,7 @@ def test_r5_fails_for_a_negative_count():
 def test_r5_fails_for_a_fractional_count():
     [finding] = findings(with_tables("[requests]\nnew = { natural_person = 1.5 }\n"), "R5")
     assert finding.key == "requests.new.natural_person"
-    assert finding.message == (
-        "“表三 一、本年新收政府信息公开申请数量／自然人”是件数，应为整数，文件中写的是 1.5。"
-    )
+    assert finding.message == ("“表三 一、本年新收政府信息公开申请数量／自然人”是件数，应为整数，文件中写的是 1.5。")
 
 
 def test_r5_fails_for_a_negative_fee_amount():
@@ -182,6 +194,11 @@ def test_r5_fails_for_a_negative_fee_amount():
 
 
 def test_r5_allows_a_negative_change_in_the_2019_format_only():
-    assert findings(with_tables("[proactive]\nlicensing = { previous = 5, change = -2, decisions = 3 }\n", year=2019)) == []
-    [finding] = findings(with_tables("[proactive]\nlicensing = { previous = 5, change = 2, decisions = -3 }\n", year=2019))
+    assert (
+        findings(with_tables("[proactive]\nlicensing = { previous = 5, change = -2, decisions = 3 }\n", year=2019))
+        == []
+    )
+    [finding] = findings(
+        with_tables("[proactive]\nlicensing = { previous = 5, change = 2, decisions = -3 }\n", year=2019)
+    )
     assert (finding.code, finding.key) == ("R5", "proactive.licensing.decisions")

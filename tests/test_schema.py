@@ -20,10 +20,12 @@ def only(text: str):
 
 
 def test_omitted_figures_are_zero_and_annotations_are_kept():
-    result = check_text(with_tables("""
+    result = check_text(
+        with_tables("""
 [proactive]
 normative_documents = { issued = 3, in_force = { value = 22, note = "其中修订16件" } }
-"""))
+""")
+    )
     assert result.findings == []
     report = result.report
     assert report.figure("proactive.normative_documents.repealed").value == 0
@@ -53,13 +55,15 @@ def test_the_format_follows_the_report_year():
 
 
 def test_section_six_fees_are_separate_from_table_two_fees():
-    result = check_text(with_tables("""
+    result = check_text(
+        with_tables("""
 [proactive]
 administrative_fees = 3.5
 [processing_fees]
 notices = 2
 amount = 340
-"""))
+""")
+    )
     assert result.findings == []
     report = result.report
     assert report.fees.notices == 2 and report.fees.amount == 340
@@ -103,8 +107,7 @@ def test_a_key_of_the_other_format_is_named_as_such():
 def test_an_unknown_key_without_a_near_match_lists_the_valid_keys():
     finding = only(with_tables("[appeals]\nreview = { xyz = 1 }\n"))
     assert finding.message == (
-        "未知的键“appeals.review.xyz”，其中的内容没有被读取。"
-        "这里可用的键：upheld、corrected、other、pending、total。"
+        "未知的键“appeals.review.xyz”，其中的内容没有被读取。这里可用的键：upheld、corrected、other、pending、total。"
     )
 
 
@@ -130,14 +133,16 @@ def test_an_annotated_figure_needs_a_value():
     finding = only(with_tables('[proactive]\nlicensing = { note = "含变更" }\n'))
     assert finding.message == (
         "“表二 行政许可／本年处理决定数量”写成了带说明的形式，但缺少 value（数字）。"
-        "应写成 { value = 22, note = \"其中修订16件\" }。"
+        '应写成 { value = 22, note = "其中修订16件" }。'
     )
 
 
 def test_a_quoted_date_is_a_type_error():
     finding = only(skeleton().replace("published = 2022-01-20", 'published = "2022-01-20"'))
     assert (finding.code, finding.key, finding.line) == ("type", "report.published", 5)
-    assert finding.message == "“发布日期”应为日期（如 2025-01-20，不加引号），文件中写的是 “2022-01-10”。".replace("10", "20")
+    assert finding.message == "“发布日期”应为日期（如 2025-01-20，不加引号），文件中写的是 “2022-01-10”。".replace(
+        "10", "20"
+    )
 
 
 def test_an_unknown_report_kind_is_rejected():
@@ -173,13 +178,18 @@ def test_an_unquoted_text_value_is_a_syntax_error_at_its_line():
 def test_a_year_before_2019_is_refused():
     finding = only(skeleton(2018).replace("[text]", "[textx]").split("[textx]")[0])
     assert finding.code == "year"
-    assert finding.message == ("2018 年度没有全国统一的报告格式（2019 年起才有）。2019 年以前的年度报告（2008 年条例）"
-                               "请在文件开头写 document = \"2008年条例年度报告\"，按第三十二条的六项起草，数字写在正文中。")
+    assert finding.message == (
+        "2018 年度没有全国统一的报告格式（2019 年起才有）。2019 年以前的年度报告（2008 年条例）"
+        '请在文件开头写 document = "2008年条例年度报告"，按第三十二条的六项起草，数字写在正文中。'
+    )
 
 
 def test_a_format_override_that_differs_from_the_year_is_a_warning():
-    text = skeleton(2021).replace('kind = "部门"', 'kind = "部门"\nformat = "2019"').replace(
-        "[text]\n", '[text]\noverview = "概述。"\n')
+    text = (
+        skeleton(2021)
+        .replace('kind = "部门"', 'kind = "部门"\nformat = "2019"')
+        .replace("[text]\n", '[text]\noverview = "概述。"\n')
+    )
     result = check_text(text)
     assert result.report.format.id == "2019"
     [finding] = [f for f in result.findings if f.code == "format"]

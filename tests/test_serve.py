@@ -72,8 +72,17 @@ def test_host_and_origin_are_this_page_only(client):
     assert client.post(f"/check/{REPORT}", data={}, headers={"origin": BASE}).status_code == 200
 
 
-@pytest.mark.parametrize("path", ["../../etc/passwd", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd",
-                                  "qingchuan-finance/..%2F..%2F..%2Fetc%2Fpasswd", "/etc/passwd", "outside.toml"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../../etc/passwd",
+        "..%2F..%2Fetc%2Fpasswd",
+        "%2Fetc%2Fpasswd",
+        "qingchuan-finance/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/etc/passwd",
+        "outside.toml",
+    ],
+)
 def test_no_path_outside_the_folder_is_read(client, folder, path):
     (folder / "outside.toml").symlink_to("/etc/passwd")
     for route in ("report", "draft/docx", "draft/json"):
@@ -92,7 +101,9 @@ def test_uploads_and_forms_have_limits_said_in_chinese(client, folder):
         for _ in range(40):
             yield b"y" * (1024 * 1024)
 
-    streamed = client.post("/import", content=unannounced(), headers={"content-type": "multipart/form-data; boundary=z"})
+    streamed = client.post(
+        "/import", content=unannounced(), headers={"content-type": "multipart/form-data; boundary=z"}
+    )
     assert streamed.status_code == 413 and "太大" in streamed.text
     many = client.post(f"/check/{REPORT}", data={f"k{n}": "1" for n in range(1500)})
     assert many.status_code == 400 and "已拒绝" in many.text and "exceeded" not in many.text.lower()
@@ -127,11 +138,15 @@ def test_saving_changes_only_what_changed(client, folder):
     saved = client.post(f"/save/{REPORT}", data={**form, "_version": version})
     assert saved.status_code == 200 and "已保存" in saved.text
     after = (folder / REPORT).read_text(encoding="utf-8")
-    diff = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    diff = [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
     old = next(line for line in before.splitlines() if line.startswith("licensing = 35 "))
-    assert sorted(diff) == sorted(["-" + old, "+" + old.replace("licensing = 35 ", "licensing = 36 "),
-                                   "+下一年将公开更多解读。"]), diff
+    assert sorted(diff) == sorted(
+        ["-" + old, "+" + old.replace("licensing = 35 ", "licensing = 36 "), "+下一年将公开更多解读。"]
+    ), diff
     same = client.post(f"/save/{REPORT}", data={**form, "_version": _version(saved.text)})
     assert "没有改动" in same.text and (folder / REPORT).read_text(encoding="utf-8") == after
 
@@ -180,9 +195,13 @@ def test_an_uploaded_edited_draft_is_refreshed_with_a_backup(client, folder):
     files = {"draft": ("青川市财政局2025年政府信息公开工作年度报告.docx", word)}
     answer = client.post(f"/refresh/{REPORT}", files=files)
     assert answer.status_code == 200, answer.text
-    assert int(answer.headers["x-reportgen-changes"]) >= 1 and "已更新" in answer.text  # what changed, then the download
+    assert (
+        int(answer.headers["x-reportgen-changes"]) >= 1 and "已更新" in answer.text
+    )  # what changed, then the download
     refreshed = client.get("/drafts/" + quote(files["draft"][0]))
-    assert "37" in "".join(c.text for t in docx.Document(io.BytesIO(refreshed.content)).tables for r in t.rows for c in r.cells)
+    assert "37" in "".join(
+        c.text for t in docx.Document(io.BytesIO(refreshed.content)).tables for r in t.rows for c in r.cells
+    )
     again = client.post(f"/refresh/{REPORT}", files=files)
     assert again.status_code == 200 and list((folder / "草稿").glob("*.备份-1.docx"))
 
@@ -248,11 +267,20 @@ def test_a_task_table_is_edited_entry_by_entry_in_place(client, folder):
     beside = lacking.text.split('id="f-task-2-lead"', 1)[1].split("</span>", 1)[0]
     assert "第 2 个任务缺少牵头处室" in beside
     form = _form(page)
-    form.update({"task.2.lead": "法规科、办公室", "task.4.heading": "一", "task.4.task": "公开决算。",
-                 "task.4.lead": "预算科", "task.1._delete": "1"})
+    form.update(
+        {
+            "task.2.lead": "法规科、办公室",
+            "task.4.heading": "一",
+            "task.4.task": "公开决算。",
+            "task.4.lead": "预算科",
+            "task.1._delete": "1",
+        }
+    )
     saved = client.post(f"/save/{relative}", data={**form, "_version": _version(page)})
     assert saved.status_code == 200 and saved.headers.get("hx-refresh") == "true"  # entries changed: laid out again
-    expected = INTERLEAVED.replace('[[task]]\nheading = "一"\ntask = "公开预算。"   # 第一项\nlead = ["预算科"]\n\n', "")
+    expected = INTERLEAVED.replace(
+        '[[task]]\nheading = "一"\ntask = "公开预算。"   # 第一项\nlead = ["预算科"]\n\n', ""
+    )
     expected = expected.replace('lead = ["法规科"]\nstatus', 'lead = ["法规科", "办公室"]\nstatus')
     expected += '\n[[task]]\nheading = "一"\ntask = "公开决算。"\nlead = ["预算科"]\n'  # after the last task
     assert path.read_text(encoding="utf-8") == expected
@@ -268,11 +296,16 @@ def test_a_summary_keeps_its_figures_as_written(client, folder):
     form.update({"figures.normative_documents.last_year": "5", "figures.reviews": "2"})
     client.post(f"/save/{SUMMARY}", data={**form, "_version": _version(page)})
     after = (folder / SUMMARY).read_text(encoding="utf-8")
-    diff = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-    assert diff == ["-normative_documents = 6                                # 制发行政规范性文件（件）",
-                    "+normative_documents = { value = 6, last_year = 5 }     # 制发行政规范性文件（件）",
-                    "+reviews = 2"], diff
+    diff = [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert diff == [
+        "-normative_documents = 6                                # 制发行政规范性文件（件）",
+        "+normative_documents = { value = 6, last_year = 5 }     # 制发行政规范性文件（件）",
+        "+reviews = 2",
+    ], diff
     wrong = client.post(f"/check/{SUMMARY}", data={"figures.active_items": "很多"})
     assert "“主动公开政府信息”应为非负整数" in wrong.text.split('id="f-figures-active_items"', 1)[1].split("</span>")[0]
 
@@ -291,8 +324,9 @@ def test_every_kind_drafts_from_the_page(client):
 
 
 def test_the_roster_shows_who_has_not_reported_and_starts_their_file(client, folder):
-    (folder / "名单.csv").write_text("机关名称,类别\n青川市财政局,部门\n青川市教育局,部门\n青川市临江区人民政府,政府\n",
-                                      encoding="utf-8")
+    (folder / "名单.csv").write_text(
+        "机关名称,类别\n青川市财政局,部门\n青川市教育局,部门\n青川市临江区人民政府,政府\n", encoding="utf-8"
+    )
     page = client.get("/").text
     assert "名单中 3 个单位，1 个还没有 2025 年度的年度报告（未报送）" in page
     missing = page.split('id="roster-title"', 1)[1]
@@ -333,8 +367,10 @@ def test_new_documents_of_every_kind(client, folder):
         assert made.status_code == 200 and (folder / "青川市新设局" / name).exists()
         assert client.get(f"/report/青川市新设局/{name}").status_code == 200
     page = client.get("/report/青川市新设局/2026-工作总结.toml").text
-    client.post("/save/青川市新设局/2026-工作总结.toml",
-                data={**_form(page), "figures.reviews": "3", "_version": _version(page)})
+    client.post(
+        "/save/青川市新设局/2026-工作总结.toml",
+        data={**_form(page), "figures.reviews": "3", "_version": _version(page)},
+    )
     again = client.post("/new", data={"agency": "青川市新设局", "year": "2026", "document": "工作总结"})
     assert again.status_code == 400 and "改过" in again.text  # typed in on the page: never replaced
     assert "reviews = 3" in (folder / "青川市新设局" / "2026-工作总结.toml").read_text(encoding="utf-8")
@@ -356,15 +392,18 @@ def _version(text: str) -> str:
 # ------------------------------------------------------------------ in a browser
 
 
-
 @pytest.fixture
 def served(folder):
     """``reportgen serve`` itself, in a process of its own: its address with the token."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", folder, "--port", str(port), "--no-browser"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "serve", folder, "--port", str(port), "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = ""
     deadline = time.monotonic() + 30
     while "token=" not in line and time.monotonic() < deadline:
@@ -422,7 +461,9 @@ def test_a_clerk_fixes_a_figure_and_saves_in_the_browser(served, browser, folder
     cell = browser.find_element("name", "requests.new.natural_person")
     cell.clear()
     cell.send_keys("30")  # R1 breaks: 30 + 2 ≠ 24 + 1
-    assert _wait(lambda: "两者应相等" in (_finding(browser, "requests.new.natural_person") or "")), browser.page_source[-3000:]
+    assert _wait(lambda: "两者应相等" in (_finding(browser, "requests.new.natural_person") or "")), browser.page_source[
+        -3000:
+    ]
     assert _wait(lambda: _text(browser, "o-requests-new-total") == "37")  # its total, computed
     other = browser.find_element("name", "requests.carried_over.natural_person")  # a cell of the same rule
     marked = "253, 236, 236"
@@ -487,13 +528,18 @@ def test_a_clerk_downloads_a_word_draft_and_uploads_it_edited(served, browser, f
         browser.set_window_size(width, 1600)
         found, details = axe_violations(browser)
         assert found == [], details
-        assert browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+        assert (
+            browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            <= 0
+        )
     browser.find_element("id", "download").click()
     refreshed = docx.Document(_downloaded(downloads, "改过的草稿.docx"))
     assert any(p.text == "科室补充的一段。" for p in refreshed.paragraphs)  # the edit kept
     assert "37" in "".join(c.text for t in refreshed.tables for r in t.rows for c in r.cells)  # the new figure in
     assert (folder / "草稿" / "改过的草稿.docx").exists()
-    assert docx.Document(folder / "草稿" / "改过的草稿.备份-1.docx").paragraphs[-1].text == "科室补充的一段。"  # as uploaded
+    assert (
+        docx.Document(folder / "草稿" / "改过的草稿.备份-1.docx").paragraphs[-1].text == "科室补充的一段。"
+    )  # as uploaded
 
 
 def test_a_clerk_adds_a_task_in_the_browser(served, browser, folder):
@@ -511,14 +557,17 @@ def test_a_clerk_adds_a_task_in_the_browser(served, browser, folder):
     assert text.endswith('[[task]]\nheading = "一"\ntask = "公开财政资金直达基层情况。"\nlead = ["预算科", "国库科"]\n')
 
 
-@pytest.mark.parametrize("page", ["/", f"/report/{REPORT}", f"/report/{TASKS}", f"/report/{SUMMARY}",
-                                  "/report/taizhou-finance/2013.toml"])
+@pytest.mark.parametrize(
+    "page", ["/", f"/report/{REPORT}", f"/report/{TASKS}", f"/report/{SUMMARY}", "/report/taizhou-finance/2013.toml"]
+)
 @pytest.mark.parametrize("width", [1280, 375])
 def test_axe_finds_nothing_and_a_phone_scrolls_only_the_tables(served, browser, folder, page, width):
     (folder / "名单.csv").write_text("机关名称\n青川市财政局\n青川市教育局\n", encoding="utf-8")  # 未报送 shown too
     browser.set_window_size(width, 1600)
     browser.get(served.replace("/?", f"{page}?"))
-    overflow = browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0, "the page scrolls sideways outside the tables' own boxes"
     found, details = axe_violations(browser)
     assert found == [], details
@@ -528,12 +577,13 @@ def test_serve_listens_on_this_machine_only(served):
     port = int(served.split(":")[2].split("/")[0])
     with socket.socket() as probe:
         probe.settimeout(1)
-        outside = [a for a in {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
-                   if not a.startswith("127.") and ":" not in a]
+        outside = [
+            a
+            for a in {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
+            if not a.startswith("127.") and ":" not in a
+        ]
         for address in outside:
             assert probe.connect_ex((address, port)) != 0
-
-
 
 
 @pytest.mark.parametrize("when", ["at once", "after a page"])
@@ -541,8 +591,12 @@ def test_ctrl_c_ends_the_page_plainly(folder, when):
     import signal
     import urllib.request
 
-    process = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", folder, "--no-browser"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "serve", folder, "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     address = "".join(process.stdout.readline() for _ in range(2)).split()[-1]
     if when == "after a page":
         base, token = address.split("/?token=")

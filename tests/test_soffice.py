@@ -59,8 +59,14 @@ def test_named_by_the_environment_variable_as_a_program_or_its_folder(tmp_path):
 
 def test_missing_names_every_place_tried(tmp_path):
     with pytest.raises(PdfUnavailable) as missing:
-        LibreOffice.find(platform="win32", environ={"PATH": str(tmp_path), "PROGRAMFILES": str(tmp_path / "PF"),
-                                                    "REPORTGEN_SOFFICE": str(tmp_path / "nowhere" / "soffice.exe")})
+        LibreOffice.find(
+            platform="win32",
+            environ={
+                "PATH": str(tmp_path),
+                "PROGRAMFILES": str(tmp_path / "PF"),
+                "REPORTGEN_SOFFICE": str(tmp_path / "nowhere" / "soffice.exe"),
+            },
+        )
     said = str(missing.value)
     assert f"环境变量 REPORTGEN_SOFFICE 指向的 {tmp_path / 'nowhere' / 'soffice.exe'}（不存在）" in said
     assert "PATH 中的 soffice、libreoffice" in said

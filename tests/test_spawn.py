@@ -93,13 +93,19 @@ def test_a_worker_that_dies_leaves_its_items_reported_as_not_done(spawn_only):
 
 # ------------------------------------------------------------------ Ctrl-C and a killed parent, under spawn
 
-SPAWNED = ("import multiprocessing, sys; multiprocessing.set_start_method('spawn'); "
-           "from reportgen.cli.main import run; sys.argv[0] = 'reportgen'; run()")
+SPAWNED = (
+    "import multiprocessing, sys; multiprocessing.set_start_method('spawn'); "
+    "from reportgen.cli.main import run; sys.argv[0] = 'reportgen'; run()"
+)
 
 
 def start(*args):
-    return subprocess.Popen([sys.executable, "-c", SPAWNED, *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", SPAWNED, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def alive_in_group(group):

@@ -61,7 +61,8 @@ INCONSISTENT = [
 
 def findings_for(text: str, tables: str = TABLES):
     source = with_tables(tables, year=2025).replace(
-        'on_request = "严格依法办理政府信息公开申请。"', f'on_request = "{text}"')
+        'on_request = "严格依法办理政府信息公开申请。"', f'on_request = "{text}"'
+    )
     result = check_text(source)
     assert result.errors == 0, [f.message for f in result.findings if f.is_error]
     return [f for f in result.findings if f.code == "text-figure"]
@@ -81,26 +82,46 @@ def test_each_inconsistent_statement_is_one_finding_naming_sentence_and_cell(tex
 
 
 def test_a_share_is_checked_to_the_precision_printed():
-    [finding] = findings_for("办结81件，其中不予公开5件，占6.2%；无法提供31件，占38.3%。无法提供比例为38%。".replace(
-        "占6.2%", "占6.3%"))
-    assert finding.message == ("正文“办结81件，其中不予公开5件，占6.3%；”中写的占比是 6.3%，"
-                               "而按表格表三“（三）不予公开”总计 5 ÷ 办结总数 81应为 6.2%。请核对。")
+    [finding] = findings_for(
+        "办结81件，其中不予公开5件，占6.2%；无法提供31件，占38.3%。无法提供比例为38%。".replace("占6.2%", "占6.3%")
+    )
+    assert finding.message == (
+        "正文“办结81件，其中不予公开5件，占6.3%；”中写的占比是 6.3%，"
+        "而按表格表三“（三）不予公开”总计 5 ÷ 办结总数 81应为 6.2%。请核对。"
+    )
 
 
 def test_a_number_typed_for_rows_the_table_leaves_blank_is_a_finding():
-    blank = TABLES.replace("withheld_third_party = { natural_person = 5 }",
-                           'withheld_third_party = { natural_person = "" }\nunable_unclear = { natural_person = 5 }')
+    blank = TABLES.replace(
+        "withheld_third_party = { natural_person = 5 }",
+        'withheld_third_party = { natural_person = "" }\nunable_unclear = { natural_person = 5 }',
+    )
     found = findings_for("不予公开5件。", blank)
     assert [f.actual for f in found] == ["5"]
     assert "在表格中留空" not in found[0].message  # some 不予公开 cells are written (0)
-    all_blank = blank.replace("[requests]", "[requests]\n" + "\n".join(
-        f'{row} = {{ natural_person = "", commercial = "", research = "", public_interest = "", '
-        f'legal_services = "", other_org = "" }}'
-        for row in ("withheld_state_secret", "withheld_by_law", "withheld_security", "withheld_internal",
-                    "withheld_process", "withheld_enforcement_file", "withheld_query")))
-    all_blank = all_blank.replace('withheld_third_party = { natural_person = "" }', 'withheld_third_party = { '
-                                  'natural_person = "", commercial = "", research = "", public_interest = "", '
-                                  'legal_services = "", other_org = "" }')
+    all_blank = blank.replace(
+        "[requests]",
+        "[requests]\n"
+        + "\n".join(
+            f'{row} = {{ natural_person = "", commercial = "", research = "", public_interest = "", '
+            f'legal_services = "", other_org = "" }}'
+            for row in (
+                "withheld_state_secret",
+                "withheld_by_law",
+                "withheld_security",
+                "withheld_internal",
+                "withheld_process",
+                "withheld_enforcement_file",
+                "withheld_query",
+            )
+        ),
+    )
+    all_blank = all_blank.replace(
+        'withheld_third_party = { natural_person = "" }',
+        "withheld_third_party = { "
+        'natural_person = "", commercial = "", research = "", public_interest = "", '
+        'legal_services = "", other_org = "" }',
+    )
     [finding] = findings_for("不予公开5件。", all_blank)
     assert "表三“（三）不予公开”总计在表格中留空" in finding.message
 
@@ -114,8 +135,12 @@ def test_the_rules_are_data_beside_the_formats():
 
 
 def test_check_prints_the_finding_with_the_line_of_the_sentence(write):
-    path = write(with_tables(TABLES, year=2025).replace(
-        'on_request = "严格依法办理政府信息公开申请。"', 'on_request = "行政复议35起。"'), "2025.toml")
+    path = write(
+        with_tables(TABLES, year=2025).replace(
+            'on_request = "严格依法办理政府信息公开申请。"', 'on_request = "行政复议35起。"'
+        ),
+        "2025.toml",
+    )
     result = run("check", path)
     assert result.exit_code == 0
     assert "正文“行政复议35起。”中写的是 35，而表四“行政复议／总计”为 36。" in result.output

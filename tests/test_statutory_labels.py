@@ -83,12 +83,9 @@ def _spec_blocks(lines: list[str]) -> list[tuple[str, list[str], list[str]]]:
 @pytest.mark.parametrize("fmt_id, marker", [("2021", "2021 format:"), ("2019", "2019 format")])
 def test_table_two(spec, fmt_id, marker):
     text = _section(spec, "## 3. Table 二")
-    [lines] = _code_blocks(text[text.index(marker):])[:1]
+    [lines] = _code_blocks(text[text.index(marker) :])[:1]
     table = FORMATS[fmt_id].tables["proactive"]
-    ours = [
-        (b.caption, [c.label for c in b.columns if not c.blank], [r.label for r in b.rows])
-        for b in table.blocks
-    ]
+    ours = [(b.caption, [c.label for c in b.columns if not c.blank], [r.label for r in b.rows]) for b in table.blocks]
     assert ours == _spec_blocks(lines)
     assert table.row_header == "信息内容"
 

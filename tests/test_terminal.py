@@ -21,8 +21,30 @@ from reportgen.cli.terminal import CLOSING, OPENING, display_width, table, wrap
 CODES = ("missing", "empty-text", "blank", "similar", "review", "unknown-key", "type", "placeholder", "syntax")
 LATIN = re.compile(r"[A-Za-z]{4,}")
 # Latin words a Chinese message may carry: options, file kinds, names of programs and keys.
-ALLOWED = {"reportgen", "check", "build", "refresh", "force", "data", "toml", "docx", "html", "json", "text",
-           "year", "pdf", "xlsx", "LibreOffice", "Word", "Markdown", "Excel", "WPS", "allow", "errors", "help"}
+ALLOWED = {
+    "reportgen",
+    "check",
+    "build",
+    "refresh",
+    "force",
+    "data",
+    "toml",
+    "docx",
+    "html",
+    "json",
+    "text",
+    "year",
+    "pdf",
+    "xlsx",
+    "LibreOffice",
+    "Word",
+    "Markdown",
+    "Excel",
+    "WPS",
+    "allow",
+    "errors",
+    "help",
+}
 
 
 def only_chinese(output: str) -> list[str]:
@@ -39,7 +61,10 @@ def test_findings_print_no_internal_code_but_keep_them_in_json(write):
     text = run("check", path)
     for code in CODES:
         assert f"（{code}）" not in text.output, code
-    codes = {f["code"] for f in __import__("json").loads(run("check", "--format", "json", path).stdout)["files"][0]["findings"]}
+    codes = {
+        f["code"]
+        for f in __import__("json").loads(run("check", "--format", "json", path).stdout)["files"][0]["findings"]
+    }
     assert {"missing", "unknown-key"} <= codes
 
 
@@ -60,8 +85,11 @@ def test_a_bad_date_is_explained_in_chinese_with_line_and_column(write):
 
 def test_a_free_sections_finding_names_its_line_not_an_internal_path(tmp_path):
     path = tmp_path / "2021-工作总结.toml"
-    path.write_text('document = "工作总结"\n[report]\nagency = "某局"\nyear = 2021\n\n[[section]]\nheading = "一、工作情况"\n'
-                    'text = "全年收到申请{{ 不存在的名称 }}件。"\n', encoding="utf-8")
+    path.write_text(
+        'document = "工作总结"\n[report]\nagency = "某局"\nyear = 2021\n\n[[section]]\nheading = "一、工作情况"\n'
+        'text = "全年收到申请{{ 不存在的名称 }}件。"\n',
+        encoding="utf-8",
+    )
     result = run("check", path)
     assert "第8行" in result.output and "section[" not in result.output and "开头/结尾" not in result.output
 
@@ -99,8 +127,12 @@ def test_the_results_tables_fit_80_columns(tmp_path):
         shutil.copytree(DATA / slug, data / slug)
     long = data / "青川市人力资源和社会保障局机关事务服务中心信息化建设办公室" / "2025.toml"
     long.parent.mkdir()
-    long.write_text((DATA / "qingchuan-hrss" / "2025.toml").read_text(encoding="utf-8").replace(
-        "青川市人力资源和社会保障局", "青川市人力资源和社会保障局机关事务服务中心信息化建设办公室"), encoding="utf-8")
+    long.write_text(
+        (DATA / "qingchuan-hrss" / "2025.toml")
+        .read_text(encoding="utf-8")
+        .replace("青川市人力资源和社会保障局", "青川市人力资源和社会保障局机关事务服务中心信息化建设办公室"),
+        encoding="utf-8",
+    )
     batch = run_process("batch", data, "--year", "2025", "-o", tmp_path / "out", env={"COLUMNS": "80"})
     assert batch.exit_code == 0, batch.output
     published = tmp_path / "published"
@@ -130,8 +162,11 @@ word = st.tuples(opening, st.one_of(chinese, latin), punct).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
-@given(words=st.lists(word, min_size=1, max_size=40), columns=st.integers(24, 100),
-       spaced=st.lists(st.booleans(), min_size=40, max_size=40))
+@given(
+    words=st.lists(word, min_size=1, max_size=40),
+    columns=st.integers(24, 100),
+    spaced=st.lists(st.booleans(), min_size=40, max_size=40),
+)
 def test_wrapped_lines_fit_and_never_start_with_closing_or_end_with_opening_punctuation(words, columns, spaced):
     text = "".join(w + (" " if s and w[-1:].isascii() else "") for w, s in zip(words, spaced))
     lines = wrap(text, columns, "  ")
@@ -145,8 +180,10 @@ def test_wrapped_lines_fit_and_never_start_with_closing_or_end_with_opening_punc
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
 
 
-@pytest.mark.parametrize("command", ["", "check", "build", "batch", "aggregate", "init", "next-year", "keys", "import",
-                                     "audit", "refresh", "form"])
+@pytest.mark.parametrize(
+    "command",
+    ["", "check", "build", "batch", "aggregate", "init", "next-year", "keys", "import", "audit", "refresh", "form"],
+)
 def test_help_lines_never_start_with_closing_punctuation(command):
     result = run_process(*([command] if command else []), "--help", env={"COLUMNS": "80"})
     assert result.exit_code == 0
@@ -176,8 +213,15 @@ def test_shell_completion_is_offered_and_completes_commands(tmp_path):
 
 
 def test_usage_errors_say_nothing_in_english():
-    for args in (["check"], ["check", "--formt", "json", "x"], ["check", "x", "--format"], ["batch", "d"],
-                 ["keys", "--year", "x"], ["check", "a", "--to", "pdf"], ["refresh", "a.docx", "b", "c"]):
+    for args in (
+        ["check"],
+        ["check", "--formt", "json", "x"],
+        ["check", "x", "--format"],
+        ["batch", "d"],
+        ["keys", "--year", "x"],
+        ["check", "a", "--to", "pdf"],
+        ["refresh", "a.docx", "b", "c"],
+    ):
         result = run(*args)
         assert result.exit_code == 2, (args, result.output)
         assert only_chinese(result.output) == [], (args, result.output)

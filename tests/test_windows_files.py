@@ -34,8 +34,9 @@ def test_a_notepad_data_file_checks_and_builds_as_its_unix_twin(tmp_path):
     assert windows.read_bytes().startswith(BOM) and b"\r\n" in windows.read_bytes()
     checked = [run("check", path) for path in (unix, windows)]
     assert checked[0].exit_code == checked[1].exit_code == 0
-    assert checked[0].output.replace(str(unix.parent.parent), "X") == \
-        checked[1].output.replace(str(windows.parent.parent), "X")
+    assert checked[0].output.replace(str(unix.parent.parent), "X") == checked[1].output.replace(
+        str(windows.parent.parent), "X"
+    )
     for path, out in ((unix, tmp_path / "out-unix"), (windows, tmp_path / "out-windows")):
         assert run("build", path, "-o", out, "--to", "md,html").exit_code == 0
     for draft in (tmp_path / "out-unix").glob("*.*"):
@@ -51,8 +52,9 @@ def test_a_notepad_data_file_with_a_mistake_names_the_same_line(tmp_path):
     results = [run("check", path) for path in (unix, windows)]
     assert results[0].exit_code == results[1].exit_code == 1
     assert "第12行" in results[0].output, results[0].output
-    assert results[0].output.replace(str(unix.parent.parent), "X") == \
-        results[1].output.replace(str(windows.parent.parent), "X")
+    assert results[0].output.replace(str(unix.parent.parent), "X") == results[1].output.replace(
+        str(windows.parent.parent), "X"
+    )
 
 
 def test_a_gbk_data_file_is_told_so_with_how_to_save_it_as_utf8(tmp_path):
@@ -72,17 +74,24 @@ def test_a_gbk_data_file_is_told_so_with_how_to_save_it_as_utf8(tmp_path):
 ROSTER = "机关名称,类别\n青川市财政局,部门\n青川市人民政府,政府\n青川市人力资源和社会保障局,\n"
 
 
-@pytest.mark.parametrize("saved", [
-    lambda text: text.encode("utf-8"),
-    lambda text: text.replace("\n", "\r\n").encode("gbk"),  # Excel: “CSV (逗号分隔)” on a Chinese Windows
-    lambda text: BOM + text.replace("\n", "\r\n").encode("utf-8"),  # Excel: “CSV UTF-8 (逗号分隔)”
-], ids=["unix", "excel-gbk", "excel-utf8-bom"])
+@pytest.mark.parametrize(
+    "saved",
+    [
+        lambda text: text.encode("utf-8"),
+        lambda text: text.replace("\n", "\r\n").encode("gbk"),  # Excel: “CSV (逗号分隔)” on a Chinese Windows
+        lambda text: BOM + text.replace("\n", "\r\n").encode("utf-8"),  # Excel: “CSV UTF-8 (逗号分隔)”
+    ],
+    ids=["unix", "excel-gbk", "excel-utf8-bom"],
+)
 def test_an_excel_roster_reads_as_its_unix_twin(tmp_path, saved):
     path = tmp_path / "名单.csv"
     path.write_bytes(saved(ROSTER))
     units = rosters.load(path)
     assert [(u.agency, u.kind) for u in units] == [
-        ("青川市财政局", "部门"), ("青川市人民政府", "政府"), ("青川市人力资源和社会保障局", "")]
+        ("青川市财政局", "部门"),
+        ("青川市人民政府", "政府"),
+        ("青川市人力资源和社会保障局", ""),
+    ]
     result = run("form", "--roster", path, "--year", 2025, "-o", tmp_path / "forms", "--jobs", 1)
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "forms").glob("*.xlsx"))) == 3
@@ -141,8 +150,10 @@ def test_the_page_saves_a_notepad_file_as_notepad_saved_it(tmp_path):
             root = lxml.html.fromstring(page)
             fields = dict(root.get_element_by_id("report").form_values())
             fields["proactive.licensing"] = "36"
-            fields["text.problems"] = fields["text.problems"].replace("\r\n", "\n").replace("\n", "\r\n") \
+            fields["text.problems"] = (
+                fields["text.problems"].replace("\r\n", "\n").replace("\n", "\r\n")
                 + "\r\n下一年将公开更多解读。\r\n再加一行。"
+            )
             answer = client.post("/save/单位/2025.toml", data=fields)
             assert answer.status_code == 200 and "已保存" in answer.text, answer.text
         saved[path] = path.read_bytes()

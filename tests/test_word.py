@@ -95,8 +95,10 @@ def test_page_numbers_are_dashes_odd_right_even_left(finance):
     settings = part(finance, "word/settings.xml")
     assert xpath(settings, "//w:evenAndOddHeaders")
     document = part(finance, "word/document.xml")
-    refs = {r.get(W + "type"): r.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
-            for r in xpath(document, "//w:sectPr/w:footerReference")}
+    refs = {
+        r.get(W + "type"): r.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        for r in xpath(document, "//w:sectPr/w:footerReference")
+    }
     rels = part(finance, "word/_rels/document.xml.rels")
     targets = {r.get("Id"): r.get("Target") for r in rels}
     for kind, align in (("default", "right"), ("even", "left")):
@@ -134,7 +136,10 @@ def test_table_three_merges_sit_where_the_format_puts_them(finance):
     assert [(c, merge_of(tc)) for c, tc in rows[1][:1]] == [(0, (3, "continue"))]
     assert [(c, text_of(tc), merge_of(tc)) for c, tc in rows[0][1:]] == [(3, "申请人情况", (7, None))]
     assert [(c, text_of(tc), merge_of(tc)) for c, tc in rows[1][1:]] == [
-        (3, "自然人", (1, "restart")), (4, "法人或其他组织", (5, None)), (9, "总计", (1, "restart"))]
+        (3, "自然人", (1, "restart")),
+        (4, "法人或其他组织", (5, None)),
+        (9, "总计", (1, "restart")),
+    ]
     # 三、本年度办理结果 spans the 22 result rows of the 2021 format, in grid column 0
     results = rows[5:27]
     assert text_of(results[0][0][1]) == "三、本年度办理结果"
@@ -150,7 +155,10 @@ def test_table_three_merges_sit_where_the_format_puts_them(finance):
 def test_table_four_header_merges(finance):
     tbl = table_containing(part(finance, "word/document.xml"), "复议后起诉")
     rows = grid_rows(tbl)
-    assert [(c, text_of(tc), merge_of(tc)) for c, tc in rows[0]] == [(0, "行政复议", (5, None)), (5, "行政诉讼", (10, None))]
+    assert [(c, text_of(tc), merge_of(tc)) for c, tc in rows[0]] == [
+        (0, "行政复议", (5, None)),
+        (5, "行政诉讼", (10, None)),
+    ]
     assert [merge_of(tc)[1] for _, tc in rows[2][:5]] == ["continue"] * 5
     assert len(rows[3]) == 15
 
@@ -279,5 +287,9 @@ def test_text_that_cannot_be_written_stops_the_draft_instead_of_losing_it(render
     table = next(b.table for s in draft.sections for b in s.blocks if b.table)
     broken = replace(table, values=("1\x02",) + table.values[1:])
     with pytest.raises(RenderError, match="不能写入 Word 文档的字符"):
-        renderers.word.render(replace(draft, sections=(replace(draft.sections[1], blocks=(replace(
-            draft.sections[1].blocks[-1], table=broken),)),)))
+        renderers.word.render(
+            replace(
+                draft,
+                sections=(replace(draft.sections[1], blocks=(replace(draft.sections[1].blocks[-1], table=broken),)),),
+            )
+        )

@@ -49,8 +49,9 @@ def reword(word: Path, new_text=None) -> str:
 
 
 def pdf_text(pdf: Path) -> str:
-    return "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                                  check=True).stdout.split())
+    return "".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
 
 
 def test_a_reworded_sentence_whose_figures_did_not_change_is_kept_without_a_word(office):
@@ -75,8 +76,11 @@ def test_changed_figures_are_a_conflict_until_the_persons_own_sentence_carries_t
     conflict = run("refresh", word)
     assert conflict.exit_code == 1 and "冲突，保留了人改的内容" in conflict.output, conflict.output
     assert "合计需要办理" in text_of(word) and table_three_new(word) == "30"
-    [fresh] = [line.split("按新数据应为：", 1)[1] for line in conflict.output.splitlines() if "按新数据应为：" in line
-               and "共需办理" in line]
+    [fresh] = [
+        line.split("按新数据应为：", 1)[1]
+        for line in conflict.output.splitlines()
+        if "按新数据应为：" in line and "共需办理" in line
+    ]
     still = run("refresh", word)
     assert still.exit_code == 1 and "冲突" in still.output, "a conflict must stay one until resolved"
     mine = reword(word, fresh.replace("共需办理", "合计需要办理"))  # the clerk types the new figures in

@@ -14,6 +14,7 @@ def test_no_sequence_of_commands_loses_an_edit_or_leaves_a_stale_draft_unnamed(t
     YearsWork.base = tmp_path
     machine = YearsWork.TestCase
     # too_slow: every step runs real commands (build, refresh, next-year) on real files.
-    machine.settings = settings(max_examples=6, stateful_step_count=14, deadline=None,
-                                suppress_health_check=[HealthCheck.too_slow])
+    machine.settings = settings(
+        max_examples=6, stateful_step_count=14, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     machine().runTest()

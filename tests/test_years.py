@@ -16,8 +16,6 @@ from reportgen.model.names import Names
 from reportgen.checks.crossyear import REVIEW_MARK
 
 
-
-
 def drafts(folder):
     return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
 
@@ -51,8 +49,10 @@ def test_init_writes_a_commented_file_with_every_key_and_never_overwrites(tmp_pa
     text = target.read_text(encoding="utf-8")
     assert 'agency = "示例区教育局" # 机关名称' in text
     assert "# 一、总体情况（一）主动公开" in text and "【待填写】" in text
-    assert "withheld_security = { natural_person = 0, commercial = 0, research = 0, public_interest = 0, " \
-           "legal_services = 0, other_org = 0 } # （三）不予公开／3.危及“三安全一稳定”" in text
+    assert (
+        "withheld_security = { natural_person = 0, commercial = 0, research = 0, public_interest = 0, "
+        "legal_services = 0, other_org = 0 } # （三）不予公开／3.危及“三安全一稳定”" in text
+    )
     assert "licensing = 0 # 第二十条第（五）项／行政许可：本年处理决定数量" in text
     checked = check_file(target)
     assert checked.errors == 0
@@ -107,12 +107,17 @@ def test_next_year_carries_figures_keeps_comments_and_zeroes_flows(finance):
 def test_next_year_never_overwrites(finance):
     result = run("next-year", finance / "2024.toml")
     assert result.exit_code == 1
-    assert f"{finance / '2025.toml'} 已经存在，不是本程序写出的（或写出记录已丢失），为免丢失内容，没有覆盖。" in result.output
+    assert (
+        f"{finance / '2025.toml'} 已经存在，不是本程序写出的（或写出记录已丢失），为免丢失内容，没有覆盖。"
+        in result.output
+    )
 
 
 def test_across_the_2021_format_change_dropped_fields_are_named(tmp_path):
     source = tmp_path / "2020.toml"
-    source.write_text(with_tables("""
+    source.write_text(
+        with_tables(
+            """
 [proactive]
 licensing = { previous = 5, change = 2, decisions = 30 }
 [requests]
@@ -120,7 +125,11 @@ new = { natural_person = 3 }
 other = { natural_person = 1 }
 disclosed = { natural_person = 1 }
 carry_forward = { natural_person = 1 }
-""", year=2020), encoding="utf-8")
+""",
+            year=2020,
+        ),
+        encoding="utf-8",
+    )
     result = run("next-year", source)
     assert result.exit_code == 0, result.output
     assert "新格式中已不存在、因而删除的键：" in result.output
@@ -135,8 +144,10 @@ carry_forward = { natural_person = 1 }
 
 def test_2019_to_2020_carries_the_previous_item_counts(tmp_path):
     source = tmp_path / "2019.toml"
-    source.write_text(with_tables("[proactive]\nlicensing = { previous = 5, change = -2, decisions = 30 }\n", year=2019),
-                      encoding="utf-8")
+    source.write_text(
+        with_tables("[proactive]\nlicensing = { previous = 5, change = -2, decisions = 30 }\n", year=2019),
+        encoding="utf-8",
+    )
     run("next-year", source)
     report = check_file(tmp_path / "2020.toml").report
     assert report.figure("proactive.licensing.previous").value == 3
@@ -151,9 +162,16 @@ def test_x1_carried_over_must_equal_last_years_carry_forward(finance):
     assert result.exit_code == 1
     assert "（X1）" in result.output
     [x1] = [f for f in check_file(finance / "2025.toml").findings if f.code == "X1"]
-    assert (x1.severity.value, x1.key, x1.expected, x1.actual) == ("error", "requests.carried_over.natural_person", 2, 3)
+    assert (x1.severity.value, x1.key, x1.expected, x1.actual) == (
+        "error",
+        "requests.carried_over.natural_person",
+        2,
+        3,
+    )
     assert x1.row == "二、上年结转政府信息公开申请数量" and x1.column == "自然人"
-    assert x1.message.startswith("“二、上年结转政府信息公开申请数量／自然人”应为 2（上年四、结转下年度继续办理 2），本年写的是 3。")
+    assert x1.message.startswith(
+        "“二、上年结转政府信息公开申请数量／自然人”应为 2（上年四、结转下年度继续办理 2），本年写的是 3。"
+    )
     assert "上年报告：" in x1.message
 
 
@@ -164,14 +182,17 @@ def test_x2_in_force_is_only_a_warning(finance):
     assert x2.severity.value == "warning"
     assert (x2.expected, x2.actual) == (41, 40)
     assert x2.message.startswith(
-        "“行政规范性文件／现行有效件数”应为 41（上年现行有效件数 37 ＋ 本年制发件数 6 － 本年废止件数 2），本年写的是 40。")
+        "“行政规范性文件／现行有效件数”应为 41（上年现行有效件数 37 ＋ 本年制发件数 6 － 本年废止件数 2），本年写的是 40。"
+    )
 
 
 def test_x3_previous_item_count_for_2019_to_2020(tmp_path):
     (tmp_path / "2019.toml").write_text(
-        with_tables("[proactive]\nlicensing = { previous = 5, change = -2 }\n", year=2019), encoding="utf-8")
+        with_tables("[proactive]\nlicensing = { previous = 5, change = -2 }\n", year=2019), encoding="utf-8"
+    )
     (tmp_path / "2020.toml").write_text(
-        with_tables("[proactive]\nlicensing = { previous = 5 }\n", year=2020), encoding="utf-8")
+        with_tables("[proactive]\nlicensing = { previous = 5 }\n", year=2020), encoding="utf-8"
+    )
     [x3] = [f for f in check_file(tmp_path / "2020.toml").findings if f.code == "X3"]
     assert (x3.severity.value, x3.key, x3.expected, x3.actual) == ("error", "proactive.licensing.previous", 3, 5)
 
@@ -219,10 +240,13 @@ def test_nearly_identical_narrative_gives_its_similarity(finance):
 
 def test_placeholders_follow_the_figures_after_a_change(tmp_path):
     source = tmp_path / "2021.toml"
-    source.write_text(with_tables("[requests]\nnew = { natural_person = 3 }\ndisclosed = { natural_person = 3 }\n")
-                      .replace('on_request = "严格依法办理政府信息公开申请。"',
-                               'on_request = "全年共收到申请{{ requests.new.total }}件，予以公开{{ requests.disclosed.total }}件。"'),
-                      encoding="utf-8")
+    source.write_text(
+        with_tables("[requests]\nnew = { natural_person = 3 }\ndisclosed = { natural_person = 3 }\n").replace(
+            'on_request = "严格依法办理政府信息公开申请。"',
+            'on_request = "全年共收到申请{{ requests.new.total }}件，予以公开{{ requests.disclosed.total }}件。"',
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     assert run("build", source, "-o", out).exit_code == 0
     assert "全年共收到申请3件，予以公开3件。" in markdown(out)
@@ -233,8 +257,10 @@ def test_placeholders_follow_the_figures_after_a_change(tmp_path):
 
 
 def test_an_unknown_placeholder_is_an_error_naming_the_line(tmp_path):
-    text = skeleton().replace('problems = "政策解读形式还比较单一，下一年将增加图解和视频解读。"',
-                              'problems = """\n第一段。\n全年收到申请{{ requests.nw.total }}件。\n"""')
+    text = skeleton().replace(
+        'problems = "政策解读形式还比较单一，下一年将增加图解和视频解读。"',
+        'problems = """\n第一段。\n全年收到申请{{ requests.nw.total }}件。\n"""',
+    )
     source = tmp_path / "2021.toml"
     source.write_text(text, encoding="utf-8")
     [finding] = [f for f in check_file(source).findings if f.code == "placeholder"]
@@ -247,23 +273,27 @@ def test_an_unknown_placeholder_is_an_error_naming_the_line(tmp_path):
     assert result.exit_code == 1
 
 
-@pytest.mark.parametrize("attack", [
-    "{{ ''.__class__ }}",
-    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-    "{{ requests.__class__ }}",
-    "{{ requests._items }}",
-    "{{ report.agency.upper() }}",
-    "{{ cycler.__init__.__globals__ }}",
-    "{% include '/etc/passwd' %}",
-    "{% import 'os' as os %}",
-    "{{ lipsum }}",
-    "{% for x in range(10**9) %}x{% endfor %}",
-    "{{ requests|attr('__class__') }}",
-])
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "{{ ''.__class__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ requests.__class__ }}",
+        "{{ requests._items }}",
+        "{{ report.agency.upper() }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{% include '/etc/passwd' %}",
+        "{% import 'os' as os %}",
+        "{{ lipsum }}",
+        "{% for x in range(10**9) %}x{% endfor %}",
+        "{{ requests|attr('__class__') }}",
+    ],
+)
 def test_sandbox_escape_attempts_are_rejected(tmp_path, attack):
     source = tmp_path / "2021.toml"
-    source.write_text(skeleton().replace('problems = "', f'problems = "{attack.replace(chr(34), chr(39))}'),
-                      encoding="utf-8")
+    source.write_text(
+        skeleton().replace('problems = "', f'problems = "{attack.replace(chr(34), chr(39))}'), encoding="utf-8"
+    )
     checked = check_file(source)
     [finding] = [f for f in checked.findings if f.code == "placeholder"]
     assert finding.is_error
@@ -273,17 +303,20 @@ def test_sandbox_escape_attempts_are_rejected(tmp_path, attack):
     assert "root:" not in out and "<class" not in out
 
 
-@pytest.mark.parametrize("text", [
-    "{{ ''.__class__.__mro__ }}",
-    "{{ [].append(1) }}",
-    "{% include 'x' %}",
-    "{% for i in range(3) %}X{% endfor %}",
-    "{{ config }}",
-    "{{ requests.new }}",
-    "{{ requests._items }}",
-    "共{{ requests.new.total ",
-    "{%p if x %}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ [].append(1) }}",
+        "{% include 'x' %}",
+        "{% for i in range(3) %}X{% endfor %}",
+        "{{ config }}",
+        "{{ requests.new }}",
+        "{{ requests._items }}",
+        "共{{ requests.new.total ",
+        "{%p if x %}",
+    ],
+)
 def test_rendering_never_evaluates_anything_but_a_figure_name(text):
     names = {"requests": Names({"new": Names({"total": 7})})}
     assert narrative.render(text, names) == text
@@ -292,10 +325,13 @@ def test_rendering_never_evaluates_anything_but_a_figure_name(text):
 
 def test_typed_numbers_that_disagree_with_the_tables_are_linted(tmp_path):
     source = tmp_path / "2021.toml"
-    source.write_text(with_tables("[requests]\nnew = { natural_person = 3 }\ndisclosed = { natural_person = 3 }\n")
-                      .replace('on_request = "严格依法办理政府信息公开申请。"',
-                               'on_request = "全年共收到政府信息公开申请4件，已全部办结。全年被申请行政复议0件。"'),
-                      encoding="utf-8")
+    source.write_text(
+        with_tables("[requests]\nnew = { natural_person = 3 }\ndisclosed = { natural_person = 3 }\n").replace(
+            'on_request = "严格依法办理政府信息公开申请。"',
+            'on_request = "全年共收到政府信息公开申请4件，已全部办结。全年被申请行政复议0件。"',
+        ),
+        encoding="utf-8",
+    )
     [lint] = [f for f in check_file(source).findings if f.code == "text-figure"]
     assert lint.severity.value == "warning"
     assert lint.message == (
@@ -324,8 +360,13 @@ def test_check_states_the_deadline_and_warns_when_publication_is_late(tmp_path):
     source.write_text(skeleton().replace("published = 2022-01-20", "published = 2022-02-03"), encoding="utf-8")
     [late] = check_file(source).findings
     assert (late.code, late.severity.value) == ("deadline", "warning")
-    assert late.message == "发布日期 2022年2月3日 晚于法定期限 2022年1月31日（部门报告应在次年1月31日前公开，《条例》第四十九条）。"
-    source.write_text(skeleton(kind="政府").replace("published = 2022-01-20", "published = 2022-03-31"), encoding="utf-8")
+    assert (
+        late.message
+        == "发布日期 2022年2月3日 晚于法定期限 2022年1月31日（部门报告应在次年1月31日前公开，《条例》第四十九条）。"
+    )
+    source.write_text(
+        skeleton(kind="政府").replace("published = 2022-01-20", "published = 2022-03-31"), encoding="utf-8"
+    )
     assert check_file(source).findings == []
 
 
@@ -350,8 +391,11 @@ def test_an_edited_draft_is_protected_and_force_keeps_a_backup(tmp_path):
     source.write_text(skeleton().replace("published = 2022-01-20", "published = 2022-01-21"), encoding="utf-8")
     result = run("build", source, "-o", out)  # now the draft is behind its data
     assert result.exit_code == 1
-    assert f"{md} 在本程序写出后被修改过，为免丢失修改，没有覆盖。要把新数字更新到改过的草稿中，请运行 reportgen refresh {md}" \
-        in result.output and "确需覆盖，请加 --force" in result.output
+    assert (
+        f"{md} 在本程序写出后被修改过，为免丢失修改，没有覆盖。要把新数字更新到改过的草稿中，请运行 reportgen refresh {md}"
+        in result.output
+        and "确需覆盖，请加 --force" in result.output
+    )
     assert md.read_bytes() == edited
     result = run("build", source, "-o", out, "--force")
     assert result.exit_code == 0
@@ -398,7 +442,9 @@ def test_next_year_keeps_inline_tables_and_comment_columns_as_written(tmp_path):
 def test_full_cycle_init_fill_build_next_year_change_rebuild(tmp_path):
     first = tmp_path / "data" / "2024.toml"
     assert run("init", "--agency", "示例镇人民政府", "--year", 2024, "--kind", "政府", "-o", first).exit_code == 0
-    text = first.read_text(encoding="utf-8").replace("【待填写】", "本年度工作平稳有序，全年收到申请{{ requests.new.total }}件。")
+    text = first.read_text(encoding="utf-8").replace(
+        "【待填写】", "本年度工作平稳有序，全年收到申请{{ requests.new.total }}件。"
+    )
     text = text.replace('office = ""', 'office = "党政办"').replace('phone = ""', 'phone = "0000-1234567"')
     text = text.replace('site = ""', 'site = "示例镇人民政府网站"')
     text = fill(fill(fill(text, "new", 4), "disclosed", 3), "carry_forward", 1)
@@ -421,7 +467,7 @@ def test_full_cycle_init_fill_build_next_year_change_rebuild(tmp_path):
     new_md = out / "示例镇人民政府2025年政府信息公开工作年度报告.md"
     body = re.sub(r"<!-- /?rg:[^>]* -->", "", new_md.read_text(encoding="utf-8"))
     assert "全年收到申请6件。" in body  # the prose follows the figure
-    assert "<tr><td colspan=\"3\">一、本年新收政府信息公开申请数量</td><td>6</td>" in body
+    assert '<tr><td colspan="3">一、本年新收政府信息公开申请数量</td><td>6</td>' in body
     assert "共新收政府信息公开申请6件，较上年增加2件（50.0%），上年结转1件" in body
     # the finding of copied narrative, with its percentage
     assert "与上年报告完全相同" in result.output

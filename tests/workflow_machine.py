@@ -66,8 +66,11 @@ def renderers() -> Renderers:
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def file_text(path: Path) -> str:
@@ -78,8 +81,13 @@ def file_text(path: Path) -> str:
             return "".join(re.sub(r"<[^>]+>", "", package.read(n).decode("utf-8")) for n in parts)
     if path.suffix == ".xlsx":
         book = load_workbook(path, read_only=True)
-        return " ".join(str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                        for c in row if c is not None)
+        return " ".join(
+            str(c)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for c in row
+            if c is not None
+        )
     return path.read_text(encoding="utf-8")
 
 
@@ -192,8 +200,11 @@ class YearsWork(RuleBasedStateMachine):
 
     def free_paragraphs(self, document):
         """Paragraphs outside every marker, with text, outside tables."""
-        return [p for p in document.paragraphs
-                if p.text.strip() and not p._p.xpath(".//w:bookmarkStart") and not p._p.xpath(".//w:bookmarkEnd")]
+        return [
+            p
+            for p in document.paragraphs
+            if p.text.strip() and not p._p.xpath(".//w:bookmarkStart") and not p._p.xpath(".//w:bookmarkEnd")
+        ]
 
     # -------------------------------------------------------------- drafting
 
@@ -207,8 +218,9 @@ class YearsWork(RuleBasedStateMachine):
         if "pdf" in to and self.pdfs >= PDFS_PER_SEQUENCE:
             to = ",".join(k for k in to.split(",") if k != "pdf") or "docx"
         self.pdfs += "pdf" in to
-        result = self.command(("out",), "build", self.source, "-o", self.out, "--to", to,
-                              *(["--force"] if force else []), drafting=True)
+        result = self.command(
+            ("out",), "build", self.source, "-o", self.out, "--to", to, *(["--force"] if force else []), drafting=True
+        )
         assert result.exit_code in (0, 1), result.output
         assert "未生成：" not in result.output or "没有覆盖" in result.output, result.output
 
@@ -233,8 +245,9 @@ class YearsWork(RuleBasedStateMachine):
 
     @rule()
     def batch_refresh(self):
-        result = self.command(("out",), "batch", self.root / "data", "--year", "2025", "-o", self.out, "--refresh",
-                              drafting=True)
+        result = self.command(
+            ("out",), "batch", self.root / "data", "--year", "2025", "-o", self.out, "--refresh", drafting=True
+        )
         summary = json.loads((self.out / "summary.json").read_text(encoding="utf-8"))
         for unit in summary["results"]:
             self.reported |= {Path(s.split("：")[0]).name for s in unit.get("stale", [])}
@@ -326,7 +339,9 @@ class YearsWork(RuleBasedStateMachine):
                 self.uploaded.add(hashlib.sha256(content).hexdigest())
                 answer = page.post("/refresh/2025.toml", files={"draft": (name, content)})
         assert answer.status_code == 200, answer.text
-        assert "下载更新后的草稿" in answer.text and ("冲突" in answer.text) == (answer.headers["x-reportgen-conflicts"] != "0")
+        assert "下载更新后的草稿" in answer.text and ("冲突" in answer.text) == (
+            answer.headers["x-reportgen-conflicts"] != "0"
+        )
         after = snapshot(self.root)
         changed = {n for n in set(before) | set(after) if before.get(n) != after.get(n)}
         assert all(n.startswith("data/草稿/") for n in changed), changed
@@ -340,9 +355,9 @@ class YearsWork(RuleBasedStateMachine):
         step = requests - self.requests
         new = re.search(r"^new = \{ natural_person = (\d+),", text, re.M)
         disclosed = re.search(r"^disclosed = \{ natural_person = (\d+),", text, re.M)
-        text = text[:new.start(1)] + str(int(new[1]) + step) + text[new.end(1):]
+        text = text[: new.start(1)] + str(int(new[1]) + step) + text[new.end(1) :]
         disclosed = re.search(r"^disclosed = \{ natural_person = (\d+),", text, re.M)
-        text = text[:disclosed.start(1)] + str(int(disclosed[1]) + step) + text[disclosed.end(1):]
+        text = text[: disclosed.start(1)] + str(int(disclosed[1]) + step) + text[disclosed.end(1) :]
         self.source.write_text(text, encoding="utf-8")
         self.requests = requests
         self.dirty = self.dirty or step != 0
@@ -429,8 +444,9 @@ class YearsWork(RuleBasedStateMachine):
         last = checked.previous.report if checked.previous else None
         drafts = render_drafts(checked.report, renderers(), ("docx", "md"), previous=last, drafted=drafted)
         stem = output_stem(checked.report, self.source)
-        behind = siblings.stale(self.out, stem, self.source, DraftFiles(drafts, drafted[0], renderers(), None),
-                                Manifest(self.out))
+        behind = siblings.stale(
+            self.out, stem, self.source, DraftFiles(drafts, drafted[0], renderers(), None), Manifest(self.out)
+        )
         unnamed = [s.path.name for s in behind if s.path.name not in self.reported]
         assert not unnamed, unnamed
 

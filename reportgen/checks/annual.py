@@ -24,8 +24,9 @@ from reportgen.sources import schema
 
 def other_kinds_keys(data: dict) -> list[str]:
     """Top-level keys of an annual report's file that belong to another document kind."""
-    return [key for key in data if key not in schema.TOP_KEYS
-            and kind_definitions.owner_of(key, kind_definitions.annual())]
+    return [
+        key for key in data if key not in schema.TOP_KEYS and kind_definitions.owner_of(key, kind_definitions.annual())
+    ]
 
 
 def foreign_findings(keys: list[str]) -> list[Finding]:
@@ -34,9 +35,14 @@ def foreign_findings(keys: list[str]) -> list[Finding]:
         owners = kind_definitions.owners_of(key, kind_definitions.annual())
         names = "或".join(o.name for o in owners)
         declare = "或".join(f'document = "{o.aliases[0]}"' for o in owners)
-        found.append(error(
-            "other-kind", f"“{key}”是{names}的内容，不能写在年度报告中（本文件没有 document 一行，按年度报告读取）。"
-            f"如果这是{names}，请在文件开头写 {declare}。", key=key))
+        found.append(
+            error(
+                "other-kind",
+                f"“{key}”是{names}的内容，不能写在年度报告中（本文件没有 document 一行，按年度报告读取）。"
+                f"如果这是{names}，请在文件开头写 {declare}。",
+                key=key,
+            )
+        )
     return found
 
 
@@ -46,8 +52,11 @@ def with_2008_hint(finding: Finding, data: dict) -> Finding:
     old = kind_definitions.kinds().get("annual2008")
     if finding.code != "year" or old is None or not isinstance(year, int) or old.year_problem(year):
         return finding
-    return replace(finding, message=finding.message + f"2019 年以前的年度报告（2008 年条例）请在文件开头写 "
-                   f"document = \"{old.aliases[0]}\"，按第三十二条的六项起草，数字写在正文中。")
+    return replace(
+        finding,
+        message=finding.message + f"2019 年以前的年度报告（2008 年条例）请在文件开头写 "
+        f'document = "{old.aliases[0]}"，按第三十二条的六项起草，数字写在正文中。',
+    )
 
 
 def link_annual(report: Report, path: Path) -> None:
@@ -65,6 +74,7 @@ def summary_findings(report: Report, path: Path) -> list[Finding]:
     assert summary.source is not None  # a document found beside the file is read from its file
     return links.summary_against_annual(summary, report, Path(summary.source), path, from_annual=True)
 
+
 _POSTCODE = re.compile(r"^\d{6}$")
 
 
@@ -75,11 +85,16 @@ def collapsed_findings(report: Report) -> list[Finding]:
         for group in table.row_groups():
             if group.key in report.collapsed:
                 rows = "、".join(table.row(leaf).name.rsplit("／", 1)[-1] for leaf in group.leaves)
-                found.append(warning(
-                    "collapsed",
-                    f"{table.short_name}“{group.label}”只写了一行（{group.key}），没有分项（{rows}）。"
-                    "各项勾稽关系按这一行计算；草稿中这一组合并为一行印出，数字只印一次。法定格式要求分项填写。",
-                    key=group.key, table=table.full_name, row=group.label))
+                found.append(
+                    warning(
+                        "collapsed",
+                        f"{table.short_name}“{group.label}”只写了一行（{group.key}），没有分项（{rows}）。"
+                        "各项勾稽关系按这一行计算；草稿中这一组合并为一行印出，数字只印一次。法定格式要求分项填写。",
+                        key=group.key,
+                        table=table.full_name,
+                        row=group.label,
+                    )
+                )
     return found
 
 
@@ -98,14 +113,25 @@ def blank_findings(report: Report) -> list[Finding]:
     blank_totals = [key for key in blank if key in computed]
     found = []
     if leaves:
-        found.append(warning(
-            "blank", f"{len(leaves)} 个格子留空（写成 \"\"），按 0 计算，草稿中印成空白：{blank_rows(leaves, cells, computed)}。"
-            "法定表格每格都应填数字，没有的填 0。", key=leaves[0], related=tuple(leaves)))
+        found.append(
+            warning(
+                "blank",
+                f'{len(leaves)} 个格子留空（写成 ""），按 0 计算，草稿中印成空白：{blank_rows(leaves, cells, computed)}。'
+                "法定表格每格都应填数字，没有的填 0。",
+                key=leaves[0],
+                related=tuple(leaves),
+            )
+        )
     if blank_totals:
         names = "、".join(f"{cells[k].table.short_name}“{cells[k].short_name}”＝{full[k]}" for k in blank_totals)
-        found.append(warning(
-            "blank-total", f"{len(blank_totals)} 个总计留空，已由各项相加算出，草稿中印出算出的数：{names}。",
-            key=blank_totals[0], related=tuple(blank_totals)))
+        found.append(
+            warning(
+                "blank-total",
+                f"{len(blank_totals)} 个总计留空，已由各项相加算出，草稿中印出算出的数：{names}。",
+                key=blank_totals[0],
+                related=tuple(blank_totals),
+            )
+        )
     return found
 
 
@@ -118,10 +144,17 @@ def unread_findings(report: Report) -> list[Finding]:
     by_table: dict[str, list[str]] = {}
     for key in unread:
         by_table.setdefault(key.split(".")[0], []).append(key)
-    return [error("unread", f"{len(keys)} 个格子没有从原文读出（写成 \"{UNREAD}\"）：{blank_rows(keys, cells)}。"
-                  "请对照原文填上数字（原文空白的格子写 \"\"）；与这些格子有关的勾稽关系在填好后才能核对。",
-                  key=keys[0], table=cells[keys[0]].table.full_name, related=tuple(keys))
-            for keys in by_table.values()]
+    return [
+        error(
+            "unread",
+            f'{len(keys)} 个格子没有从原文读出（写成 "{UNREAD}"）：{blank_rows(keys, cells)}。'
+            '请对照原文填上数字（原文空白的格子写 ""）；与这些格子有关的勾稽关系在填好后才能核对。',
+            key=keys[0],
+            table=cells[keys[0]].table.full_name,
+            related=tuple(keys),
+        )
+        for keys in by_table.values()
+    ]
 
 
 def blank_rows(keys: list[str], cells: dict[str, Cell], computed: frozenset[str] = frozenset()) -> str:
@@ -159,17 +192,27 @@ def completeness(report: Report) -> list[Finding]:
         ("report.download.site", report.download.site, "电子版下载网站"),
     ):
         if not value:
-            found.append(warning(
-                "missing", f"没有填写{label}（{key}）。报告开头要写明电子版下载地址和联系方式，草稿中将显示【待填写】。",
-                key=key))
+            found.append(
+                warning(
+                    "missing",
+                    f"没有填写{label}（{key}）。报告开头要写明电子版下载地址和联系方式，草稿中将显示【待填写】。",
+                    key=key,
+                )
+            )
     if contact.postcode and not _POSTCODE.match(contact.postcode):
-        found.append(warning(
-            "postcode", f"邮政编码“{contact.postcode}”不是6位数字。", key="report.contact.postcode",
-            expected="6位数字", actual=contact.postcode))
+        found.append(
+            warning(
+                "postcode",
+                f"邮政编码“{contact.postcode}”不是6位数字。",
+                key="report.contact.postcode",
+                expected="6位数字",
+                actual=contact.postcode,
+            )
+        )
     for key, heading in missing_texts(report):
-        found.append(warning(
-            "empty-text", f"“{heading}”还没有内容，草稿中将显示【待填写】。", key=f"text.{key}"))
+        found.append(warning("empty-text", f"“{heading}”还没有内容，草稿中将显示【待填写】。", key=f"text.{key}"))
     return found
+
 
 def narrative_findings(report: Report) -> list[Finding]:
     """Placeholders that cannot be filled (errors), typed numbers that disagree with the
@@ -186,10 +229,19 @@ def narrative_findings(report: Report) -> list[Finding]:
         if states:
             cells = functools.partial(report_names.cells_of, report.format)
             for mismatch in statements.read(text, names, statements.blank_cells(report), cells):
-                found.append(warning("text-figure", mismatch.message(), key=f"text.{key}",
-                                     expected=mismatch.actual, actual=mismatch.typed, snippet=mismatch.sentence))
+                found.append(
+                    warning(
+                        "text-figure",
+                        mismatch.message(),
+                        key=f"text.{key}",
+                        expected=mismatch.actual,
+                        actual=mismatch.typed,
+                        snippet=mismatch.sentence,
+                    )
+                )
         found += review_findings(text, f"text.{key}", heading)
     return found
+
 
 # A report is published after its year ends, and seldom more than a year late.
 LATEST_PUBLICATION = 2  # years after the report year
@@ -200,25 +252,40 @@ def deadline_findings(report: Report) -> list[Finding]:
         return []
     year_end = date(report.year, 12, 31)
     if report.published <= year_end:
-        return [error(
-            "published",
-            f"发布日期 {chinese_date(report.published)} 早于报告年度结束（{chinese_date(year_end)}）。"
-            f"年度报告在年度结束后才能发布，请核对年份。",
-            key="report.published", expected=f"晚于 {year_end.isoformat()}", actual=report.published.isoformat())]
+        return [
+            error(
+                "published",
+                f"发布日期 {chinese_date(report.published)} 早于报告年度结束（{chinese_date(year_end)}）。"
+                f"年度报告在年度结束后才能发布，请核对年份。",
+                key="report.published",
+                expected=f"晚于 {year_end.isoformat()}",
+                actual=report.published.isoformat(),
+            )
+        ]
     latest = date(report.year + LATEST_PUBLICATION, 12, 31)
     if report.published > latest:
-        return [error(
-            "published",
-            f"发布日期 {chinese_date(report.published)} 不合理：{report.year} 年度的报告应在 "
-            f"{report.year + 1} 年发布，最晚不超过 {chinese_date(latest)}。请核对年份。",
-            key="report.published", expected=f"不晚于 {latest.isoformat()}", actual=report.published.isoformat())]
+        return [
+            error(
+                "published",
+                f"发布日期 {chinese_date(report.published)} 不合理：{report.year} 年度的报告应在 "
+                f"{report.year + 1} 年发布，最晚不超过 {chinese_date(latest)}。请核对年份。",
+                key="report.published",
+                expected=f"不晚于 {latest.isoformat()}",
+                actual=report.published.isoformat(),
+            )
+        ]
     if report.kind not in KINDS:
         return []
     due = deadline(report.year, report.kind)
     if report.published <= due:
         return []
-    return [warning(
-        "deadline",
-        f"发布日期 {chinese_date(report.published)} 晚于法定期限 {chinese_date(due)}"
-        f"（{report.kind}报告应在次年{due.month}月{due.day}日前公开，《条例》第四十九条）。",
-        key="report.published", expected=f"不晚于 {due.isoformat()}", actual=report.published.isoformat())]
+    return [
+        warning(
+            "deadline",
+            f"发布日期 {chinese_date(report.published)} 晚于法定期限 {chinese_date(due)}"
+            f"（{report.kind}报告应在次年{due.month}月{due.day}日前公开，《条例》第四十九条）。",
+            key="report.published",
+            expected=f"不晚于 {due.isoformat()}",
+            actual=report.published.isoformat(),
+        )
+    ]

@@ -64,7 +64,11 @@ def _check_sum(
         return []
     total = item.total
     if item.rule.along == "columns":
-        subject = f"“{_short(total.row.name)}”行的“{_short(total.column.name)}”" if total.row.name else f"“{total.column.name}”"
+        subject = (
+            f"“{_short(total.row.name)}”行的“{_short(total.column.name)}”"
+            if total.row.name
+            else f"“{total.column.name}”"
+        )
         terms = _terms(item.parts, full, lambda c: _short(c.column.name))
     else:
         subject = f"“{_short(total.column.name)}”列的“{_short(total.row.name)}”"
@@ -88,9 +92,7 @@ def _check_sum(
     ]
 
 
-def _check_balance(
-    item: BalanceCheck, full: Mapping[str, Figure], totals: Mapping[str, SumCheck]
-) -> list[Finding]:
+def _check_balance(item: BalanceCheck, full: Mapping[str, Figure], totals: Mapping[str, SumCheck]) -> list[Finding]:
     left = sum((full[c.key].value for c in item.left), start=0)
     right = sum((full[c.key].value for c in item.right), start=0)
     if left == right:

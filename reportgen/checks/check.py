@@ -138,8 +138,10 @@ def _previous(report: Report, path: Path, wanted) -> Previous | Finding | None:
         return warning("previous", f"上年报告 {wanted} 无法读取，没有做跨年度核对。", key="report.year")
     if last.year != report.year - 1:
         return warning(
-            "previous", f"{wanted} 是 {last.year} 年度的报告，不是上一年（{report.year - 1} 年度），"
-            "没有做跨年度核对。", key="report.year")
+            "previous",
+            f"{wanted} 是 {last.year} 年度的报告，不是上一年（{report.year - 1} 年度），没有做跨年度核对。",
+            key="report.year",
+        )
     return Previous(last, wanted)
 
 
@@ -165,9 +167,18 @@ def check_text(text: str, path: Path | str = "<数据>", previous=None) -> Check
     except TomlSyntaxError as problem:
         message = f"TOML 语法错误：{problem.message}。"
         return CheckResult(
-            path, None,
-            [error("syntax", message, file=str(path), line=problem.line, col=problem.column,
-                   actual=_line(text, problem.line))],
+            path,
+            None,
+            [
+                error(
+                    "syntax",
+                    message,
+                    file=str(path),
+                    line=problem.line,
+                    col=problem.column,
+                    actual=_line(text, problem.line),
+                )
+            ],
         )
     return check_data(data, path, previous, text)
 

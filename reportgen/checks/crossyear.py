@@ -140,8 +140,12 @@ def _pending_cell(fmt: Format, instance: Instance) -> str | None:
     if rule.over != "columns" or len(rule.from_last) != 1:
         return None
     for balance in fmt.rules:
-        if isinstance(balance, BalanceRule) and balance.table == rule.table \
-                and rule.target in balance.left and rule.from_last[0] in balance.right:
+        if (
+            isinstance(balance, BalanceRule)
+            and balance.table == rule.table
+            and rule.target in balance.left
+            and rule.from_last[0] in balance.right
+        ):
             return fmt.tables[rule.table].cell(rule.from_last[0], instance.target.column.id).key
     return None
 
@@ -159,11 +163,15 @@ def check(report: Report, previous: Report, previous_path: Path) -> list[Finding
         target = instance.target
         parts = _formula(instance.terms, this, last)
         if expected < 0:  # more taken away than there was: no count can say so
-            said = (f"“{target.short_name}”按规则算得 {parts} ＝ {format_number(expected)}，件数不可能为负数，"
-                    f"说明减去的多于原有的，请核对这几个数；本年写的是 {format_number(actual)}。")
+            said = (
+                f"“{target.short_name}”按规则算得 {parts} ＝ {format_number(expected)}，件数不可能为负数，"
+                f"说明减去的多于原有的，请核对这几个数；本年写的是 {format_number(actual)}。"
+            )
             expected = None
         else:
-            said = f"“{target.short_name}”应为 {format_number(expected)}（{parts}），本年写的是 {format_number(actual)}。"
+            said = (
+                f"“{target.short_name}”应为 {format_number(expected)}（{parts}），本年写的是 {format_number(actual)}。"
+            )
         findings.append(
             Finding(
                 Severity(instance.rule.severity),
@@ -183,7 +191,7 @@ def check(report: Report, previous: Report, previous_path: Path) -> list[Finding
 
 
 def _formula(terms: tuple[Term, ...], this: dict[str, Figure], last: dict[str, Figure]) -> str:
-    """"上年现行有效件数 37 ＋ 本年制发件数 6 － 本年废止件数 2"."""
+    """ "上年现行有效件数 37 ＋ 本年制发件数 6 － 本年废止件数 2"."""
     shown = []
     for index, term in enumerate(terms):
         year = "上年" if term.last_year else ("" if term.label.startswith("本年") else "本年")

@@ -63,7 +63,7 @@ CROSS_YEAR = ("X1", "X2", "X3")
 
 
 def status_line(findings: Sequence[Finding]) -> str:
-    """"通过，9 个警告（其中 6 个部分还是【待填写】）" and the like."""
+    """ "通过，9 个警告（其中 6 个部分还是【待填写】）" and the like."""
     errors, warnings = count(findings)
     if not findings:
         return "通过，没有发现问题"
@@ -95,7 +95,8 @@ def format_summary(results: Sequence[tuple[str, Sequence[Finding]]]) -> str:
     unfilled = sum(1 for _, fs in results for f in fs if f.code == UNFILLED)
     cross = sum(1 for _, fs in results for f in fs if f.code in CROSS_YEAR and not f.is_error)
     extra = (f"；{unfilled} 个部分还是【待填写】" if unfilled else "") + (
-        f"；{cross} 个跨年度衔接警告，请逐条核对" if cross else "")
+        f"；{cross} 个跨年度衔接警告，请逐条核对" if cross else ""
+    )
     return (
         f"共检查 {len(results)} 个文件：{len(results) - failed} 个通过，{failed} 个有错误"
         f"（共 {errors} 个错误，{warnings} 个警告{extra}）。"

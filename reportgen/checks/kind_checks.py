@@ -28,8 +28,13 @@ def figures(document: Document) -> list[Finding]:
     blank = [d for d in document.format.figures if d.key in document.figures and document.figures[d.key].value is None]
     if not blank:
         return []
-    return [warning("blank", f"{len(blank)} 个数字还没有填写（写成 \"\"）：{'、'.join(d.label for d in blank)}。"
-                    "草稿中将显示【待填写】。", key=f"figures.{blank[0].key}")]
+    return [
+        warning(
+            "blank",
+            f'{len(blank)} 个数字还没有填写（写成 ""）：{"、".join(d.label for d in blank)}。草稿中将显示【待填写】。',
+            key=f"figures.{blank[0].key}",
+        )
+    ]
 
 
 def outcomes(document: Document) -> list[Finding]:
@@ -45,9 +50,16 @@ def outcomes(document: Document) -> list[Finding]:
     parts = "＋".join(f"{d.label}{format_number(values[d.key])}" for d in answers)
     if values.get("pending"):
         parts += f"＋正在办理{format_number(values['pending'])}"
-    return [warning("outcomes", f"答复的件数（{parts}＝{format_number(answered)}）与受理的申请"
-                    f"{format_number(values['requests'])}件不相等。请核对；尚未答复的写在 pending（正在办理）中。",
-                    key="figures.requests", expected=values["requests"], actual=answered)]
+    return [
+        warning(
+            "outcomes",
+            f"答复的件数（{parts}＝{format_number(answered)}）与受理的申请"
+            f"{format_number(values['requests'])}件不相等。请核对；尚未答复的写在 pending（正在办理）中。",
+            key="figures.requests",
+            expected=values["requests"],
+            actual=answered,
+        )
+    ]
 
 
 def annual_link(document: Document) -> list[Finding]:
@@ -61,13 +73,20 @@ def annual_link(document: Document) -> list[Finding]:
 
 def unready_annual(document: Document) -> Finding:
     """The same year's annual report is there but not filled in: its figures are not taken."""
-    wanted = [d.label for d in document.format.figures
-              if d.annual and (document.figures.get(d.key) is None or document.figures[d.key].value is None)]
+    wanted = [
+        d.label
+        for d in document.format.figures
+        if d.annual and (document.figures.get(d.key) is None or document.figures[d.key].value is None)
+    ]
     said = f"：{'、'.join(wanted)}，草稿中显示【待填写】" if wanted else ""
-    return warning("annual-unready", f"同一文件夹中本年度的年度报告 {document.unready[ANNUAL]}，"
-                   f"没有从中取数{said}。年度报告填好并通过检查后，数字自动取自年度报告。",
-                   key=f"figures.{next(d.key for d in document.format.figures if d.annual)}"
-                   if any(d.annual for d in document.format.figures) else "report")
+    return warning(
+        "annual-unready",
+        f"同一文件夹中本年度的年度报告 {document.unready[ANNUAL]}，"
+        f"没有从中取数{said}。年度报告填好并通过检查后，数字自动取自年度报告。",
+        key=f"figures.{next(d.key for d in document.format.figures if d.annual)}"
+        if any(d.annual for d in document.format.figures)
+        else "report",
+    )
 
 
 CHECKS = {
@@ -88,7 +107,8 @@ def text_findings(document: Document, previous: Document | None, source: str = "
     titles = {s.key: s.title(document.year) for s in reversed(kind.sections)}  # the first of a key, as kind.section
     texts: list[tuple[str, int | None, str, str]] = [
         (f"text.{key}", None, titles[key] or ("开头一段" if key == unheaded[0] else "结尾一段"), text)
-        for key, text in document.text.items()]  # [text] holds only the kind's sections' keys (kind_data)
+        for key, text in document.text.items()
+    ]  # [text] holds only the kind's sections' keys (kind_data)
     lines = array_key_lines(source, "section") if document.free_sections else []
     for n, (heading, text) in enumerate(document.free_sections):
         line = lines[n].get("text", lines[n].get("")) if n < len(lines) else None
@@ -100,8 +120,13 @@ def text_findings(document: Document, previous: Document | None, source: str = "
         for section in kind.sections:
             text = document.text.get(section.key, "")
             if section.required and unfilled(text):
-                found.append(warning(UNFILLED, f"“{section.title(document.year)}”还没有内容，草稿中将显示【待填写】。",
-                                     key=f"text.{section.key}"))
+                found.append(
+                    warning(
+                        UNFILLED,
+                        f"“{section.title(document.year)}”还没有内容，草稿中将显示【待填写】。",
+                        key=f"text.{section.key}",
+                    )
+                )
     return found
 
 
@@ -122,7 +147,9 @@ def previous_document(document: Document, path: Path, wanted) -> Document | None
     return last if last is not None and last.format is document.format else None
 
 
-def check(data: dict, kind: Kind, text: str, path: Path, previous) -> tuple[Document | None, list[Finding], Document | None]:
+def check(
+    data: dict, kind: Kind, text: str, path: Path, previous
+) -> tuple[Document | None, list[Finding], Document | None]:
     """(document, findings, last year's document) for a parsed data file of ``kind``."""
     document, found = document_source.read(data, kind, source=path, text=text)
     if document is None:

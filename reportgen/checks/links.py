@@ -27,11 +27,15 @@ from reportgen.model.names import names as report_names
 from reportgen.model.text import missing_texts, same_agency
 from reportgen.sources.datafile import kind_of_file, read_document, read_report_and_findings
 
+
 def _same_year_names(path: Path, year: int) -> list[Path]:
     """The data files beside ``path`` whose name carries ``year``, ``path`` itself left out."""
     try:
-        return sorted(p for p in path.parent.glob("*.toml")
-                      if str(year) in p.name and not not_data(p) and p.resolve() != path.resolve())
+        return sorted(
+            p
+            for p in path.parent.glob("*.toml")
+            if str(year) in p.name and not not_data(p) and p.resolve() != path.resolve()
+        )
     except (OSError, RuntimeError):
         return []
 
@@ -64,8 +68,12 @@ def leading_out(path: Path, year: int, key: str = "report.year") -> list[Finding
 
 def not_used(path: Path, what: str, so: str, key: str) -> Finding:
     """Why a file beside the one checked was not used: it is a link leading out of the folder."""
-    return warning("outside", f"{what} {path.name} 没有读取：{untrusted.LEADS_OUT}（这样的链接读和写都拒绝），{so}。"
-                   "如要使用，请把文件本身复制到这个文件夹中。", key=key)
+    return warning(
+        "outside",
+        f"{what} {path.name} 没有读取：{untrusted.LEADS_OUT}（这样的链接读和写都拒绝），{so}。"
+        "如要使用，请把文件本身复制到这个文件夹中。",
+        key=key,
+    )
 
 
 def read_annual(path: Path, year: int) -> tuple[Report | None, str]:
@@ -100,7 +108,11 @@ def same_year(path: Path, year: int, agency: str, wanted) -> tuple[dict[str, Rep
             read, why = read_annual(candidate, year)
         else:
             read = read_document(candidate, year)
-        if read is None or not same_agency(read.agency, agency) or (isinstance(read, Document) and kind == "tasks" and not read.tasks):
+        if (
+            read is None
+            or not same_agency(read.agency, agency)
+            or (isinstance(read, Document) and kind == "tasks" and not read.tasks)
+        ):
             continue
         if why:
             unready[kind] = why
@@ -109,8 +121,9 @@ def same_year(path: Path, year: int, agency: str, wanted) -> tuple[dict[str, Rep
     return found, unready
 
 
-def summary_against_annual(summary: Document, report, summary_path: Path, report_path: Path,
-                           from_annual: bool = False) -> list[Finding]:
+def summary_against_annual(
+    summary: Document, report, summary_path: Path, report_path: Path, from_annual: bool = False
+) -> list[Finding]:
     """A finding for each figure the work summary states that the annual report states
     otherwise. ``from_annual``: the annual report is the file being checked (the finding
     then names the annual report's key)."""
@@ -129,13 +142,17 @@ def summary_against_annual(summary: Document, report, summary_path: Path, report
             continue
         cells = "＋".join(definition.annual)
         if cutoff is not None:
-            message = (f"工作总结 {summary_path.name} 截至{cutoff.month}月{cutoff.day}日的“{definition.label}”"
-                       f"{format_number(stated.value)}{definition.unit}，比年度报告 {report_path.name} 全年的"
-                       f"{format_number(annual)}{definition.unit}（{cells}）还多。请核对两份文件。")
+            message = (
+                f"工作总结 {summary_path.name} 截至{cutoff.month}月{cutoff.day}日的“{definition.label}”"
+                f"{format_number(stated.value)}{definition.unit}，比年度报告 {report_path.name} 全年的"
+                f"{format_number(annual)}{definition.unit}（{cells}）还多。请核对两份文件。"
+            )
         else:
-            message = (f"工作总结 {summary_path.name} 写“{definition.label}”{format_number(stated.value)}{definition.unit}，"
-                       f"年度报告 {report_path.name} 是 {format_number(annual)}{definition.unit}（{cells}）。"
-                       "同一年度的两份文件数字应一致，请核对。")
+            message = (
+                f"工作总结 {summary_path.name} 写“{definition.label}”{format_number(stated.value)}{definition.unit}，"
+                f"年度报告 {report_path.name} 是 {format_number(annual)}{definition.unit}（{cells}）。"
+                "同一年度的两份文件数字应一致，请核对。"
+            )
         key = definition.annual[0] if from_annual else f"figures.{definition.key}"
         found.append(warning("summary-annual", message, key=key, expected=annual, actual=stated.value))
     return found

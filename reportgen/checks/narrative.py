@@ -60,24 +60,44 @@ def problems(text: str, names: dict) -> list[Problem]:
     try:
         tree = _parser().parse(text)
     except TemplateSyntaxError as error:
-        return [Problem(error.lineno or 1, _line(text, error.lineno), f"占位符写法不对（{error.message}）。"
-                        f"引用数字请写成 {EXAMPLE} 这样。草稿中原样印出这段文字。")]
+        return [
+            Problem(
+                error.lineno or 1,
+                _line(text, error.lineno),
+                f"占位符写法不对（{error.message}）。引用数字请写成 {EXAMPLE} 这样。草稿中原样印出这段文字。",
+            )
+        ]
     except RecursionError:
-        return [Problem(1, _line(text, 1), f"占位符中的括号嵌套太深。引用数字请写成 {EXAMPLE} 这样。草稿中原样印出这段文字。")]
+        return [
+            Problem(
+                1, _line(text, 1), f"占位符中的括号嵌套太深。引用数字请写成 {EXAMPLE} 这样。草稿中原样印出这段文字。"
+            )
+        ]
     found = []
     for node in tree.body:
         if not isinstance(node, nodes.Output):
-            found.append(Problem(node.lineno, _line(text, node.lineno),
-                                 f"正文中只能用 {EXAMPLE} 这样的占位符引用数字，不能使用 {{% … %}} 语句；"
-                                 "草稿中原样印出，不执行。"))
+            found.append(
+                Problem(
+                    node.lineno,
+                    _line(text, node.lineno),
+                    f"正文中只能用 {EXAMPLE} 这样的占位符引用数字，不能使用 {{% … %}} 语句；草稿中原样印出，不执行。",
+                )
+            )
             continue
         for child in node.nodes:
-            if isinstance(child, nodes.TemplateData) or (isinstance(child, nodes.Const) and isinstance(child.value, str)):
+            if isinstance(child, nodes.TemplateData) or (
+                isinstance(child, nodes.Const) and isinstance(child.value, str)
+            ):
                 continue
             path = _dotted(child, nodes)
             if path is None:
-                found.append(Problem(child.lineno, _line(text, child.lineno),
-                                     f"占位符中只能写数字的名称，如 {EXAMPLE}；不能调用函数、用过滤器或访问内部属性。"))
+                found.append(
+                    Problem(
+                        child.lineno,
+                        _line(text, child.lineno),
+                        f"占位符中只能写数字的名称，如 {EXAMPLE}；不能调用函数、用过滤器或访问内部属性。",
+                    )
+                )
                 continue
             message = _unknown(path, names)
             if message:
@@ -129,7 +149,7 @@ def segments(line: str) -> tuple[tuple[str, str], ...]:
     pieces, position = [], 0
     for match in _MARKED.finditer(line):
         if match.start() > position:
-            pieces.append((line[position:match.start()], ""))
+            pieces.append((line[position : match.start()], ""))
         pieces.append((match.group(2), match.group(1)))
         position = match.end()
     if position < len(line):
@@ -162,8 +182,11 @@ def _unknown(path: list[str], names: dict) -> str:
             known = ".".join(path[:depth])
             shown = ".".join(path)
             guess = difflib.get_close_matches(part, options, n=1, cutoff=0.6)
-            hint = f"是否应为“{'.'.join([*path[:depth], guess[0]])}”？" if guess else (
-                f"这里可用的名称：{'、'.join(options)}。" if options and len(options) <= 12 else "")
+            hint = (
+                f"是否应为“{'.'.join([*path[:depth], guess[0]])}”？"
+                if guess
+                else (f"这里可用的名称：{'、'.join(options)}。" if options and len(options) <= 12 else "")
+            )
             where = f"“{known}”下" if known else ""
             return f"占位符中的名称“{shown}”不存在：{where}没有“{part}”。{hint}可用的名称见 reportgen keys。"
         here = getattr(here, part)

@@ -118,14 +118,16 @@ class Mismatch:
 
     def message(self) -> str:
         if self.kind == "share":
-            return (f"正文“{self.sentence}”中写的占比是 {self.typed}%，而按表格{self.what}应为 {self.actual}%。"
-                    "请核对。")
+            return f"正文“{self.sentence}”中写的占比是 {self.typed}%，而按表格{self.what}应为 {self.actual}%。请核对。"
         if self.kind == "blank":
-            return (f"正文“{self.sentence}”中写了 {self.typed}，而{self.what}在表格中留空。"
-                    "请在表格中填上数字，或核对正文。")
+            return (
+                f"正文“{self.sentence}”中写了 {self.typed}，而{self.what}在表格中留空。请在表格中填上数字，或核对正文。"
+            )
         actual = self.actual if isinstance(self.actual, str) else format_number(self.actual)
-        return (f"正文“{self.sentence}”中写的是 {self.typed}，而{self.what}为 {actual}。"
-                "请核对，或改用占位符让文字随表格更新。")
+        return (
+            f"正文“{self.sentence}”中写的是 {self.typed}，而{self.what}为 {actual}。"
+            "请核对，或改用占位符让文字随表格更新。"
+        )
 
 
 def read(text: str, names: dict, blank: frozenset[str] = frozenset(), cells=None) -> list[Mismatch]:
@@ -159,7 +161,7 @@ def read(text: str, names: dict, blank: frozenset[str] = frozenset(), cells=None
                 if typed != Decimal(actual):
                     found.append(Mismatch(shown, match.group("n"), actual, statement.what))
                 elif statement.share:
-                    found += _share(masked[match.end():], actual, names, table, statement, shown)
+                    found += _share(masked[match.end() :], actual, names, table, statement, shown)
             masked = statement.pattern.sub(lambda m: " " * len(m.group()), masked)
     return found
 

@@ -15,24 +15,33 @@ SHOWN = 60  # more units than this: counted, their names in the overview workboo
 DIFFERENCES_SHOWN = 10  # more differences than this: the first listed, all in the overview workbook
 
 
-@command("aggregate", "汇总多个单位的法定表格。", (
-    "\n"
-    "逐格相加，生成汇总表（Word、Markdown）和各单位数据一览（Excel）。输入中若有汇总单位自己的报告（机"
-    "关名称与 --name 相同），逐格核对它是否等于各单位之和。\n"
-    "\n"
-    "有数据错误而未计入的单位、或核对不一致时，退出码为 1。给出 --roster 时，同时列出名单中未报送（因而不在"
-    "汇总中）的单位，汇总表的说明中也写明；有未报送的单位时退出码也为 1。\n"
-))
+@command(
+    "aggregate",
+    "汇总多个单位的法定表格。",
+    (
+        "\n"
+        "逐格相加，生成汇总表（Word、Markdown）和各单位数据一览（Excel）。输入中若有汇总单位自己的报告（机"
+        "关名称与 --name 相同），逐格核对它是否等于各单位之和。\n"
+        "\n"
+        "有数据错误而未计入的单位、或核对不一致时，退出码为 1。给出 --roster 时，同时列出名单中未报送（因而不在"
+        "汇总中）的单位，汇总表的说明中也写明；有未报送的单位时退出码也为 1。\n"
+    ),
+)
 def aggregate(
     inputs: options.Inputs,
     year: options.Year,
-    name: Annotated[str, typer.Option("--name", metavar="名称", show_default=False, help="汇总单位的名称，如“某某市”。")],
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹", help="汇总表写到这个文件夹（默认：output）。")]
-    = Path("output"),
+    name: Annotated[
+        str, typer.Option("--name", metavar="名称", show_default=False, help="汇总单位的名称，如“某某市”。")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="文件夹", help="汇总表写到这个文件夹（默认：output）。")
+    ] = Path("output"),
     templates: options.Templates = None,
     force: options.Force = False,
-    picture: Annotated[bool, typer.Option(
-        "--infographic", "--图解", help="同时生成汇总数据的图解（SVG、PNG 和附文字说明的网页片段）。")] = False,
+    picture: Annotated[
+        bool,
+        typer.Option("--infographic", "--图解", help="同时生成汇总数据的图解（SVG、PNG 和附文字说明的网页片段）。"),
+    ] = False,
     accent: options.Accent = "红",
     roster: options.Roster = None,
 ) -> int:
@@ -61,7 +70,10 @@ def aggregate(
     for (path, why), agency in zip(result.excluded, result.left_out()):
         say(f"  {agency}（{shown(path)}）：{why}")
     if result.missing:
-        say(f"名单中 {len(result.missing)} 个单位没有 {year} 年度的数据文件（未报送），不在汇总中：" + "、".join(result.missing))
+        say(
+            f"名单中 {len(result.missing)} 个单位没有 {year} 年度的数据文件（未报送），不在汇总中："
+            + "、".join(result.missing)
+        )
     elif result.missing is not None:
         say("名单中的单位都已报送。")
     if result.unlisted:
@@ -75,8 +87,10 @@ def aggregate(
             said = f"{parent.agency}自己的报告（{shown(path)}）与各单位之和有 {count} 处不一致"
             if count > DIFFERENCES_SHOWN:
                 overview = next((p for p in written.written if p.suffix == ".xlsx"), None)
-                said += (f"，下面列出前 {DIFFERENCES_SHOWN} 处，全部 {count} 处见 {shown(overview) if overview else '数据一览'}"
-                         f"的“{aggregates.DIFFERENCES_SHEET}”工作表")
+                said += (
+                    f"，下面列出前 {DIFFERENCES_SHOWN} 处，全部 {count} 处见 {shown(overview) if overview else '数据一览'}"
+                    f"的“{aggregates.DIFFERENCES_SHEET}”工作表"
+                )
             say(said + "：")
             for finding in result.differences[:DIFFERENCES_SHOWN]:
                 say(format_finding(finding))

@@ -24,7 +24,9 @@ from reportgen.cli.terminal import HelpFormatter
 from reportgen.errors import UsageError
 
 SUMMARY = "起草《政府信息公开工作年度报告》：检查数据，生成 Word、Markdown、网页和 PDF 草稿，导入已发布的报告，收发 Excel 填报表。"
-DESCRIPTION = "每个机关每年一个 TOML 数据文件，如 data/某某市财政局/2025.toml。运行“reportgen 命令 --help”查看每个命令的用法。"
+DESCRIPTION = (
+    "每个机关每年一个 TOML 数据文件，如 data/某某市财政局/2025.toml。运行“reportgen 命令 --help”查看每个命令的用法。"
+)
 
 
 class Context(typer.Context):
@@ -36,8 +38,10 @@ class Command(typer.core.TyperCommand):
 
     def collect_usage_pieces(self, ctx) -> list[str]:
         """“[选项] 文件...”: a list argument is shown with “...”, not in braces."""
-        return [piece[1:-1] + "..." if piece.startswith("{") and piece.endswith("}") else piece
-                for piece in super().collect_usage_pieces(ctx)]
+        return [
+            piece[1:-1] + "..." if piece.startswith("{") and piece.endswith("}") else piece
+            for piece in super().collect_usage_pieces(ctx)
+        ]
 
     def invoke(self, ctx):
         """Ctrl-C said as such (Typer turns it into a silent exit code 130)."""
@@ -61,8 +65,15 @@ class Group(typer.core.TyperGroup):
 
 
 app = typer.Typer(
-    cls=Group, name="reportgen", help=f"{SUMMARY}\n\n{DESCRIPTION}", rich_markup_mode=None, add_completion=False,
-    no_args_is_help=True, options_metavar="[选项]", subcommand_metavar="命令 [参数]...", pretty_exceptions_enable=False,
+    cls=Group,
+    name="reportgen",
+    help=f"{SUMMARY}\n\n{DESCRIPTION}",
+    rich_markup_mode=None,
+    add_completion=False,
+    no_args_is_help=True,
+    options_metavar="[选项]",
+    subcommand_metavar="命令 [参数]...",
+    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"], "show_default": False},
 )
 
@@ -140,13 +151,28 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _top(
-    version: Annotated[bool, typer.Option("--version", "-V", is_eager=True, callback=_version,
-                                          help="显示版本号并退出。")] = False,
-    install_completion: Annotated[bool, typer.Option(
-        "--install-completion", is_eager=True, expose_value=False, callback=_install,
-        help="为当前使用的命令行（bash、zsh、fish、PowerShell）安装 Tab 补全。")] = False,
-    show_completion: Annotated[bool, typer.Option(
-        "--show-completion", is_eager=True, expose_value=False, callback=_show,
-        help="显示 Tab 补全的脚本，以便复制或自行安装。")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", "-V", is_eager=True, callback=_version, help="显示版本号并退出。")
+    ] = False,
+    install_completion: Annotated[
+        bool,
+        typer.Option(
+            "--install-completion",
+            is_eager=True,
+            expose_value=False,
+            callback=_install,
+            help="为当前使用的命令行（bash、zsh、fish、PowerShell）安装 Tab 补全。",
+        ),
+    ] = False,
+    show_completion: Annotated[
+        bool,
+        typer.Option(
+            "--show-completion",
+            is_eager=True,
+            expose_value=False,
+            callback=_show,
+            help="显示 Tab 补全的脚本，以便复制或自行安装。",
+        ),
+    ] = False,
 ) -> None:
     """The options of ``reportgen`` itself, before any command."""

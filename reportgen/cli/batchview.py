@@ -30,8 +30,14 @@ def document_label(result) -> str:
     kind = kinds.kinds().get(result.document) if result.document else None
     if kind is None:
         name = Path(result.source).name
-        kind = next((k for k in kinds.kinds().values()
-                     if re.fullmatch(re.escape(k.file).replace(re.escape("{year}"), r"\d{4}"), name)), None)
+        kind = next(
+            (
+                k
+                for k in kinds.kinds().values()
+                if re.fullmatch(re.escape(k.file).replace(re.escape("{year}"), r"\d{4}"), name)
+            ),
+            None,
+        )
         if kind is None:
             return UNREADABLE
     return kind.aliases[0] if kind.aliases else kind.name
@@ -73,8 +79,10 @@ def lines(outcome, ok_statuses: tuple[str, ...], warned: str, csv_path: Path) ->
     listed = listed[:SHOWN] if len(listed) > SHOWN else listed
     out: list[str] = []
     if listed:
-        rows = [[r.agency or "（未读出）", labels[id(r)], r.status, str(r.errors or ""), str(r.warnings or "")]
-                for r in listed]
+        rows = [
+            [r.agency or "（未读出）", labels[id(r)], r.status, str(r.errors or ""), str(r.warnings or "")]
+            for r in listed
+        ]
         out += table(COLUMNS, rows, flexible=(0, 1)).split("\n")
     noted = [r for r in action + (warnings if len(warnings) <= SHOWN else []) if r.message]
     shared = Counter(r.message for r in noted)  # one cause of many units (an interruption) is said once
@@ -94,8 +102,9 @@ def skipped_lines(outcome) -> list[str]:
     file skipped (its kind has none of the formats asked for), or some formats of a file."""
     whole = Counter(r.message for r in outcome.skipped)
     some = Counter(r.skipped for r in outcome.results if r.skipped and r not in outcome.skipped)
-    return ([f"已跳过 {n} 个文件（没有所要的种类）：{reason}" for reason, n in whole.items()]
-            + [f"跳过（{n} 个文件）：{reason}" for reason, n in some.items()])
+    return [f"已跳过 {n} 个文件（没有所要的种类）：{reason}" for reason, n in whole.items()] + [
+        f"跳过（{n} 个文件）：{reason}" for reason, n in some.items()
+    ]
 
 
 def totals(outcome, warned: str, unreadable: str, with_roster: bool) -> str:
@@ -116,7 +125,7 @@ def totals(outcome, warned: str, unreadable: str, with_roster: bool) -> str:
 
 
 def elapsed(seconds: float, done: int) -> str:
-    """"用时 2.8 秒（每秒 106 份）"; under a second the rate says nothing and is left out."""
+    """ "用时 2.8 秒（每秒 106 份）"; under a second the rate says nothing and is left out."""
     if seconds < 0.1:
         return "用时不到 0.1 秒。"
     if seconds < 1 or not done:
@@ -125,7 +134,7 @@ def elapsed(seconds: float, done: int) -> str:
 
 
 def up_to_date(outcome, ok_statuses: tuple[str, ...]) -> str:
-    """"均已是最新" when this run changed no file; how many were already current otherwise."""
+    """ "均已是最新" when this run changed no file; how many were already current otherwise."""
     results = [r for r in outcome.results if r.status in ok_statuses]
     current = sum(1 for r in results if r.unchanged)
     if not current:

@@ -9,21 +9,28 @@ from reportgen.cli import options
 from reportgen.cli.app import command
 from reportgen.cli.wrapping import plain, say, shown
 
-Files = Annotated[list[Path], typer.Argument(metavar="文件", show_default=False, help="数据文件（.toml），可以写多个。")]
+Files = Annotated[
+    list[Path], typer.Argument(metavar="文件", show_default=False, help="数据文件（.toml），可以写多个。")
+]
 
 
-@command("build", "生成草稿：Word、Markdown，以及网页和 PDF（--to）。", (
-    "\n"
-    "先检查数据；有错误时不生成（退出码 1），除非使用 --allow-errors。文件名由机关名称和年度组成，写在"
-    "输出文件夹中。\n"
-    "\n"
-    "生成后被人改过的草稿不覆盖（改用 refresh 把新数字更新进去），除非加 --force（先备份原文件）；同一"
-    "报告的其他草稿还是旧数字时，逐一列出和更新它们的命令。\n"
-))
+@command(
+    "build",
+    "生成草稿：Word、Markdown，以及网页和 PDF（--to）。",
+    (
+        "\n"
+        "先检查数据；有错误时不生成（退出码 1），除非使用 --allow-errors。文件名由机关名称和年度组成，写在"
+        "输出文件夹中。\n"
+        "\n"
+        "生成后被人改过的草稿不覆盖（改用 refresh 把新数字更新进去），除非加 --force（先备份原文件）；同一"
+        "报告的其他草稿还是旧数字时，逐一列出和更新它们的命令。\n"
+    ),
+)
 def build(
     files: Files,
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹", help="草稿写到这个文件夹（默认：output）。")]
-    = Path("output"),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="文件夹", help="草稿写到这个文件夹（默认：output）。")
+    ] = Path("output"),
     to: options.To = "",
     accent: options.Accent = "红",
     allow_errors: options.AllowErrors = False,
@@ -37,9 +44,16 @@ def build(
     font_subheading: options.FontSubheading = None,
     font_table: options.FontTable = None,
     previous: options.Previous = None,
-    by: Annotated[Optional[str], typer.Option(
-        "--by", metavar="分组", parser=options.choice("牵头处室", "处室"), show_default=False,
-        help="任务分解表：按处室列出任务（每个处室牵头和协办的任务），文件名加“（按牵头处室）”。")] = None,
+    by: Annotated[
+        Optional[str],
+        typer.Option(
+            "--by",
+            metavar="分组",
+            parser=options.choice("牵头处室", "处室"),
+            show_default=False,
+            help="任务分解表：按处室列出任务（每个处室牵头和协办的任务），文件名加“（按牵头处室）”。",
+        ),
+    ] = None,
 ) -> int:
     from reportgen.checks.findings import format_file  # start-up time: imported when the command runs
     from reportgen.output.manifest import Manifest
@@ -47,8 +61,9 @@ def build(
 
     kinds = options.draft_kinds(to)
     wanted = options.previous_for(files, previous)
-    renderers = drafts.Renderers.prepare(templates, options.fonts(fonts, font_title, font_body, font_heading,
-                                                                  font_subheading, font_table), accent)
+    renderers = drafts.Renderers.prepare(
+        templates, options.fonts(fonts, font_title, font_body, font_heading, font_subheading, font_table), accent
+    )
     office = options.office(kinds)
     options.picture_face(kinds)
     manifest = Manifest(output)
@@ -56,9 +71,19 @@ def build(
     written: dict[Path, Path] = {}
     results = []
     for source in files:
-        result = drafts.build_file(source, output, renderers, kinds=kinds, allow_errors=allow_errors,
-                                   blank_zeros=blank_zeros, taken=written, previous=wanted, force=force,
-                                   manifest=manifest, by="牵头处室" if by else "")
+        result = drafts.build_file(
+            source,
+            output,
+            renderers,
+            kinds=kinds,
+            allow_errors=allow_errors,
+            blank_zeros=blank_zeros,
+            taken=written,
+            previous=wanted,
+            force=force,
+            manifest=manifest,
+            by="牵头处室" if by else "",
+        )
         results.append(result)
         say(format_file(shown(source), result.check.findings, result.check.notes()))
         for line in lines(result, alone=len(files) == 1):
@@ -70,7 +95,11 @@ def build(
         say(f"正在用 LibreOffice 生成 {len(pending)} 份 PDF……", err=True)
         printed = dict(drafts.write_pdfs(pending, manifest, force, office=office))
         for path, *_ in pending:
-            say(f"已生成：{shown(path)}{options.backed_up(printed[path])}" if path in printed else f"没有覆盖（被人改过）：{shown(path)}")
+            say(
+                f"已生成：{shown(path)}{options.backed_up(printed[path])}"
+                if path in printed
+                else f"没有覆盖（被人改过）：{shown(path)}"
+            )
     manifest.compact()
     offered = [r for r in results if r.built or r.kept]
     # a file none of whose asked-for formats its document kind has is skipped, not a failure,
@@ -80,9 +109,14 @@ def build(
     behind = sum(1 for r in offered if r.stale)
     made = [r for r in results if wrote(r, printed)]  # only what was written counts
     current = sum(1 for r in offered if not r.stale and not wrote(r, printed))
-    say(f"共 {len(files)} 个数据文件：生成 {len(made)} 份草稿" + (f"，{current} 份已是最新、没有改动" if current else "")
-        + f"，{failed} 个未生成" + (f"，{skipped} 个没有所要的种类（已跳过）" if skipped else "")
-        + (f"，{behind} 个有草稿没有更新（见上）" if behind else "") + f"。草稿在{where(output)}。")
+    say(
+        f"共 {len(files)} 个数据文件：生成 {len(made)} 份草稿"
+        + (f"，{current} 份已是最新、没有改动" if current else "")
+        + f"，{failed} 个未生成"
+        + (f"，{skipped} 个没有所要的种类（已跳过）" if skipped else "")
+        + (f"，{behind} 个有草稿没有更新（见上）" if behind else "")
+        + f"。草稿在{where(output)}。"
+    )
     return 1 if failed or behind else 0
 
 
@@ -90,11 +124,12 @@ def wrote(result, printed: dict) -> bool:
     """Whether building a data file wrote any file: a draft that did not already hold
     these bytes, or a PDF printed now."""
     return bool(set(result.outputs) - set(result.unchanged)) or bool(
-        result.pending_pdf and result.pending_pdf[0] in printed)
+        result.pending_pdf and result.pending_pdf[0] in printed
+    )
 
 
 def where(folder: Path) -> str:
-    """"当前文件夹", or the folder's name with a space before it: 草稿在 output。"""
+    """ "当前文件夹", or the folder's name with a space before it: 草稿在 output。"""
     said = shown(folder)
     return said if said == "当前文件夹" or plain(said).startswith("“") else f" {said}"
 
@@ -132,6 +167,8 @@ def flagged(result) -> str:
     if len(pictures) < len(written):
         said.append("草稿已标注【数据待核】，文末列出了全部问题")
     if pictures:
-        said.append(f"图解已标注【数据待核】（图上写明有 {len(result.check.findings)} 个问题，核对无误前请勿发布），"
-                    f"问题见上，或运行 reportgen check {shown(result.source)}")
+        said.append(
+            f"图解已标注【数据待核】（图上写明有 {len(result.check.findings)} 个问题，核对无误前请勿发布），"
+            f"问题见上，或运行 reportgen check {shown(result.source)}"
+        )
     return "注意：数据有错误，" + "；".join(said) + "。"

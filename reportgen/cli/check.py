@@ -14,15 +14,26 @@ if TYPE_CHECKING:  # imported when the command runs: start-up time
     from reportgen.workflows.roster import Unit
 
 
-@command("check", "检查数据文件，一次列出全部问题。", """
+@command(
+    "check",
+    "检查数据文件，一次列出全部问题。",
+    """
 核对表格勾稽关系、必填项、键名和数值类型、与上年报告的衔接、公开期限和内容雷同。
 
 没有错误时退出码为 0（可以有警告），有错误或名单中有单位未报送时为 1，用法错误为 2。
-""")
+""",
+)
 def check(
     inputs: options.Inputs,
-    format: Annotated[str, typer.Option("--format", metavar="格式", parser=options.choice("text", "json"),
-                                        help="输出格式：text（文字，默认）或 json（供程序读取）。")] = "text",
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            metavar="格式",
+            parser=options.choice("text", "json"),
+            help="输出格式：text（文字，默认）或 json（供程序读取）。",
+        ),
+    ] = "text",
     previous: options.Previous = None,
     year: options.YearOfFolders = None,
     roster: options.Roster = None,
@@ -49,17 +60,33 @@ def check(
     if units is not None:
         from reportgen.workflows import roster as rosters
 
-        missing, extra_files = rosters.compare(units, rosters.filed(
-            units, ((r.report.agency if r.report else "", str(r.path), r.document_kind) for r in results)))
-        unreadable = [(rosters.unreadable_agency(r.path, units), str(r.path),
-                       next((f.message for f in r.findings if f.is_error), "")) for r in results
-                      if r.report is None and rosters.could_be_annual(r.path)]
+        missing, extra_files = rosters.compare(
+            units,
+            rosters.filed(
+                units, ((r.report.agency if r.report else "", str(r.path), r.document_kind) for r in results)
+            ),
+        )
+        unreadable = [
+            (
+                rosters.unreadable_agency(r.path, units),
+                str(r.path),
+                next((f.message for f in r.findings if f.is_error), ""),
+            )
+            for r in results
+            if r.report is None and rosters.could_be_annual(r.path)
+        ]
     if format == "json":
         import json
 
-        extra = [{"document": r.document_kind, "deadline": r.deadline.isoformat() if r.deadline else None,
-                  "previous": str(r.previous.path) if r.previous else None, "unfilled_sections": r.unfilled_sections}
-                 for r in results]
+        extra = [
+            {
+                "document": r.document_kind,
+                "deadline": r.deadline.isoformat() if r.deadline else None,
+                "previous": str(r.previous.path) if r.previous else None,
+                "unfilled_sections": r.unfilled_sections,
+            }
+            for r in results
+        ]
         document = json.loads(to_json(pairs, extra))
         _identify(document, results)
         if units is not None:

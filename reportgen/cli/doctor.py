@@ -23,13 +23,19 @@ def marks(encoding: str | None) -> tuple[str, str, str]:
     return MARKS
 
 
-@command("doctor", "检查这台电脑能否使用 reportgen：Python、软件包、LibreOffice、字体、命令行窗口、输出文件夹。", """
+@command(
+    "doctor",
+    "检查这台电脑能否使用 reportgen：Python、软件包、LibreOffice、字体、命令行窗口、输出文件夹。",
+    """
 每项一行：✔ 表示具备；✘ 表示缺少必需的东西（后面写着怎么办）；！表示缺少可选的东西（只影响 PDF、字体效果或
 显示）。命令行窗口显示不了这些符号时，分别写作 [OK]、[X]、[!]。能生成 Word 和 Markdown 草稿时退出码为 0，缺少必需的东西时为 1。
-""")
+""",
+)
 def doctor(
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹",
-                                         help="草稿要写到的文件夹（默认：output），检查能否写入。")] = Path("output"),
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="文件夹", help="草稿要写到的文件夹（默认：output），检查能否写入。"),
+    ] = Path("output"),
 ) -> int:
     from reportgen.workflows import (
         doctor as checks,  # start-up time: imported when the command runs
@@ -45,7 +51,10 @@ def doctor(
             echo(line)
     echo()
     if found.drafting_works:
-        echo("可以使用 reportgen 生成草稿。" + ("" if all(n.ok for n in found.needs) else f"标“{advice}”的几项按需处理。"))
+        echo(
+            "可以使用 reportgen 生成草稿。"
+            + ("" if all(n.ok for n in found.needs) else f"标“{advice}”的几项按需处理。")
+        )
         return 0
     echo(f"缺少必需的东西（标“{unmet}”的几项），请先按提示处理。")
     return 1

@@ -23,6 +23,7 @@ import typer
 
 from reportgen.cli.app import app
 from reportgen.cli.terminal import prepare_console, utf8_file_names
+
 # The commands, in the order the help lists them.
 from reportgen.cli import check, build, batch, aggregate, datafiles, published, refresh, forms, serve, doctor  # noqa: F401, E402, I001
 from reportgen.errors import ReportgenError, UsageError, os_reason
@@ -75,8 +76,13 @@ def _crashed(problem: Exception) -> int:
 
     report = "".join(traceback.format_exception(problem))
     try:
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", prefix="reportgen-错误报告-",
-                                         suffix=f"-{time.strftime('%Y%m%d-%H%M%S')}.txt", delete=False) as handle:
+        with tempfile.NamedTemporaryFile(
+            "w",
+            encoding="utf-8",
+            prefix="reportgen-错误报告-",
+            suffix=f"-{time.strftime('%Y%m%d-%H%M%S')}.txt",
+            delete=False,
+        ) as handle:
             handle.write(report)
         where = f"详细信息已写入 {handle.name}，请把这个文件发给 reportgen 的维护者。"
     except OSError:
@@ -87,7 +93,11 @@ def _crashed(problem: Exception) -> int:
 
 def _usage(message: str, argv: list[str], ctx=None) -> int:
     """A usage error: the command's usage line, the message, where to read more."""
-    path = ctx.command_path if ctx is not None else "reportgen" + (f" {argv[0]}" if argv and argv[0] in _commands() else "")
+    path = (
+        ctx.command_path
+        if ctx is not None
+        else "reportgen" + (f" {argv[0]}" if argv and argv[0] in _commands() else "")
+    )
     if ctx is not None:
         print(ctx.get_usage(), file=sys.stderr)
     print(f"错误：{message}", file=sys.stderr)

@@ -16,7 +16,6 @@ import typer
 from reportgen.errors import ReportgenError, UsageError
 
 
-
 # ------------------------------------------------------------------ converters
 
 
@@ -47,8 +46,10 @@ def choice(*allowed: str):
 
 
 def _year(required: bool, help: str):
-    return Annotated[int if required else Optional[int],
-                     typer.Option("--year", "-y", metavar="年度", parser=integer, help=help, show_default=False)]
+    return Annotated[
+        int if required else Optional[int],
+        typer.Option("--year", "-y", metavar="年度", parser=integer, help=help, show_default=False),
+    ]
 
 
 Year = _year(True, "报告年度。")
@@ -57,48 +58,115 @@ YearOfFormat = _year(False, "报告年度，决定使用哪个版本的表格格
 YearOfForms = _year(False, "报告年度（生成空白表格或按名单生成时需要）。")
 
 
-Inputs = Annotated[list[Path], typer.Argument(
-    metavar="文件或文件夹", show_default=False,
-    help="数据文件或文件夹；文件夹中取文件名含年度的 .toml（如 2025.toml）。")]
-Previous = Annotated[Optional[Path], typer.Option(
-    "--previous", metavar="文件", show_default=False,
-    help="上一年度的数据文件，用于跨年度核对（默认自动使用同一文件夹中上一年的文件）。")]
-Roster = Annotated[Optional[Path], typer.Option(
-    "--roster", metavar="名单", show_default=False,
-    help="应报送单位名单（.toml 或 .csv，第一行要有“机关名称”一列，可以有“类别”一列）。")]
-Jobs = Annotated[Optional[int], typer.Option(
-    "--jobs", "-j", metavar="个数", parser=positive, show_default=False,
-    help="同时处理的进程数（默认等于 CPU 核数）。")]
-Force = Annotated[bool, typer.Option(
-    "--force", help="覆盖生成后被人改过的文件（先把原文件备份在它旁边，文件名加“.备份-1”，如 2025.备份-1.toml）。")]
-Templates = Annotated[Optional[Path], typer.Option(
-    "--templates", metavar="文件夹", show_default=False,
-    help="模板文件夹（含 report.docx 和 report.md.j2）；默认用 ./templates 或自带模板。")]
-Document = Annotated[Optional[str], typer.Option(
-    "--document", "-d", metavar="种类", show_default=False,
-    help="文档种类：“年度报告”、“任务分解表”、“工作总结”、“2008年条例年度报告”（默认年度报告）。")]
-ReportKind = Annotated[str, typer.Option(
-    "--kind", metavar="类别", parser=choice("部门", "政府"),
-    help="报告类别：部门 或 政府（默认：部门）。")]
+Inputs = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="文件或文件夹",
+        show_default=False,
+        help="数据文件或文件夹；文件夹中取文件名含年度的 .toml（如 2025.toml）。",
+    ),
+]
+Previous = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--previous",
+        metavar="文件",
+        show_default=False,
+        help="上一年度的数据文件，用于跨年度核对（默认自动使用同一文件夹中上一年的文件）。",
+    ),
+]
+Roster = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--roster",
+        metavar="名单",
+        show_default=False,
+        help="应报送单位名单（.toml 或 .csv，第一行要有“机关名称”一列，可以有“类别”一列）。",
+    ),
+]
+Jobs = Annotated[
+    Optional[int],
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="个数",
+        parser=positive,
+        show_default=False,
+        help="同时处理的进程数（默认等于 CPU 核数）。",
+    ),
+]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="覆盖生成后被人改过的文件（先把原文件备份在它旁边，文件名加“.备份-1”，如 2025.备份-1.toml）。"
+    ),
+]
+Templates = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--templates",
+        metavar="文件夹",
+        show_default=False,
+        help="模板文件夹（含 report.docx 和 report.md.j2）；默认用 ./templates 或自带模板。",
+    ),
+]
+Document = Annotated[
+    Optional[str],
+    typer.Option(
+        "--document",
+        "-d",
+        metavar="种类",
+        show_default=False,
+        help="文档种类：“年度报告”、“任务分解表”、“工作总结”、“2008年条例年度报告”（默认年度报告）。",
+    ),
+]
+ReportKind = Annotated[
+    str,
+    typer.Option(
+        "--kind", metavar="类别", parser=choice("部门", "政府"), help="报告类别：部门 或 政府（默认：部门）。"
+    ),
+]
 
 # build and batch
-To = Annotated[str, typer.Option(
-    "--to", metavar="种类",
-    help="生成哪些文件：docx（Word）、md（Markdown）、html（门户网站网页和粘贴用的网页片段）、"
-         "pdf（由 Word 草稿经 LibreOffice 生成）、xlsx（任务分解表的 Excel 表）、json（年度报告的数字和文字，"
-         "供门户网站作为开放数据发布，格式见 docs/schema/）、infographic 或 图解（年度报告的图解：SVG、PNG 和"
-         "附文字说明的网页片段），用逗号分隔。"
-         "默认：年度报告和工作总结 docx,md；任务分解表 docx,md,xlsx。")]
-AllowErrors = Annotated[bool, typer.Option(
-    "--allow-errors", help="数据有错误也生成草稿；草稿标有【数据待核】，文末列出全部问题（图解在图上标注）。")]
-Accent = Annotated[str, typer.Option(
-    "--accent", metavar="颜色", parser=choice("红", "蓝", "red", "blue"),
-    help="图解的主色：红 或 蓝，与门户网站的主色一致（默认：红）。")]
+To = Annotated[
+    str,
+    typer.Option(
+        "--to",
+        metavar="种类",
+        help="生成哪些文件：docx（Word）、md（Markdown）、html（门户网站网页和粘贴用的网页片段）、"
+        "pdf（由 Word 草稿经 LibreOffice 生成）、xlsx（任务分解表的 Excel 表）、json（年度报告的数字和文字，"
+        "供门户网站作为开放数据发布，格式见 docs/schema/）、infographic 或 图解（年度报告的图解：SVG、PNG 和"
+        "附文字说明的网页片段），用逗号分隔。"
+        "默认：年度报告和工作总结 docx,md；任务分解表 docx,md,xlsx。",
+    ),
+]
+AllowErrors = Annotated[
+    bool,
+    typer.Option(
+        "--allow-errors", help="数据有错误也生成草稿；草稿标有【数据待核】，文末列出全部问题（图解在图上标注）。"
+    ),
+]
+Accent = Annotated[
+    str,
+    typer.Option(
+        "--accent",
+        metavar="颜色",
+        parser=choice("红", "蓝", "red", "blue"),
+        help="图解的主色：红 或 蓝，与门户网站的主色一致（默认：红）。",
+    ),
+]
 BlankZeros = Annotated[bool, typer.Option("--blank-zeros", help="表格中的 0 印成空白（默认印 0）。")]
-FontPreset = Annotated[Optional[str], typer.Option(
-    "--fonts", metavar="预设", parser=choice("gb2312", "windows", "noto"), show_default=False,
-    help="字体预设：gb2312（公文字体，默认）、windows（没有 GB2312 字体的 Windows 电脑：宋体、仿宋、黑体、"
-         "楷体，标题加粗）、noto（只有思源/Noto 字体的电脑）。下面的 --font-* 可再单独更换。")]
+FontPreset = Annotated[
+    Optional[str],
+    typer.Option(
+        "--fonts",
+        metavar="预设",
+        parser=choice("gb2312", "windows", "noto"),
+        show_default=False,
+        help="字体预设：gb2312（公文字体，默认）、windows（没有 GB2312 字体的 Windows 电脑：宋体、仿宋、黑体、"
+        "楷体，标题加粗）、noto（只有思源/Noto 字体的电脑）。下面的 --font-* 可再单独更换。",
+    ),
+]
 
 
 def font(option: str, what: str):
@@ -162,8 +230,14 @@ def picture_face(kinds: tuple[str, ...]) -> None:
         require_face()
 
 
-def fonts(preset: str | None, title: str | None, body: str | None, heading: str | None, subheading: str | None,
-          table: str | None):
+def fonts(
+    preset: str | None,
+    title: str | None,
+    body: str | None,
+    heading: str | None,
+    subheading: str | None,
+    table: str | None,
+):
     from reportgen.renderers.fonts import PRESETS, Fonts
 
     chosen = Fonts(title, body, heading, subheading, table)
@@ -186,7 +260,8 @@ def data_files(inputs: list[Path], year: int | None) -> list[Path]:
     files = collect(inputs, year)
     if not files:
         raise ReportgenError(
-            f"在 {'、'.join(map(str, inputs))} 中没有找到 {year} 年度的数据文件（文件名应含年度，如 {year}.toml）。")
+            f"在 {'、'.join(map(str, inputs))} 中没有找到 {year} 年度的数据文件（文件名应含年度，如 {year}.toml）。"
+        )
     return files
 
 
@@ -197,7 +272,9 @@ def statutory_format(year: int):
         return statutory.require_format(year)
     except ReportgenError as problem:
         if statutory.EARLIEST_YEAR <= year < statutory.first_statutory_year():
-            raise ReportgenError(f"{problem}2019 年以前的年度报告（2008 年条例）请加 --document 2008年条例年度报告。") from None
+            raise ReportgenError(
+                f"{problem}2019 年以前的年度报告（2008 年条例）请加 --document 2008年条例年度报告。"
+            ) from None
         raise
 
 
@@ -212,8 +289,11 @@ def roster_lines(units, missing, extra_files, year, unreadable=()) -> list[str]:
     counted once: never 未报送), and files of no listed unit. ``unreadable``: (unit, file, reason)."""
     if units is None:
         return []
-    lines = [f"名单中 {len(missing)} 个单位没有 {year} 年度的数据文件（未报送）：" + "、".join(u.agency for u in missing)
-             if missing else f"名单中的 {len(units)} 个单位都已报送。"]
+    lines = [
+        f"名单中 {len(missing)} 个单位没有 {year} 年度的数据文件（未报送）：" + "、".join(u.agency for u in missing)
+        if missing
+        else f"名单中的 {len(units)} 个单位都已报送。"
+    ]
     if unreadable:
         lines.append(f"{len(unreadable)} 个单位已报送，但文件无法读取（已报送，无法读取）：")
         lines += [f"  {agency}（{file}）：{why}" for agency, file, why in unreadable]

@@ -11,23 +11,33 @@ from reportgen.cli.terminal import echo
 from reportgen.errors import UsageError
 
 
-@command("serve", "在本机打开网页：填写、检查、保存数据，生成和下载草稿，导入报告。", (
-    "\n"
-    "在浏览器中处理一个文件夹（与 data/ 一样的结构）中的全部报告：按打印的样子显示三张法定表格，每格可"
-    "以填写，每次改动都像 check 一样检查，问题显示在格子旁边；保存时只改动改过的数字和文字，注释和其他"
-    "行原样保留；文件在打开页面后被别人改过时不保存。任务分解表、工作总结等其他文档也按各自的定义在页"
-    "上填写。文件夹中有名单（名单.csv 或 名单.toml，或用 --roster 指定）时，列出还没有报送的单位。可以"
-    "下载 Word、Markdown、网页、PDF 和 JSON，上传改过的 Word 草稿更新数字，上传已发布的报告或交回的填"
-    "报表导入。\n"
-    "\n"
-    "只在本机（127.0.0.1）监听；每次启动生成一个令牌，只有终端中显示的地址能打开页面。按 Ctrl-C 结束。"
-    "\n"
-))
+@command(
+    "serve",
+    "在本机打开网页：填写、检查、保存数据，生成和下载草稿，导入报告。",
+    (
+        "\n"
+        "在浏览器中处理一个文件夹（与 data/ 一样的结构）中的全部报告：按打印的样子显示三张法定表格，每格可"
+        "以填写，每次改动都像 check 一样检查，问题显示在格子旁边；保存时只改动改过的数字和文字，注释和其他"
+        "行原样保留；文件在打开页面后被别人改过时不保存。任务分解表、工作总结等其他文档也按各自的定义在页"
+        "上填写。文件夹中有名单（名单.csv 或 名单.toml，或用 --roster 指定）时，列出还没有报送的单位。可以"
+        "下载 Word、Markdown、网页、PDF 和 JSON，上传改过的 Word 草稿更新数字，上传已发布的报告或交回的填"
+        "报表导入。\n"
+        "\n"
+        "只在本机（127.0.0.1）监听；每次启动生成一个令牌，只有终端中显示的地址能打开页面。按 Ctrl-C 结束。"
+        "\n"
+    ),
+)
 def serve(
-    folder: Annotated[Path, typer.Argument(metavar="文件夹", show_default=False,
-                                           help="放数据文件的文件夹（每个机关一个子文件夹），默认 data。")] = Path("data"),
-    port: Annotated[Optional[int], typer.Option("--port", metavar="端口", show_default=False,
-                                                help="使用这个端口（默认：找一个空闲的端口）。")] = None,
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="文件夹", show_default=False, help="放数据文件的文件夹（每个机关一个子文件夹），默认 data。"
+        ),
+    ] = Path("data"),
+    port: Annotated[
+        Optional[int],
+        typer.Option("--port", metavar="端口", show_default=False, help="使用这个端口（默认：找一个空闲的端口）。"),
+    ] = None,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="不自动打开浏览器。")] = False,
     roster: options.Roster = None,
 ) -> int:
@@ -58,12 +68,15 @@ def serve(
     chosen = listener.getsockname()[1]
     token = new_token()
     address = f"http://127.0.0.1:{chosen}/?token={token}"
-    config = uvicorn.Config(create_app(folder, token, chosen, roster), log_level="warning", access_log=False,
-                            **server_settings())
+    config = uvicorn.Config(
+        create_app(folder, token, chosen, roster), log_level="warning", access_log=False, **server_settings()
+    )
     # Ctrl-C before the server has started leaves its coroutine unawaited: nothing to say.
     warnings.filterwarnings("ignore", message="coroutine 'Server.serve' was never awaited")
     try:  # Ctrl-C is how the page is meant to end (uvicorn raises it again once closed)
-        echo(f"reportgen 网页已在本机启动（只有这台电脑能打开）：\n  {address}\n文件夹：{folder.resolve()}\n按 Ctrl-C 结束。")
+        echo(
+            f"reportgen 网页已在本机启动（只有这台电脑能打开）：\n  {address}\n文件夹：{folder.resolve()}\n按 Ctrl-C 结束。"
+        )
         if not no_browser:
             webbrowser.open(address)
         uvicorn.Server(config).run(sockets=[listener])

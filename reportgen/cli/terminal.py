@@ -26,6 +26,7 @@ class _Reconfigurable(Protocol):
 
     def reconfigure(self, *, errors: str) -> None: ...
 
+
 # A line may not start with closing punctuation (避头), nor end with opening punctuation (避尾).
 CLOSING = "，。、；：）」』”’！？》〉】…"
 OPENING = "（「『“‘《〈【"
@@ -85,8 +86,12 @@ def utf8_file_names() -> None:
     so that drafts get their Chinese names; the console keeps its own encoding."""
     import os
 
-    if (os.name == "nt" or sys.flags.utf8_mode or shows_chinese(sys.getfilesystemencoding())
-            or os.environ.get("REPORTGEN_UTF8_RERUN")):
+    if (
+        os.name == "nt"
+        or sys.flags.utf8_mode
+        or shows_chinese(sys.getfilesystemencoding())
+        or os.environ.get("REPORTGEN_UTF8_RERUN")
+    ):
         return
     env = {**os.environ, "PYTHONUTF8": "1", "REPORTGEN_UTF8_RERUN": "1"}
     if not env.get("PYTHONIOENCODING"):  # the console keeps the encoding it had
@@ -134,8 +139,10 @@ def clip(text: str, columns: int) -> str:
     return kept + "…"
 
 
-_TOKENS = re.compile(f"{PATH_OPEN}[^{PATH_CLOSE}]*{PATH_CLOSE}[{CLOSING}]*"  # a path, and the marks closing after it
-                     r"|[A-Za-z0-9_./\\\-=:<>{}\[\]'\"*@%#+~]+|\s+|.")
+_TOKENS = re.compile(
+    f"{PATH_OPEN}[^{PATH_CLOSE}]*{PATH_CLOSE}[{CLOSING}]*"  # a path, and the marks closing after it
+    r"|[A-Za-z0-9_./\\\-=:<>{}\[\]'\"*@%#+~]+|\s+|."
+)
 
 
 def wrap(text: str, columns: int, indent: str = "", first: str | None = None) -> list[str]:
@@ -192,8 +199,9 @@ def paragraphs(text: str, columns: int, indent: str = "") -> list[str]:
     return out
 
 
-def table(header: tuple[str, ...], rows: list[list[str]], columns: int | None = None,
-          flexible: tuple[int, ...] = ()) -> str:
+def table(
+    header: tuple[str, ...], rows: list[list[str]], columns: int | None = None, flexible: tuple[int, ...] = ()
+) -> str:
     """Rows in aligned columns that fit ``columns`` (the terminal's width): the columns
     named in ``flexible`` are shortened (with “…”) as much as needed, last first."""
     columns = columns or width()
@@ -208,8 +216,10 @@ def table(header: tuple[str, ...], rows: list[list[str]], columns: int | None = 
         if cut > 0:
             widths[index] -= cut
             spare += cut
-    lines = ["  ".join(pad(clip(c, w), w) for c, w in zip(cells[0], widths)).rstrip(),
-             "  ".join("─" * w for w in widths)]
+    lines = [
+        "  ".join(pad(clip(c, w), w) for c, w in zip(cells[0], widths)).rstrip(),
+        "  ".join("─" * w for w in widths),
+    ]
     lines += ["  ".join(pad(clip(c, w), w) for c, w in zip(row, widths)).rstrip() for row in cells[1:]]
     return "\n".join(lines)
 
@@ -231,8 +241,11 @@ class Progress:
         remaining = elapsed / done * (total - done) if done else 0
         filled = int(20 * done / total) if total else 20
         bar = "█" * filled + "·" * (20 - filled)
-        name = (getattr(result, "agency", "") or Path(getattr(result, "source", "")).parent.name) \
-            if result is not None else self.what
+        name = (
+            (getattr(result, "agency", "") or Path(getattr(result, "source", "")).parent.name)
+            if result is not None
+            else self.what
+        )
         head = f"[{bar}] {done}/{total} "
         tail = f" 用时 {_clock(elapsed)} 剩余约 {_clock(remaining)}"
         room = width() - 1 - display_width(head + tail)

@@ -19,8 +19,17 @@ from __future__ import annotations
 from reportgen.checks import narrative
 from reportgen.draft import prose
 from reportgen.draft import task_table as task_tables
-from reportgen.draft.report_draft import PARAGRAPH, PLACEHOLDER, TABLE, Block, Draft, DraftSection, PrintedTable, \
-    finding_line, paragraphs
+from reportgen.draft.report_draft import (
+    PARAGRAPH,
+    PLACEHOLDER,
+    TABLE,
+    Block,
+    Draft,
+    DraftSection,
+    PrintedTable,
+    finding_line,
+    paragraphs,
+)
 from reportgen.model import Document, format_number
 from reportgen.model.findings import Finding
 from reportgen.model.names import ANNUAL, TASKS, document_names
@@ -78,8 +87,13 @@ def _section_blocks(document: Document, key: str, items: dict, heading: str, req
     return []
 
 
-def build_document_draft(document: Document, findings: list[Finding] | tuple[Finding, ...] = (), *,
-                         previous: Document | None = None, by: str = "") -> Draft:
+def build_document_draft(
+    document: Document,
+    findings: list[Finding] | tuple[Finding, ...] = (),
+    *,
+    previous: Document | None = None,
+    by: str = "",
+) -> Draft:
     """The draft of a document. ``by``: for a task table, "牵头处室" prints the tasks under
     each division instead of under the headings."""
     kind = document.format
@@ -91,8 +105,15 @@ def build_document_draft(document: Document, findings: list[Finding] | tuple[Fin
         tables = task_tables.by_division(document) if by else [task_tables.task_table(document)]
         if document.fields.get("basis"):
             opening.append(f"根据{document.fields['basis']}，现将{document.year}年政务公开工作任务分解如下。")
-        sections.append(DraftSection("", tuple(Block(TABLE, table=PrintedTable(table, grid, ()), marker=f"table-{table.key}")
-                                               for table, grid in tables)))
+        sections.append(
+            DraftSection(
+                "",
+                tuple(
+                    Block(TABLE, table=PrintedTable(table, grid, ()), marker=f"table-{table.key}")
+                    for table, grid in tables
+                ),
+            )
+        )
     for section in kind.sections:
         heading = section.title(document.year)
         if not section.heading:  # the opening and closing paragraphs
@@ -116,26 +137,31 @@ def build_document_draft(document: Document, findings: list[Finding] | tuple[Fin
             unstated = {d.key: None for d in kind.figures}  # a lead's {% if fee_waived %} on a figure not written
             blocks.append(Block(PARAGRAPH, prose.render(section.lead, unstated | items), marker=f"lead-{section.key}"))
         if section.tasks:
-            blocks += [Block(PARAGRAPH, line, marker=f"tasks-{n}") for n, line in enumerate(tasks_paragraphs(document), 1)]
+            blocks += [
+                Block(PARAGRAPH, line, marker=f"tasks-{n}") for n, line in enumerate(tasks_paragraphs(document), 1)
+            ]
         written = _section_blocks(document, section.key, items, heading, section.required)
         if written and written[0].kind == PLACEHOLDER and blocks:
             written = []  # the generated sentences stand in for a section not yet written
         if blocks or written:  # a section the kind does not require, and the file leaves empty, is left out
             sections.append(DraftSection(heading, tuple(blocks + written)))
-    sections += [DraftSection(heading, tuple(paragraphs(narrative.render(text, items, mark=f"fig-section{n}"))))
-                 for n, (heading, text) in enumerate(document.free_sections, 1)]
+    sections += [
+        DraftSection(heading, tuple(paragraphs(narrative.render(text, items, mark=f"fig-section{n}"))))
+        for n, (heading, text) in enumerate(document.free_sections, 1)
+    ]
     date = document.published
     shown_title = title(document) + ("（按牵头处室）" if by else "")
     return Draft(
         title=shown_title,
         opening=tuple(opening),
         sections=(*sections, *closing),
-        signature=(document.text_field("signature") or document.agency,
-                   chinese_date(date) if date else placeholder("日期")),
+        signature=(
+            document.text_field("signature") or document.agency,
+            chinese_date(date) if date else placeholder("日期"),
+        ),
         published=date,
         findings=tuple(finding_line(f) for f in findings),
         template=kind.word,
         signed=kind.signature,
         addressee=f"{document.fields['addressee']}：" if document.fields.get("addressee") else "",
     )
-

@@ -34,6 +34,7 @@ PLACEHOLDER = "placeholder"  # 【待填写：…】
 # Chinese ordinal in brackets, is short, and does not end like a sentence.
 _SUBHEADING = re.compile(r"^（[一二三四五六七八九十]{1,3}）[^。；：！？]{1,40}$")
 
+
 class TableDefinition(Protocol):
     """What renderers ask of a printed table's definition: a statutory ``Table``, or a
     list table (``reportgen.draft.task_table.ListTable``)."""
@@ -126,7 +127,12 @@ def title_lines(text: str, agency: str = "") -> tuple[str, ...]:
     cuts += [text.find(marker) for marker in _TITLE_BREAKS if text.find(marker) > 0]
     for cut in cuts:
         first, second = text[:cut], text[cut:]
-        if len(first) > 2 and len(second) > 2 and _title_width(first) <= TITLE_LINE and _title_width(second) <= TITLE_LINE:
+        if (
+            len(first) > 2
+            and len(second) > 2
+            and _title_width(first) <= TITLE_LINE
+            and _title_width(second) <= TITLE_LINE
+        ):
             return (first, second)
     return (text,)
 
@@ -175,8 +181,9 @@ def paragraphs(text: str) -> list[Block]:
     return blocks
 
 
-def printed_table(table: Table, figures: dict[str, Figure], blank_zeros: bool = False,
-                  collapsed: frozenset[str] = frozenset()) -> PrintedTable:
+def printed_table(
+    table: Table, figures: dict[str, Figure], blank_zeros: bool = False, collapsed: frozenset[str] = frozenset()
+) -> PrintedTable:
     """``collapsed``: keys of row groups stated as one row ("requests.other")."""
     names = frozenset(key.split(".", 1)[1] for key in collapsed if key.startswith(table.key + "."))
     grid = layout.grid(table, names)
@@ -238,13 +245,21 @@ def build_draft(
                 continue
             body = text_blocks(theme.text, f"{section.heading}{theme.heading}")
             if body or theme.required:
-                lead = [Block(PARAGRAPH, prose.render(theme.lead, names), marker=f"lead-{theme.text}")] \
-                    if theme.lead else []
+                lead = (
+                    [Block(PARAGRAPH, prose.render(theme.lead, names), marker=f"lead-{theme.text}")]
+                    if theme.lead
+                    else []
+                )
                 blocks += [Block(SUBHEADING, theme.heading), *lead, *body]
         if section.table:
             table = fmt.tables[section.table]
-            blocks.append(Block(TABLE, table=printed_table(table, figures, blank_zeros, report.collapsed),
-                                marker=f"table-{table.key}"))
+            blocks.append(
+                Block(
+                    TABLE,
+                    table=printed_table(table, figures, blank_zeros, report.collapsed),
+                    marker=f"table-{table.key}",
+                )
+            )
             blocks += _unit_notes(report, table)
         if not blocks and section.when_empty:
             blocks.append(Block(PARAGRAPH, prose.render(section.when_empty, names), marker=f"lead-{section.key}"))
@@ -263,11 +278,19 @@ def build_draft(
 
 
 def finding_line(finding: Finding) -> str:
-    where = "，".join(p for p in (
-        f"第{finding.line}行" if finding.line else "",
-        finding.key,
-        finding.table,
-        f"行“{finding.row}”" if finding.row else "",
-        f"列“{finding.column}”" if finding.column else "",
-    ) if p)
-    return f"[{finding.severity.label}] {finding.message}（{where}）" if where else f"[{finding.severity.label}] {finding.message}"
+    where = "，".join(
+        p
+        for p in (
+            f"第{finding.line}行" if finding.line else "",
+            finding.key,
+            finding.table,
+            f"行“{finding.row}”" if finding.row else "",
+            f"列“{finding.column}”" if finding.column else "",
+        )
+        if p
+    )
+    return (
+        f"[{finding.severity.label}] {finding.message}（{where}）"
+        if where
+        else f"[{finding.severity.label}] {finding.message}"
+    )

@@ -33,8 +33,9 @@ class ListTable:
 
 def columns(document: Document):
     """The columns to print: every fixed one, and each optional one some task fills in."""
-    return [c for c in document.format.columns
-            if not c.optional or any(_cell(task, c.field) for task in document.tasks)]
+    return [
+        c for c in document.format.columns if not c.optional or any(_cell(task, c.field) for task in document.tasks)
+    ]
 
 
 def _cell(task: Task, field: str) -> str:
@@ -58,8 +59,12 @@ def _grid(cols, rows: list[tuple[str, str | list[str]]], headed: bool = False) -
             assert isinstance(content, str)  # a heading's row is its text
             grid_rows.append((GridCell(0, CAPTION, content, colspan=width, align="left"),))
         else:
-            grid_rows.append(tuple(GridCell(i, LABEL, text, align="center" if c.field in ("number", "status") else "")
-                                   for i, (c, text) in enumerate(zip(cols, content))))
+            grid_rows.append(
+                tuple(
+                    GridCell(i, LABEL, text, align="center" if c.field in ("number", "status") else "")
+                    for i, (c, text) in enumerate(zip(cols, content))
+                )
+            )
     return Grid(width, 2 if headed else 1, 0, tuple(grid_rows), weights=tuple(c.width for c in cols), whole=False)
 
 
@@ -103,7 +108,9 @@ def by_division(document: Document) -> list[tuple[ListTable, Grid]]:
     for number, unit in enumerate(divisions(document), 1):
         led = [t for t in document.tasks if unit in t.lead]
         helped = [t for t in document.tasks if unit in t.assist]
-        counts = "，".join(p for p in (f"牵头{len(led)}项" if led else "", f"协办{len(helped)}项" if helped else "") if p)
+        counts = "，".join(
+            p for p in (f"牵头{len(led)}项" if led else "", f"协办{len(helped)}项" if helped else "") if p
+        )
         rows: list[tuple[str, str | list[str]]] = [("heading", f"{unit}（{counts}）")]
         for role, tasks in (("牵头", led), ("协办", helped)):
             for task in tasks:

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 import re
 
-SHEETS = {"info": "基本信息", "proactive": "表二 主动公开", "requests": "表三 申请办理", "appeals": "表四 复议诉讼",
-          "text": "文字"}
+SHEETS = {
+    "info": "基本信息",
+    "proactive": "表二 主动公开",
+    "requests": "表三 申请办理",
+    "appeals": "表四 复议诉讼",
+    "text": "文字",
+}
 META = "_reportgen"
 
 

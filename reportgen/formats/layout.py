@@ -140,8 +140,11 @@ def _matrix_grid(table: Table, collapsed: frozenset[str] = frozenset()) -> Grid:
             continue
         target = rows[header_rows + index]
         for offset, column in enumerate(data_row.columns):
-            target.append(GridCell(label_columns + offset, VALUE, cell=Cell(table, data_row, column),
-                                   rowspan=merged.get(index, 1)))
+            target.append(
+                GridCell(
+                    label_columns + offset, VALUE, cell=Cell(table, data_row, column), rowspan=merged.get(index, 1)
+                )
+            )
 
     width = label_columns + len(table.rows[0].columns)
     return Grid(width, header_rows, label_columns, tuple(tuple(sorted(r, key=lambda c: c.column)) for r in rows))

@@ -108,12 +108,12 @@ class Table:
 
     @property
     def short_name(self) -> str:
-        """"表三" and the like, as findings name a table."""
+        """ "表三" and the like, as findings name a table."""
         return f"表{self.number}"
 
     @property
     def full_name(self) -> str:
-        """"表三 三、收到和处理政府信息公开申请情况"."""
+        """ "表三 三、收到和处理政府信息公开申请情况"."""
         return f"{self.short_name} {self.title}"
 
     def row(self, row_id: str) -> Row:
@@ -374,8 +374,7 @@ def latest_year() -> int:
 def year_problem(year: int) -> str:
     """Why a report year cannot be drafted, in Chinese; "" if it can."""
     if not EARLIEST_YEAR <= year <= latest_year():
-        return (f"报告年度 {year} 不合理：应在 {EARLIEST_YEAR} 年（《政府信息公开条例》施行）"
-                f"到 {latest_year()} 年之间。")
+        return f"报告年度 {year} 不合理：应在 {EARLIEST_YEAR} 年（《政府信息公开条例》施行）到 {latest_year()} 年之间。"
     if format_for_year(year) is None:
         first = first_statutory_year()
         return f"{year} 年度没有全国统一的报告格式（{first} 年起才有）。"
@@ -393,8 +392,19 @@ def require_format(year: int) -> Format:
 
 
 def _header(data: dict, where: str) -> Header:
-    allowed = {"label", "key", "children", "type", "span", "blank", "unit_key", "default_unit", "subtotal",
-               "limit", "decimals"}
+    allowed = {
+        "label",
+        "key",
+        "children",
+        "type",
+        "span",
+        "blank",
+        "unit_key",
+        "default_unit",
+        "subtotal",
+        "limit",
+        "decimals",
+    }
     extra = set(data) - allowed
     if extra:
         raise FormatDefinitionError(f"{where}: unknown fields {sorted(extra)}")
@@ -488,8 +498,15 @@ def _blocks_table(data: dict, title: str) -> Table:
         for header in block.rows:
             # a row may set its own limit (行政处罚 can run to millions); else its column's
             columns = tuple(
-                Column(c.key, c.label, c.type, c.unit_key, c.default_unit,
-                       header.limit or c.limit or DEFAULT_LIMIT, c.decimals)
+                Column(
+                    c.key,
+                    c.label,
+                    c.type,
+                    c.unit_key,
+                    c.default_unit,
+                    header.limit or c.limit or DEFAULT_LIMIT,
+                    c.decimals,
+                )
                 for c in block.columns
                 if not c.blank
             )
@@ -568,7 +585,9 @@ def _load_format(data: dict, source: str) -> Format:
                 when_empty=s.get("when_empty", ""),
                 published_as=tuple(s.get("published_as", ())),
                 themes=tuple(
-                    Theme(t["text"], t["heading"], t.get("required", False), tuple(t.get("kinds", ())), t.get("lead", ""))
+                    Theme(
+                        t["text"], t["heading"], t.get("required", False), tuple(t.get("kinds", ())), t.get("lead", "")
+                    )
                     for t in s.get("themes", ())
                 ),
             )

@@ -152,8 +152,10 @@ class Kind:
     def year_problem(self, year: int) -> str:
         """Why this kind cannot be written for ``year`` (Chinese), "" if it can."""
         if self.last_year and year > self.last_year:
-            return (f"{self.name}只适用于 {self.first_year}—{self.last_year} 年度；{year} 年度的年度报告"
-                    f"使用全国统一格式，请删去 document 一行（或写 document = \"年度报告\"）。")
+            return (
+                f"{self.name}只适用于 {self.first_year}—{self.last_year} 年度；{year} 年度的年度报告"
+                f'使用全国统一格式，请删去 document 一行（或写 document = "年度报告"）。'
+            )
         if self.first_year and year < self.first_year:
             return f"{self.name}只适用于 {self.first_year} 年及以后。"
         return ""
@@ -163,8 +165,14 @@ FOLDER = Path(__file__).parent
 
 
 def _field(key: str, raw: dict) -> Field:
-    return Field(key, raw["label"], raw.get("type", "text"), raw.get("required", False), raw.get("hint", ""),
-                 tuple(raw.get("choices", ())))
+    return Field(
+        key,
+        raw["label"],
+        raw.get("type", "text"),
+        raw.get("required", False),
+        raw.get("hint", ""),
+        tuple(raw.get("choices", ())),
+    )
 
 
 def _load(path: Path) -> Kind:
@@ -175,22 +183,51 @@ def _load(path: Path) -> Kind:
             order = entry.get("order", list(entry["fields"]))
             entries.append(Entry(name, entry["label"], tuple(_field(k, entry["fields"][k]) for k in order)))
         return Kind(
-            id=raw["id"], name=raw["name"], aliases=tuple(raw.get("aliases", ())), engine=raw["engine"],
-            file=raw["file"], title_pattern=raw.get("title", ""), word=raw.get("word", "report.docx"),
-            outputs=tuple(raw.get("outputs", ("docx", "md"))), checks=tuple(raw.get("checks", ())),
-            next_year=raw.get("next_year", ""), signature=raw.get("signature", True),
-            free_sections=raw.get("free_sections", False), intro=raw.get("intro", ""),
-            first_year=raw.get("first_year", 0), last_year=raw.get("last_year", 0),
+            id=raw["id"],
+            name=raw["name"],
+            aliases=tuple(raw.get("aliases", ())),
+            engine=raw["engine"],
+            file=raw["file"],
+            title_pattern=raw.get("title", ""),
+            word=raw.get("word", "report.docx"),
+            outputs=tuple(raw.get("outputs", ("docx", "md"))),
+            checks=tuple(raw.get("checks", ())),
+            next_year=raw.get("next_year", ""),
+            signature=raw.get("signature", True),
+            free_sections=raw.get("free_sections", False),
+            intro=raw.get("intro", ""),
+            first_year=raw.get("first_year", 0),
+            last_year=raw.get("last_year", 0),
             fields=tuple(_field(k, v) for k, v in raw.get("fields", {}).items()),
-            sections=tuple(Section(s["key"], s.get("heading", ""), s.get("required", False), s.get("prompt", ""),
-                                   s.get("lead", ""), tuple(s.get("lead_needs", ())), s.get("tasks", False))
-                           for s in raw.get("sections", ())),
-            figures=tuple(FigureDef(k, v["label"], v["unit"], v.get("type", "count"), v.get("phrase", ""),
-                                    tuple(v.get("annual", ())), v.get("outcome", False), v.get("joined", "；"))
-                          for k, v in raw.get("figures", {}).items()),
+            sections=tuple(
+                Section(
+                    s["key"],
+                    s.get("heading", ""),
+                    s.get("required", False),
+                    s.get("prompt", ""),
+                    s.get("lead", ""),
+                    tuple(s.get("lead_needs", ())),
+                    s.get("tasks", False),
+                )
+                for s in raw.get("sections", ())
+            ),
+            figures=tuple(
+                FigureDef(
+                    k,
+                    v["label"],
+                    v["unit"],
+                    v.get("type", "count"),
+                    v.get("phrase", ""),
+                    tuple(v.get("annual", ())),
+                    v.get("outcome", False),
+                    v.get("joined", "；"),
+                )
+                for k, v in raw.get("figures", {}).items()
+            ),
             entries=tuple(entries),
-            columns=tuple(Column(c["field"], c["label"], c["width"], c.get("optional", False))
-                          for c in raw.get("columns", ())),
+            columns=tuple(
+                Column(c["field"], c["label"], c["width"], c.get("optional", False)) for c in raw.get("columns", ())
+            ),
             links=tuple(raw.get("links", ())),
         )
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as problem:
@@ -227,7 +264,7 @@ def of(data: dict) -> tuple[Kind | None, str]:
     if value is None:
         return annual(), ""
     if not isinstance(value, str):
-        return None, f"document 应写成文字，如 document = \"任务分解表\"；可用的文档种类：{choices()}。"
+        return None, f'document 应写成文字，如 document = "任务分解表"；可用的文档种类：{choices()}。'
     kind = named(value)
     if kind is None:
         return None, f"不认识的文档种类“{value}”。可用的文档种类：{choices()}。"
@@ -236,8 +273,7 @@ def of(data: dict) -> tuple[Kind | None, str]:
 
 def owners_of(key: str, current: Kind) -> list[Kind]:
     """The other kinds whose files use the top-level ``key`` (for “a key of another kind” messages)."""
-    return [kind for kind in kinds().values()
-            if kind is not current and not kind.statutory and key in kind.top_keys()]
+    return [kind for kind in kinds().values() if kind is not current and not kind.statutory and key in kind.top_keys()]
 
 
 def owner_of(key: str, current: Kind) -> Kind | None:

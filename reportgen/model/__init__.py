@@ -31,6 +31,7 @@ def deadline(year: int, kind: str) -> date:
     month, day = DEADLINES[kind]
     return date(year + 1, month, day)
 
+
 Number = int | Decimal
 
 # How a data file writes a cell an import could not read from its source. Not blank (the
@@ -142,7 +143,7 @@ class Heading:
     @property
     def printed(self) -> str:
         """“一、标题” or “（一）标题”."""
-        sub = self.path[len(self.top):]
+        sub = self.path[len(self.top) :]
         return f"{sub}{self.title}" if sub else f"{self.path}、{self.title}"
 
 

@@ -177,14 +177,16 @@ def names(report: Report) -> dict:
 
 def _make_names(report: Report) -> dict:
     items = _tables(report, completed(report))
-    items["report"] = Names({
-        "agency": report.agency or placeholder("机关名称"),
-        "year": report.year,
-        "subject": report.subject or ("本机关" if report.kind == DEPARTMENT else "本级政府"),
-        "download": _download(report),
-        "contact": _contact(report),
-        "published": chinese_date(report.published) if report.published else placeholder("发布日期"),
-    })
+    items["report"] = Names(
+        {
+            "agency": report.agency or placeholder("机关名称"),
+            "year": report.year,
+            "subject": report.subject or ("本机关" if report.kind == DEPARTMENT else "本级政府"),
+            "download": _download(report),
+            "contact": _contact(report),
+            "published": chinese_date(report.published) if report.published else placeholder("发布日期"),
+        }
+    )
     tasks = report.linked.get("tasks")
     if isinstance(tasks, Document):  # section 六 may cite the year's task table
         items["tasks"] = task_names(tasks)
@@ -209,7 +211,7 @@ def lookup(names: dict, dotted: str):
 
 def _year_on_year(current: dict, previous: dict | None):
     def yoy(dotted: str, unit: str = "件") -> str:
-        """"，较上年增加7件（30.4%）" and the like; "" without last year's figure."""
+        """ "，较上年增加7件（30.4%）" and the like; "" without last year's figure."""
         if previous is None:
             return ""
         now, before = lookup(current, dotted), lookup(previous, dotted)
@@ -294,20 +296,24 @@ def document_names(document: Document, previous: Document | None = None) -> dict
         elif stated is not None or (definition.annual and ANNUAL in document.unready):
             items[definition.key] = placeholder(definition.label)  # written "", or its annual report not ready
     units = {d.key: d.unit for d in document.format.figures}  # values holds only these figures' keys
-    changes = {key: change_phrase(value, last.get(key), units[key], same_period)
-               for key, value in values.items()}
+    changes = {key: change_phrase(value, last.get(key), units[key], same_period) for key, value in values.items()}
     for definition in document.format.figures:  # a figure still to come: so does the comparison
         if definition.key not in values and isinstance(items.get(definition.key), str):
             changes[definition.key] = placeholder(f"{definition.label}与{'去年同期' if same_period else '上年'}比较")
     items["yoy"] = Names(changes)
-    items["report"] = Names({
-        "agency": document.agency,
-        "year": document.year,
-        "next_year": document.year + 1,
-        "cutoff": f"截至{chinese_date(cutoff)}" if cutoff else f"{document.year}年",
-    })
-    answered = [f"{d.label}{format_number(values[d.key])}{d.unit}" for d in document.format.figures
-                if d.outcome and values.get(d.key)]
+    items["report"] = Names(
+        {
+            "agency": document.agency,
+            "year": document.year,
+            "next_year": document.year + 1,
+            "cutoff": f"截至{chinese_date(cutoff)}" if cutoff else f"{document.year}年",
+        }
+    )
+    answered = [
+        f"{d.label}{format_number(values[d.key])}{d.unit}"
+        for d in document.format.figures
+        if d.outcome and values.get(d.key)
+    ]
     if any(d.outcome for d in document.format.figures):
         items["answered"] = "、".join(answered)
     linked_tasks = document.linked.get(TASKS)
@@ -319,11 +325,13 @@ def document_names(document: Document, previous: Document | None = None) -> dict
 def task_names(tasks_document: Document) -> Names:
     """``tasks.total``, ``tasks.done`` … and ``tasks.summary`` for a year's task table."""
     progress = Progress(tasks_document.tasks)
-    return Names({
-        "total": progress.total,
-        "done": progress.done,
-        "ongoing": progress.ongoing,
-        "not_started": progress.not_started,
-        "summary": progress.summary(),
-        "unfinished": "".join(progress.unfinished_lines()) or "无",
-    })
+    return Names(
+        {
+            "total": progress.total,
+            "done": progress.done,
+            "ongoing": progress.ongoing,
+            "not_started": progress.not_started,
+            "summary": progress.summary(),
+            "unfinished": "".join(progress.unfinished_lines()) or "无",
+        }
+    )

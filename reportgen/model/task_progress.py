@@ -46,9 +46,11 @@ class Progress:
         text = f"全年{self.total}项任务已完成{self.done}项"
         if self.done == self.total:
             text = f"全年{self.total}项任务已全部完成"
-        parts = [f"正在推进{self.ongoing}项" if self.ongoing else "",
-                 f"尚未启动{self.not_started}项" if self.not_started else "",
-                 f"{self.unstated}项未填写落实情况" if self.unstated else ""]
+        parts = [
+            f"正在推进{self.ongoing}项" if self.ongoing else "",
+            f"尚未启动{self.not_started}项" if self.not_started else "",
+            f"{self.unstated}项未填写落实情况" if self.unstated else "",
+        ]
         return text + "".join(f"，{p}" for p in parts if p) + "。"
 
     def unfinished_lines(self) -> list[str]:

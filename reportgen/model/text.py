@@ -57,6 +57,7 @@ def missing_texts(report) -> list[tuple[str, str]]:
     Where the format names required themes (2021: the five parts of 一), each theme is
     required; otherwise a section needs its own text or some theme's text.
     """
+
     def empty(key: str) -> bool:
         return unfilled(report.text.get(key, ""))
 

@@ -35,7 +35,14 @@ from pathlib import Path
 
 from reportgen.errors import EditedDraftError, OutsideFolderError
 from reportgen.filenames import MANIFEST, backup_name
-from reportgen.output.writing import append_line, copy_atomic, make_folder, new_file_mode, regular_or_absent, write_atomic
+from reportgen.output.writing import (
+    append_line,
+    copy_atomic,
+    make_folder,
+    new_file_mode,
+    regular_or_absent,
+    write_atomic,
+)
 
 # What writing a file would do to the file on disk.
 NEW = "new"  # there is no file
@@ -120,11 +127,19 @@ class Manifest:
             why = "在本程序写出后被修改过，为免丢失修改"
         else:
             why = "已经存在，不是本程序写出的（或写出记录已丢失），为免丢失内容"
-        return (f"{path} {why}，没有覆盖。{hint}"
-                f"确需覆盖，请加 --force（会先把原文件备份为 {next_backup(Path(path)).name}）。")
+        return (
+            f"{path} {why}，没有覆盖。{hint}"
+            f"确需覆盖，请加 --force（会先把原文件备份为 {next_backup(Path(path)).name}）。"
+        )
 
-    def write(self, outputs: dict[Path, bytes], force: bool = False, about: dict[Path, dict] | None = None,
-              together: bool = False, hint: str = "") -> Written:
+    def write(
+        self,
+        outputs: dict[Path, bytes],
+        force: bool = False,
+        about: dict[Path, dict] | None = None,
+        together: bool = False,
+        hint: str = "",
+    ) -> Written:
         """Write files into this folder by the rule. A person's file is kept (listed in
         ``kept``), or backed up and replaced with ``force``. ``together``: the files
         belong together, so that if one is a person's, none is written and
@@ -271,8 +286,10 @@ def ignore_beside(folder: Path, names: tuple[str, ...]) -> None:
         return
     try:
         with open(target, "x", encoding="utf-8") as ignore:
-            ignore.write("# reportgen 写出的记录和文件，不纳入版本管理（这个文件本身也不纳入）\n"
-                         + "".join(f"{name}\n" for name in (*names, IGNORE)))
+            ignore.write(
+                "# reportgen 写出的记录和文件，不纳入版本管理（这个文件本身也不纳入）\n"
+                + "".join(f"{name}\n" for name in (*names, IGNORE))
+            )
         os.chmod(target, new_file_mode())
     except OSError:  # a read-only folder, or another process was first: nothing lost
         pass

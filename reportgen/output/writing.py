@@ -54,7 +54,9 @@ def write_atomic(path: Path, data: bytes) -> None:
 def copy_atomic(source: Path, path: Path) -> None:
     """Copy a file completely or not at all (a backup on a nearly full disk leaves nothing)."""
     if not regular_or_absent(source):
-        raise OutputError(f"无法读取 {source}，没有备份：{os_reason(FileNotFoundError(2, 'No such file or directory'))}")
+        raise OutputError(
+            f"无法读取 {source}，没有备份：{os_reason(FileNotFoundError(2, 'No such file or directory'))}"
+        )
     try:
         reading = open(source, "rb")
     except OSError as problem:
@@ -87,8 +89,10 @@ def _within(real: Path, root: Path) -> bool:
 
 
 def _refuse_outside(folder: Path, real: Path, root: Path) -> None:
-    raise OutsideFolderError(f"{folder} 实际指向 {real}，不在要写入的文件夹 {root} 中"
-                             "（路径中有指向外面的链接），没有写入，文件夹中的文件没有改动。")
+    raise OutsideFolderError(
+        f"{folder} 实际指向 {real}，不在要写入的文件夹 {root} 中"
+        "（路径中有指向外面的链接），没有写入，文件夹中的文件没有改动。"
+    )
 
 
 def make_folder(folder: Path) -> Path:

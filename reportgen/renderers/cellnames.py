@@ -23,7 +23,7 @@ def cell_name(cell: statutory.Cell) -> str:
 
 
 def changed_cells(marker: str, old: list[list[str]], new: list[list[str]], word: bool) -> list[str]:
-    """"名称：旧 → 新" for every figure that differs between two renderings of the table
+    """ "名称：旧 → 新" for every figure that differs between two renderings of the table
     of ``marker`` (table_proactive, table_requests, table_appeals); ``old``/``new`` are the
     texts of each row's cells as the draft holds them (``w:tc`` for Word, HTML cells otherwise)."""
     names = _names(marker, [len(row) for row in new], word)
@@ -46,8 +46,12 @@ def _names(marker: str, shape: list[int], word: bool) -> dict[tuple[int, int], s
             continue
         rows = _rows(layout.grid(table), word)
         if [len(row) for row in rows] == shape:
-            return {(r, c): cell_name(cell.cell) for r, row in enumerate(rows) for c, cell in enumerate(row)
-                    if cell is not None and cell.cell is not None}
+            return {
+                (r, c): cell_name(cell.cell)
+                for r, row in enumerate(rows)
+                for c, cell in enumerate(row)
+                if cell is not None and cell.cell is not None
+            }
     return {}
 
 

@@ -79,8 +79,10 @@ def font_table_entry(name: str) -> str:
         return f'<w:font w:name="{name}"><w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
     family = "roman" if face.kind == "serif" else "swiss"
     alternative = f'<w:altName w:val="{face.windows}"/>' if face.windows != name else ""
-    return (f'<w:font w:name="{name}">{alternative}<w:panose1 w:val="{face.panose}"/>'
-            f'<w:charset w:val="{face.charset}"/><w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>')
+    return (
+        f'<w:font w:name="{name}">{alternative}<w:panose1 w:val="{face.panose}"/>'
+        f'<w:charset w:val="{face.charset}"/><w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
+    )
 
 
 def fontconfig(system: str = "/etc/fonts/fonts.conf") -> str:
@@ -95,10 +97,12 @@ def fontconfig(system: str = "/etc/fonts/fonts.conf") -> str:
         rules.append(f'  <alias binding="strong"><family>{name}</family><accept>{accept}</accept></alias>')
     rules.append(
         '  <match target="pattern"><test name="family"><string>方正小标宋简体</string></test>'
-        '<edit name="weight" mode="assign" binding="strong"><const>bold</const></edit></match>')
+        '<edit name="weight" mode="assign" binding="strong"><const>bold</const></edit></match>'
+    )
     rules.append(
         '  <match target="pattern"><test name="lang" compare="contains"><string>zh</string></test>'
-        '<edit name="lang" mode="assign"><string>zh-cn</string></edit></match>')
+        '<edit name="lang" mode="assign"><string>zh-cn</string></edit></match>'
+    )
     return (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
         f'  <include ignore_missing="yes">{system}</include>\n' + "\n".join(rules) + "\n</fontconfig>\n"
@@ -127,8 +131,10 @@ def follow_roles(root, fonts: Fonts) -> None:
             continue
         for style in root.iter(f"{_W}style"):
             name = style.find(f"{_W}name")
-            if any(style.get(f"{_W}styleId") == style_id or (name is not None and name.get(f"{_W}val") == style_name)
-                   for style_id, style_name in styles):
+            if any(
+                style.get(f"{_W}styleId") == style_id or (name is not None and name.get(f"{_W}val") == style_name)
+                for style_id, style_name in styles
+            ):
                 _east_asian(style, font)
     defaults = root.find(f"{_W}docDefaults/{_W}rPrDefault")
     if fonts.body and defaults is not None:

@@ -42,11 +42,16 @@ def workbook(fmt: Format, report: Report | None, agency: str, year: int, kind: s
     font = Font(name="宋体", size=10.5)
 
     def style(name: str, fill: str, align: str, locked: bool, bold: bool = False) -> str:
-        book.add_named_style(NamedStyle(
-            name, font=Font(name="宋体", size=12, bold=True) if bold else font,
-            fill=PatternFill("solid", fgColor=fill), border=border,
-            alignment=Alignment(horizontal=align, vertical="center", wrap_text=True),
-            protection=Protection(locked=locked)))
+        book.add_named_style(
+            NamedStyle(
+                name,
+                font=Font(name="宋体", size=12, bold=True) if bold else font,
+                fill=PatternFill("solid", fgColor=fill),
+                border=border,
+                alignment=Alignment(horizontal=align, vertical="center", wrap_text=True),
+                protection=Protection(locked=locked),
+            )
+        )
         return name
 
     # Named styles: one assignment a cell, which keeps writing a thousand forms quick.
@@ -113,14 +118,23 @@ def _info_sheet(sheet, fmt: Format, report, agency, year, kind, styles, name) ->
     _label(sheet.cell(1, 1), f"{agency}{year}年政府信息公开工作年度报告 数据填报表", styles, bold=True)
     sheet.merge_cells("A1:B1")
     values = {
-        "report.agency": agency, "report.year": year, "report.kind": kind,
+        "report.agency": agency,
+        "report.year": year,
+        "report.kind": kind,
         "report.published": report.published if report and report.published else None,
     }
     if report:
         contact, download = report.contact, report.download
-        values.update({"report.contact.office": contact.office, "report.contact.address": contact.address,
-                       "report.contact.postcode": contact.postcode, "report.contact.phone": contact.phone,
-                       "report.download.site": download.site, "report.download.url": download.url})
+        values.update(
+            {
+                "report.contact.office": contact.office,
+                "report.contact.address": contact.address,
+                "report.contact.postcode": contact.postcode,
+                "report.contact.phone": contact.phone,
+                "report.download.site": download.site,
+                "report.download.url": download.url,
+            }
+        )
     row = 3
     for field in FIELDS:
         if field.key == "report.format":
@@ -141,8 +155,14 @@ def _info_sheet(sheet, fmt: Format, report, agency, year, kind, styles, name) ->
             row += 1
     from openpyxl.worksheet.datavalidation import DataValidation  # imported when first used: start-up time
 
-    choice = DataValidation(type="list", formula1='"部门,政府"', allow_blank=False, showErrorMessage=True,
-                            errorTitle="报告类别", error="只能填“部门”或“政府”。")
+    choice = DataValidation(
+        type="list",
+        formula1='"部门,政府"',
+        allow_blank=False,
+        showErrorMessage=True,
+        errorTitle="报告类别",
+        error="只能填“部门”或“政府”。",
+    )
     sheet.add_data_validation(choice)
     choice.add(sheet.cell(5, 2))
     _protect(sheet)
@@ -161,13 +181,34 @@ def _table_sheet(sheet, fmt: Format, table: Table, report, figures, styles, name
     computed = totals.computed_keys(fmt)
     sums = totals.checks(fmt).totals
     validations = {
-        "count": DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                showErrorMessage=True, errorTitle="件数", error="请填写 0 或正整数。"),
-        "signed": DataValidation(type="whole", operator="between", formula1="-100000000", formula2="100000000",
-                                 allow_blank=True, showErrorMessage=True, errorTitle="增减",
-                                 error="请填写整数，减少写负数。"),
-        "amount": DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                 showErrorMessage=True, errorTitle="金额", error="请填写 0 或正数（可带小数）。"),
+        "count": DataValidation(
+            type="whole",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="件数",
+            error="请填写 0 或正整数。",
+        ),
+        "signed": DataValidation(
+            type="whole",
+            operator="between",
+            formula1="-100000000",
+            formula2="100000000",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="增减",
+            error="请填写整数，减少写负数。",
+        ),
+        "amount": DataValidation(
+            type="decimal",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="金额",
+            error="请填写 0 或正数（可带小数）。",
+        ),
     }
     for validation in validations.values():
         sheet.add_data_validation(validation)
@@ -177,8 +218,12 @@ def _table_sheet(sheet, fmt: Format, table: Table, report, figures, styles, name
         for cell in row:
             target = sheet.cell(top + r, cell.column + 1)
             if cell.rowspan > 1 or cell.colspan > 1:
-                sheet.merge_cells(start_row=top + r, start_column=cell.column + 1,
-                                  end_row=top + r + cell.rowspan - 1, end_column=cell.column + cell.colspan)
+                sheet.merge_cells(
+                    start_row=top + r,
+                    start_column=cell.column + 1,
+                    end_row=top + r + cell.rowspan - 1,
+                    end_column=cell.column + cell.colspan,
+                )
             if cell.role != layout.VALUE:
                 _label(target, cell.text, styles, align="left" if cell.role == layout.LABEL else "center")
                 continue
@@ -216,10 +261,17 @@ def _table_sheet(sheet, fmt: Format, table: Table, report, figures, styles, name
     _alarms(sheet, fmt, table, where)
     for column in range(1, grid.width + 1):
         letter = get_column_letter(column)
-        sheet.column_dimensions[letter].width = 30 if column <= max(grid.label_columns, 1) and table.kind == "blocks" \
+        sheet.column_dimensions[letter].width = (
+            30
+            if column <= max(grid.label_columns, 1) and table.kind == "blocks"
             else (14 if column <= grid.label_columns else 9)
+        )
     if grid.label_columns >= 3:
-        sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width, sheet.column_dimensions["C"].width = 8, 12, 34
+        sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width, sheet.column_dimensions["C"].width = (
+            8,
+            12,
+            34,
+        )
     _row_heights(sheet, grid, top)
     note = sheet.cell(top + len(grid.rows) + 1, 1)
     note.value = "灰色格子是栏目和自动计算的总计，不能修改；白色格子填数字，没有的填 0。勾稽关系不平衡时相关格子变红。"
@@ -259,7 +311,9 @@ def _alarms(sheet, fmt: Format, table: Table, where: dict[str, str]) -> None:
             formula = f"ROUND(SUM({typed(check.left)})-SUM({typed(check.right)}),6)<>0"
         if any(c.key not in where for c in cells):
             continue  # a cell merged into a row group stated as one row
-        sheet.conditional_formatting.add(" ".join(where[c.key] for c in cells), FormulaRule(formula=[formula], fill=red))
+        sheet.conditional_formatting.add(
+            " ".join(where[c.key] for c in cells), FormulaRule(formula=[formula], fill=red)
+        )
 
 
 def _leaves(key: str, sums: dict) -> list[str]:
@@ -274,7 +328,7 @@ def _ranges(coordinates: list[str]) -> str:
     by_column: dict[str, list[int]] = {}
     for coordinate in coordinates:
         letters = coordinate.rstrip("0123456789")
-        by_column.setdefault(letters, []).append(int(coordinate[len(letters):]))
+        by_column.setdefault(letters, []).append(int(coordinate[len(letters) :]))
     parts = []
     for letters, rows in by_column.items():
         rows.sort()
@@ -292,7 +346,7 @@ def _ranges(coordinates: list[str]) -> str:
 def _absolute(coordinate: str) -> str:
     """D6 → $D$6."""
     letters = coordinate.rstrip("0123456789")
-    return f"${letters}${coordinate[len(letters):]}"
+    return f"${letters}${coordinate[len(letters) :]}"
 
 
 def _row_heights(sheet, grid, top: int) -> None:
@@ -320,7 +374,7 @@ def _text_sheet(sheet, fmt: Format, report, kind: str, styles, name) -> None:
     row = 3
     required = fmt.required_texts(kind)
     for section in fmt.sections:
-        keys = ([(section.text, section.heading)] if section.text else [])
+        keys = [(section.text, section.heading)] if section.text else []
         keys += [(t.text, f"{section.heading}{t.heading}") for t in section.themes if t.applies_to(kind)]
         for key, heading in keys:
             _label(sheet.cell(row, 1), heading + ("" if key in required else "（可不填）"), styles, align="left")
@@ -346,4 +400,3 @@ def _text_sheet(sheet, fmt: Format, report, kind: str, styles, name) -> None:
 
 def title(agency: str, year: int) -> str:
     return f"{agency}{year}年政府信息公开数据填报表"
-

@@ -24,8 +24,10 @@ from reportgen.formats.layout import BLANK, CAPTION, CORNER, LABEL, VALUE, Grid,
 from reportgen.renderers import templates as template_folder
 
 CELL = "border:1px solid #000;padding:0.15em 0.3em;vertical-align:middle;"
-TABLE_STYLE = ("border-collapse:collapse;margin:0 auto;font-family:SimSun,'宋体','Noto Serif CJK SC',serif;"
-               "font-size:0.8em;line-height:1.35;min-width:{min_width}em;")
+TABLE_STYLE = (
+    "border-collapse:collapse;margin:0 auto;font-family:SimSun,'宋体','Noto Serif CJK SC',serif;"
+    "font-size:0.8em;line-height:1.35;min-width:{min_width}em;"
+)
 MIN_WIDTH = 36  # em: a statutory table's columns stay readable; narrower screens scroll the table's box
 
 
@@ -64,7 +66,9 @@ def _skeleton(grid: Grid, label: str) -> Skeleton:
     lines = [f'<table{named} style="{style}">']
     if grid.weights:  # a list table: columns in proportion, as in Word
         total = sum(grid.weights)
-        lines.append("<colgroup>" + "".join(f'<col style="width:{w / total:.1%};">' for w in grid.weights) + "</colgroup>")
+        lines.append(
+            "<colgroup>" + "".join(f'<col style="width:{w / total:.1%};">' for w in grid.weights) + "</colgroup>"
+        )
     head = grid.header_rows
     if head:
         lines.append("<thead>")
@@ -74,7 +78,8 @@ def _skeleton(grid: Grid, label: str) -> Skeleton:
         cells = []
         for cell in row:
             spans = "".join(
-                f' {name}="{n}"' for name, n in (("colspan", cell.colspan), ("rowspan", cell.rowspan)) if n > 1)
+                f' {name}="{n}"' for name, n in (("colspan", cell.colspan), ("rowspan", cell.rowspan)) if n > 1
+            )
             if cell.role == VALUE:
                 cells.append(f'<td{spans} style="{CELL}text-align:center;">{Skeleton.MARK}</td>')
             elif cell.role == BLANK:
@@ -87,8 +92,10 @@ def _skeleton(grid: Grid, label: str) -> Skeleton:
             else:
                 align = cell.align or ("left" if cell.role == LABEL else "center")
                 weight = "bold" if cell.role == CAPTION else "normal"
-                cells.append(f'<th{spans} scope="{_scope(cell)}" style="{CELL}text-align:{align};'
-                             f'font-weight:{weight};">{escape(cell.text)}</th>')
+                cells.append(
+                    f'<th{spans} scope="{_scope(cell)}" style="{CELL}text-align:{align};'
+                    f'font-weight:{weight};">{escape(cell.text)}</th>'
+                )
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</tbody></table>" if head else "</table>")
     if not head:
@@ -98,8 +105,13 @@ def _skeleton(grid: Grid, label: str) -> Skeleton:
 
 @lru_cache(maxsize=8)
 def _template(path: Path):
-    env = Environment(loader=FileSystemLoader(str(path.parent)), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(path.parent)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     try:
         return env.get_template(path.name)
     except JinjaError as problem:
@@ -116,15 +128,30 @@ def render(draft: Draft, folder: Path, page: bool = True) -> str:
         for b in section.blocks:
             table = b.table if b.kind == TABLE else None  # a TABLE block holds its table
             name = f"reportgen-table-{next(numbers)}" if table is not None else ""
-            blocks.append(SimpleNamespace(kind=b.kind, text=b.text, id=name,
-                                          html=html_table(table, name) if table is not None else "",
-                                          label=caption(table) if table is not None else ""))
+            blocks.append(
+                SimpleNamespace(
+                    kind=b.kind,
+                    text=b.text,
+                    id=name,
+                    html=html_table(table, name) if table is not None else "",
+                    label=caption(table) if table is not None else "",
+                )
+            )
         sections.append(SimpleNamespace(heading=section.heading, blocks=blocks))
     try:
         text = _template(path).render(
-            page=page, title=draft.title, title_lines=draft.title_lines, flagged=draft.flagged,
-            flag_note=draft.flag_note, opening=draft.opening, sections=sections, signature=draft.signature,
-            findings=draft.findings, signed=draft.signed, addressee=draft.addressee)
+            page=page,
+            title=draft.title,
+            title_lines=draft.title_lines,
+            flagged=draft.flagged,
+            flag_note=draft.flag_note,
+            opening=draft.opening,
+            sections=sections,
+            signature=draft.signature,
+            findings=draft.findings,
+            signed=draft.signed,
+            addressee=draft.addressee,
+        )
     except JinjaError as problem:
         raise TemplateError(f"网页模板 {path} 有错误：{problem}") from None
     return re.sub(r"\n{2,}", "\n", text).strip() + "\n"

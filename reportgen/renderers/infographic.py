@@ -95,8 +95,9 @@ def _spec() -> dict:
         return tomllib.load(file)
 
 
-def _figure(report: Report, full: dict, found: dict, yoy, name: str, label: str, unit: str = "",
-            compare: bool = True) -> Shown:
+def _figure(
+    report: Report, full: dict, found: dict, yoy, name: str, label: str, unit: str = "", compare: bool = True
+) -> Shown:
     """A figure by name: a cell as the open data gives it, a row group's total as the draft's
     sentences do; a blank cell as 空白 and an unread one as 未读出."""
     if name in full:
@@ -124,24 +125,43 @@ def content(report: Report, previous: Report | None = None) -> dict:
     spec, common = _spec()[report.format.id], _spec()["common"]
 
     def shown(entries, unit="", compare=True):
-        return [_figure(report, full, found, yoy, e["name"], e["label"], e.get("unit", unit),
-                        compare and e.get("compare", True)) for e in entries]
+        return [
+            _figure(
+                report, full, found, yoy, e["name"], e["label"], e.get("unit", unit), compare and e.get("compare", True)
+            )
+            for e in entries
+        ]
 
     parts = {
         "proactive": shown(spec["proactive"]),
         "requests": shown(common["requests"]),
         "applicants": shown(common["applicants"], "件", compare=False),
         "outcomes": shown(common["outcomes"], "件", compare=False),
-        "appeals": [(shown([{"name": f"{a['name']}.total", "label": a["label"], "unit": "件"}])[0],
-                     shown([{"name": f"{a['name']}.{r['name']}", "label": r["label"]} for r in common["results"]],
-                           "件", compare=False))
-                    for a in common["appeals"]],
+        "appeals": [
+            (
+                shown([{"name": f"{a['name']}.total", "label": a["label"], "unit": "件"}])[0],
+                shown(
+                    [{"name": f"{a['name']}.{r['name']}", "label": r["label"]} for r in common["results"]],
+                    "件",
+                    compare=False,
+                ),
+            )
+            for a in common["appeals"]
+        ],
     }
     if report.format.has_fees:
         parts["fees"] = [
-            Shown("fees.notices", "发出信息处理费收费通知", format_number(report.fees.notices), "number",
-                  report.fees.notices, "件"),
-            Shown("fees.amount", "收取信息处理费", format_number(report.fees.amount), "number", report.fees.amount, "元"),
+            Shown(
+                "fees.notices",
+                "发出信息处理费收费通知",
+                format_number(report.fees.notices),
+                "number",
+                report.fees.notices,
+                "件",
+            ),
+            Shown(
+                "fees.amount", "收取信息处理费", format_number(report.fees.amount), "number", report.fees.amount, "元"
+            ),
         ]
     return parts
 
@@ -171,8 +191,27 @@ def wrap(text: str, size: int, room: float) -> list[str]:
 
 TITLE_CHARACTERS = INNER // TITLE_SIZE - 1  # 19, as the Word title's line
 # Where a long agency name may break: after the name of a unit (国家税务总局 / 青川市临江区税务局).
-_UNIT_ENDS = ("人民政府", "委员会", "办公室", "办公厅", "管理局", "总局", "分局", "局", "厅", "院", "中心",
-              "省", "市", "区", "县", "旗", "镇", "乡", "街道")
+_UNIT_ENDS = (
+    "人民政府",
+    "委员会",
+    "办公室",
+    "办公厅",
+    "管理局",
+    "总局",
+    "分局",
+    "局",
+    "厅",
+    "院",
+    "中心",
+    "省",
+    "市",
+    "区",
+    "县",
+    "旗",
+    "镇",
+    "乡",
+    "街道",
+)
 
 
 def title_in_lines(text: str, agency: str) -> tuple[str, ...]:
@@ -182,7 +221,7 @@ def title_in_lines(text: str, agency: str) -> tuple[str, ...]:
     if all(_width(line) <= TITLE_CHARACTERS for line in lines):
         return lines
     if agency and text.startswith(agency) and len(text) > len(agency):
-        rest = text[len(agency):]
+        rest = text[len(agency) :]
         return (*_by_units(agency), *(title_lines(rest) if _width(rest) > TITLE_CHARACTERS else (rest,)))
     return _by_units(text)
 
@@ -190,11 +229,14 @@ def title_in_lines(text: str, agency: str) -> tuple[str, ...]:
 def _by_units(name: str) -> tuple[str, ...]:
     if _width(name) <= TITLE_CHARACTERS:
         return (name,)
-    cuts = [i for i in range(3, len(name) - 2)  # no line a stub of one or two characters
-            if name[:i].endswith(_UNIT_ENDS) and _width(name[:i]) <= TITLE_CHARACTERS]
+    cuts = [
+        i
+        for i in range(3, len(name) - 2)  # no line a stub of one or two characters
+        if name[:i].endswith(_UNIT_ENDS) and _width(name[:i]) <= TITLE_CHARACTERS
+    ]
     if not cuts:  # no unit to break after: the line is set smaller (``_title``)
         return (name,)
-    return (name[:cuts[-1]], *_by_units(name[cuts[-1]:]))
+    return (name[: cuts[-1]], *_by_units(name[cuts[-1] :]))
 
 
 def _title(text: str, agency: str) -> tuple[tuple[str, int], ...]:
@@ -214,8 +256,9 @@ def pack(segments: tuple[str, ...], size: int, room: float) -> list[str]:
     return lines
 
 
-def layout(report: Report, parts: dict, accent: str, flagged: int, title: str, source: tuple[str, ...],
-           published: str | None) -> Picture:
+def layout(
+    report: Report, parts: dict, accent: str, flagged: int, title: str, source: tuple[str, ...], published: str | None
+) -> Picture:
     colour, tint = ACCENTS[accent]
     heading = _title(title, report.agency)
     flag = f"{FLAG}本图数据未通过核对（{flagged} 个问题），核对无误前请勿发布。" if flagged else ""
@@ -260,9 +303,20 @@ def _cards(picture: Picture, heading: str, shown: list[Shown], y: int, small: bo
         room = width - 56 - (_width(figure.unit) * unit_size + 6 if figure.state == "number" else 0)
         size = min(base, int(room / _width(figure.text)))  # a long amount is set smaller, never cut
         change = min(28, int((width - 56) / _width(f"{figure.arrow} {figure.change}"))) if figure.change else 0
-        picture.sections.append({"kind": "card", "x": x, "y": top, "w": width, "h": height, "small": small,
-                                 "figure": figure, "size": size, "change_size": change,
-                                 "label": wrap(figure.label, 30 if not small else 28, width - 56)[:2]})
+        picture.sections.append(
+            {
+                "kind": "card",
+                "x": x,
+                "y": top,
+                "w": width,
+                "h": height,
+                "small": small,
+                "figure": figure,
+                "size": size,
+                "change_size": change,
+                "label": wrap(figure.label, 30 if not small else 28, width - 56)[:2],
+            }
+        )
     rows = (len(shown) + 1) // 2
     return y + rows * (height + GAP) + 20
 
@@ -275,8 +329,9 @@ def _bars(picture: Picture, heading: str, shown: list[Shown], y: int) -> int:
     largest = max((s.value for s in shown if s.state == "number" and s.value is not None), default=0) or 1
     for figure in shown:
         length = round(track * figure.value / largest) if figure.state == "number" and figure.value else 0
-        picture.sections.append({"kind": "bar", "y": y, "x": MARGIN + label_room, "track": track,
-                                 "length": length, "figure": figure})
+        picture.sections.append(
+            {"kind": "bar", "y": y, "x": MARGIN + label_room, "track": track, "length": length, "figure": figure}
+        )
         y += 58
     return y + 28
 
@@ -291,8 +346,17 @@ def _appeals(picture: Picture, heading: str, shown: list, y: int) -> int:
         # the change against last year under the whole box, as the text alternative says it
         change = min(28, int((INNER - 56) / _width(f"{total.arrow} {total.change}"))) if total.change else 0
         tall = height + (48 if total.change else 0)
-        picture.sections.append({"kind": "appeal", "y": y, "h": tall, "total": total, "change_size": change,
-                                 "label": wrap(total.label, 30, 300)[:2], "results": columns})
+        picture.sections.append(
+            {
+                "kind": "appeal",
+                "y": y,
+                "h": tall,
+                "total": total,
+                "change_size": change,
+                "label": wrap(total.label, 30, 300)[:2],
+                "results": columns,
+            }
+        )
         y += tall + GAP
     return y + 12
 
@@ -301,25 +365,41 @@ def _appeals(picture: Picture, heading: str, shown: list, y: int) -> int:
 
 
 def accent_of(value: str) -> str:
-    """"red"/"blue" from --accent (红, 蓝, red, blue)."""
+    """ "red"/"blue" from --accent (红, 蓝, red, blue)."""
     return ACCENT_NAMES[value.strip().lower()]
 
 
-def picture(report: Report, previous: Report | None = None, *, accent: str = "red", flagged: int = 0,
-            title: str = "", source: tuple[str, ...] = (), published: str | None = "") -> Picture:
+def picture(
+    report: Report,
+    previous: Report | None = None,
+    *,
+    accent: str = "red",
+    flagged: int = 0,
+    title: str = "",
+    source: tuple[str, ...] = (),
+    published: str | None = "",
+) -> Picture:
     """What is drawn and where, for a report (or a region's summed tables: ``published=None``
     leaves the publication date out). ``source``: the source line in the pieces it may break
     between."""
     found = names(report)["report"]
     title = title or f"{report.agency}{report.year}年政府信息公开工作年度报告图解"
     source = source or (report.agency, f"{report.year}年政府信息公开工作年度报告")
-    return layout(report, content(report, previous), accent, flagged, title, source,
-                  found.published if published == "" else published)
+    return layout(
+        report,
+        content(report, previous),
+        accent,
+        flagged,
+        title,
+        source,
+        found.published if published == "" else published,
+    )
 
 
 def svg(drawn: Picture, folder: Path | None = None) -> str:
-    return _template(SVG_TEMPLATE, folder).render(p=drawn, width=WIDTH, margin=MARGIN, inner=INNER,
-                                                  families=png.FAMILIES)
+    return _template(SVG_TEMPLATE, folder).render(
+        p=drawn, width=WIDTH, margin=MARGIN, inner=INNER, families=png.FAMILIES
+    )
 
 
 def statement(drawn: Picture) -> str:
@@ -353,8 +433,9 @@ def png_bytes(text: str) -> bytes:
 def fragment(drawn: Picture, image: str, folder: Path | None = None) -> str:
     """The portal's fragment: the PNG named ``image`` and the same figures as a list, its
     text alternative."""
-    return _template(HTML_TEMPLATE, folder).render(p=drawn, parts=drawn.parts, image=image, width=WIDTH,
-                                                   title="".join(line for line, _ in drawn.title))
+    return _template(HTML_TEMPLATE, folder).render(
+        p=drawn, parts=drawn.parts, image=image, width=WIDTH, title="".join(line for line, _ in drawn.title)
+    )
 
 
 def _template(name: str, folder: Path | None):
@@ -365,10 +446,15 @@ def _template(name: str, folder: Path | None):
 @lru_cache(maxsize=8)
 def _compiled(path: str):
     where = Path(path)
-    env = Environment(loader=FileSystemLoader(str(where.parent)), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(str(where.parent)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     try:
         return env.get_template(where.name)
     except JinjaError as problem:
         raise TemplateError(f"图解模板 {where} 有错误：{problem}") from None
-

@@ -111,8 +111,9 @@ def _context(draft: Draft, mark: _Marks) -> dict:
         SimpleNamespace(
             heading=section.heading,
             blocks=[
-                SimpleNamespace(kind=b.kind, text=b.text, md=_block_md(b, mark),
-                                html=_block_md(b, mark) if b.kind == TABLE else "")
+                SimpleNamespace(
+                    kind=b.kind, text=b.text, md=_block_md(b, mark), html=_block_md(b, mark) if b.kind == TABLE else ""
+                )
                 for b in section.blocks
             ],
         )

@@ -69,9 +69,9 @@ def docx_regions(root) -> dict[str, Region]:
     regions: dict[str, Region] = {}
     for start in root.iter(f"{W}bookmarkStart"):
         name = start.get(f"{W}name", "")
-        if not name.startswith(PREFIX) or name[len(PREFIX):] in regions:
+        if not name.startswith(PREFIX) or name[len(PREFIX) :] in regions:
             continue
-        marker = name[len(PREFIX):]
+        marker = name[len(PREFIX) :]
         table = next(start.iterancestors(f"{W}tbl"), None)
         if marker.startswith("table_") and table is not None:
             regions[marker] = Region(marker, table=table)
@@ -99,8 +99,10 @@ def text_of(elements) -> str:
 
 
 def table_cells(table) -> list[list[str]]:
-    return [["".join(t.text or "" for t in tc.iter(f"{W}t")) for tc in tr.findall(f"{W}tc")]
-            for tr in table.findall(f"{W}tr")]
+    return [
+        ["".join(t.text or "" for t in tc.iter(f"{W}t")) for tc in tr.findall(f"{W}tc")]
+        for tr in table.findall(f"{W}tr")
+    ]
 
 
 def docx_texts(document_xml: bytes) -> dict[str, str]:

@@ -138,8 +138,10 @@ def docx_figures(word: bytes) -> dict[str, str]:
             root = untrusted.parse_xml(package.read(DOCUMENT), "Word 草稿", DOCUMENT)
     except (InputError, KeyError):
         return {}
-    return {name: markers.digest(markers.figures(markers.text_of(region.elements())))
-            for name, region in markers.docx_regions(root).items()}
+    return {
+        name: markers.digest(markers.figures(markers.text_of(region.elements())))
+        for name, region in markers.docx_regions(root).items()
+    }
 
 
 def _read_docx(path: Path):
@@ -155,7 +157,9 @@ def _read_docx(path: Path):
             raise RefreshError(f"{path}：不是 Word 文档（没有 {DOCUMENT}）。")
         return entries, untrusted.parse_xml(parts[DOCUMENT], path, DOCUMENT)
     except InputError as problem:
-        raise RefreshError(f"{problem}无法更新。" if str(problem).endswith("。") else f"{problem}，无法更新。") from None
+        raise RefreshError(
+            f"{problem}无法更新。" if str(problem).endswith("。") else f"{problem}，无法更新。"
+        ) from None
 
 
 def _merge_docx(path: Path, fresh: bytes, recorded: Record, force: bool, result: Merge) -> None:
@@ -167,8 +171,11 @@ def _merge_docx(path: Path, fresh: bytes, recorded: Record, force: bool, result:
     old_regions, new_regions = markers.docx_regions(old_root), markers.docx_regions(new_root)
     if not old_regions:
         raise RefreshError(f"{path} 中没有 reportgen 的标记，不是 reportgen 生成的草稿（或标记已被删除），无法更新。")
-    ids = [int(b.get(f"{markers.W}id", "0")) for b in old_root.iter(f"{markers.W}bookmarkStart")
-           if (b.get(f"{markers.W}id") or "").isdigit()]
+    ids = [
+        int(b.get(f"{markers.W}id", "0"))
+        for b in old_root.iter(f"{markers.W}bookmarkStart")
+        if (b.get(f"{markers.W}id") or "").isdigit()
+    ]
     next_id = max(ids, default=0) + 1000
     for name, new in new_regions.items():
         old = old_regions.get(name)
@@ -179,8 +186,9 @@ def _merge_docx(path: Path, fresh: bytes, recorded: Record, force: bool, result:
         if not _decide(name, old_text, new_text, recorded, force, result):
             continue
         if old.table is not None:
-            result.changes[-1].cells = changed_cells(name, markers.table_cells(old.table),
-                                                     markers.table_cells(new.table), word=True)
+            result.changes[-1].cells = changed_cells(
+                name, markers.table_cells(old.table), markers.table_cells(new.table), word=True
+            )
             assert new.table is not None  # a marker marks a table in both drafts or in neither
             replacement = copy.deepcopy(new.table)
             for mark in replacement.iter(f"{markers.W}bookmarkStart", f"{markers.W}bookmarkEnd"):
@@ -272,8 +280,15 @@ def tally(changes: list[Change]) -> str:
 def marker_label(name: str) -> str:
     """A marker, as a clerk would call it: by the heading of the part it is in."""
     name = name.replace("-", "_")
-    fixed = {"title": "标题", "date": "落款日期", "opening": "开头段落", "table_proactive": "表二", "table_requests": "表三",
-             "table_appeals": "表四", "lead_figures": "由数字生成的一段"}
+    fixed = {
+        "title": "标题",
+        "date": "落款日期",
+        "opening": "开头段落",
+        "table_proactive": "表二",
+        "table_requests": "表三",
+        "table_appeals": "表四",
+        "lead_figures": "由数字生成的一段",
+    }
     if name in fixed:
         return fixed[name]
     if name.startswith("table_"):

@@ -39,7 +39,7 @@ def report_json(report: Report) -> bytes:
             figure = full[cell.key]
             stated = report.figures.get(cell.key)
             value = None if (stated is not None and stated.blank) or figure.unread else figure.value
-            _put(node, cell.key[len(table.key) + 1:], value)
+            _put(node, cell.key[len(table.key) + 1 :], value)
             if figure.note:
                 notes[cell.key] = figure.note
     data = {
@@ -48,8 +48,12 @@ def report_json(report: Report) -> bytes:
         "year": report.year,
         "kind": report.kind,
         "published": report.published.isoformat() if report.published else None,
-        "contact": {"office": report.contact.office, "address": report.contact.address,
-                    "postcode": report.contact.postcode, "phone": report.contact.phone},
+        "contact": {
+            "office": report.contact.office,
+            "address": report.contact.address,
+            "postcode": report.contact.postcode,
+            "phone": report.contact.phone,
+        },
         "download": {"site": report.download.site, "url": report.download.url},
         "tables": tables,
         "notes": notes,
@@ -81,10 +85,15 @@ def schema(fmt: Format) -> dict:
     for table in fmt.tables.values():
         tree: dict = {}
         for cell in table.cells():
-            kind: dict[str, object] = {"type": ["number", "null"], "minimum": 0} if cell.type == AMOUNT else \
-                {"type": ["integer", "null"]} if cell.type == SIGNED else {"type": ["integer", "null"], "minimum": 0}
+            kind: dict[str, object] = (
+                {"type": ["number", "null"], "minimum": 0}
+                if cell.type == AMOUNT
+                else {"type": ["integer", "null"]}
+                if cell.type == SIGNED
+                else {"type": ["integer", "null"], "minimum": 0}
+            )
             kind["description"] = cell.short_name if cell.row.id else cell.column.name
-            _put(tree, cell.key[len(table.key) + 1:], kind)
+            _put(tree, cell.key[len(table.key) + 1 :], kind)
         tables[table.key] = _object(tree, table.full_name)
     text = {"type": "string"}
     properties = {
@@ -96,13 +105,17 @@ def schema(fmt: Format) -> dict:
         "contact": _object({k: text for k in ("office", "address", "postcode", "phone")}, "联系方式"),
         "download": _object({k: text for k in ("site", "url")}, "电子版下载网站"),
         "tables": _object(tables, "法定表格：每一格都有，总计为各项之和，原报告留空的格子为 null"),
-        "notes": {"type": "object", "additionalProperties": {"type": "string"},
-                  "description": "数字后面印出的说明，按格子的键"},
+        "notes": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "数字后面印出的说明，按格子的键",
+        },
         "texts": _object({key: text for key in fmt.text_keys()}, "各部分文字"),
     }
     if fmt.has_fees:
-        properties["fees"] = _object({"notices": {"type": "integer", "minimum": 0},
-                                      "amount": {"type": "number", "minimum": 0}}, "信息处理费")
+        properties["fees"] = _object(
+            {"notices": {"type": "integer", "minimum": 0}, "amount": {"type": "number", "minimum": 0}}, "信息处理费"
+        )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID.format(format=fmt.id),
@@ -115,8 +128,12 @@ def schema(fmt: Format) -> dict:
 
 
 def _object(properties: dict, description: str = "") -> dict:
-    shaped = {key: _object(value) if isinstance(value, dict) and "type" not in value and "const" not in value
-              and "enum" not in value else value for key, value in properties.items()}
+    shaped = {
+        key: _object(value)
+        if isinstance(value, dict) and "type" not in value and "const" not in value and "enum" not in value
+        else value
+        for key, value in properties.items()
+    }
     found = {"type": "object", "properties": shaped, "required": list(shaped), "additionalProperties": False}
     if description:
         found["description"] = description

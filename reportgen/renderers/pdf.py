@@ -52,11 +52,14 @@ def usual_places(platform: str, environ, home: Path) -> list[Path]:
             bases.append(str(Path(environ["LOCALAPPDATA"]) / "Programs"))
         places = [Path(base) / "LibreOffice" / "program" / "soffice.exe" for base in bases if base]
     elif platform == "darwin":
-        places = [Path(folder) / "LibreOffice.app" / "Contents" / "MacOS" / "soffice"
-                  for folder in ("/Applications", str(home / "Applications"))]
+        places = [
+            Path(folder) / "LibreOffice.app" / "Contents" / "MacOS" / "soffice"
+            for folder in ("/Applications", str(home / "Applications"))
+        ]
     else:  # a distribution's package is on PATH; libreoffice.org's own packages go to /opt/libreofficeX.Y
-        places = sorted(Path("/opt").glob("libreoffice*/program/soffice"), reverse=True) or \
-            [Path("/opt/libreoffice/program/soffice")]
+        places = sorted(Path("/opt").glob("libreoffice*/program/soffice"), reverse=True) or [
+            Path("/opt/libreoffice/program/soffice")
+        ]
         places.append(Path("/snap/bin/libreoffice"))
     unique: list[Path] = []
     for place in places:
@@ -102,8 +105,9 @@ class LibreOffice:
     def find(cls, platform: str | None = None, environ=None, home: Path | None = None) -> LibreOffice:
         """LibreOffice named by REPORTGEN_SOFFICE, else on PATH, else in its usual install
         places (``usual_places``); the message when it is missing names every place tried."""
-        program, tried = locate(platform or sys.platform, os.environ if environ is None else environ,
-                                Path.home() if home is None else home)
+        program, tried = locate(
+            platform or sys.platform, os.environ if environ is None else environ, Path.home() if home is None else home
+        )
         if program is None:
             raise PdfUnavailable(INSTALL_HINT + "已找过：" + "；".join(tried) + "。")
         return cls(str(program))
@@ -118,14 +122,23 @@ class LibreOffice:
         except OSError:
             pass
         try:
-            done = subprocess.run([self.program, "--version"], capture_output=True, timeout=SECONDS_TO_START,
-                                  env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"}, check=False)
+            done = subprocess.run(
+                [self.program, "--version"],
+                capture_output=True,
+                timeout=SECONDS_TO_START,
+                env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"},
+                check=False,
+            )
         except (OSError, subprocess.SubprocessError):
             return ""
         return done.stdout.decode("utf-8", "replace").strip().splitlines()[0] if done.stdout.strip() else ""
 
-    def convert(self, documents: dict[str, bytes], progress: Callable[[int], None] | None = None,
-                done: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    def convert(
+        self,
+        documents: dict[str, bytes],
+        progress: Callable[[int], None] | None = None,
+        done: dict[str, bytes] | None = None,
+    ) -> dict[str, bytes]:
         """PDFs of the given .docx documents (name → bytes), printed by one LibreOffice process.
         ``progress(n)`` is called as the PDFs appear, with how many are done. ``done``, when
         given, gets each PDF found complete, also when the run was stopped (Ctrl-C) before
@@ -145,8 +158,15 @@ class LibreOffice:
             conf.write_text(fontconfig(), encoding="utf-8")
             env = {**os.environ, "FONTCONFIG_FILE": str(conf), "SAL_USE_VCLPLUGIN": "svp"}
             command = [
-                self.program, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
-                "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(folder / "out"),
+                self.program,
+                f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+                "--headless",
+                "--norestore",
+                "--nolockcheck",
+                "--convert-to",
+                "pdf:writer_pdf_Export",
+                "--outdir",
+                str(folder / "out"),
                 *(str(path) for path in names.values()),
             ]
             watching = _Watch(folder / "out", progress) if progress else None
@@ -155,7 +175,9 @@ class LibreOffice:
             except subprocess.TimeoutExpired:
                 raise PdfUnavailable("LibreOffice 生成 PDF 超时，没有写出 PDF。") from None
             except OSError as problem:
-                raise PdfUnavailable(f"无法运行 LibreOffice（{self.program}）：{os_reason(problem)}。{INSTALL_HINT}") from None
+                raise PdfUnavailable(
+                    f"无法运行 LibreOffice（{self.program}）：{os_reason(problem)}。{INSTALL_HINT}"
+                ) from None
             finally:
                 if watching:
                     watching.stop()
@@ -164,12 +186,17 @@ class LibreOffice:
             for name, source in names.items():
                 pdf = folder / "out" / f"{source.stem}.pdf"
                 if not pdf.exists() or pdf.stat().st_size == 0:
-                    failed = failed or f"LibreOffice 没有生成 {Path(name).name} 的 PDF（退出码 {returncode}），没有写出 PDF。"
+                    failed = (
+                        failed
+                        or f"LibreOffice 没有生成 {Path(name).name} 的 PDF（退出码 {returncode}），没有写出 PDF。"
+                    )
                     continue
                 printed = pdf.read_bytes()
                 if fault := verify(printed, documents[name]):
-                    failed = failed or (f"LibreOffice 生成的 {Path(name).name} {fault}，没有写出。"
-                                        "请确认 LibreOffice 能正常打开 Word 草稿后重试。")
+                    failed = failed or (
+                        f"LibreOffice 生成的 {Path(name).name} {fault}，没有写出。"
+                        "请确认 LibreOffice 能正常打开 Word 草稿后重试。"
+                    )
                     continue
                 results[name] = printed
                 if done is not None and printed.rstrip().endswith(b"%%EOF"):  # complete: the trailer is written last
@@ -178,9 +205,13 @@ class LibreOffice:
                 raise PdfUnavailable(failed)
             return results
 
-    def convert_parallel(self, documents: dict[str, bytes], processes: int = 2,
-                         progress: Callable[[int, int], None] | None = None,
-                         done: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    def convert_parallel(
+        self,
+        documents: dict[str, bytes],
+        processes: int = 2,
+        progress: Callable[[int, int], None] | None = None,
+        done: dict[str, bytes] | None = None,
+    ) -> dict[str, bytes]:
         """``convert`` with the documents shared among a few LibreOffice processes;
         ``progress(done, total)`` as the PDFs appear; ``done`` as in ``convert`` (filled
         before an interruption is raised again)."""
@@ -249,14 +280,28 @@ def _run(command: list[str], env: dict, folder: Path, timeout: float) -> int:
         flags = subprocess.CREATE_NEW_PROCESS_GROUP
     else:
         flags = 0
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=env, start_new_session=posix,
-                               creationflags=flags)
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=posix,
+        creationflags=flags,
+    )
     with _lock:
         _running.add(process)
-    watchdog = subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(process.pid), str(folder)],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True) if posix else None
+    watchdog = (
+        subprocess.Popen(
+            [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(process.pid), str(folder)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        if posix
+        else None
+    )
     try:
         process.communicate(timeout=timeout)
         return process.returncode
@@ -326,8 +371,9 @@ def _first_words(docx: bytes) -> str:
 
     try:
         with zipfile.ZipFile(io.BytesIO(docx)) as package:
-            root = etree.fromstring(package.read("word/document.xml"),
-                                    etree.XMLParser(resolve_entities=False, no_network=True))
+            root = etree.fromstring(
+                package.read("word/document.xml"), etree.XMLParser(resolve_entities=False, no_network=True)
+            )
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
         return ""
     for paragraph in root.iter(f"{W}p"):

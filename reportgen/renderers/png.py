@@ -24,10 +24,16 @@ from reportgen.errors import ReportgenError
 # names of its regular and bold weights (the bold may be absent: resvg then draws bold text
 # with the regular face).
 FACES = (
-    ("Noto Sans CJK SC", ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf"),
-     ("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold.otf", "NotoSansSC-Bold.otf")),
-    ("Source Han Sans SC", ("SourceHanSans-Regular.ttc", "SourceHanSansSC-Regular.otf"),
-     ("SourceHanSans-Bold.ttc", "SourceHanSansSC-Bold.otf")),
+    (
+        "Noto Sans CJK SC",
+        ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansSC-Regular.otf"),
+        ("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold.otf", "NotoSansSC-Bold.otf"),
+    ),
+    (
+        "Source Han Sans SC",
+        ("SourceHanSans-Regular.ttc", "SourceHanSansSC-Regular.otf"),
+        ("SourceHanSans-Bold.ttc", "SourceHanSansSC-Bold.otf"),
+    ),
     ("Microsoft YaHei", ("msyh.ttc", "msyh.ttf"), ("msyhbd.ttc", "msyhbd.ttf")),
     ("SimHei", ("simhei.ttf",), ()),
     ("WenQuanYi Micro Hei", ("wqy-microhei.ttc",), ()),
@@ -44,8 +50,15 @@ class Face:
 def font_folders() -> list[Path]:
     """Where fonts are installed on Linux, Windows and macOS, for all users and for one."""
     home = Path.home()
-    folders = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".local/share/fonts", home / ".fonts",
-               Path("/System/Library/Fonts"), Path("/Library/Fonts"), home / "Library/Fonts"]
+    folders = [
+        Path("/usr/share/fonts"),
+        Path("/usr/local/share/fonts"),
+        home / ".local/share/fonts",
+        home / ".fonts",
+        Path("/System/Library/Fonts"),
+        Path("/Library/Fonts"),
+        home / "Library/Fonts",
+    ]
     if sys.platform == "win32" or os.environ.get("WINDIR"):
         windows = Path(os.environ.get("WINDIR", r"C:\Windows"))
         folders.insert(0, windows / "Fonts")
@@ -76,8 +89,10 @@ def require_face() -> Face:
     """The face to draw with; a clear message when this machine has none."""
     chosen = face()
     if chosen is None:
-        raise ReportgenError("没有找到可用于图解 PNG 的中文黑体字体。请安装思源黑体（Noto Sans CJK SC）、"
-                             "微软雅黑或黑体（SimHei）后重试；SVG 图解不需要字体，可以只生成 SVG。")
+        raise ReportgenError(
+            "没有找到可用于图解 PNG 的中文黑体字体。请安装思源黑体（Noto Sans CJK SC）、"
+            "微软雅黑或黑体（SimHei）后重试；SVG 图解不需要字体，可以只生成 SVG。"
+        )
     return chosen
 
 
@@ -86,5 +101,12 @@ def render(svg: str) -> bytes:
     import resvg_py  # imported when a picture is drawn (start-up time)
 
     chosen = require_face()
-    return bytes(resvg_py.svg_to_bytes(svg_string=svg, skip_system_fonts=True, font_files=list(chosen.files),
-                                       font_family=chosen.family, sans_serif_family=chosen.family))
+    return bytes(
+        resvg_py.svg_to_bytes(
+            svg_string=svg,
+            skip_system_fonts=True,
+            font_files=list(chosen.files),
+            font_family=chosen.family,
+            sans_serif_family=chosen.family,
+        )
+    )

@@ -34,8 +34,12 @@ def render(draft: Draft) -> bytes:
     book.remove(book.active)
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    tables: list[PrintedTable | None] = [b.table for s in draft.sections for b in s.blocks
-              if b.kind == TABLE and b.table is not None and not b.table.grid.whole]  # a TABLE block holds its table
+    tables: list[PrintedTable | None] = [
+        b.table
+        for s in draft.sections
+        for b in s.blocks
+        if b.kind == TABLE and b.table is not None and not b.table.grid.whole
+    ]  # a TABLE block holds its table
     for printed in tables or [None]:
         sheet = book.create_sheet(printed.table.short_name[:SHEET_NAME_LIMIT] if printed else "Sheet1")
         sheet.cell(1, 1, draft.title).font = Font(bold=True, size=16)
@@ -56,13 +60,14 @@ def render(draft: Draft) -> bytes:
                 target.font = Font(name="宋体", bold=bold, size=10.5)
                 horizontal = cell.align or ("center" if cell.role == HEADER else "left")
                 target.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
-                span = sum(widths[cell.column:cell.column + cell.colspan])
+                span = sum(widths[cell.column : cell.column + cell.colspan])
                 lines = max(lines, _lines(cell.text, span))
                 for c in range(cell.column, cell.column + cell.colspan):
                     sheet.cell(r, c + 1).border = border
                 if cell.colspan > 1:
-                    sheet.merge_cells(start_row=r, start_column=cell.column + 1, end_row=r,
-                                      end_column=cell.column + cell.colspan)
+                    sheet.merge_cells(
+                        start_row=r, start_column=cell.column + 1, end_row=r, end_column=cell.column + cell.colspan
+                    )
             sheet.row_dimensions[r].height = LINE_HEIGHT * lines + 4
         sheet.freeze_panes = sheet.cell(2 + grid.header_rows, 1)
         sheet.print_title_rows = f"2:{1 + grid.header_rows}"

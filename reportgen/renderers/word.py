@@ -49,7 +49,6 @@ NSMAP = {"w": W_NS}
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
-
 # The styles reportgen relies on, by role: (style id in our template, style name). Word,
 # WPS and LibreOffice keep a style's name when they save a template but may change its id
 # (LibreOffice turns 表格文字 into Style12), so a style is found by either.
@@ -303,8 +302,9 @@ def _word_skeleton(grid: Grid, kind: str, total_width: int, style: str) -> tuple
                 _cell(row, width, cell.colspan, "", "center", style, keep, line)
             else:
                 align = cell.align or ("left" if cell.role == LABEL else "center")
-                paragraph = _cell(row, width, cell.colspan, "restart" if cell.rowspan > 1 else None, align, style,
-                                  keep, line)
+                paragraph = _cell(
+                    row, width, cell.colspan, "restart" if cell.rowspan > 1 else None, align, style, keep, line
+                )
                 if cell.role == VALUE:
                     _run("", paragraph)  # its text set for each draft
                     gaps.append(texts)
@@ -318,6 +318,7 @@ def _word_skeleton(grid: Grid, kind: str, total_width: int, style: str) -> tuple
 
 
 # ------------------------------------------------------------------ template
+
 
 def _environment() -> Environment:
     return Environment(autoescape=True, undefined=StrictUndefined)
@@ -352,9 +353,11 @@ class _Bookmarks:
 
     def inline(self, name: str, text) -> Markup:
         number = self._number()
-        return Markup(f'</w:t></w:r><w:bookmarkStart w:id="{number}" w:name="{bookmark_name(name)}"/>'
-                      f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r><w:bookmarkEnd w:id="{number}"/>'
-                      '<w:r><w:t xml:space="preserve">')
+        return Markup(
+            f'</w:t></w:r><w:bookmarkStart w:id="{number}" w:name="{bookmark_name(name)}"/>'
+            f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r><w:bookmarkEnd w:id="{number}"/>'
+            '<w:r><w:t xml:space="preserve">'
+        )
 
     def block(self, block) -> Markup:
         """A block's text, its figures or the whole of it marked."""
@@ -401,12 +404,12 @@ def marker_texts(draft: Draft) -> dict[str, str]:
     for section in draft.sections:
         for block in section.blocks:
             if block.kind == TABLE and block.table is not None:
-                texts[bookmark_name(block.marker or "table")[len(PREFIX):]] = _table_text(block.table)
+                texts[bookmark_name(block.marker or "table")[len(PREFIX) :]] = _table_text(block.table)
             elif block.marker:
-                texts[bookmark_name(block.marker)[len(PREFIX):]] = block.text
+                texts[bookmark_name(block.marker)[len(PREFIX) :]] = block.text
             for text, name in block.segments:
                 if name:
-                    texts.setdefault(bookmark_name(name)[len(PREFIX):], text)
+                    texts.setdefault(bookmark_name(name)[len(PREFIX) :], text)
     return {name: text.strip() for name, text in texts.items()}
 
 
@@ -500,8 +503,10 @@ class WordTemplate:
 
         # Namespaces rather than dicts: Jinja reads attributes, and a dict makes it fail
         # over from getattr to [] for every one.
-        sections = [SimpleNamespace(heading=section.heading, blocks=self._blocks(section.blocks, placed, marks))
-                    for section in draft.sections]
+        sections = [
+            SimpleNamespace(heading=section.heading, blocks=self._blocks(section.blocks, placed, marks))
+            for section in draft.sections
+        ]
         if draft.signed:  # the last paragraph keeps its last lines on the page of the 落款 below it
             last = next((section.blocks[-1] for section in reversed(sections) if section.blocks), None)
             if last is not None and last.kind == PARAGRAPH:
@@ -536,8 +541,9 @@ class WordTemplate:
                 out.append(SimpleNamespace(kind=block.kind, text=marks.block(block), xml=""))
                 continue
             previous = blocks[index - 1] if index else None
-            elements = [self._kept_paragraph(previous, marks)] \
-                if previous is not None and previous.kind == PARAGRAPH else []
+            elements = (
+                [self._kept_paragraph(previous, marks)] if previous is not None and previous.kind == PARAGRAPH else []
+            )
             table = table_element(block.table, self.text_width, self.style_ids["table"])
             marks.around_table(table, block.marker or "table")
             elements += [table, self._spacer()]
@@ -607,14 +613,18 @@ class WordTemplate:
         return package(members)
 
 
-CORE_NS = {"cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
-           "dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/",
-           "xsi": "http://www.w3.org/2001/XMLSchema-instance"}
+CORE_NS = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
 
 
 def core_properties(title: str, published: date | None) -> bytes:
     """docProps/core.xml: the title, reportgen as creator, the publication date (if any) as
     the time made and changed, so that the same draft is the same bytes."""
+
     def element(parent, prefix: str, name: str, text: str):
         made = etree.SubElement(parent, f"{{{CORE_NS[prefix]}}}{name}")
         made.text = text

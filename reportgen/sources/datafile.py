@@ -60,13 +60,17 @@ class Layout:
 
 def _not_utf8(raw: bytes) -> str:
     """What a data file that is not UTF-8 is, and how to save it as UTF-8."""
-    how = ("请用记事本打开这个文件，点“文件”→“另存为”，在“编码”中选“UTF-8”后保存（WPS、Word："
-           "另存为“纯文本”，编码选 UTF-8），然后重试。")
+    how = (
+        "请用记事本打开这个文件，点“文件”→“另存为”，在“编码”中选“UTF-8”后保存（WPS、Word："
+        "另存为“纯文本”，编码选 UTF-8），然后重试。"
+    )
     try:
         raw.decode("gb18030")
     except UnicodeDecodeError:
         return "文件不是 UTF-8 编码，无法读取。" + how
-    return "文件不是 UTF-8 编码，而是 GBK 编码（Windows 中文版记事本、Excel 的默认编码）；数据文件要用 UTF-8 编码。" + how
+    return (
+        "文件不是 UTF-8 编码，而是 GBK 编码（Windows 中文版记事本、Excel 的默认编码）；数据文件要用 UTF-8 编码。" + how
+    )
 
 
 REMEMBERED = 256 * 1024  # a data file is a few kilobytes; a larger one is parsed each time

@@ -18,7 +18,8 @@ def collect(inputs: Iterable[Path], year: int | None) -> list[Path]:
             if year is None:
                 raise ValueError("a folder needs a year")
             found += sorted(
-                p for p in item.rglob("*")
+                p
+                for p in item.rglob("*")
                 if p.suffix.lower() in (".toml", ".xlsx") and str(year) in p.name and not not_data(p)
             )
         else:

@@ -30,7 +30,9 @@ class Imported:
     contact: dict[str, str] = field(default_factory=dict)  # office, address, postcode, phone
     download: dict[str, str] = field(default_factory=dict)  # site, url
     texts: dict[str, str] = field(default_factory=dict)
-    figures: dict[str, object] = field(default_factory=dict)  # cell key → int, Decimal, "" (blank), UNREAD or {value, note}
+    figures: dict[str, object] = field(
+        default_factory=dict
+    )  # cell key → int, Decimal, "" (blank), UNREAD or {value, note}
     groups: dict[str, object] = field(default_factory=dict)  # "requests.other.natural_person" → figure
     fees: dict[str, object] = field(default_factory=dict)  # notices, amount
     units: dict[str, str] = field(default_factory=dict)  # unit key → the unit an amount is stated in (万元)
@@ -44,8 +46,10 @@ class Imported:
         """Whether a cell belongs to a row group the source printed as one row (（六）)."""
         table_key, row = key.split(".")[:2]
         fmt = self.known_format()
-        return any(row in group.leaves and any(k.startswith(group.key + ".") for k in self.groups)
-                   for group in fmt.tables[table_key].row_groups())
+        return any(
+            row in group.leaves and any(k.startswith(group.key + ".") for k in self.groups)
+            for group in fmt.tables[table_key].row_groups()
+        )
 
     def known_format(self) -> Format:
         """The format, once recognised: what is written from an import is never formatless."""
@@ -58,16 +62,23 @@ def to_data(imported: Imported) -> dict:
     ``reportgen.sources.schema.read`` turns it into the model, as it does a clerk's file."""
     fmt = imported.known_format()
     kind = imported.kind if imported.kind in KINDS else KINDS[0]
-    report: dict = {"agency": imported.agency, "year": imported.year, "kind": kind,
-                    "published": imported.published or deadline(imported.year, kind)}
+    report: dict = {
+        "agency": imported.agency,
+        "year": imported.year,
+        "kind": kind,
+        "published": imported.published or deadline(imported.year, kind),
+    }
     report["contact"] = {name: imported.contact.get(name, "") for name in ("office", "address", "postcode", "phone")}
     report["download"] = {name: imported.download.get(name, "") for name in ("site", "url")}
     data: dict = {"report": report, "text": {key: imported.texts.get(key, "") for key in fmt.text_keys()}}
     for table in fmt.tables.values():
         data[table.key] = rows(imported, table.key)
         for group in table.row_groups():
-            stated = {c.id: imported.groups[f"{group.key}.{c.id}"] for c in group.row.columns
-                      if f"{group.key}.{c.id}" in imported.groups}
+            stated = {
+                c.id: imported.groups[f"{group.key}.{c.id}"]
+                for c in group.row.columns
+                if f"{group.key}.{c.id}" in imported.groups
+            }
             if stated:
                 for leaf in group.leaves:
                     data[table.key].pop(leaf, None)
@@ -98,7 +109,7 @@ def rows(imported: Imported, table_key: str) -> dict[str, object]:
             continue  # a total the source did not print: the tool computes it
         else:
             value = UNREAD  # not read: never blank or 0; listed at the top of the file, and check fails
-        row, _, column = cell.key[len(table_key) + 1:].partition(".")
+        row, _, column = cell.key[len(table_key) + 1 :].partition(".")
         if not column:
             rows[row] = value
             continue

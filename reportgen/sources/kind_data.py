@@ -37,7 +37,7 @@ TYPE_WORDS = {
     "year": "四位数年份",
     "date": "日期（如 2026-12-07，不加引号）",
     "int": "正整数",
-    "list": "文字或文字的列表，如 [\"办公室\", \"信息中心\"]",
+    "list": '文字或文字的列表，如 ["办公室", "信息中心"]',
     "choice": "以下之一",
     "path": "标题编号，如“一”或“一（一）”",
 }
@@ -73,7 +73,7 @@ class _Reader:
         if guess:
             message += f"是否应为“{guess[0]}”？"
         elif owner := kind_definitions.owner_of(name, self.kind) if "." not in key else None:
-            message += f"这是{owner.name}的键，本文件是{self.kind.name}（document = \"{self.kind.aliases[0] if self.kind.aliases else self.kind.name}\"）。"
+            message += f'这是{owner.name}的键，本文件是{self.kind.name}（document = "{self.kind.aliases[0] if self.kind.aliases else self.kind.name}"）。'
         elif options:
             message += f"{what}可用的键：{'、'.join(options)}。"
         self.findings.append(error("unknown-key", message, key=key, line=line))
@@ -96,21 +96,35 @@ class _Reader:
         else:
             ok = isinstance(value, str)
         if not ok:
-            self.problem(f"“{field.label}”应为{TYPE_WORDS[field.type]}，文件中写的是 {show(value)}。", key, line,
-                         expected=TYPE_WORDS[field.type], actual=show(value))
+            self.problem(
+                f"“{field.label}”应为{TYPE_WORDS[field.type]}，文件中写的是 {show(value)}。",
+                key,
+                line,
+                expected=TYPE_WORDS[field.type],
+                actual=show(value),
+            )
             return None
         texts = value if isinstance(value, tuple) else (value,) if isinstance(value, str) else ()
         for text in texts:
             if found := NOT_XML.search(text):
-                self.problem(f"“{field.label}”中有不能写入 Word 文档的控制字符 U+{ord(found.group()):04X}，请删除后重试。",
-                             key, line, code="character")
+                self.problem(
+                    f"“{field.label}”中有不能写入 Word 文档的控制字符 U+{ord(found.group()):04X}，请删除后重试。",
+                    key,
+                    line,
+                    code="character",
+                )
                 return None
         if isinstance(value, str):
             value = value.strip()
         if field.type == "choice" and value not in field.choices:
             choices = "、".join(f"“{c}”" for c in field.choices)
-            self.problem(f"“{field.label}”只能填 {choices}，文件中写的是 {show(value)}。", key, line,
-                         expected=choices, actual=show(value))
+            self.problem(
+                f"“{field.label}”只能填 {choices}，文件中写的是 {show(value)}。",
+                key,
+                line,
+                expected=choices,
+                actual=show(value),
+            )
             return None
         if field.type == "path":
             value = normalise_path(value)
@@ -134,8 +148,9 @@ class _Reader:
                 values[key] = read
         for field in self.kind.fields:
             if field.required and field.key not in values and field.key not in raw:
-                self.findings.append(error("missing", f"缺少必填项“report.{field.key}”（{field.label}）。",
-                                           key=f"report.{field.key}"))
+                self.findings.append(
+                    error("missing", f"缺少必填项“report.{field.key}”（{field.label}）。", key=f"report.{field.key}")
+                )
         if isinstance(agency := values.get("agency"), str) and (problem := agency_problem(agency)):
             self.problem(f"“机关名称”{problem}", "report.agency")
             values.pop("agency")
@@ -176,12 +191,19 @@ class _Reader:
             for key in entry:
                 if key not in ("heading", "text"):
                     self.unknown(f"section[{number}].{key}", ["heading", "text"], at.get(key, at.get("")))
-            heading = self.value(_text_field("标题"), entry.get("heading", ""), f"section[{number}].heading", at.get("heading"))
+            heading = self.value(
+                _text_field("标题"), entry.get("heading", ""), f"section[{number}].heading", at.get("heading")
+            )
             text = self.value(_text_field("正文"), entry.get("text", ""), f"section[{number}].text", at.get("text"))
             if heading == "":
-                self.findings.append(error("missing", f"第 {number} 个自拟部分（[[section]]）没有标题（heading），"
-                                           "如 heading = \"一、健全工作机制\"。", key=f"section[{number}].heading",
-                                           line=at.get("")))
+                self.findings.append(
+                    error(
+                        "missing",
+                        f'第 {number} 个自拟部分（[[section]]）没有标题（heading），如 heading = "一、健全工作机制"。',
+                        key=f"section[{number}].heading",
+                        line=at.get(""),
+                    )
+                )
             elif heading is not None and text is not None:
                 found.append((heading, text))
         return tuple(found)
@@ -192,7 +214,9 @@ class _Reader:
         for key, value in raw.items():
             definition = self.kind.figure(key)
             if definition is None:
-                self.unknown(f"figures.{key}", [f.key for f in self.kind.figures], what=f"{self.kind.name}的 [figures] 中")
+                self.unknown(
+                    f"figures.{key}", [f.key for f in self.kind.figures], what=f"{self.kind.name}的 [figures] 中"
+                )
                 continue
             parts = value if isinstance(value, dict) else {"value": value}
             for part in parts:
@@ -213,15 +237,26 @@ class _Reader:
         if value == "":
             return None
         whole = isinstance(value, int) and not isinstance(value, bool)
-        ok = (whole or (definition.type == "amount" and isinstance(value, Decimal) and value.is_finite())) and value >= 0
+        ok = (
+            whole or (definition.type == "amount" and isinstance(value, Decimal) and value.is_finite())
+        ) and value >= 0
         if ok and value > LIMIT:
-            self.problem(f"“{definition.label}”{value}不合理（超过 {LIMIT:,}），请核对是否多打了数字。", key,
-                         code="R6", expected=f"不超过 {LIMIT:,}", actual=show(value))
+            self.problem(
+                f"“{definition.label}”{value}不合理（超过 {LIMIT:,}），请核对是否多打了数字。",
+                key,
+                code="R6",
+                expected=f"不超过 {LIMIT:,}",
+                actual=show(value),
+            )
             return False
         if not ok:
             wanted = "非负整数" if definition.type == "count" else "非负数（可带小数）"
-            self.problem(f"“{definition.label}”应为{wanted}（不知道时写 \"\"），文件中写的是 {show(value)}。", key,
-                         expected=wanted, actual=show(value))
+            self.problem(
+                f'“{definition.label}”应为{wanted}（不知道时写 ""），文件中写的是 {show(value)}。',
+                key,
+                expected=wanted,
+                actual=show(value),
+            )
             return False
         return value
 
@@ -242,21 +277,35 @@ class _Reader:
                 field = entry.field(key)
                 where = f"{name}[{position}].{key}"
                 if field is None:
-                    self.unknown(where, [f.key for f in entry.fields], at.get(key, at.get("")),
-                                 what=f"{entry.label}（[[{name}]]）中")
+                    self.unknown(
+                        where,
+                        [f.key for f in entry.fields],
+                        at.get(key, at.get("")),
+                        what=f"{entry.label}（[[{name}]]）中",
+                    )
                     continue
                 value = self.value(field, value, where, at.get(key, at.get("")))
                 if value is not None:
                     values[key] = value
             for field in entry.fields:
                 if field.required and not values.get(field.key) and field.key not in item:
-                    self.findings.append(error(
-                        "missing", f"第 {position} 个{entry.label}缺少{field.label}（{field.key}）。",
-                        key=f"{name}[{position}].{field.key}", line=at.get("")))
+                    self.findings.append(
+                        error(
+                            "missing",
+                            f"第 {position} 个{entry.label}缺少{field.label}（{field.key}）。",
+                            key=f"{name}[{position}].{field.key}",
+                            line=at.get(""),
+                        )
+                    )
                 elif field.required and field.key in values and not values[field.key]:
-                    self.findings.append(error(
-                        "missing", f"第 {position} 个{entry.label}的{field.label}（{field.key}）是空的。",
-                        key=f"{name}[{position}].{field.key}", line=at.get(field.key, at.get(""))))
+                    self.findings.append(
+                        error(
+                            "missing",
+                            f"第 {position} 个{entry.label}的{field.label}（{field.key}）是空的。",
+                            key=f"{name}[{position}].{field.key}",
+                            line=at.get(field.key, at.get("")),
+                        )
+                    )
             read.append((position, values, at))
         return read
 
@@ -277,9 +326,14 @@ def read(data: dict, kind: Kind, source=None, text: str = "") -> tuple[Document 
                 owners = [kind_definitions.annual()]
             if owners:
                 names = "或".join(o.name for o in owners)
-                reader.findings.append(error(
-                    "other-kind", f"“{key}”是{names}的内容，不能写在{kind.name}中"
-                    f"（本文件的 document = \"{data.get('document')}\"）。请把它移到{names}的数据文件中。", key=key))
+                reader.findings.append(
+                    error(
+                        "other-kind",
+                        f"“{key}”是{names}的内容，不能写在{kind.name}中"
+                        f'（本文件的 document = "{data.get("document")}"）。请把它移到{names}的数据文件中。',
+                        key=key,
+                    )
+                )
             else:
                 reader.unknown(key, allowed, what=f"{kind.name}的数据文件中")
     fields = reader.report(data)
@@ -289,8 +343,11 @@ def read(data: dict, kind: Kind, source=None, text: str = "") -> tuple[Document 
     headings: tuple[Heading, ...] = ()
     tasks: tuple[Task, ...] = ()
     if kind.entry("heading"):
-        headings = tuple(Heading(values["path"], values["title"])
-                         for _, values, _ in reader.entries(data, "heading") if "path" in values and "title" in values)
+        headings = tuple(
+            Heading(values["path"], values["title"])
+            for _, values, _ in reader.entries(data, "heading")
+            if "path" in values and "title" in values
+        )
     if kind.entry("task"):
         tasks = _tasks(reader.entries(data, "task"))
     if not fields.get("agency") or not fields.get("year"):
@@ -305,11 +362,20 @@ def _tasks(entries) -> tuple[Task, ...]:
     for _position, values, lines in entries:
         number = values.get("number") or last + 1
         last = number
-        tasks.append(Task(
-            number=number, task=values.get("task", ""), heading=values.get("heading", ""),
-            requirement=values.get("requirement", ""), lead=values.get("lead", ()), assist=values.get("assist", ()),
-            deadline=values.get("deadline", ""), status=values.get("status", ""), progress=values.get("progress", ""),
-            carried=values.get("carried", 0), line=lines.get(""),
-            key_lines=tuple((k, v) for k, v in lines.items() if k),
-        ))
+        tasks.append(
+            Task(
+                number=number,
+                task=values.get("task", ""),
+                heading=values.get("heading", ""),
+                requirement=values.get("requirement", ""),
+                lead=values.get("lead", ()),
+                assist=values.get("assist", ()),
+                deadline=values.get("deadline", ""),
+                status=values.get("status", ""),
+                progress=values.get("progress", ""),
+                carried=values.get("carried", 0),
+                line=lines.get(""),
+                key_lines=tuple((k, v) for k, v in lines.items() if k),
+            )
+        )
     return tuple(tasks)

@@ -49,8 +49,14 @@ class Field:
 FIELDS = (
     Field("report.agency", "机关名称", TEXT, required=True, hint="如“某某市财政局”"),
     Field("report.year", "报告年度", YEAR, required=True, hint="如 2024"),
-    Field("report.kind", "报告类别", CHOICE, required=True, choices=KINDS,
-          hint="政府部门填“部门”（1月31日前公开），一级人民政府填“政府”（3月31日前公开）"),
+    Field(
+        "report.kind",
+        "报告类别",
+        CHOICE,
+        required=True,
+        choices=KINDS,
+        hint="政府部门填“部门”（1月31日前公开），一级人民政府填“政府”（3月31日前公开）",
+    ),
     Field("report.published", "发布日期", DATE, required=True),
     Field("report.format", "表格格式", FORMAT, hint="一般不填，按报告年度自动选用"),
     Field("report.contact.office", "联系机构", TEXT),
@@ -116,8 +122,9 @@ def slots(fmt: Format) -> dict[str, Slot]:
         for group in table.row_groups():
             for column in group.row.columns:
                 cell = Cell(table, group.row, column)
-                found[cell.key] = Slot(cell.key, f"{table.short_name} {cell.short_name}（整组合为一行）", cell.type,
-                                       cell=cell, group=group)
+                found[cell.key] = Slot(
+                    cell.key, f"{table.short_name} {cell.short_name}（整组合为一行）", cell.type, cell=cell, group=group
+                )
     return found
 
 
@@ -182,14 +189,20 @@ class _Reader:
                 if name not in (FIGURE_VALUE, FIGURE_NOTE):
                     self.findings.append(self._unknown(f"{slot.key}.{name}", [FIGURE_VALUE, FIGURE_NOTE]))
             if FIGURE_VALUE not in value:
-                self.findings.append(self._problem(
-                    "type", slot, f"“{slot.label}”写成了带说明的形式，但缺少 value（数字）。"
-                    f"应写成 {{ value = 22, note = \"其中修订16件\" }}。"))
+                self.findings.append(
+                    self._problem(
+                        "type",
+                        slot,
+                        f"“{slot.label}”写成了带说明的形式，但缺少 value（数字）。"
+                        f'应写成 {{ value = 22, note = "其中修订16件" }}。',
+                    )
+                )
                 return None
             raw_note = value.get(FIGURE_NOTE, "")
             if not isinstance(raw_note, str):
-                self.findings.append(self._problem(
-                    "type", slot, f"“{slot.label}”的说明 note 应为文字（加英文双引号）。"))
+                self.findings.append(
+                    self._problem("type", slot, f"“{slot.label}”的说明 note 应为文字（加英文双引号）。")
+                )
             elif not self._has_illegal_character(slot, raw_note):
                 note = raw_note.strip()
             value = value[FIGURE_VALUE]
@@ -204,40 +217,76 @@ class _Reader:
         wanted = TYPE_WORDS[slot.type]
         if not isinstance(value, (int, Decimal)) or isinstance(value, bool):
             hint = "（数字不要加引号）" if isinstance(value, str) and _looks_numeric(value) else ""
-            self.findings.append(self._problem(
-                "type", slot, f"“{slot.label}”应为{wanted}，文件中写的是 {show(value)}{hint}。",
-                expected=wanted, actual=show(value)))
+            self.findings.append(
+                self._problem(
+                    "type",
+                    slot,
+                    f"“{slot.label}”应为{wanted}，文件中写的是 {show(value)}{hint}。",
+                    expected=wanted,
+                    actual=show(value),
+                )
+            )
             return None
         if isinstance(value, Decimal) and not value.is_finite():
-            self.findings.append(self._problem(
-                "R5", slot, f"“{slot.label}”应为{wanted}，文件中写的是 {show(value)}。",
-                expected=wanted, actual=show(value)))
+            self.findings.append(
+                self._problem(
+                    "R5",
+                    slot,
+                    f"“{slot.label}”应为{wanted}，文件中写的是 {show(value)}。",
+                    expected=wanted,
+                    actual=show(value),
+                )
+            )
             return None
         if slot.type in (COUNT, SIGNED) and isinstance(value, Decimal):
-            self.findings.append(self._problem(
-                "R5", slot, f"“{slot.label}”是件数，应为整数，文件中写的是 {show(value)}。",
-                expected=wanted, actual=show(value)))
+            self.findings.append(
+                self._problem(
+                    "R5",
+                    slot,
+                    f"“{slot.label}”是件数，应为整数，文件中写的是 {show(value)}。",
+                    expected=wanted,
+                    actual=show(value),
+                )
+            )
             return value
         if slot.type != SIGNED and value < 0:
-            self.findings.append(self._problem(
-                "R5", slot, f"“{slot.label}”不能为负数，文件中写的是 {show(value)}。",
-                expected=wanted, actual=show(value)))
+            self.findings.append(
+                self._problem(
+                    "R5",
+                    slot,
+                    f"“{slot.label}”不能为负数，文件中写的是 {show(value)}。",
+                    expected=wanted,
+                    actual=show(value),
+                )
+            )
         limit = slot.cell.column.limit if slot.cell is not None else 0
         size = value.copy_abs() if isinstance(value, Decimal) else abs(value)
         if limit and size > limit:
-            self.findings.append(self._problem(
-                "R6", slot, f"“{slot.label}”为 {show(value)}，超出了合理范围（不超过 {limit:,}），请核对是否多写了位数"
-                f"{'或把元当成了万元' if slot.type == AMOUNT else ''}。",
-                expected=f"不超过 {limit:,}", actual=show(value)))
+            self.findings.append(
+                self._problem(
+                    "R6",
+                    slot,
+                    f"“{slot.label}”为 {show(value)}，超出了合理范围（不超过 {limit:,}），请核对是否多写了位数"
+                    f"{'或把元当成了万元' if slot.type == AMOUNT else ''}。",
+                    expected=f"不超过 {limit:,}",
+                    actual=show(value),
+                )
+            )
         places = slot.cell.column.decimals if slot.cell is not None and slot.type == AMOUNT else None
         # a finite Decimal (checked above): its exponent is an int
         exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
         if places is not None and isinstance(exponent, int) and -exponent > places:
-            self.findings.append(warning(
-                "decimals", f"“{slot.label}”写了 {-exponent} 位小数（{show(value)}），"
-                f"万元金额精确到分也只有 {places} 位小数；草稿按填写的原样印出，请确认。",
-                key=slot.key, expected=f"至多 {places} 位小数", actual=show(value),
-                **self._where(slot)))
+            self.findings.append(
+                warning(
+                    "decimals",
+                    f"“{slot.label}”写了 {-exponent} 位小数（{show(value)}），"
+                    f"万元金额精确到分也只有 {places} 位小数；草稿按填写的原样印出，请确认。",
+                    key=slot.key,
+                    expected=f"至多 {places} 位小数",
+                    actual=show(value),
+                    **self._where(slot),
+                )
+            )
         return value
 
     def _scalar(self, slot: Slot, value: object):
@@ -249,15 +298,27 @@ class _Reader:
         else:
             ok = isinstance(value, str)
         if not ok:
-            self.findings.append(self._problem(
-                "type", slot, f"“{slot.label}”应为{wanted}，文件中写的是 {show(value)}。",
-                expected=TYPE_WORDS[slot.type], actual=show(value)))
+            self.findings.append(
+                self._problem(
+                    "type",
+                    slot,
+                    f"“{slot.label}”应为{wanted}，文件中写的是 {show(value)}。",
+                    expected=TYPE_WORDS[slot.type],
+                    actual=show(value),
+                )
+            )
             return None
         if slot.type == CHOICE and slot.field is not None and value not in slot.field.choices:
             choices = "、".join(f"“{c}”" for c in slot.field.choices)
-            self.findings.append(self._problem(
-                "type", slot, f"“{slot.label}”只能填 {choices}，文件中写的是 {show(value)}。",
-                expected=choices, actual=show(value)))
+            self.findings.append(
+                self._problem(
+                    "type",
+                    slot,
+                    f"“{slot.label}”只能填 {choices}，文件中写的是 {show(value)}。",
+                    expected=choices,
+                    actual=show(value),
+                )
+            )
             return None
         if isinstance(value, str):
             if self._has_illegal_character(slot, value):
@@ -273,10 +334,15 @@ class _Reader:
         found = NOT_XML.search(text)
         if found:
             code = f"U+{ord(found.group()):04X}"
-            self.findings.append(self._problem(
-                "character", slot,
-                f"“{slot.label}”中有不能写入 Word 文档的控制字符 {code}（第 {text[:found.start()].count(chr(10)) + 1} 行文字），"
-                "请删除后重试。", actual=code))
+            self.findings.append(
+                self._problem(
+                    "character",
+                    slot,
+                    f"“{slot.label}”中有不能写入 Word 文档的控制字符 {code}（第 {text[: found.start()].count(chr(10)) + 1} 行文字），"
+                    "请删除后重试。",
+                    actual=code,
+                )
+            )
         return bool(found)
 
     # -- findings
@@ -294,7 +360,7 @@ class _Reader:
     def _children(self, key: str) -> list[str]:
         """The names a file may write directly below a key, in the order of the format."""
         prefix = f"{key}." if key else ""
-        return list(dict.fromkeys(k[len(prefix):].split(".")[0] for k in self.slots if k.startswith(prefix)))
+        return list(dict.fromkeys(k[len(prefix) :].split(".")[0] for k in self.slots if k.startswith(prefix)))
 
     def _group_type_error(self, key: str, value: object) -> Finding:
         children = self._children(key)
@@ -382,8 +448,9 @@ def choose_format(data: dict) -> tuple[Format | None, list[Finding]]:
     problem = statutory.year_problem(year)
     if problem:
         first = statutory.first_statutory_year()
-        return None, [error("year", problem, key="report.year",
-                            expected=f"{first}—{statutory.latest_year()} 年", actual=year)]
+        return None, [
+            error("year", problem, key="report.year", expected=f"{first}—{statutory.latest_year()} 年", actual=year)
+        ]
     by_year = statutory.format_for_year(year)
     assert by_year is not None  # year_problem names every year without a format
     override = report.get("format")
@@ -391,16 +458,27 @@ def choose_format(data: dict) -> tuple[Format | None, list[Finding]]:
         return by_year, []
     known = statutory.formats()
     if str(override) not in known:
-        return by_year, [error(
-            "type", f"表格格式“{override}”不存在，可用的格式：{'、'.join(known)}。",
-            key="report.format", expected="、".join(known), actual=show(override))]
+        return by_year, [
+            error(
+                "type",
+                f"表格格式“{override}”不存在，可用的格式：{'、'.join(known)}。",
+                key="report.format",
+                expected="、".join(known),
+                actual=show(override),
+            )
+        ]
     chosen = known[str(override)]
     if chosen is by_year:
         return chosen, []
-    return chosen, [warning(
-        "format",
-        f"{year} 年度的报告应使用{by_year.label}，文件指定了{chosen.label}。",
-        key="report.format", expected=by_year.id, actual=chosen.id)]
+    return chosen, [
+        warning(
+            "format",
+            f"{year} 年度的报告应使用{by_year.label}，文件指定了{chosen.label}。",
+            key="report.format",
+            expected=by_year.id,
+            actual=chosen.id,
+        )
+    ]
 
 
 def read(data: dict, source=None) -> tuple[Report | None, list[Finding]]:
@@ -413,10 +491,7 @@ def read(data: dict, source=None) -> tuple[Report | None, list[Finding]]:
     values = reader.values
     for f in FIELDS:
         if f.required and f.key not in values and not _reported(f.key, findings):
-            findings.append(error(
-                "missing",
-                f"缺少必填项“{f.key}”（{f.label}），应填{wanted(f)}。",
-                key=f.key))
+            findings.append(error("missing", f"缺少必填项“{f.key}”（{f.label}），应填{wanted(f)}。", key=f.key))
     if fmt is None:
         return None, findings
     # every cell's value is a Figure (_Reader.read); the fields' are as their slot's type
@@ -435,10 +510,14 @@ def read(data: dict, source=None) -> tuple[Report | None, list[Finding]]:
         text={k: _text(values, f"text.{k}") for k in fmt.text_keys()},
         figures=figures,
         collapsed=collapsed,
-        units={unit_of.key: v for k, v in values.items()
-               if (slot := reader.slots.get(k)) and (unit_of := slot.unit_of) and isinstance(v, str)},
-        fees=ProcessingFees(_figure_of(values, "processing_fees.notices").value,
-                            _figure_of(values, "processing_fees.amount").value),
+        units={
+            unit_of.key: v
+            for k, v in values.items()
+            if (slot := reader.slots.get(k)) and (unit_of := slot.unit_of) and isinstance(v, str)
+        },
+        fees=ProcessingFees(
+            _figure_of(values, "processing_fees.notices").value, _figure_of(values, "processing_fees.amount").value
+        ),
         source=source,
     )
     return report, findings
@@ -469,15 +548,21 @@ def _collapsed_groups(fmt: Format, values: dict, figures: dict, findings: list) 
                 continue
             parts = sorted(k for k in figures if k.split(".")[1] in group.leaves and k.startswith(table.key + "."))
             if parts:
-                findings.append(error(
-                    "collapsed",
-                    f"“{group.label}”既写成了一行（{'、'.join(sorted(stated))}），又分项写了"
-                    f"（{'、'.join(parts)}），只能选一种写法：有分项数字时删去 {group.key}。",
-                    key=sorted(stated)[0], table=table.full_name, row=group.label, related=tuple(parts)))
+                findings.append(
+                    error(
+                        "collapsed",
+                        f"“{group.label}”既写成了一行（{'、'.join(sorted(stated))}），又分项写了"
+                        f"（{'、'.join(parts)}），只能选一种写法：有分项数字时删去 {group.key}。",
+                        key=sorted(stated)[0],
+                        table=table.full_name,
+                        row=group.label,
+                        related=tuple(parts),
+                    )
+                )
                 continue
             collapsed.add(group.key)
             for key, figure in stated.items():
-                column = key[len(group.key) + 1:]
+                column = key[len(group.key) + 1 :]
                 figures[f"{table.key}.{group.leaves[0]}.{column}"] = figure
     return frozenset(collapsed)
 

@@ -59,12 +59,16 @@ def parse(text: str) -> dict:
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(str(error), text) from None
     except ValueError:  # a number Python will not convert (more digits than it allows)
-        raise TomlSyntaxError(f"数字的位数太多（报告中的数字最多 {MAX_FIGURE_DIGITS} 位）", None, None,
-                              "数字过长") from None
+        raise TomlSyntaxError(
+            f"数字的位数太多（报告中的数字最多 {MAX_FIGURE_DIGITS} 位）", None, None, "数字过长"
+        ) from None
     except RecursionError:
         raise TomlSyntaxError(
             f"花括号 {{ }} 或方括号 [ ] 嵌套的层数太多（数据文件最多只需要 {MAX_DEPTH} 层）",
-            _deepest_line(text), None, "嵌套过深") from None
+            _deepest_line(text),
+            None,
+            "嵌套过深",
+        ) from None
 
 
 MAX_DEPTH = 4  # the deepest nesting a data file needs: requests.withheld… = { value = …, note = … }
@@ -107,8 +111,10 @@ class _Shape:
     def key(self, written: str, number: int) -> None:
         parts = _count_dots(written) + 1
         if parts > MAX_KEY_PARTS:
-            self.refuse(number, f"键名由 {parts} 段组成（用“.”连接），数据文件中的键名最多 {MAX_KEY_PARTS} 段，"
-                                "这不是一份报告的数据")
+            self.refuse(
+                number,
+                f"键名由 {parts} 段组成（用“.”连接），数据文件中的键名最多 {MAX_KEY_PARTS} 段，这不是一份报告的数据",
+            )
         self.statements += 1
         if self.statements > MAX_STATEMENTS:
             self.refuse(number, f"文件中的键和表超过 {MAX_STATEMENTS} 个，远多于任何一份报告，没有读取")
@@ -128,7 +134,7 @@ class _Shape:
             if char == "#":
                 break
             if char in "\"'":
-                triple = line[i: i + 3]
+                triple = line[i : i + 3]
                 if triple in ('"""', "'''"):
                     end = line.find(triple, i + 3)
                     if end < 0:
@@ -147,7 +153,9 @@ class _Shape:
             if char in "[{":
                 self.open.append(char)
                 if len(self.open) > MAX_NESTING:
-                    self.refuse(number, f"花括号 {{ }} 或方括号 [ ] 嵌套的层数太多（数据文件最多只需要 {MAX_DEPTH} 层）")
+                    self.refuse(
+                        number, f"花括号 {{ }} 或方括号 [ ] 嵌套的层数太多（数据文件最多只需要 {MAX_DEPTH} 层）"
+                    )
                 expect_key = char == "{"
             elif char in "]}":
                 if self.open:
@@ -236,10 +244,15 @@ def _mistake(line: str, what: str) -> str:
     if match is None:
         return ""
     key, value = match["key"], match["value"]
-    if value and value[0] in "\"'" and (len(value) < 2 or value[-1] != value[0]) and not value.startswith(('"""', "'''")):
+    if (
+        value
+        and value[0] in "\"'"
+        and (len(value) < 2 or value[-1] != value[0])
+        and not value.startswith(('"""', "'''"))
+    ):
         return f"“{key}”的文字缺少结尾的英文引号 {value[0]}（引号要成对，写在同一行）"
     if value and value[0] in "“”‘’「」":
-        return f"“{key}”的文字要用英文双引号 \"…\" 括起来，不能用中文引号“…”"
+        return f'“{key}”的文字要用英文双引号 "…" 括起来，不能用中文引号“…”'
     if date := _DATE.match(value):
         year, month, day = int(date["year"]), int(date["month"]), int(date["day"])
         if not 1 <= month <= 12:
@@ -429,5 +442,4 @@ def segments(text: str) -> list[Segment]:
         bounds.append((index, header))
     cuts = [0] + [index for index, _ in bounds] + [len(lines)]
     names = [((), False)] + [header for _, header in bounds]
-    return [Segment(name, array, "".join(lines[start:end]))
-            for (name, array), start, end in zip(names, cuts, cuts[1:])]
+    return [Segment(name, array, "".join(lines[start:end])) for (name, array), start, end in zip(names, cuts, cuts[1:])]

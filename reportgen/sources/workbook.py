@@ -41,7 +41,9 @@ def read(path: Path) -> Returned:
 
     path = Path(path)
     if path.suffix.lower() in (".xls", ".et"):
-        raise InputError(f"{path}：这是旧版 Excel/WPS 表格（{path.suffix}），请在 Excel 或 WPS 中“另存为”.xlsx 后再读取。")
+        raise InputError(
+            f"{path}：这是旧版 Excel/WPS 表格（{path.suffix}），请在 Excel 或 WPS 中“另存为”.xlsx 后再读取。"
+        )
     if path.name.startswith("~$"):
         raise InputError(f"{path}：这是 Excel/WPS 打开文件时留下的锁定文件，不是填报表。")
     try:
@@ -62,7 +64,9 @@ def read(path: Path) -> Returned:
 
 def _read_book(book, path: Path) -> Returned:
     if META not in book.sheetnames:
-        raise InputError(f"{path}：不是 reportgen 的填报表（缺少说明表 {META}），无法读取。请用 reportgen form 生成的表格填报。")
+        raise InputError(
+            f"{path}：不是 reportgen 的填报表（缺少说明表 {META}），无法读取。请用 reportgen form 生成的表格填报。"
+        )
     meta = {row[0]: row[1] for row in book[META].iter_rows(values_only=True) if row and row[0]}
     fmt = statutory.formats().get(str(meta.get("format")))
     if fmt is None:
@@ -79,8 +83,10 @@ def _read_book(book, path: Path) -> Returned:
                         formats[(sheet.title, cell.coordinate)] = cell.number_format
     for key, (sheet_name, coordinate) in _named_cells(book, path).items():
         if sheet_name not in book.sheetnames:
-            raise InputError(f"{path}：工作表“{sheet_name}”被删除或改名了（{key} 在其中），无法读取。"
-                             f"请用原来的表格填报，或把工作表名改回“{sheet_name}”。")
+            raise InputError(
+                f"{path}：工作表“{sheet_name}”被删除或改名了（{key} 在其中），无法读取。"
+                f"请用原来的表格填报，或把工作表名改回“{sheet_name}”。"
+            )
         returned.locations[key] = f"{sheet_name}!{coordinate}"
         value = cells.get((sheet_name, coordinate))
         if isinstance(value, str) and value.startswith("="):
@@ -120,8 +126,11 @@ def _named_cells(book, path: Path) -> dict[str, tuple[str, str]]:
             destinations = list(definition.destinations)
         except Exception:  # a reference the clerk broke (#REF!)
             destinations = []
-        if not destinations or "#REF" in (definition.attr_text or "").upper() \
-                or not re.fullmatch(r"\$?[A-Z]{1,3}\$?[0-9]+", destinations[0][1] or ""):
+        if (
+            not destinations
+            or "#REF" in (definition.attr_text or "").upper()
+            or not re.fullmatch(r"\$?[A-Z]{1,3}\$?[0-9]+", destinations[0][1] or "")
+        ):
             raise InputError(_deleted_cell(path, name, definition.attr_text or ""))
         sheet, coordinate = destinations[0]
         found[_key_of(name)] = (sheet, coordinate.replace("$", ""))
@@ -136,11 +145,14 @@ def _deleted_cell(path: Path, name: str, reference: str) -> str:
     sheet = re.match(r"'?((?:[^'!]|'')+)'?!", reference)
     where = "工作表“" + sheet[1].replace("''", "'") + "”中" if sheet else ""
     key = _key_of(name)
-    label = next((_cell_label(cell) for fmt in statutory.formats().values() for cell in fmt.cells() if cell.key == key),
-                 "")
+    label = next(
+        (_cell_label(cell) for fmt in statutory.formats().values() for cell in fmt.cells() if cell.key == key), ""
+    )
     what = f"填写“{label}”的格子" if label else "一个填报格子"
-    return (f"{path}：{where}{what}被删除了（删除了整行、整列或这一格），无法读取。"
-            "请用原来的表格填报，或在原来的表格中把这一格补回来。")
+    return (
+        f"{path}：{where}{what}被删除了（删除了整行、整列或这一格），无法读取。"
+        "请用原来的表格填报，或在原来的表格中把这一格补回来。"
+    )
 
 
 def _cell_label(cell) -> str:
@@ -165,9 +177,12 @@ def _moved_rows(cells: dict, fmt, returned: Returned, collapsed: frozenset[str] 
     typed into the inserted rows (which belongs to no statutory cell)."""
     for table in fmt.tables.values():
         sheet_name = SHEETS[table.key]
-        grid = layout.grid(table, frozenset(key.split(".", 1)[1] for key in collapsed if key.startswith(f"{table.key}.")))
-        expected_rows = {cell.cell.key: 3 + r for r, row in enumerate(grid.rows) for cell in row
-                         if cell.cell is not None}  # the VALUE cells: only they show a figure
+        grid = layout.grid(
+            table, frozenset(key.split(".", 1)[1] for key in collapsed if key.startswith(f"{table.key}."))
+        )
+        expected_rows = {
+            cell.cell.key: 3 + r for r, row in enumerate(grid.rows) for cell in row if cell.cell is not None
+        }  # the VALUE cells: only they show a figure
         moved = False
         rows_used = set()
         for key, row in expected_rows.items():
@@ -183,12 +198,18 @@ def _moved_rows(cells: dict, fmt, returned: Returned, collapsed: frozenset[str] 
             for row in range(first, last + 1):
                 if row in rows_used:
                     continue
-                typed = sorted(coordinate for (name, coordinate), value in cells.items()
-                               if name == sheet_name and value not in (None, "")
-                               and int("".join(ch for ch in coordinate if ch.isdigit())) == row)
+                typed = sorted(
+                    coordinate
+                    for (name, coordinate), value in cells.items()
+                    if name == sheet_name
+                    and value not in (None, "")
+                    and int("".join(ch for ch in coordinate if ch.isdigit())) == row
+                )
                 if typed:
-                    returned.warnings.append(f"{sheet_name}第{row}行是插入的行，其中的内容（{'、'.join(typed)}）"
-                                             "不属于任何法定栏目，没有读取。")
+                    returned.warnings.append(
+                        f"{sheet_name}第{row}行是插入的行，其中的内容（{'、'.join(typed)}）"
+                        "不属于任何法定栏目，没有读取。"
+                    )
 
 
 def _typed_totals(cells: dict, fmt, returned: Returned, collapsed: frozenset[str] = frozenset()) -> dict[str, object]:
@@ -204,7 +225,9 @@ def _typed_totals(cells: dict, fmt, returned: Returned, collapsed: frozenset[str
     typed: dict[str, object] = {}
     for table in fmt.tables.values():
         sheet_name = SHEETS[table.key]
-        grid = layout.grid(table, frozenset(key.split(".", 1)[1] for key in collapsed if key.startswith(f"{table.key}.")))
+        grid = layout.grid(
+            table, frozenset(key.split(".", 1)[1] for key in collapsed if key.startswith(f"{table.key}."))
+        )
         shift: dict[int, int] = {}  # grid row → how far a clerk's inserted rows moved it
         for r, row in enumerate(grid.rows):
             for cell in row:
@@ -225,8 +248,11 @@ def _typed_totals(cells: dict, fmt, returned: Returned, collapsed: frozenset[str
                 typed[key] = value
                 returned.locations[key] = f"{sheet_name}!{coordinate}"
     if typed:
-        returned.warnings.append(f"{len(typed)} 个总计格子中的公式被改写成了数字（"
-                                 + "、".join(returned.locations[k] for k in typed) + "），已按填写的数字核对。")
+        returned.warnings.append(
+            f"{len(typed)} 个总计格子中的公式被改写成了数字（"
+            + "、".join(returned.locations[k] for k in typed)
+            + "），已按填写的数字核对。"
+        )
     return typed
 
 

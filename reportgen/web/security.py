@@ -57,8 +57,12 @@ class Guard:
         own = {f"http://{host}" for host in hosts}
         if origin is not None and origin not in own:
             return await _refuse(send, 403, "请求来自别的网页（Origin 不对），已拒绝。")
-        if origin is None and scope.get("method", "GET") not in SAFE_METHODS and "referer" in headers \
-                and _origin_of(headers["referer"]) not in own:  # a browser that sends no Origin says where it was
+        if (
+            origin is None
+            and scope.get("method", "GET") not in SAFE_METHODS
+            and "referer" in headers
+            and _origin_of(headers["referer"]) not in own
+        ):  # a browser that sends no Origin says where it was
             return await _refuse(send, 403, "请求来自别的网页（Referer 不对），已拒绝。")
         if ENCODED.search(scope.get("raw_path", b"").decode("latin-1")):
             return await _refuse(send, 403, ENCODED_REFUSED)
@@ -72,10 +76,15 @@ class Guard:
             location = path.decode("latin-1") + (f"?{rest}" if rest else "")
             return await _redirect(send, location, f"{COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict")
         if not held and not given:
-            return await _refuse(send, 403, "缺少启动 reportgen serve 时给出的令牌。请用终端中显示的完整地址打开这一页。")
+            return await _refuse(
+                send, 403, "缺少启动 reportgen serve 时给出的令牌。请用终端中显示的完整地址打开这一页。"
+            )
         if not held or not hmac.compare_digest(held, self.token):
-            return await _refuse(send, 403, "令牌不对（可能是上一次启动时的地址，每次启动令牌都不同）。"
-                                            "请用终端中这一次显示的完整地址打开这一页。")
+            return await _refuse(
+                send,
+                403,
+                "令牌不对（可能是上一次启动时的地址，每次启动令牌都不同）。请用终端中这一次显示的完整地址打开这一页。",
+            )
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > MAX_BODY:
             return await _refuse(send, 413, TOO_LARGE)
@@ -133,17 +142,31 @@ class Confined:
 
 
 async def _refuse(send, status: int, message: str) -> None:
-    body = (f'<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>已拒绝</title>'
-            f"<p>{message}</p></html>").encode("utf-8")
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+    body = (
+        f'<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><title>已拒绝</title><p>{message}</p></html>'
+    ).encode("utf-8")
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
 async def _redirect(send, location: str, cookie: str) -> None:
-    await send({"type": "http.response.start", "status": 303,
-                "headers": [(b"location", location.encode("latin-1")), (b"set-cookie", cookie.encode("latin-1")),
-                            (b"content-length", b"0")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 303,
+            "headers": [
+                (b"location", location.encode("latin-1")),
+                (b"set-cookie", cookie.encode("latin-1")),
+                (b"content-length", b"0"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": b""})
 
 
@@ -155,8 +178,12 @@ def server_settings() -> dict:
     """uvicorn's settings for the page: a header timeout (uvicorn has none of its own: a half-sent
     request would hold a connection for ever), a short keep-alive, a bound on the headers, and a
     bound on how long Ctrl-C waits for requests still running."""
-    return dict(http=header_timeout_protocol(), h11_max_incomplete_event_size=MAX_HEADERS, timeout_keep_alive=5,
-                timeout_graceful_shutdown=5)
+    return dict(
+        http=header_timeout_protocol(),
+        h11_max_incomplete_event_size=MAX_HEADERS,
+        timeout_keep_alive=5,
+        timeout_graceful_shutdown=5,
+    )
 
 
 def header_timeout_protocol(seconds: float = HEADER_TIMEOUT):

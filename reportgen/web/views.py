@@ -31,9 +31,14 @@ def tables(report) -> list[dict]:
                 if cell.cell is not None:
                     key = cell.cell.key
                     stated = report.figures.get(key)
-                    item.update(key=key, id=key.replace(".", "-"), computed=key in computed and stated is None,
-                                value=_shown(stated) if stated is not None else ("" if key in computed else "0"),
-                                total=str(full[key]), label=_label(cell.cell))
+                    item.update(
+                        key=key,
+                        id=key.replace(".", "-"),
+                        computed=key in computed and stated is None,
+                        value=_shown(stated) if stated is not None else ("" if key in computed else "0"),
+                        total=str(full[key]),
+                        label=_label(cell.cell),
+                    )
                 cells.append(item)
             rows.append(cells)
         laid.append({"key": table.key, "title": table.full_name, "rows": rows})
@@ -67,8 +72,16 @@ def _label(cell) -> str:
 
 
 def findings(checked) -> list[dict]:
-    return [{"error": f.is_error, "message": f.message, "key": f.key, "id": _form_key(f.key).replace(".", "-"),
-             "rule": f.code if f.code[:1] in "RX" and f.code[1:].isdigit() else ""} for f in checked.findings]
+    return [
+        {
+            "error": f.is_error,
+            "message": f.message,
+            "key": f.key,
+            "id": _form_key(f.key).replace(".", "-"),
+            "rule": f.code if f.code[:1] in "RX" and f.code[1:].isdigit() else "",
+        }
+        for f in checked.findings
+    ]
 
 
 def cell_findings(checked) -> dict[str, list[dict]]:
@@ -88,8 +101,15 @@ _CELL_KEY = re.compile(r"^[A-Za-z0-9_.]+$")
 def marks(checked) -> str:
     """A style rule marking every cell an error names (a broken rule's cells all), so that
     the page marks them without replacing the inputs being typed in."""
-    keys = sorted({key for finding in checked.findings if finding.is_error
-                   for key in (_form_key(finding.key), *finding.related) if key and _CELL_KEY.match(key)})
+    keys = sorted(
+        {
+            key
+            for finding in checked.findings
+            if finding.is_error
+            for key in (_form_key(finding.key), *finding.related)
+            if key and _CELL_KEY.match(key)
+        }
+    )
     if not keys:
         return ""
     return ",".join(f'[name="{key}"]' for key in keys) + "{background:#fdecec;border-color:#a40000}"
@@ -107,24 +127,34 @@ def chart(points: dict[int, list]) -> str:
     if len(years) == 1:
         xs = [width / 2]
     for index, (label, _) in enumerate(CHART):
-        coords = [f"{x:.1f},{height - below - pad - (height - below - 2 * pad) * (points[year][index] / top):.1f}"
-                  for x, year in zip(xs, years)]
+        coords = [
+            f"{x:.1f},{height - below - pad - (height - below - 2 * pad) * (points[year][index] / top):.1f}"
+            for x, year in zip(xs, years)
+        ]
         if len(coords) == 1:  # one year: a dot per figure, side by side, each with its number
             cx, cy = width / 2 + (index - (len(CHART) - 1) / 2) * 48, float(coords[0].split(",")[1])
             value = points[years[0]][index]
-            lines.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="{colours[index]}"><title>{label}</title></circle>'
-                         f'<text x="{cx:.1f}" y="{cy - 6 if cy > 20 else cy + 14:.1f}" text-anchor="middle" '
-                         f'class="figure">{value}</text>')
+            lines.append(
+                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="{colours[index]}"><title>{label}</title></circle>'
+                f'<text x="{cx:.1f}" y="{cy - 6 if cy > 20 else cy + 14:.1f}" text-anchor="middle" '
+                f'class="figure">{value}</text>'
+            )
         else:
-            lines.append(f'<polyline fill="none" stroke="{colours[index]}" stroke-width="2" points="{" ".join(coords)}">'
-                         f"<title>{label}</title></polyline>")
+            lines.append(
+                f'<polyline fill="none" stroke="{colours[index]}" stroke-width="2" points="{" ".join(coords)}">'
+                f"<title>{label}</title></polyline>"
+            )
     ends = dict.fromkeys([(xs[0], years[0], "start" if len(years) > 1 else "middle"), (xs[-1], years[-1], "end")])
     for x, year, anchor in list(ends)[: 1 if len(years) == 1 else 2]:
         lines.append(f'<text x="{x:.1f}" y="{height - 2}" text-anchor="{anchor}">{year}</text>')
-    said = "；".join(f"{year}年：" + "，".join(f"{label}{points[year][i]}" for i, (label, _) in enumerate(CHART))
-                    for year in years)
-    return (f'<svg role="img" aria-label="{said}" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-            + "".join(lines) + "</svg>")
+    said = "；".join(
+        f"{year}年：" + "，".join(f"{label}{points[year][i]}" for i, (label, _) in enumerate(CHART)) for year in years
+    )
+    return (
+        f'<svg role="img" aria-label="{said}" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        + "".join(lines)
+        + "</svg>"
+    )
 
 
 SORTS = {"agency": "机关名称", "year": "年度", "state": "状态", "due": "公开期限"}

@@ -105,7 +105,8 @@ def _sum(result: Aggregate, fmt) -> Report:
             seen = {r.unit(cell.key, cell.column.default_unit) for r in reports}
             if len(seen) > 1:
                 result.warnings.append(
-                    f"各单位“{cell.row.name}／{cell.column.name}”的单位不一致（{'、'.join(sorted(seen))}），未汇总该项。")
+                    f"各单位“{cell.row.name}／{cell.column.name}”的单位不一致（{'、'.join(sorted(seen))}），未汇总该项。"
+                )
                 continue
             if seen:
                 units[cell.key] = seen.pop()
@@ -141,12 +142,22 @@ def compare(parent: Report, total: Report, path: Path) -> list[Finding]:
         lines = {}
     differing = [c for c in parent.format.cells() if summed[c.key].value != mine[c.key].value]
     written = [c for c in differing if c.key not in computed] or differing
-    return [error(
-        "sum", f"{cell_label(cell)}：各单位合计为 {format_number(summed[cell.key].value)}，"
-               f"{parent.agency}的报告中为 {format_number(mine[cell.key].value)}。",
-        key=cell.key, table=cell.table.full_name, row=cell.row.name, column=cell.column.name,
-        expected=summed[cell.key].value, actual=mine[cell.key].value, file=str(path), line=_line(lines, cell.key))
-        for cell in written]
+    return [
+        error(
+            "sum",
+            f"{cell_label(cell)}：各单位合计为 {format_number(summed[cell.key].value)}，"
+            f"{parent.agency}的报告中为 {format_number(mine[cell.key].value)}。",
+            key=cell.key,
+            table=cell.table.full_name,
+            row=cell.row.name,
+            column=cell.column.name,
+            expected=summed[cell.key].value,
+            actual=mine[cell.key].value,
+            file=str(path),
+            line=_line(lines, cell.key),
+        )
+        for cell in written
+    ]
 
 
 def cell_label(cell: statutory.Cell) -> str:
@@ -234,9 +245,25 @@ def overview_xlsx(result: Aggregate) -> bytes:
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for path, why in result.excluded:
-        sheet.append([f"（未计入）{result.agencies.get(path) or path.parent.name}", "", "", *([""] * len(OVERVIEW_COLUMNS)), f"{path}：{why}"])
+        sheet.append(
+            [
+                f"（未计入）{result.agencies.get(path) or path.parent.name}",
+                "",
+                "",
+                *([""] * len(OVERVIEW_COLUMNS)),
+                f"{path}：{why}",
+            ]
+        )
     for unit in result.missing or []:
-        sheet.append([f"（未报送）{unit}", "", "", *([""] * len(OVERVIEW_COLUMNS)), f"名单中有，没有 {result.year} 年度的数据文件"])
+        sheet.append(
+            [
+                f"（未报送）{unit}",
+                "",
+                "",
+                *([""] * len(OVERVIEW_COLUMNS)),
+                f"名单中有，没有 {result.year} 年度的数据文件",
+            ]
+        )
     sheet.freeze_panes = "B2"
     sheet.column_dimensions["A"].width = 30
     for index in range(2, len(header) + 1):
@@ -263,8 +290,16 @@ def _differences_sheet(book, result: Aggregate) -> None:
         cell.font = Font(bold=True)
     for finding in result.differences:
         cell = cells[finding.key]
-        sheet.append([cell.table.short_name, cell_name(cell), _excel(finding.expected), _excel(finding.actual),
-                      str(path), _excel(finding.line)])
+        sheet.append(
+            [
+                cell.table.short_name,
+                cell_name(cell),
+                _excel(finding.expected),
+                _excel(finding.actual),
+                str(path),
+                _excel(finding.line),
+            ]
+        )
     for column, wide in zip("ABCDEF", (8, 40, 12, 14, 40, 8)):
         sheet.column_dimensions[column].width = wide
 
@@ -285,13 +320,20 @@ def write(result: Aggregate, out_dir: Path, renderers, force: bool = False, pict
     }
     if picture:
         about = picture_about(result)
-        outputs |= {out_dir / f"{stem}{SUFFIXES[kind]}": renderers.picture(kind, draft, stem, **about)
-                    for kind in INFOGRAPHICS}
+        outputs |= {
+            out_dir / f"{stem}{SUFFIXES[kind]}": renderers.picture(kind, draft, stem, **about) for kind in INFOGRAPHICS
+        }
     return Manifest(out_dir).write(outputs, force, together=True)
 
 
 def picture_about(result: Aggregate) -> dict:
     """The title and source line of the region's 图解: its figures are the units' sum."""
-    return {"title": f"{result.name}{result.year}年政府信息公开工作年度报告图解（汇总）",
-            "source": (f"{result.name}{len(result.members)}个单位", f"{result.year}年政府信息公开工作年度报告，", "逐格汇总"),
-            "published": None}
+    return {
+        "title": f"{result.name}{result.year}年政府信息公开工作年度报告图解（汇总）",
+        "source": (
+            f"{result.name}{len(result.members)}个单位",
+            f"{result.year}年政府信息公开工作年度报告，",
+            "逐格汇总",
+        ),
+        "published": None,
+    }

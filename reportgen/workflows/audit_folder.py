@@ -48,8 +48,12 @@ _cache: dict[tuple, AuditView] = {}
 
 def _workbooks(root: Path) -> list[Path]:
     """The result workbooks of the folder and its first level, newest first."""
-    found = [p for pattern in ("*.xlsx", "*/*.xlsx") for p in root.glob(pattern)
-             if p.is_file() and not not_data(p) and root in p.resolve().parents]
+    found = [
+        p
+        for pattern in ("*.xlsx", "*/*.xlsx")
+        for p in root.glob(pattern)
+        if p.is_file() and not not_data(p) and root in p.resolve().parents
+    ]
     return sorted(found, key=lambda p: p.stat().st_mtime_ns, reverse=True)
 
 
@@ -66,8 +70,11 @@ def _has_ledger(path: Path) -> bool:
 
 def notice_files(root: Path) -> dict[str, Path]:
     """The notices in the folder (any depth), by file name."""
-    return {p.name: p for p in root.rglob("*") if p.name.endswith(NOTICE_ENDINGS) and p.is_file()
-            and root in p.resolve().parents}
+    return {
+        p.name: p
+        for p in root.rglob("*")
+        if p.name.endswith(NOTICE_ENDINGS) and p.is_file() and root in p.resolve().parents
+    }
 
 
 def audit_view(root: Path) -> AuditView | None:

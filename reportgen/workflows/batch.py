@@ -185,7 +185,8 @@ def _summarise(source: Path, built: BuildResult) -> AgencyResult:
         behind = {s.path for s in built.stale}
         result.message = "；".join(
             [f"{p.name} 被人改过，没有覆盖" for p in built.kept if p in behind]
-            + [f"{s.path.name} 还是旧的数字（{s.hint}）" for s in built.stale])
+            + [f"{s.path.name} 还是旧的数字（{s.hint}）" for s in built.stale]
+        )
     elif checked.warnings:
         result.status = WARNED
         first = next(f for f in checked.findings if not f.is_error)
@@ -223,7 +224,8 @@ def build_one(source: Path, year: int) -> AgencyResult:
     except Exception as crash:  # one agency's crash must not stop the others
         where = traceback.extract_tb(crash.__traceback__)[-1]
         return AgencyResult(
-            str(source), status=CRASHED,
+            str(source),
+            status=CRASHED,
             message="reportgen 程序出错，这个单位没有生成（不是数据的问题）。请把 summary.json 中这一行的 detail 报告给维护者。",
             detail=f"{type(crash).__name__}: {crash} ({Path(where.filename).name}:{where.lineno})",
         )
@@ -238,7 +240,10 @@ def _refresh_unit(source: Path, built: BuildResult, result: AgencyResult, kinds:
             outcome = refresh(path, source, _worker["renderers"], print_pdf=False, compact=False)
             conflicts += len(outcome.conflicts)
             result.unchanged = result.unchanged and not outcome.changes
-            done.append(f"{path.name}：更新 {len(outcome.changes)} 处" + (f"，{len(outcome.conflicts)} 处冲突" if outcome.conflicts else ""))
+            done.append(
+                f"{path.name}：更新 {len(outcome.changes)} 处"
+                + (f"，{len(outcome.conflicts)} 处冲突" if outcome.conflicts else "")
+            )
             result.outputs.append(str(path))
             if not outcome.conflicts:
                 stale.pop(path, None)
@@ -338,8 +343,12 @@ def run(
         for result in report.results:
             if result.status == UNREADABLE:
                 result.agency = rosters.unreadable_agency(result.source, roster)
-        report.missing, report.extra = rosters.compare(roster, rosters.filed(
-            roster, ((r.agency, r.source, r.document or None) for r in report.results if r.status != CRASHED)))
+        report.missing, report.extra = rosters.compare(
+            roster,
+            rosters.filed(
+                roster, ((r.agency, r.source, r.document or None) for r in report.results if r.status != CRASHED)
+            ),
+        )
     writer.write()
     Manifest(out_dir).compact()  # one line per file, the summary files' included
     return report
@@ -376,8 +385,11 @@ def _print_pdfs(report: BatchReport, out_dir: Path, options: Options, jobs: int,
     if not units:
         return
     try:
-        written = dict(write_pdfs([r.pending_pdf for r in units if r.pending_pdf], Manifest(out_dir), options.force, jobs,
-                                  progress=on_pdf))
+        written = dict(
+            write_pdfs(
+                [r.pending_pdf for r in units if r.pending_pdf], Manifest(out_dir), options.force, jobs, progress=on_pdf
+            )
+        )
     except ReportgenError as problem:
         for result in units:
             result.status, result.message = CRASHED, f"PDF 没有生成：{problem}"
@@ -437,8 +449,11 @@ def summary_rows(report: BatchReport) -> list[list[str]]:
         if r.skipped and r.status != SKIPPED:
             note += ("；" if note else "") + f"跳过：{r.skipped}"
         if r.status == UNPROCESSED:
-            note = ("批量生成正在进行，或被强行终止：这个单位尚未确认完成，请重新运行。" if report.running
-                    else "批量生成中断，这个单位没有处理，请重新运行。")
+            note = (
+                "批量生成正在进行，或被强行终止：这个单位尚未确认完成，请重新运行。"
+                if report.running
+                else "批量生成中断，这个单位没有处理，请重新运行。"
+            )
         rows.append([r.agency, r.source, r.status, str(r.errors), str(r.warnings), "；".join(r.outputs), note])
     for unit in report.missing:
         rows.append([unit.agency, "", MISSING, "", "", "", f"没有 {report.year} 年度的数据文件"])

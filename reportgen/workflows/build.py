@@ -37,8 +37,23 @@ from reportgen.workflows.siblings import Stale
 
 from reportgen.renderers.filetypes import kind_of
 from reportgen.renderers.filetypes import (  # noqa: F401  (part of this module's API)
-    DEFAULT_KINDS, DOCX, FILES, FRAGMENT, HTML, INFOGRAPHIC, INFOGRAPHIC_HTML, INFOGRAPHIC_PNG,
-    INFOGRAPHIC_STATEMENT, INFOGRAPHICS, JSON, KINDS, MD, PDF, SUFFIXES, XLSX)
+    DEFAULT_KINDS,
+    DOCX,
+    FILES,
+    FRAGMENT,
+    HTML,
+    INFOGRAPHIC,
+    INFOGRAPHIC_HTML,
+    INFOGRAPHIC_PNG,
+    INFOGRAPHIC_STATEMENT,
+    INFOGRAPHICS,
+    JSON,
+    KINDS,
+    MD,
+    PDF,
+    SUFFIXES,
+    XLSX,
+)
 
 
 @dataclass
@@ -55,8 +70,9 @@ class Renderers:
     @classmethod
     def prepare(cls, folder: Path | None = None, fonts: Fonts = Fonts(), accent: str = "红") -> Renderers:
         found = template_folder.find(folder)
-        return cls(found, WordTemplate(found / template_folder.WORD, fonts), fonts,
-                   accent=infographic.accent_of(accent))
+        return cls(
+            found, WordTemplate(found / template_folder.WORD, fonts), fonts, accent=infographic.accent_of(accent)
+        )
 
     def word_template(self, name: str):
         """The Word template of a document kind (report.docx, tasks.docx …)."""
@@ -86,8 +102,9 @@ class Renderers:
         """The 图解 of a draft's report: the SVG, its PNG or the portal's fragment. ``about``:
         the title and source of a picture that is not one agency's report (a region's summary)."""
         if self._drawn[0] is not draft:
-            drawn = infographic.picture(draft.report, draft.previous, accent=self.accent,
-                                        flagged=len(draft.findings), **about)
+            drawn = infographic.picture(
+                draft.report, draft.previous, accent=self.accent, flagged=len(draft.findings), **about
+            )
             self._drawn = (draft, drawn, infographic.svg(drawn, self.folder))
         _, drawn, svg = self._drawn
         if kind == INFOGRAPHIC_STATEMENT:
@@ -158,8 +175,14 @@ def not_offered(report: Report | Document, asked, made) -> str:
     left = [kind for kind in dict.fromkeys(asked or ()) if kind not in made]
     if not left:
         return ""
-    listed = [kind.aliases[0] if kind.aliases else kind.name for kind in document_kinds.kinds().values() if kind.columns]
-    why = {XLSX: f"只用于{'、'.join(listed)}", JSON: "只用于2019年起的年度报告", INFOGRAPHIC: "只用于2019年起的年度报告"}
+    listed = [
+        kind.aliases[0] if kind.aliases else kind.name for kind in document_kinds.kinds().values() if kind.columns
+    ]
+    why = {
+        XLSX: f"只用于{'、'.join(listed)}",
+        JSON: "只用于2019年起的年度报告",
+        INFOGRAPHIC: "只用于2019年起的年度报告",
+    }
     own = report.format.label if isinstance(report, Document) else document_kinds.annual().name
     grouped: dict[str, list[str]] = {}
     for kind in left:
@@ -185,8 +208,9 @@ def render_drafts(
         last = previous if isinstance(previous, Document) else None
         draft = build_document_draft(report, findings, previous=last, by=by)
     else:
-        draft = build_draft(report, findings, previous=previous if isinstance(previous, Report) else None,
-                            blank_zeros=blank_zeros)
+        draft = build_draft(
+            report, findings, previous=previous if isinstance(previous, Report) else None, blank_zeros=blank_zeros
+        )
     if drafted is not None:
         drafted.append(draft)
     wanted = [name for kind in kinds for name in FILES.get(kind, (kind,))]
@@ -230,7 +254,7 @@ def build_file(
         result.reason = "数据有错误，没有生成草稿（修正后重试，或用 --allow-errors 生成标有【数据待核】的草稿）。"
         return result
     if by and not (isinstance(checked.report, Document) and checked.report.tasks):
-        result.reason = "--by 牵头处室 只用于任务分解表（document = \"任务分解表\"）。"
+        result.reason = '--by 牵头处室 只用于任务分解表（document = "任务分解表"）。'
         return result
     flagged = checked.findings if checked.errors else ()
     last = checked.previous.report if checked.previous else None
@@ -268,7 +292,9 @@ def build_file(
         word = _word_to_print(inside(out_dir, f"{stem}{SUFFIXES[DOCX]}"), fresh_word, manifest, result)
         if word is not None and manifest.state(pdf) == EDITED and not force:
             result.kept.append(pdf)
-        elif word is not None and manifest.state(pdf) == OURS and manifest.entry(pdf).get("printed_from") == digest(word):
+        elif (
+            word is not None and manifest.state(pdf) == OURS and manifest.entry(pdf).get("printed_from") == digest(word)
+        ):
             result.outputs.append(pdf)  # already the print of this very Word draft: not printed again
             result.unchanged.append(pdf)
         elif word is not None:
@@ -282,8 +308,15 @@ def build_file(
     for path in result.kept:
         if path in behind:  # in conflict only: resolved by hand in the draft, not by refresh
             refreshable = behind[path].command.startswith("reportgen refresh")
-            hint = (f"{behind[path].advice}；" if behind[path].places else _refresh_hint(path) if refreshable
-                    else PICTURE_HINT if kind_of(path) in INFOGRAPHICS else "")
+            hint = (
+                f"{behind[path].advice}；"
+                if behind[path].places
+                else _refresh_hint(path)
+                if refreshable
+                else PICTURE_HINT
+                if kind_of(path) in INFOGRAPHICS
+                else ""
+            )
             result.why_kept[path] = manifest.edited_message(path, hint)
     if result.kept and not result.built and result.why_kept:
         result.reason = next(iter(result.why_kept.values()))
@@ -294,8 +327,9 @@ def offered(report: Report | Document) -> tuple[str, ...]:
     """The drafts a report can be had as: every kind for the annual report (open data
     included), a document kind's own outputs and the PDF printed from its Word draft."""
     if isinstance(report, Report):  # the 图解 as its three files: the SVG, the PNG, the portal's fragment
-        return tuple(name for kind in kinds_for(report, KINDS)
-                     for name in (INFOGRAPHICS if kind == INFOGRAPHIC else (kind,)))
+        return tuple(
+            name for kind in kinds_for(report, KINDS) for name in (INFOGRAPHICS if kind == INFOGRAPHIC else (kind,))
+        )
     own = kinds_for(report)
     return (*own, PDF) if DOCX in own and PDF not in own else own
 
@@ -380,8 +414,10 @@ def marker_record(kind: str, data: bytes, draft=None) -> dict:
         texts = markers.md_texts(data.decode("utf-8"))
     else:
         return {}
-    return {"markers": {name: markers.digest(text) for name, text in texts.items()},
-            "figures": {name: markers.digest(markers.figures(text)) for name, text in texts.items()}}
+    return {
+        "markers": {name: markers.digest(text) for name, text in texts.items()},
+        "figures": {name: markers.digest(markers.figures(text)) for name, text in texts.items()},
+    }
 
 
 def identity(report: Report | Document) -> dict:
@@ -398,12 +434,21 @@ def pdf_record(word: bytes, about: dict | None = None) -> dict:
     says (never the Word draft's own name, digest or markers), the digest of the Word
     draft it was printed from, and of the figures in each of that draft's markers (what
     the PDF states, still known once the Word draft is edited further)."""
-    return {**{k: v for k, v in (about or {}).items() if k in PDF_KEYS}, "printed_from": digest(word),
-            "states": docx_figures(word)}
+    return {
+        **{k: v for k, v in (about or {}).items() if k in PDF_KEYS},
+        "printed_from": digest(word),
+        "states": docx_figures(word),
+    }
 
 
-def write_pdfs(pending: list[tuple[Path, bytes] | tuple[Path, bytes, dict]], manifest: Manifest, force: bool = False,
-               processes: int = 1, office=None, progress=None) -> list[tuple[Path, list[Path]]]:
+def write_pdfs(
+    pending: list[tuple[Path, bytes] | tuple[Path, bytes, dict]],
+    manifest: Manifest,
+    force: bool = False,
+    processes: int = 1,
+    office=None,
+    progress=None,
+) -> list[tuple[Path, list[Path]]]:
     """Print each pending PDF (path, Word bytes[, what its record says]) with LibreOffice,
     a few processes side by side, and write them; ``progress(done, total)`` as they are
     printed. Without a record of its own, a PDF's says what its Word draft's does. Returns
@@ -413,15 +458,18 @@ def write_pdfs(pending: list[tuple[Path, bytes] | tuple[Path, bytes, dict]], man
     office = office or LibreOffice.find()
     complete: dict[str, bytes] = {}
     try:
-        printed = office.convert_parallel({str(path): data for path, data, *_ in pending}, processes, progress, complete)
+        printed = office.convert_parallel(
+            {str(path): data for path, data, *_ in pending}, processes, progress, complete
+        )
     except KeyboardInterrupt:  # Ctrl-C: the PDFs printed before it are written, and count
         _write_printed([p for p in pending if str(p[0]) in complete], complete, manifest, force)
         raise
     return _write_printed(pending, printed, manifest, force)
 
 
-def _write_printed(pending: list, printed: dict[str, bytes], manifest: Manifest,
-                   force: bool) -> list[tuple[Path, list[Path]]]:
+def _write_printed(
+    pending: list, printed: dict[str, bytes], manifest: Manifest, force: bool
+) -> list[tuple[Path, list[Path]]]:
     written = []
     for path, word, *about in pending:
         said = about[0] if about else manifest.entry(path.with_suffix(SUFFIXES[DOCX]))

@@ -33,8 +33,16 @@ class Made:
     notes: list[str] = field(default_factory=list)
 
 
-def init(agency: str, year: int, kind: Kind, fmt=None, report_kind: str = "部门", short: str = "",
-         output: Path | None = None, force: bool = False) -> Made:
+def init(
+    agency: str,
+    year: int,
+    kind: Kind,
+    fmt=None,
+    report_kind: str = "部门",
+    short: str = "",
+    output: Path | None = None,
+    force: bool = False,
+) -> Made:
     """A new data file of ``kind`` (the annual report in the statutory format ``fmt``)."""
     if problem := agency_problem(agency):
         raise UsageError(f"--agency {problem}")
@@ -56,13 +64,21 @@ def next_year(source: Path, output: Path | None = None, force: bool = False) -> 
     was (a Notepad file's BOM and CRLF line ends kept)."""
     if kind_of_file(source) not in (ANNUAL, ""):
         document = document_files.next_year(source, output)
-        result = Made(document.path, document.document.format.name, document.document.year + 1, False,
-                      notes=document.notes)
+        result = Made(
+            document.path, document.document.format.name, document.document.year + 1, False, notes=document.notes
+        )
         text = document.text
     else:
         report = nextyear.next_year(source, output)
-        result = Made(report.path, "", report.report.year + 1, True, carried=report.carried, dropped=report.dropped,
-                      notes=report.notes)
+        result = Made(
+            report.path,
+            "",
+            report.report.year + 1,
+            True,
+            carried=report.carried,
+            dropped=report.dropped,
+            notes=report.notes,
+        )
         text = report.text
     layout = Layout.read(source)
     result.backups = write_file(result.path, layout.encode(text), force, hint=EXISTING_HINT)

@@ -54,11 +54,20 @@ class Examination:
 
 def examine(output: Path, console_encoding: str | None, console_shows_chinese: bool) -> Examination:
     """Every need, in the order a clerk would fix them."""
-    return Examination([
-        python(), packages(), drafting(), output_folder(output), libreoffice(), *fonts(),
-        Need(True, "不需要 Chromium 或其他浏览器组件（reportgen serve 用电脑上已有的浏览器打开）。", required=False),
-        console(console_encoding, console_shows_chinese),
-    ])
+    return Examination(
+        [
+            python(),
+            packages(),
+            drafting(),
+            output_folder(output),
+            libreoffice(),
+            *fonts(),
+            Need(
+                True, "不需要 Chromium 或其他浏览器组件（reportgen serve 用电脑上已有的浏览器打开）。", required=False
+            ),
+            console(console_encoding, console_shows_chinese),
+        ]
+    )
 
 
 def python() -> Need:
@@ -82,8 +91,11 @@ def packages() -> Need:
         except metadata.PackageNotFoundError:
             missing.append(name)
     if missing:
-        return Need(False, f"缺少 reportgen 需要的软件包：{'、'.join(missing)}。请重新安装 reportgen"
-                           "（不能上网的电脑：见 README“政务内网（不能上网）的电脑上安装”）。")
+        return Need(
+            False,
+            f"缺少 reportgen 需要的软件包：{'、'.join(missing)}。请重新安装 reportgen"
+            "（不能上网的电脑：见 README“政务内网（不能上网）的电脑上安装”）。",
+        )
     return Need(True, f"reportgen {own}，软件包齐全：{'，'.join(found)}")
 
 
@@ -120,7 +132,10 @@ def output_folder(folder: Path) -> Need:
         with tempfile.NamedTemporaryFile(dir=existing, prefix=".reportgen-doctor-", suffix=".tmp"):
             pass
     except OSError:
-        return Need(False, f"输出文件夹 {existing} 不能写入（没有权限或磁盘已满）。请用 -o 指定自己能写的文件夹，如“文档”中的一个文件夹。")
+        return Need(
+            False,
+            f"输出文件夹 {existing} 不能写入（没有权限或磁盘已满）。请用 -o 指定自己能写的文件夹，如“文档”中的一个文件夹。",
+        )
     where = folder if folder == existing else f"{folder}（运行时创建，{existing.resolve()} 可以写入）"
     return Need(True, f"输出文件夹可以写入：{where}")
 
@@ -131,8 +146,9 @@ def libreoffice() -> Need:
     try:
         office = LibreOffice.find()
     except PdfUnavailable as missing:
-        return Need(False, f"没有 LibreOffice，只是不能生成 PDF（Word 和 Markdown 草稿不受影响）。{missing}",
-                    required=False)
+        return Need(
+            False, f"没有 LibreOffice，只是不能生成 PDF（Word 和 Markdown 草稿不受影响）。{missing}", required=False
+        )
     version = office.version() or "版本未知"
     return Need(True, f"{version}（{office.program}），可以生成 PDF", required=False)
 
@@ -145,8 +161,12 @@ def installed_fonts() -> set[str] | None:
             done = subprocess.run(["fc-list", ":", "family"], capture_output=True, timeout=60, check=False)
         except (OSError, subprocess.SubprocessError):
             return None
-        return {name.strip() for line in done.stdout.decode("utf-8", "replace").splitlines()
-                for name in line.split(",") if name.strip()}
+        return {
+            name.strip()
+            for line in done.stdout.decode("utf-8", "replace").splitlines()
+            for name in line.split(",")
+            if name.strip()
+        }
     folders = [Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"]
     if os.environ.get("LOCALAPPDATA"):
         folders.append(Path(os.environ["LOCALAPPDATA"]) / "Microsoft" / "Windows" / "Fonts")
@@ -171,17 +191,31 @@ def fonts() -> list[Need]:
         if font in have:
             needs.append(Need(True, f"字体 {font}", required=False))
         elif stand_ins:
-            needs.append(Need(False, f"字体 {font}：没有安装，用 {stand_ins[0]} 代替（要与正式公文一致，请安装 {font}）",
-                              required=False))
+            needs.append(
+                Need(
+                    False,
+                    f"字体 {font}：没有安装，用 {stand_ins[0]} 代替（要与正式公文一致，请安装 {font}）",
+                    required=False,
+                )
+            )
         else:
-            needs.append(Need(False, f"字体 {font}：没有安装，也没有可代替的 {' 或 '.join(others)}。"
-                                     f"请安装 {font}（Linux：sudo apt-get install fonts-noto-cjk 可作代替）。",
-                              required=False))
+            needs.append(
+                Need(
+                    False,
+                    f"字体 {font}：没有安装，也没有可代替的 {' 或 '.join(others)}。"
+                    f"请安装 {font}（Linux：sudo apt-get install fonts-noto-cjk 可作代替）。",
+                    required=False,
+                )
+            )
     return needs
 
 
 def console(encoding: str | None, shows_chinese: bool) -> Need:
     if shows_chinese:
         return Need(True, f"命令行窗口可以显示中文（{encoding or 'utf-8'}）", required=False)
-    return Need(False, f"命令行窗口不能显示中文（{encoding}）：Windows 先运行 chcp 65001，"
-                       "或设置环境变量 PYTHONIOENCODING=utf-8。生成的文件不受影响。", required=False)
+    return Need(
+        False,
+        f"命令行窗口不能显示中文（{encoding}）：Windows 先运行 chcp 65001，"
+        "或设置环境变量 PYTHONIOENCODING=utf-8。生成的文件不受影响。",
+        required=False,
+    )

@@ -31,7 +31,6 @@ from reportgen.sources.kind_data import TYPE_WORDS, normalise_path
 from reportgen.workflows.nextyear import for_review, retitle, review_note
 
 
-
 def _short(kind: Kind) -> str:
     return kind.aliases[0] if kind.aliases else kind.name
 
@@ -63,28 +62,55 @@ def new_file(kind: Kind, agency: str, year: int) -> str:
         else:
             lines.append(f"# {f.key} = …    {_note(f)}")
     if kind.figures:
-        lines += ["", "# 数字：不知道时保持 \"\"；要与上年（或去年同期）比较时写成 { value = 120, last_year = 100 }。",
-                  "[figures]"]
+        lines += [
+            "",
+            '# 数字：不知道时保持 ""；要与上年（或去年同期）比较时写成 { value = 120, last_year = 100 }。',
+            "[figures]",
+        ]
         lines += [f'{d.key} = ""    # {d.label}（{d.unit}）' for d in kind.figures]
     if kind.sections:
         lines += ["", "# 文字：每行一段；正文中可以用 {{ 名称 }} 引用上面的数字（名称见 reportgen keys）。", "[text]"]
         for section in kind.sections:
             heading = section.title(year) or section.prompt
-            lines += ["", f"# {heading}" + ("" if section.required else "（可不填）"),
-                      f'{section.key} = """', placeholder(section.prompt or heading), '"""']
+            lines += [
+                "",
+                f"# {heading}" + ("" if section.required else "（可不填）"),
+                f'{section.key} = """',
+                placeholder(section.prompt or heading),
+                '"""',
+            ]
     if kind.free_sections:
-        lines += ["", "# 也可以不按上面的提纲，自拟各部分的标题：每部分一个 [[section]]（写了 [[section]]，",
-                  "# [text] 中只用开头和结尾两段）。",
-                  "# [[section]]", '# heading = "一、……"', '# text = """', "# ……", '# """']
+        lines += [
+            "",
+            "# 也可以不按上面的提纲，自拟各部分的标题：每部分一个 [[section]]（写了 [[section]]，",
+            "# [text] 中只用开头和结尾两段）。",
+            "# [[section]]",
+            '# heading = "一、……"',
+            '# text = """',
+            "# ……",
+            '# """',
+        ]
     if kind.entry("heading"):
-        lines += ["", "# 分组标题：path 是“一”或“一（一）”。", "[[heading]]", 'path = "一"',
-                  f'title = "{placeholder("第一部分的标题")}"', "", "[[heading]]", 'path = "一（一）"',
-                  f'title = "{placeholder("分组标题")}"']
+        lines += [
+            "",
+            "# 分组标题：path 是“一”或“一（一）”。",
+            "[[heading]]",
+            'path = "一"',
+            f'title = "{placeholder("第一部分的标题")}"',
+            "",
+            "[[heading]]",
+            'path = "一（一）"',
+            f'title = "{placeholder("分组标题")}"',
+        ]
     if (entry := kind.entry("task")) is not None:
         lines += ["", "# 每项任务一个 [[task]]，复制下面这一段填写。序号可以不写，按先后自动编号。", "[[task]]"]
-        example = {"heading": '"一（一）"', "task": _quoted(placeholder("工作任务")),
-                   "requirement": _quoted(placeholder("工作要求")), "lead": f'[{_quoted(placeholder("牵头处室"))}]',
-                   "assist": "[]"}
+        example = {
+            "heading": '"一（一）"',
+            "task": _quoted(placeholder("工作任务")),
+            "requirement": _quoted(placeholder("工作要求")),
+            "lead": f"[{_quoted(placeholder('牵头处室'))}]",
+            "assist": "[]",
+        }
         for f in entry.fields:
             if f.key in example:
                 lines.append(f"{f.key} = {example[f.key]}    {_note(f)}")
@@ -107,32 +133,63 @@ def _quoted(text: str) -> str:
 
 def reference(kind: Kind) -> str:
     """The keys of a kind's data file, as Markdown."""
-    out = [f"## {kind.name}", "", f"数据文件开头写 `{DOCUMENT_KEY} = \"{_short(kind)}\"`。{kind.intro}", ""]
+    out = [f"## {kind.name}", "", f'数据文件开头写 `{DOCUMENT_KEY} = "{_short(kind)}"`。{kind.intro}', ""]
     out += ["### 基本信息 `[report]`", "", "| 键 | 含义 | 必填 | 写法 |", "| --- | --- | --- | --- |"]
     for f in kind.fields:
         out.append(f"| `report.{f.key}` | {f.label} | {'是' if f.required else ''} | {_how(f)} |")
     if kind.sections:
-        out += ["", "### 正文 `[text]`", "", "每行一段；可以用 `{{ 名称 }}` 引用下面的数字。", "",
-                "| 键 | 位置 | 说明 |", "| --- | --- | --- |"]
+        out += [
+            "",
+            "### 正文 `[text]`",
+            "",
+            "每行一段；可以用 `{{ 名称 }}` 引用下面的数字。",
+            "",
+            "| 键 | 位置 | 说明 |",
+            "| --- | --- | --- |",
+        ]
         for s in kind.sections:
             where = s.title(2026).replace("2026年", "本年").replace("2027年", "下一年") or "（开头或结尾，不加标题）"
-            out.append(f"| `text.{s.key}` | {where} | {'必填' if s.required else ''}{'；' if s.required and s.prompt else ''}{s.prompt} |")
+            out.append(
+                f"| `text.{s.key}` | {where} | {'必填' if s.required else ''}{'；' if s.required and s.prompt else ''}{s.prompt} |"
+            )
         if kind.free_sections:
-            out += ["", "也可以用 `[[section]]`（`heading`、`text`）自拟各部分，代替上面的提纲（开头、结尾两段仍写在 `[text]` 中）。"]
+            out += [
+                "",
+                "也可以用 `[[section]]`（`heading`、`text`）自拟各部分，代替上面的提纲（开头、结尾两段仍写在 `[text]` 中）。",
+            ]
     if kind.figures:
-        out += ["", "### 数字 `[figures]`", "",
-                "写成 `120`，不知道时写 `\"\"`；要比较时写成 `{ value = 120, last_year = 100 }`。"
-                "正文中 `{{ 名称 }}` 印出数字，`{{ yoy.名称 }}` 印出“比上年（去年同期）增长20%”。", "",
-                "| 键 | 含义 | 单位 | 对应年度报告 |", "| --- | --- | --- | --- |"]
+        out += [
+            "",
+            "### 数字 `[figures]`",
+            "",
+            '写成 `120`，不知道时写 `""`；要比较时写成 `{ value = 120, last_year = 100 }`。'
+            "正文中 `{{ 名称 }}` 印出数字，`{{ yoy.名称 }}` 印出“比上年（去年同期）增长20%”。",
+            "",
+            "| 键 | 含义 | 单位 | 对应年度报告 |",
+            "| --- | --- | --- | --- |",
+        ]
         for d in kind.figures:
             out.append(f"| `figures.{d.key}` | {d.label} | {d.unit} | {'＋'.join(f'`{k}`' for k in d.annual)} |")
-        out += ["", "其他可引用的名称：`report.agency`、`report.year`、`report.next_year`、`report.cutoff`（“截至2026年12月7日”）"
-                + ("、`answered`（答复情况，如“同意公开3件、不予公开1件”）" if any(d.outcome for d in kind.figures) else "")
-                + ("；同一文件夹中有本年度任务分解表时：`tasks.total`、`tasks.done`、`tasks.ongoing`、`tasks.not_started`、"
-                   "`tasks.summary`（“全年31项任务已完成29项……”）、`tasks.unfinished`（未完成的任务及原因）"
-                   if kind.sections and any(s.tasks for s in kind.sections) else "") + "。"]
+        out += [
+            "",
+            "其他可引用的名称：`report.agency`、`report.year`、`report.next_year`、`report.cutoff`（“截至2026年12月7日”）"
+            + ("、`answered`（答复情况，如“同意公开3件、不予公开1件”）" if any(d.outcome for d in kind.figures) else "")
+            + (
+                "；同一文件夹中有本年度任务分解表时：`tasks.total`、`tasks.done`、`tasks.ongoing`、`tasks.not_started`、"
+                "`tasks.summary`（“全年31项任务已完成29项……”）、`tasks.unfinished`（未完成的任务及原因）"
+                if kind.sections and any(s.tasks for s in kind.sections)
+                else ""
+            )
+            + "。",
+        ]
     for entry in kind.entries:
-        out += ["", f"### {entry.label} `[[{entry.name}]]`", "", "| 键 | 含义 | 必填 | 写法 |", "| --- | --- | --- | --- |"]
+        out += [
+            "",
+            f"### {entry.label} `[[{entry.name}]]`",
+            "",
+            "| 键 | 含义 | 必填 | 写法 |",
+            "| --- | --- | --- | --- |",
+        ]
         for f in entry.fields:
             out.append(f"| `{f.key}` | {f.label} | {'是' if f.required else ''} | {_how(f)} |")
     return "\n".join(out) + "\n"
@@ -164,7 +221,9 @@ def next_year(source: Path, target: Path | None = None) -> NextDocument:
     kind = document.format
     year = document.year + 1
     if problem := kind.year_problem(year):
-        raise InputError(f"{source} 是 {document.year} 年度的{kind.name}；{problem}请用 reportgen init --year {year} 新建。")
+        raise InputError(
+            f"{source} 是 {document.year} 年度的{kind.name}；{problem}请用 reportgen init --year {year} 新建。"
+        )
     doc = tomlkit.parse(read_text(source))
     result = NextDocument(target or crossyear.path_for_year(source, document.year, year), "", document)
     if checked.errors:
@@ -230,8 +289,10 @@ def _carry_tasks(doc, document: Document, result: NextDocument) -> None:
     if moved:
         result.notes.append("没有结转任务的分组标题已删去，其余标题重新连续编号：" + "、".join(moved) + "。")
     done = sum(1 for t in document.tasks if t.status == DONE)
-    result.notes.append(f"上年 {len(document.tasks)} 项任务中，已完成的 {done} 项没有结转；结转 {len(kept)} 项"
-                        f"（标有 carried = {document.year}，草稿中注明“{document.year}年结转”），请补充本年的任务。")
+    result.notes.append(
+        f"上年 {len(document.tasks)} 项任务中，已完成的 {done} 项没有结转；结转 {len(kept)} 项"
+        f"（标有 carried = {document.year}，草稿中注明“{document.year}年结转”），请补充本年的任务。"
+    )
     if unstated:
         result.notes.append(f"其中 {unstated} 项上年没有填写状态，也一并结转；已完成的请删去。")
 
@@ -286,4 +347,4 @@ def _figures_become_last_year(doc, result: NextDocument) -> None:
         figures[key] = fresh
         if comment:
             figures[key].comment(comment)
-    result.notes.append("各项数字改为 \"\"（待填写），上年的数字写在 last_year 中，草稿据此写出与上年的比较。")
+    result.notes.append('各项数字改为 ""（待填写），上年的数字写在 last_year 中，草稿据此写出与上年的比较。')

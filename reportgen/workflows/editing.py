@@ -35,9 +35,19 @@ from reportgen.sources.tomlfile import MAX_FIGURE_DIGITS, Segment, TomlSyntaxErr
 from reportgen.workflows import scaffold
 
 # The report's own fields a page may change, by their data-file key.
-FIELDS = ("report.agency", "report.kind", "report.published", "report.contact.office", "report.contact.address",
-          "report.contact.postcode", "report.contact.phone", "report.download.site", "report.download.url",
-          "processing_fees.notices", "processing_fees.amount")
+FIELDS = (
+    "report.agency",
+    "report.kind",
+    "report.published",
+    "report.contact.office",
+    "report.contact.address",
+    "report.contact.postcode",
+    "report.contact.phone",
+    "report.download.site",
+    "report.download.url",
+    "processing_fees.notices",
+    "processing_fees.amount",
+)
 
 
 class Conflict(ReportgenError):
@@ -155,8 +165,13 @@ def group_keys(report: Report | None) -> dict[str, str]:
     return found
 
 
-def apply(text: str, fmt: Format | None, values: dict[str, str], group_keys: dict[str, str] | None = None,
-          current: dict | None = None) -> str:
+def apply(
+    text: str,
+    fmt: Format | None,
+    values: dict[str, str],
+    group_keys: dict[str, str] | None = None,
+    current: dict | None = None,
+) -> str:
     """The file's text with the typed ``values`` (by data-file key) in it. ``group_keys``
     maps a figure's key to the key the file states it under (a row group written as one
     row); ``current``: the text parsed, if it has been. Raises InputError if the text is not TOML."""
@@ -200,6 +215,7 @@ def check(edited: Edited, path: Path) -> CheckResult:
 
 def entries_changed(before: str, after: str) -> bool:
     """Whether an entry ([[task]], …) was added or removed: the page is then laid out again."""
+
     def arrays(text):
         return [part.name for part in segments(text) if part.array]
 
@@ -213,8 +229,10 @@ def save(loaded_version: str, path: Path, text: str, now: Loaded | None = None) 
     someone changed the file meanwhile."""
     now = now or load(path)
     if now.version != loaded_version:
-        raise Conflict(f"{path.name} 在您打开这一页之后被改过（可能是在编辑器中），没有保存，以免覆盖别人的修改。"
-                       "请重新载入这一页，再把您的修改填上。")
+        raise Conflict(
+            f"{path.name} 在您打开这一页之后被改过（可能是在编辑器中），没有保存，以免覆盖别人的修改。"
+            "请重新载入这一页，再把您的修改填上。"
+        )
     data = now.layout.encode(text)
     write_atomic(path, data)
     return version(data)
@@ -295,7 +313,9 @@ def parsed(text: str) -> dict:
     try:
         return parse(text)
     except TomlSyntaxError as problem:
-        raise InputError(f"数据文件有 TOML 语法错误（第{problem.line}行：{problem.message}），请先在编辑器中改正。") from None
+        raise InputError(
+            f"数据文件有 TOML 语法错误（第{problem.line}行：{problem.message}），请先在编辑器中改正。"
+        ) from None
 
 
 # ------------------------------------------------------------ the other document kinds
@@ -309,7 +329,9 @@ def parsed(text: str) -> dict:
 # entry to be removed with ``task.3._delete``. An entry numbered one past the last is new.
 
 DELETE = "_delete"
-FREE_SECTION = Entry("section", "自拟的部分", (Field("heading", "标题", "text", True), Field("text", "正文", "text", True)))
+FREE_SECTION = Entry(
+    "section", "自拟的部分", (Field("heading", "标题", "text", True), Field("text", "正文", "text", True))
+)
 _LIST_SEPARATORS = re.compile(r"[、,，;；\n]")
 
 

@@ -30,18 +30,42 @@ from reportgen.model import KINDS, Document, Report, deadline
 from reportgen.model.names import lookup, names
 from reportgen.output.writing import confined, make_folder, safe_name, write_atomic
 from reportgen.output.manifest import Manifest, ignore_beside
-from reportgen.renderers.filetypes import DOCX, HTML, INFOGRAPHIC, INFOGRAPHIC_HTML, INFOGRAPHIC_PNG, JSON, MD, PDF, SUFFIXES, XLSX
+from reportgen.renderers.filetypes import (
+    DOCX,
+    HTML,
+    INFOGRAPHIC,
+    INFOGRAPHIC_HTML,
+    INFOGRAPHIC_PNG,
+    JSON,
+    MD,
+    PDF,
+    SUFFIXES,
+    XLSX,
+)
 from reportgen.renderers.opendata import report_json
 from reportgen.workflows import datafiles
 from reportgen.workflows import roster as rosters
 
 ROSTER_NAMES = ("名单.csv", "名单.toml")  # a roster in the folder is read without being named
 # The main figures followed across the years: (name shown, the figure's key).
-CHART = (("新收申请", "requests.new.total"), ("办结", "requests.total.total"), ("复议", "appeals.review.total"),
-         ("诉讼", "appeals.lawsuit_direct.total"))
+CHART = (
+    ("新收申请", "requests.new.total"),
+    ("办结", "requests.total.total"),
+    ("复议", "appeals.review.total"),
+    ("诉讼", "appeals.lawsuit_direct.total"),
+)
 # The drafts a data file can be downloaded as, and what each is called on the page.
-DRAFT_LABELS = {DOCX: "Word", MD: "Markdown", HTML: "网页", PDF: "PDF", JSON: "开放数据（JSON）", XLSX: "Excel 表格",
-                INFOGRAPHIC: "图解（SVG）", INFOGRAPHIC_PNG: "图解（PNG 图片）", INFOGRAPHIC_HTML: "图解网页片段（附文字说明）"}
+DRAFT_LABELS = {
+    DOCX: "Word",
+    MD: "Markdown",
+    HTML: "网页",
+    PDF: "PDF",
+    JSON: "开放数据（JSON）",
+    XLSX: "Excel 表格",
+    INFOGRAPHIC: "图解（SVG）",
+    INFOGRAPHIC_PNG: "图解（PNG 图片）",
+    INFOGRAPHIC_HTML: "图解网页片段（附文字说明）",
+}
 DRAFT_KINDS = frozenset(SUFFIXES)
 
 # A deadline, against the date the document was published (or today, if it is not yet).
@@ -210,13 +234,23 @@ class DataFolder:
         if following is not None and (not following.exists() or unreadable_reason(following, self.root)):
             following = None  # a next year's file that is a link leading out is not offered
         return FileState(
-            path=path, relative=self.relative(path), agency=getattr(report, "agency", "") or path.parent.name,
-            year=year, name=report.format.name if isinstance(report, Document) else "年度报告", annual=annual,
-            ok=checked.ok, errors=checked.errors, warnings=checked.warnings,
-            unfilled_sections=checked.unfilled_sections, due=due, published=published,
+            path=path,
+            relative=self.relative(path),
+            agency=getattr(report, "agency", "") or path.parent.name,
+            year=year,
+            name=report.format.name if isinstance(report, Document) else "年度报告",
+            annual=annual,
+            ok=checked.ok,
+            errors=checked.errors,
+            warnings=checked.warnings,
+            unfilled_sections=checked.unfilled_sections,
+            due=due,
+            published=published,
             deadline_status=deadline_status(due, published, today or date.today()),
             next_year=self.relative(following) if following is not None else "",
-            figures=figures, unread=report is None)
+            figures=figures,
+            unread=report is None,
+        )
 
     def states(self, today: date | None = None) -> list[FileState]:
         """Every data file's state, and a state naming why for each data-file name that cannot
@@ -226,8 +260,13 @@ class DataFolder:
             try:
                 states.append(self.state(path, today))
             except Exception as problem:  # noqa: BLE001 — said in its row, the others still listed
-                why = str(problem) if isinstance(problem, ReportgenError) else (
-                    os_reason(problem) if isinstance(problem, OSError) else "读取时程序出错（不是您的数据的问题）")
+                why = (
+                    str(problem)
+                    if isinstance(problem, ReportgenError)
+                    else (
+                        os_reason(problem) if isinstance(problem, OSError) else "读取时程序出错（不是您的数据的问题）"
+                    )
+                )
                 states.append(unreadable_state(path, self.root, f"无法读取：{why}"))
         return states + self.unreadable()
 
@@ -242,8 +281,14 @@ class DataFolder:
             for name in sorted(folders):
                 linked = Path(parent) / name
                 if linked.is_symlink() and unreadable_reason(linked, self.root):
-                    found.append(unreadable_state(linked, self.root, "没有读取：这个文件夹是指向文件夹外面的链接，"
-                                                                     "其中的文件不读也不写", folder=True))
+                    found.append(
+                        unreadable_state(
+                            linked,
+                            self.root,
+                            "没有读取：这个文件夹是指向文件夹外面的链接，其中的文件不读也不写",
+                            folder=True,
+                        )
+                    )
         return found
 
     def roster_file(self) -> Path | None:
@@ -261,8 +306,14 @@ class DataFolder:
             return RosterGaps(path.name, problem=str(problem))
         years = sorted({s.year for s in states if s.annual and isinstance(s.year, int)})
         year = int(asked) if asked.isdigit() else (years[-1] if years else date.today().year - 1)
-        annual = rosters.filed(units, ((s.agency, s.relative, kind_definitions.ANNUAL if s.annual else None if s.unread else "")
-                                       for s in states if s.year == year))
+        annual = rosters.filed(
+            units,
+            (
+                (s.agency, s.relative, kind_definitions.ANNUAL if s.annual else None if s.unread else "")
+                for s in states
+                if s.year == year
+            ),
+        )
         missing, extra = rosters.compare(units, annual)
         today = today or date.today()
         gaps = []
@@ -285,8 +336,9 @@ class DataFolder:
         definition = kind_definitions.named(document or "annual") or kind_definitions.annual()
         where = self.root / safe_name(agency.strip())
         if definition.statutory:
-            made = datafiles.init(agency.strip(), year, definition, statutory.require_format(year), kind,
-                                  output=where / f"{year}.toml")
+            made = datafiles.init(
+                agency.strip(), year, definition, statutory.require_format(year), kind, output=where / f"{year}.toml"
+            )
         else:
             made = datafiles.init(agency.strip(), year, definition, output=where / definition.file.format(year=year))
         return made.path
@@ -331,9 +383,23 @@ def unreadable_reason(path: Path, root: Path) -> str:
 def unreadable_state(path: Path, root: Path, why: str, folder: bool = False) -> FileState:
     """The state of a data-file name that cannot be read: its row says why."""
     relative = path.relative_to(root).as_posix() + ("/" if folder else "")
-    return FileState(path=path, relative=relative, agency=path.parent.name if not folder else path.name, year="",
-                     name="数据文件", annual=False, ok=False, errors=1, warnings=0, unfilled_sections=0, due=None,
-                     published=None, deadline_status="", next_year="", problem=why)
+    return FileState(
+        path=path,
+        relative=relative,
+        agency=path.parent.name if not folder else path.name,
+        year="",
+        name="数据文件",
+        annual=False,
+        ok=False,
+        errors=1,
+        warnings=0,
+        unfilled_sections=0,
+        due=None,
+        published=None,
+        deadline_status="",
+        next_year="",
+        problem=why,
+    )
 
 
 def document_kinds() -> list[tuple[str, str]]:

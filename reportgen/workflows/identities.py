@@ -60,9 +60,16 @@ def draft_findings(markers: list[tuple[str, str]]) -> list[Finding]:
     if not markers:
         return []
     first = markers[0][1]
-    return [error(DRAFT, f"发布了未核定的草稿：原文中有草稿的标记（{said(markers)}），如“{first[:40]}”。"
-                         "请核定数字、写好全部内容并删除这些标记后重新发布。",
-                  actual=first[:16] + ("…" if len(first) > 16 else ""), expected="删除草稿标记", snippet="draft")]
+    return [
+        error(
+            DRAFT,
+            f"发布了未核定的草稿：原文中有草稿的标记（{said(markers)}），如“{first[:40]}”。"
+            "请核定数字、写好全部内容并删除这些标记后重新发布。",
+            actual=first[:16] + ("…" if len(first) > 16 else ""),
+            expected="删除草稿标记",
+            snippet="draft",
+        )
+    ]
 
 
 def position(table: str, row: str, column: str, key: str, snippet: str) -> str:
@@ -88,4 +95,12 @@ def copy_identity(imported, path, keys: list[str]) -> tuple[str, str]:
     return identity, f"{_KINDS.get(kind, kind)}副本与所核查的一份不一致的格子"
 
 
-_KINDS = {"html": "网页", "htm": "网页", "shtml": "网页", "docx": "Word ", "pdf": "PDF ", "md": "Markdown ", "txt": "文字"}
+_KINDS = {
+    "html": "网页",
+    "htm": "网页",
+    "shtml": "网页",
+    "docx": "Word ",
+    "pdf": "PDF ",
+    "md": "Markdown ",
+    "txt": "文字",
+}

@@ -45,8 +45,9 @@ def data_file(imported: Imported, header: bool = True) -> str:
         for name, value in report[section].items():
             values[(f"report.{section}", name)] = scaffold.toml_text(value)
     for key, body in data["text"].items():
-        values[("text", key)] = tomlkit.string(f"\n{body}\n", multiline=True).as_string() if "\n" in body \
-            else scaffold.toml_text(body)
+        values[("text", key)] = (
+            tomlkit.string(f"\n{body}\n", multiline=True).as_string() if "\n" in body else scaffold.toml_text(body)
+        )
     comments: dict[tuple[str, str], str] = {}
     replaced: dict[tuple[str, str], tuple[str, str]] = {}  # a group's first sub-row → (group, its value)
     dropped: set[tuple[str, str]] = set()
@@ -65,7 +66,9 @@ def data_file(imported: Imported, header: bool = True) -> str:
                 comments[(table.key, key.split(".")[1])] = note
     for name, value in data.get("processing_fees", {}).items():
         values[("processing_fees", name)] = scaffold.toml_text(value)
-    order = {table.key: list(dict.fromkeys(row.id.split(".")[0] for row in table.rows)) for table in fmt.tables.values()}
+    order = {
+        table.key: list(dict.fromkeys(row.id.split(".")[0] for row in table.rows)) for table in fmt.tables.values()
+    }
     text = _fill(text, values, replaced, dropped, comments, order)
     text = text.replace("# 由 reportgen init 生成。填写说明：", "# 填写说明：", 1)
     return (_header(imported) if header else "") + text
@@ -145,8 +148,10 @@ def _fill(text: str, values: dict, replaced: dict, dropped: set, comments: dict,
 
 
 def _header(imported: Imported) -> str:
-    lines = [f"# 由 reportgen import 从 {imported.source} 导入。数字按原文照录（包括总计），没有改动；"
-             "请运行 reportgen check 核对。"]
+    lines = [
+        f"# 由 reportgen import 从 {imported.source} 导入。数字按原文照录（包括总计），没有改动；"
+        "请运行 reportgen check 核对。"
+    ]
     for remark in imported.remarks:
         lines.append(f"# 注意：{remark}")
     if imported.problems:
@@ -207,8 +212,11 @@ NOTICES = ("整改通知.docx", "整改通知.md", "退回修改通知.docx", "�
 
 def collect(folder: Path) -> list[Path]:
     """The published reports in a folder: not the notices an earlier audit wrote into it."""
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                  and not not_data(p) and not p.name.endswith(NOTICES))
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not not_data(p) and not p.name.endswith(NOTICES)
+    )
 
 
 def _audit_one(path: Path) -> tuple[Path, list[Imported], str]:
@@ -263,11 +271,21 @@ def audit(files: list[Path], jobs: int = 1) -> Audit:
         for path, imported, _ in found[1:]:
             result.copies.append((str(path), str(found[0][0])))
             if differing := _differences(found[0][1], imported):
-                result.rows.append(AuditRow(imported.agency, imported.year, str(path), "副本", "", "", "",
-                                            f"与 {found[0][0].name} 是同一份报告，但有 {len(differing)} 格数字不同："
-                                            f"{'、'.join(differing[:5])}{'等' if len(differing) > 5 else ''}。请核对哪一份是准确的。",
-                                            Severity.WARNING.label,
-                                            *identities.copy_identity(imported, path, _differing_keys(found[0][1], imported))))
+                result.rows.append(
+                    AuditRow(
+                        imported.agency,
+                        imported.year,
+                        str(path),
+                        "副本",
+                        "",
+                        "",
+                        "",
+                        f"与 {found[0][0].name} 是同一份报告，但有 {len(differing)} 格数字不同："
+                        f"{'、'.join(differing[:5])}{'等' if len(differing) > 5 else ''}。请核对哪一份是准确的。",
+                        Severity.WARNING.label,
+                        *identities.copy_identity(imported, path, _differing_keys(found[0][1], imported)),
+                    )
+                )
     checked = {key: (path, check_data(to_data(imported), path)) for key, (path, imported, _) in chosen.items()}
     for (agency, year), (path, imported, unread) in sorted(chosen.items(), key=lambda item: str(item[1][0])):
         outcome = checked[(agency, year)][1]
@@ -311,24 +329,47 @@ def _differences(one: Imported, other: Imported) -> list[str]:
     """The cells two copies of a report both state, with different figures."""
     fmt = one.known_format()
     cells = fmt.cell_by_key() if fmt.id == other.known_format().id else {}  # by id: copies read in other processes
-    return [f"{cells[key].table.short_name}“{cells[key].short_name}”（{one.figures[key]}／{other.figures[key]}）"
-            for key in cells if key in one.figures and key in other.figures
-            and one.figures[key] != other.figures[key] and UNREAD not in (one.figures[key], other.figures[key])]
+    return [
+        f"{cells[key].table.short_name}“{cells[key].short_name}”（{one.figures[key]}／{other.figures[key]}）"
+        for key in cells
+        if key in one.figures
+        and key in other.figures
+        and one.figures[key] != other.figures[key]
+        and UNREAD not in (one.figures[key], other.figures[key])
+    ]
 
 
 def _differing_keys(one: Imported, other: Imported) -> list[str]:
-    return sorted(key for key in one.figures if key in other.figures and one.figures[key] != other.figures[key]
-                  and UNREAD not in (one.figures[key], other.figures[key]))
+    return sorted(
+        key
+        for key in one.figures
+        if key in other.figures
+        and one.figures[key] != other.figures[key]
+        and UNREAD not in (one.figures[key], other.figures[key])
+    )
 
 
-def _row(imported: Imported, path: Path, finding: Finding, identity: str = "", chain: str = "",
-         chain_said: str = "") -> AuditRow:
+def _row(
+    imported: Imported, path: Path, finding: Finding, identity: str = "", chain: str = "", chain_said: str = ""
+) -> AuditRow:
     cell = "／".join(p for p in (finding.table, finding.row, finding.column) if p) or finding.key
     show = lambda v: "" if v is None else str(v)  # noqa: E731
     place = identities.position(finding.table, finding.row, finding.column, finding.key, finding.snippet)
     message = f"{finding.message}{chain_said}"
-    return AuditRow(imported.agency, imported.year, str(path), finding.code, cell, show(finding.expected),
-                    show(finding.actual), message, finding.severity.label, identity, place, chain)
+    return AuditRow(
+        imported.agency,
+        imported.year,
+        str(path),
+        finding.code,
+        cell,
+        show(finding.expected),
+        show(finding.actual),
+        message,
+        finding.severity.label,
+        identity,
+        place,
+        chain,
+    )
 
 
 AUDIT_COLUMNS = ("机关名称", "年度", "文件", "规则", "栏目", "原文", "应为", "说明", "级别")  # 原文 before 应为, as in
@@ -346,8 +387,19 @@ def audit_xlsx(result: Audit, extra=None) -> bytes:
     sheet.title = "核查结果"
     sheet.append(AUDIT_COLUMNS)
     for row in result.rows:
-        sheet.append([row.agency, row.year, row.file, _rule(row.rule), row.cell, row.published, row.expected,
-                      row.message, row.severity])
+        sheet.append(
+            [
+                row.agency,
+                row.year,
+                row.file,
+                _rule(row.rule),
+                row.cell,
+                row.published,
+                row.expected,
+                row.message,
+                row.severity,
+            ]
+        )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -356,8 +408,17 @@ def audit_xlsx(result: Audit, extra=None) -> bytes:
     summary = book.create_sheet("各单位汇总")
     summary.append(("机关名称", "年度", "文件", "错误数", "警告数", "未读出的格子", "说明"))
     for audited in sorted(result.files, key=lambda f: (f.agency, f.year)):
-        summary.append((audited.agency, audited.year, audited.file, audited.errors, audited.warnings, audited.unread,
-                        "部分格子没有读出，请对照原文核对" if audited.unread else ""))
+        summary.append(
+            (
+                audited.agency,
+                audited.year,
+                audited.file,
+                audited.errors,
+                audited.warnings,
+                audited.unread,
+                "部分格子没有读出，请对照原文核对" if audited.unread else "",
+            )
+        )
     for copy, original in result.copies:
         summary.append(("（副本）", "", copy, "", "", "", f"与 {original} 是同一份报告，没有重复核查"))
     for file, why in result.unreadable:
@@ -380,11 +441,27 @@ def _rule(code: str) -> str:
 
 
 RULE_NAMES = {  # what a finding other than a statutory rule is about, as the spreadsheet says it
-    "unread": "未读出", "blank": "留空", "blank-total": "总计留空", "collapsed": "合并行", "similar": "内容雷同",
-    "text-figure": "正文数字", "placeholder": "占位符", "review": "待改写", "deadline": "公开期限",
-    "published": "发布日期", "postcode": "邮政编码", "format": "格式与年度", "type": "数据类型", "decimals": "小数位数",
-    "character": "非法字符", "unknown-key": "未知栏目", "other-kind": "其他文件的栏目", "year": "年度",
-    "summary-annual": "与工作总结不一致", "previous": "上年报告", "draft": "发布了未核定的草稿",
+    "unread": "未读出",
+    "blank": "留空",
+    "blank-total": "总计留空",
+    "collapsed": "合并行",
+    "similar": "内容雷同",
+    "text-figure": "正文数字",
+    "placeholder": "占位符",
+    "review": "待改写",
+    "deadline": "公开期限",
+    "published": "发布日期",
+    "postcode": "邮政编码",
+    "format": "格式与年度",
+    "type": "数据类型",
+    "decimals": "小数位数",
+    "character": "非法字符",
+    "unknown-key": "未知栏目",
+    "other-kind": "其他文件的栏目",
+    "year": "年度",
+    "summary-annual": "与工作总结不一致",
+    "previous": "上年报告",
+    "draft": "发布了未核定的草稿",
 }
 
 

@@ -23,8 +23,21 @@ SUMMARY = "整改汇总"
 NEW, STILL, FIXED, UNCHECKED = "新发现", "仍存在", "已整改", "未核查"
 STATES = (NEW, STILL, FIXED, UNCHECKED)
 TYPED = ("责任人", "整改情况说明", "备注")  # the office's own columns, carried over
-COLUMNS = ("标识", "机关名称", "年度", "规则", "位置", "原文", "应为", "说明", "状态", "状态说明", "首次发现", "最近核查",
-           *TYPED)
+COLUMNS = (
+    "标识",
+    "机关名称",
+    "年度",
+    "规则",
+    "位置",
+    "原文",
+    "应为",
+    "说明",
+    "状态",
+    "状态说明",
+    "首次发现",
+    "最近核查",
+    *TYPED,
+)
 WIDTHS = (30, 24, 6, 12, 40, 12, 12, 60, 8, 30, 11, 11, 10, 30, 20)
 
 
@@ -45,8 +58,21 @@ class Row:
     typed: dict[str, str] = field(default_factory=dict)
 
     def values(self) -> list:
-        return [self.identity, self.agency, self.year, self.rule, self.position, self.published, self.expected,
-                self.message, self.state, self.why, self.first, self.last, *(self.typed.get(n, "") for n in TYPED)]
+        return [
+            self.identity,
+            self.agency,
+            self.year,
+            self.rule,
+            self.position,
+            self.published,
+            self.expected,
+            self.message,
+            self.state,
+            self.why,
+            self.first,
+            self.last,
+            *(self.typed.get(n, "") for n in TYPED),
+        ]
 
 
 @dataclass(frozen=True)
@@ -94,15 +120,30 @@ def read(path: Path) -> dict[str, Row]:
         raise ReportgenError(f"{path} 的“{SHEET}”工作表缺少列：{'、'.join(missing)}（第1行是列名，请不要改动）。")
     found: dict[str, Row] = {}
     for number, values in enumerate(rows, 2):
-        get = lambda name, values=values: _text(values[where[name]]) if name in where and where[name] < len(values) else ""  # noqa: E731
+
+        def get(name: str, values=values) -> str:
+            return _text(values[where[name]]) if name in where and where[name] < len(values) else ""
+
         identity = get("标识")
         if not identity:
             continue
         if identity in found:
             raise ReportgenError(f"{path} 的“{SHEET}”工作表第 {number} 行的标识与前面一行重复：{identity}。")
-        found[identity] = Row(identity, get("机关名称"), get("年度"), get("规则"), get("位置"), get("原文"), get("应为"),
-                              get("说明"), get("状态") or NEW, get("状态说明"), get("首次发现"), get("最近核查"),
-                              {name: get(name) for name in TYPED if get(name)})
+        found[identity] = Row(
+            identity,
+            get("机关名称"),
+            get("年度"),
+            get("规则"),
+            get("位置"),
+            get("原文"),
+            get("应为"),
+            get("说明"),
+            get("状态") or NEW,
+            get("状态说明"),
+            get("首次发现"),
+            get("最近核查"),
+            {name: get(name) for name in TYPED if get(name)},
+        )
     book.close()
     return found
 
@@ -116,8 +157,14 @@ def merge(previous: dict[str, Row], current: list[Row], coverage: Coverage, toda
         if before is None:
             out.append(replace(row, state=NEW, why="", first=today, last=today))
             continue
-        why = f"曾于 {before.why.removeprefix('于 ').split(' ')[0]} 核查时已整改，本次又出现" if before.state == FIXED else ""
-        out.append(replace(row, state=STILL, why=why, first=before.first or today, last=today, typed=dict(before.typed)))
+        why = (
+            f"曾于 {before.why.removeprefix('于 ').split(' ')[0]} 核查时已整改，本次又出现"
+            if before.state == FIXED
+            else ""
+        )
+        out.append(
+            replace(row, state=STILL, why=why, first=before.first or today, last=today, typed=dict(before.typed))
+        )
     seen = {row.identity for row in current}
     for identity, before in previous.items():
         if identity in seen:
@@ -130,8 +177,14 @@ def merge(previous: dict[str, Row], current: list[Row], coverage: Coverage, toda
             said += f"（另有 {coverage.unreadable} 个文件无法读取）" if coverage.unreadable else ""
             out.append(replace(before, state=UNCHECKED, why=said + "，不能确认已整改"))
         elif coverage.unread[unit]:
-            out.append(replace(before, state=UNCHECKED, last=today,
-                               why=f"本次有 {coverage.unread[unit]} 个格子没有读出，不能确认已整改"))
+            out.append(
+                replace(
+                    before,
+                    state=UNCHECKED,
+                    last=today,
+                    why=f"本次有 {coverage.unread[unit]} 个格子没有读出，不能确认已整改",
+                )
+            )
         else:
             out.append(replace(before, state=FIXED, why=f"于 {today} 核查时已不存在", last=today))
     order = {state: index for index, state in enumerate(STATES)}
@@ -177,5 +230,17 @@ def add_sheets(book, ledger: list[Row]) -> None:
 
 def current(rows, rule_name) -> list[Row]:
     """An audit's rows (importing.AuditRow) as ledger rows."""
-    return [Row(r.identity, r.agency, str(r.year), rule_name(r.rule), r.position or r.cell, r.published, r.expected,
-                r.message) for r in rows if r.identity]
+    return [
+        Row(
+            r.identity,
+            r.agency,
+            str(r.year),
+            rule_name(r.rule),
+            r.position or r.cell,
+            r.published,
+            r.expected,
+            r.message,
+        )
+        for r in rows
+        if r.identity
+    ]

@@ -92,8 +92,11 @@ def retitle(text: str, old: int, new: int, source: Path | None = None) -> str:
     lines = text.split("\n")
     if not lines or not lines[0].startswith("#"):
         return text
-    lines[0] = re.sub(r"(?<!\d)((?:19|20)\d\d)(\s*年)",
-                      lambda m: f"{int(m[1]) + step if old <= int(m[1]) <= old + 1 else m[1]}{m[2]}", lines[0])
+    lines[0] = re.sub(
+        r"(?<!\d)((?:19|20)\d\d)(\s*年)",
+        lambda m: f"{int(m[1]) + step if old <= int(m[1]) <= old + 1 else m[1]}{m[2]}",
+        lines[0],
+    )
     if source is not None and len(lines) > 1 and lines[1].startswith("#"):
         lines.insert(1, f"# 由 reportgen next-year 从上年的 {source.name} 生成；下面的说明是上年文件的，请按本年核对。")
     return "\n".join(lines)

@@ -62,37 +62,47 @@ def _report_name(agency: str, year) -> str:
     return f"《{agency}{year}年政府信息公开工作年度报告》"
 
 
-def build(agency: str, year, entries: list[Entry], kind: str, deadline: str, sender: str, when: str,
-          fixed: int = 0) -> render.Notice:
+def build(
+    agency: str, year, entries: list[Entry], kind: str, deadline: str, sender: str, when: str, fixed: int = 0
+) -> render.Notice:
     """A unit's notice. ``fixed``: how many of its findings of earlier audits are now 已整改
     (they are not listed; a second-round notice says how many)."""
     errors = sum(1 for e in entries if e.error)
-    counted = f"{len(entries)} 个问题" + (f"（其中错误 {errors} 个、提醒 {len(entries) - errors} 个）"
-                                           if 0 < errors < len(entries) else "")
+    counted = f"{len(entries)} 个问题" + (
+        f"（其中错误 {errors} 个、提醒 {len(entries) - errors} 个）" if 0 < errors < len(entries) else ""
+    )
     ordered = _ordered(entries)
     again = fixed > 0 or any(e.state == STILL for e in entries)  # a second round: each finding says which it is
-    items = [render.Item(number, e.position, e.published, e.expected, _said(e, again))
-             for number, e in enumerate(ordered, 1)]
+    items = [
+        render.Item(number, e.position, e.published, e.expected, _said(e, again)) for number, e in enumerate(ordered, 1)
+    ]
     by = f"{deadline}前" if deadline else "收到本通知后10个工作日内"
     if kind == RETURN:
         files = "、".join(sorted({Path(e.source).name for e in entries if e.source}))
         title = f"关于退回{agency}{year}年政府信息公开工作年度报告填报表修改的通知"
         lines = report_draft.title_lines_at(title, ("填报表修改", "政府信息公开"), f"关于退回{agency}")
-        opening = [f"你单位报送的{year}年政府信息公开工作年度报告填报表{f'（{files}）' if files else ''}经核对，"
-                   f"有以下 {counted}，现退回修改。请对照原始台账逐项核实，按下表修改后重新报送。"]
-        closing = [f"请于{by}将修改后的填报表重新报送{sender}。修改时请只改动有问题的格子，不要改变表格的结构。",
-                   "重新报送后，我们将再次核对。"]
+        opening = [
+            f"你单位报送的{year}年政府信息公开工作年度报告填报表{f'（{files}）' if files else ''}经核对，"
+            f"有以下 {counted}，现退回修改。请对照原始台账逐项核实，按下表修改后重新报送。"
+        ]
+        closing = [
+            f"请于{by}将修改后的填报表重新报送{sender}。修改时请只改动有问题的格子，不要改变表格的结构。",
+            "重新报送后，我们将再次核对。",
+        ]
     else:
         title = f"关于{agency}{year}年政府信息公开工作年度报告有关问题的整改通知"
         lines = report_draft.title_lines_at(title, ("有关问题", "政府信息公开"), f"关于{agency}")
-        opening = [f"经核查，你单位已发布的{_report_name(agency, year)}存在以下 {counted}。"
-                   + (_rounds(ordered, fixed) if again else "")
-                   + "现将有关问题通知如下，请逐项核实，认真整改。"]
-        closing = [f"请于{by}完成整改：在原发布位置更新报告全文（保持原网址不变，不另行发布），"
-                   f"并将整改情况书面报送{sender}。",
-                   "表中“原文”为你单位已发布报告中的内容，“应为”为按《中华人民共和国政府信息公开工作年度报告格式》"
-                   "核算的结果；数字以你单位的原始台账为准，如原文无误，请在整改情况中说明。",
-                   "重新发布后，我们将再次核查；每个问题的整改情况将记入整改台账。"]
+        opening = [
+            f"经核查，你单位已发布的{_report_name(agency, year)}存在以下 {counted}。"
+            + (_rounds(ordered, fixed) if again else "")
+            + "现将有关问题通知如下，请逐项核实，认真整改。"
+        ]
+        closing = [
+            f"请于{by}完成整改：在原发布位置更新报告全文（保持原网址不变，不另行发布），并将整改情况书面报送{sender}。",
+            "表中“原文”为你单位已发布报告中的内容，“应为”为按《中华人民共和国政府信息公开工作年度报告格式》"
+            "核算的结果；数字以你单位的原始台账为准，如原文无误，请在整改情况中说明。",
+            "重新发布后，我们将再次核查；每个问题的整改情况将记入整改台账。",
+        ]
     opening += _chains(ordered)
     return render.Notice(title, agency, opening, items, closing, sender, when, title_lines=lines)
 
@@ -155,17 +165,29 @@ def _chains(ordered: list[Entry]) -> list[str]:
     for number, entry in enumerate(ordered, 1):
         if entry.chain:
             groups.setdefault(entry.chain, []).append(number)
-    return [f"{_numbers(numbers)}的 {len(numbers)} 处不平衡可能都由同一格引起：它们都用到{cell}这一格。"
-            "请先核对这一格，改正后这几处可能随之平衡。" for cell, numbers in groups.items() if len(numbers) > 1]
+    return [
+        f"{_numbers(numbers)}的 {len(numbers)} 处不平衡可能都由同一格引起：它们都用到{cell}这一格。"
+        "请先核对这一格，改正后这几处可能随之平衡。"
+        for cell, numbers in groups.items()
+        if len(numbers) > 1
+    ]
 
 
 def file_stem(agency: str, year, kind: str) -> str:
     return safe_name(f"{agency}{year}年报告{'退回修改通知' if kind == RETURN else '整改通知'}")
 
 
-def write(entries: list[Entry], folder: Path, kind: str = RECTIFY, deadline: str | None = None,
-          sender: str | None = None, when: str | None = None, templates: Path | None = None,
-          force: bool = False, fixed: dict[tuple[str, str], int] | None = None) -> dict[tuple[str, str], Path]:
+def write(
+    entries: list[Entry],
+    folder: Path,
+    kind: str = RECTIFY,
+    deadline: str | None = None,
+    sender: str | None = None,
+    when: str | None = None,
+    templates: Path | None = None,
+    force: bool = False,
+    fixed: dict[tuple[str, str], int] | None = None,
+) -> dict[tuple[str, str], Path]:
     """One notice per report with findings, as .docx and .md in ``folder`` (made if need be).
     Nothing is written if a notice there was changed by a person (unless ``force``, which
     backs it up first). ``fixed``: (agency, year) → its findings of earlier audits now 已整改.
@@ -179,7 +201,9 @@ def write(entries: list[Entry], folder: Path, kind: str = RECTIFY, deadline: str
     outputs: dict[Path, bytes] = {}
     written: dict[tuple[str, str], Path] = {}
     for (agency, year), found in sorted(by_report.items()):
-        made = build(agency, year, found, kind, deadline_text, sender_text, when_text, (fixed or {}).get((agency, year), 0))
+        made = build(
+            agency, year, found, kind, deadline_text, sender_text, when_text, (fixed or {}).get((agency, year), 0)
+        )
         stem = folder / file_stem(agency, year, kind)
         outputs[stem.with_suffix(".docx")] = render.word(made, templates)
         outputs[stem.with_suffix(".md")] = render.markdown(made, templates).encode("utf-8")
@@ -193,10 +217,24 @@ def write(entries: list[Entry], folder: Path, kind: str = RECTIFY, deadline: str
 def from_audit(rows, ledger_rows=()) -> list[Entry]:
     """An audit's rows (importing.AuditRow) as notice entries; with the 整改台账 compared with an
     earlier audit (ledger.Row), each says whether it is 仍存在 (and since when) or 新发现."""
-    states = {r.identity: {"state": r.state, "first": r.first, "again": r.state == STILL and r.why.startswith("曾于")}
-              for r in ledger_rows}
-    return [Entry(r.agency, r.year, r.position or r.cell, r.published, r.expected, r.message, r.severity == "错误",
-                  chain=r.chain, **states.get(r.identity, {})) for r in rows]
+    states = {
+        r.identity: {"state": r.state, "first": r.first, "again": r.state == STILL and r.why.startswith("曾于")}
+        for r in ledger_rows
+    }
+    return [
+        Entry(
+            r.agency,
+            r.year,
+            r.position or r.cell,
+            r.published,
+            r.expected,
+            r.message,
+            r.severity == "错误",
+            chain=r.chain,
+            **states.get(r.identity, {}),
+        )
+        for r in rows
+    ]
 
 
 def from_check(results) -> tuple[list[Entry], list[str]]:
@@ -217,6 +255,16 @@ def from_check(results) -> tuple[list[Entry], list[str]]:
             if f.cell:
                 place += f"（{f.cell}）"
             show = lambda v: "" if v is None else str(v)  # noqa: E731
-            entries.append(Entry(report.agency, report.year, place, show(f.actual), show(f.expected), f.message,
-                                 f.is_error, str(result.path)))
+            entries.append(
+                Entry(
+                    report.agency,
+                    report.year,
+                    place,
+                    show(f.actual),
+                    show(f.expected),
+                    f.message,
+                    f.is_error,
+                    str(result.path),
+                )
+            )
     return entries, unknown

@@ -168,8 +168,7 @@ def _end(workers) -> None:
         end.close()
 
 
-def map(work: Callable[[Any], Any], items: Iterable[Any], jobs: int | None,
-        lost: Callable[[Any], Any]) -> list[Any]:
+def map(work: Callable[[Any], Any], items: Iterable[Any], jobs: int | None, lost: Callable[[Any], Any]) -> list[Any]:
     """``[work(item) for item in items]`` in worker processes (in this process for one job
     or one item); an item whose worker died gets ``lost(item)``. Ctrl-C: the items in hand
     are finished, then ``KeyboardInterrupt`` is raised."""

@@ -44,9 +44,16 @@ def workbook(result: importing.Audit, before: dict[str, ledger.Row], today: str)
     return importing.audit_xlsx(result, extra=lambda book: ledger.add_sheets(book, rows)), rows
 
 
-def notices_for(result: importing.Audit, folder: Path, deadline: str | None = None, sender: str | None = None,
-                when: str | None = None, templates: Path | None = None, force: bool = False,
-                rows: list[ledger.Row] | None = None):
+def notices_for(
+    result: importing.Audit,
+    folder: Path,
+    deadline: str | None = None,
+    sender: str | None = None,
+    when: str | None = None,
+    templates: Path | None = None,
+    force: bool = False,
+    rows: list[ledger.Row] | None = None,
+):
     """A 整改通知 per report with findings; (agency, year) → its Word notice. With the ledger's
     ``rows`` (compared with an earlier audit), a finding notified before says so and since
     when, a new one that it is new, and the findings now 已整改 are counted, not listed."""
@@ -55,5 +62,6 @@ def notices_for(result: importing.Audit, folder: Path, deadline: str | None = No
     for row in rows:
         if row.state == ledger.FIXED:
             fixed[(row.agency, row.year)] = fixed.get((row.agency, row.year), 0) + 1
-    return notices.write(notices.from_audit(result.rows, rows), folder, notices.RECTIFY, deadline, sender, when,
-                         templates, force, fixed)
+    return notices.write(
+        notices.from_audit(result.rows, rows), folder, notices.RECTIFY, deadline, sender, when, templates, force, fixed
+    )

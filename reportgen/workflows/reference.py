@@ -47,7 +47,7 @@ def _table(table: Table, computed: frozenset[str]) -> list[str]:
         lines.append(
             f"每个数字的键是 `{table.key}.行.列`，例如 `{table.key}.{rows[0].id}.{columns[0].id}`；"
             f"一行可以写成 `{rows[0].id} = {{ {columns[0].id} = 3, {columns[1].id} = 1 }}`。"
-            f"原报告留空的格子写成 `\"\"`，如 `{rows[0].id} = {{ {columns[0].id} = 3, {columns[1].id} = \"\" }}`"
+            f'原报告留空的格子写成 `""`，如 `{rows[0].id} = {{ {columns[0].id} = 3, {columns[1].id} = "" }}`'
             "（按 0 计算，草稿中印成空白）。"
         )
         lines += ["", "行：", "", _row("行", "法定栏目", "说明"), _row("---", "---", "---")]
@@ -61,7 +61,7 @@ def _table(table: Table, computed: frozenset[str]) -> list[str]:
     else:
         lines += [_row("键", "法定栏目", "写法"), _row("---", "---", "---")]
         for cell in table.cells():
-            how = TYPE_WORDS[cell.type] + "，留空写 \"\"" + ("；总计，由程序计算" if cell.key in computed else "")
+            how = TYPE_WORDS[cell.type] + '，留空写 ""' + ("；总计，由程序计算" if cell.key in computed else "")
             name = "／".join(p for p in (cell.row.name, cell.column.name) if p)
             lines.append(_row(f"`{cell.key}`", name, how))
             if cell.column.unit_key:
@@ -125,7 +125,7 @@ def format_reference(fmt: Format) -> str:
         "",
         "### 正文 `[text]`",
         "",
-        "每段文字写在三引号 `\"\"\"` 之间，每行一段；以“（一）”等编号开头、不以句号结尾的一行排成小标题。",
+        '每段文字写在三引号 `"""` 之间，每行一段；以“（一）”等编号开头、不以句号结尾的一行排成小标题。',
         "",
         *_texts(fmt),
         "",
@@ -149,9 +149,9 @@ def reference() -> str:
         "键名用英文，下表给出每个键对应的法定栏目。",
         "",
         "- 不写的数字按 0 计算。",
-        "- 原报告中留空的格子写成空字符串 `\"\"`，如 `disclosed = { natural_person = 9, commercial = \"\" }`："
+        '- 原报告中留空的格子写成空字符串 `""`，如 `disclosed = { natural_person = 9, commercial = "" }`：'
         "按 0 参与全部勾稽关系，草稿中印成空白（写 0 的格子印 0），check 给出一条警告列出全部留空的格子；"
-        "总计写成 `\"\"` 时由程序算出并印出算出的数，check 列出这些总计。next-year 保留留空的格子。",
+        '总计写成 `""` 时由程序算出并印出算出的数，check 列出这些总计。next-year 保留留空的格子。',
         "- 表三的（三）至（六）等分项的组，原报告只印一行合计时，可以写成一行：如 2021 年版 "
         "`other = { natural_person = 4, commercial = 2 }` 表示“（六）其他处理”整组（不写 1.至 3.三项）。"
         "各项勾稽关系按这一行计算，check 提示缺少分项；草稿中这一组的名称横跨各分项的栏目，每个数字合并为一格、只印一次，"
@@ -159,7 +159,7 @@ def reference() -> str:
         "- 数字有合理范围：表三、表四每格不超过 1,000,000，行政许可、行政处罚、行政强制不超过 100,000,000，"
         "万元金额不超过 10,000,000，超出是错误（R6）；件数必须是整数；金额超过 6 位小数给出警告。",
         "- 表三、表四的“总计”由程序计算，不必填写；如果写了（例如从已发布的报告抄来），程序会核对，不会照抄。",
-        "- 数字后面需要印说明时，写成 `{ value = 22, note = \"其中修订16件\" }`，草稿中印成“22（其中修订16件）”。",
+        '- 数字后面需要印说明时，写成 `{ value = 22, note = "其中修订16件" }`，草稿中印成“22（其中修订16件）”。',
         "- 金额（万元、元）按填写的小数位原样印出，如 `5949.088667`。",
         "- 表格格式按报告年度自动选用：2019、2020 年度用 2019 年版，2021 年度起用 2021 年版。",
         "- 报告年度应在 2008 年到明年之间；发布日期应在报告年度结束之后，最晚不超过报告年度后第二年年底，否则是错误。",
@@ -170,10 +170,15 @@ def reference() -> str:
     ]
     for fmt in reversed(list(statutory.formats().values())):
         parts.append(format_reference(fmt))
-    parts += ["", "# 其他文档", "",
-              "同一机关同一年度的其他政务公开文档，也是每份一个数据文件，写在同一文件夹中，文件名带年度，"
-              "如 `2025-任务分解表.toml`、`2025-工作总结.toml`；文件开头的 `document` 一行说明是哪种文档"
-              "（没有这一行的是年度报告）。reportgen init --document、keys --document 按种类新建文件、列出键名。", ""]
+    parts += [
+        "",
+        "# 其他文档",
+        "",
+        "同一机关同一年度的其他政务公开文档，也是每份一个数据文件，写在同一文件夹中，文件名带年度，"
+        "如 `2025-任务分解表.toml`、`2025-工作总结.toml`；文件开头的 `document` 一行说明是哪种文档"
+        "（没有这一行的是年度报告）。reportgen init --document、keys --document 按种类新建文件、列出键名。",
+        "",
+    ]
     for kind in kinds.kinds().values():
         if not kind.statutory:
             parts.append(kind_reference(kind))

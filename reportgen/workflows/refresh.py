@@ -55,8 +55,16 @@ class RefreshResult:
         return self.backup is not None
 
 
-def refresh(path: Path, data: Path | None = None, renderers: Renderers | None = None, force: bool = False,
-            previous=AUTO, office=None, print_pdf: bool = True, compact: bool = True) -> RefreshResult:
+def refresh(
+    path: Path,
+    data: Path | None = None,
+    renderers: Renderers | None = None,
+    force: bool = False,
+    previous=AUTO,
+    office=None,
+    print_pdf: bool = True,
+    compact: bool = True,
+) -> RefreshResult:
     """Refresh the draft at ``path`` (.docx or .md). ``office``: the LibreOffice to print
     the PDF beside a Word draft with (found when needed); ``print_pdf=False`` leaves the
     PDF to the caller (a batch prints all its PDFs at the end). The folder's record is
@@ -77,14 +85,18 @@ def refresh(path: Path, data: Path | None = None, renderers: Renderers | None = 
     if report is not None and entry.get("format") and entry["format"] != report.format.id:
         raise RefreshError(
             f"{path} 是按{_label(entry['format'])}生成的，而数据文件 {source} 现在使用{report.format.label}"
-            "（报告年度或格式变了），表格结构不同，无法逐格更新。请用 reportgen build 重新生成草稿。")
+            "（报告年度或格式变了），表格结构不同，无法逐格更新。请用 reportgen build 重新生成草稿。"
+        )
     if report is None or checked.errors:
-        raise RefreshError(f"数据文件 {source} 有 {max(checked.errors, 1)} 个错误，没有更新草稿。请先运行 reportgen check {shown(source)}。")
+        raise RefreshError(
+            f"数据文件 {source} 有 {max(checked.errors, 1)} 个错误，没有更新草稿。请先运行 reportgen check {shown(source)}。"
+        )
     result = RefreshResult(path, source)
     lock = _lock_file(path)
     if lock is not None:
-        result.warnings.append(f"{path.name} 可能正在 Word 或 WPS 中打开（有锁定文件 {lock.name}）。请先关闭，"
-                               "否则保存时会覆盖这次更新。")
+        result.warnings.append(
+            f"{path.name} 可能正在 Word 或 WPS 中打开（有锁定文件 {lock.name}）。请先关闭，否则保存时会覆盖这次更新。"
+        )
     renderers = renderers or Renderers.prepare()
     last = checked.previous.report if checked.previous else None
     if isinstance(report, Document) != isinstance(last, Document):
@@ -108,11 +120,13 @@ def refresh(path: Path, data: Path | None = None, renderers: Renderers | None = 
     if kind == DOCX and print_pdf and pdf.exists() and not result.conflicts:
         _print_again(path, pdf, manifest, office, result)
     render = DraftFiles(fresh, drafted[0], renderers, None, stem)
-    result.stale = siblings.stale(path.parent, stem, source, render, manifest,
-                                  {path} | ({pdf} if result.printed or not print_pdf else set()))
+    result.stale = siblings.stale(
+        path.parent, stem, source, render, manifest, {path} | ({pdf} if result.printed or not print_pdf else set())
+    )
     if kind == DOCX and result.conflicts:  # a PDF of a Word draft still in conflict would contradict itself
-        result.stale = [siblings.Stale(s.path, s.command, len(result.conflicts)) if s.path == pdf else s
-                        for s in result.stale]
+        result.stale = [
+            siblings.Stale(s.path, s.command, len(result.conflicts)) if s.path == pdf else s for s in result.stale
+        ]
     if compact:
         Manifest(path.parent).compact()
     return result
@@ -138,19 +152,25 @@ def _picture(path: Path) -> str:
     """Why a file of the 图解 is not refreshed, and the command that draws it again."""
     source = Manifest(path.parent).source_of(path)
     data = shown(os.path.normpath(source)) if source is not None else "数据文件.toml"
-    return (f"{path}：图解是由数据画出的图片，refresh 不更新图解（refresh 只更新 Word 和 Markdown 草稿）。"
-            f"要换成新数字，请重新生成：reportgen build {data} -o {shown(path.parent)} --to 图解"
-            "（图解被人改过时加 --force，会先备份原文件，人改的内容要在新图上重做）。")
+    return (
+        f"{path}：图解是由数据画出的图片，refresh 不更新图解（refresh 只更新 Word 和 Markdown 草稿）。"
+        f"要换成新数字，请重新生成：reportgen build {data} -o {shown(path.parent)} --to 图解"
+        "（图解被人改过时加 --force，会先备份原文件，人改的内容要在新图上重做）。"
+    )
 
 
 def _recorded_source(path: Path, manifest: Manifest) -> Path:
     source = manifest.source_of(path)
     how = f"请在命令中写明数据文件：reportgen refresh {shown(path)} --data 数据文件.toml"
     if source is None:
-        raise RefreshError(f"{path}：生成记录中没有它的数据文件（{manifest.path.name} 不在草稿旁边，或没有这份草稿）。{how}")
+        raise RefreshError(
+            f"{path}：生成记录中没有它的数据文件（{manifest.path.name} 不在草稿旁边，或没有这份草稿）。{how}"
+        )
     if not source.is_file():
-        raise RefreshError(f"找不到生成 {path.name} 时的数据文件：{source}（生成记录中写的是相对于草稿所在文件夹的位置）。"
-                           f"草稿文件夹和数据文件夹要一起复制或移动；数据文件移到了别处时，{how}")
+        raise RefreshError(
+            f"找不到生成 {path.name} 时的数据文件：{source}（生成记录中写的是相对于草稿所在文件夹的位置）。"
+            f"草稿文件夹和数据文件夹要一起复制或移动；数据文件移到了别处时，{how}"
+        )
     return source
 
 
@@ -181,8 +201,7 @@ def other_report(report, was: dict | None, title: str | None) -> str:
     if was is not None:
         if not any(was.get(k) != fresh[k] for k in ("agency", "year", "document")):
             return ""
-        said = (f"草稿是{was.get('agency')} {was.get('year')} 年度的，数据文件是{fresh['agency']} "
-                f"{fresh['year']} 年度的")
+        said = f"草稿是{was.get('agency')} {was.get('year')} 年度的，数据文件是{fresh['agency']} {fresh['year']} 年度的"
         return said + ("（文档种类也不同）" if was.get("document") != fresh["document"] else "")
     if title is None:  # the title's marker was deleted: nothing says whose it is
         return ""
@@ -206,7 +225,7 @@ def _same_title(title: str, own: str, report) -> bool:
     if title == own:
         return True
     lead = f"{report.agency}{report.year}年"
-    rest = own[len(lead):] if own.startswith(lead) else ""
+    rest = own[len(lead) :] if own.startswith(lead) else ""
     return bool(rest) and title.startswith(lead) and rest in title
 
 
@@ -235,8 +254,11 @@ def _label(format_id: str) -> str:
 
 
 def _lock_file(path: Path) -> Path | None:
-    for candidate in (path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:]),
-                      path.with_name(".~lock." + path.name + "#")):
+    for candidate in (
+        path.with_name("~$" + path.name),
+        path.with_name("~$" + path.name[2:]),
+        path.with_name(".~lock." + path.name + "#"),
+    ):
         if candidate.exists():
             return candidate
     return None

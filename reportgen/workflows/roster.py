@@ -36,8 +36,6 @@ class Unit:
     kind: str = ""
 
 
-
-
 def load(path: Path) -> list[Unit]:
     raw = untrusted.read_file(path, "名单", untrusted.MAX_DATA_FILE)
     units = _from_toml(raw, path) if path.suffix.lower() == ".toml" else _from_csv(raw, path)
@@ -55,8 +53,10 @@ def _from_toml(raw: bytes, path: Path) -> list[Unit]:
         where = f"第{problem.line}行：" if problem.line else ""
         raise InputError(f"名单 {path} {where}{problem.message}") from None
     entries = data.get("unit", [])
-    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("agency"), str) for e in entries):
-        raise InputError(f"名单 {path} 应写成若干 [[unit]]，每个有 agency = \"机关名称\"。")
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("agency"), str) for e in entries
+    ):
+        raise InputError(f'名单 {path} 应写成若干 [[unit]]，每个有 agency = "机关名称"。')
     return [Unit(e["agency"].strip(), _kind(str(e.get("kind", "")).strip(), path, n)) for n, e in enumerate(entries, 1)]
 
 
@@ -99,7 +99,6 @@ def compare(units: list[Unit], files: Iterable[tuple[str, str]]) -> tuple[list[U
     missing = [u for u in units if normalise(u.agency) not in found]
     extra = sorted(path for agency, path in files if normalise(agency) not in listed)
     return missing, extra
-
 
 
 _AGENCY_LINE = re.compile(r'^\s*agency\s*=\s*"([^"\n]{2,80})"', re.M)

@@ -161,13 +161,19 @@ def new_file(fmt: Format, agency: str, year: int, kind: str) -> str:
     doc.add(tomlkit.comment("- 把下面的 0 改成本年度的数字；表三、表四的“总计”由程序计算，不必填写。"))
     doc.add(tomlkit.comment('- 数字后面要印说明时写成 { value = 41, note = "其中修订3件" }。'))
     doc.add(tomlkit.comment("- 文字写在三引号之间，每行一段，把【待填写】换成正文；"))
-    doc.add(tomlkit.comment("  可以用 {{ requests.new.total }} 这样的占位符引用表格中的数字（名称见 reportgen keys）。"))
+    doc.add(
+        tomlkit.comment("  可以用 {{ requests.new.total }} 这样的占位符引用表格中的数字（名称见 reportgen keys）。")
+    )
     doc.add(tomlkit.comment("- 填好后运行 reportgen check 检查，reportgen build 生成草稿。"))
     doc.add(tomlkit.nl())
 
     report = tomlkit.table()
-    values = {"report.agency": agency, "report.year": year, "report.kind": kind,
-              "report.published": deadline(year, kind)}
+    values = {
+        "report.agency": agency,
+        "report.year": year,
+        "report.kind": kind,
+        "report.published": deadline(year, kind),
+    }
     subtables: dict[str, TomlTable] = {}
     for field in FIELDS:
         if field.key == "report.format":
@@ -177,8 +183,11 @@ def new_file(fmt: Format, agency: str, year: int, kind: str) -> str:
         if len(parts) == 3:
             target = subtables.setdefault(parts[1], tomlkit.table())
         target.add(parts[-1], values.get(field.key, ""))
-        hint = "请改为实际发布日期" if field.key == "report.published" else (
-            "部门 或 政府" if field.key == "report.kind" else "")
+        hint = (
+            "请改为实际发布日期"
+            if field.key == "report.published"
+            else ("部门 或 政府" if field.key == "report.kind" else "")
+        )
         target[parts[-1]].comment(_field_comment(field.label, hint))
     for name, table in subtables.items():
         report.add(name, table)
@@ -187,13 +196,17 @@ def new_file(fmt: Format, agency: str, year: int, kind: str) -> str:
     text = tomlkit.table()
     required = fmt.required_texts(kind)
     for section in fmt.sections:
-        keys = ([(section.text, section.heading)] if section.text else [])
+        keys = [(section.text, section.heading)] if section.text else []
         keys += [(t.text, f"{section.heading}{t.heading}") for t in section.themes if t.applies_to(kind)]
         for key, heading in keys:
             text.add(tomlkit.comment(heading + ("" if key in required else "（可不填）")))
             if key == "other":
-                text.add(tomlkit.comment("同一文件夹中有本年度任务分解表时，可以写 {{ tasks.summary }}（“全年N项任务已完成M项……”）"
-                                         "和 {{ tasks.unfinished }}（未完成的任务及原因）。"))
+                text.add(
+                    tomlkit.comment(
+                        "同一文件夹中有本年度任务分解表时，可以写 {{ tasks.summary }}（“全年N项任务已完成M项……”）"
+                        "和 {{ tasks.unfinished }}（未完成的任务及原因）。"
+                    )
+                )
             text.add(key, multiline(TEXT_PROMPT) if key in required else "")
     doc.add("text", text)
 

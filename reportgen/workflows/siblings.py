@@ -32,8 +32,19 @@ from reportgen import untrusted
 from reportgen.errors import InputError, RefreshError
 from reportgen.output.writing import shown
 from reportgen.output.manifest import EDITED, Manifest, digest, file_digest
-from reportgen.renderers.filetypes import (DOCX, FRAGMENT, HTML, INFOGRAPHIC_STATEMENT, INFOGRAPHICS, MD, NAMES, PDF,
-                                           SUFFIXES, XLSX, kind_of)
+from reportgen.renderers.filetypes import (
+    DOCX,
+    FRAGMENT,
+    HTML,
+    INFOGRAPHIC_STATEMENT,
+    INFOGRAPHICS,
+    MD,
+    NAMES,
+    PDF,
+    SUFFIXES,
+    XLSX,
+    kind_of,
+)
 from reportgen.renderers.merge import Record, docx_figures, marker_label, merge
 
 
@@ -59,10 +70,12 @@ class Stale:
         """What to do: the command that updates the draft, or, while a person's sentence is
         in conflict, to resolve it by hand (a command would only repeat the conflict)."""
         if self.places:
-            return (f"有 {len(self.places)} 处冲突还没有改好（{'、'.join(self.places)}）：请在草稿中把这些地方"
-                    "改成新的数字（reportgen refresh 列出了按新数据应写成的样子）")
+            return (
+                f"有 {len(self.places)} 处冲突还没有改好（{'、'.join(self.places)}）：请在草稿中把这些地方"
+                "改成新的数字（reportgen refresh 列出了按新数据应写成的样子）"
+            )
         if self.conflicts:
-            return (f"Word 草稿中有 {self.conflicts} 处冲突，PDF 没有重新印出；改好冲突后再运行 {self.command}")
+            return f"Word 草稿中有 {self.conflicts} 处冲突，PDF 没有重新印出；改好冲突后再运行 {self.command}"
         return f"请运行 {self.command}"
 
 
@@ -70,8 +83,14 @@ ORDER = (DOCX, MD, HTML, FRAGMENT, XLSX, *INFOGRAPHICS, PDF)  # the PDF last: it
 PICTURE = "图解"  # how a command names the 图解 (--to)
 
 
-def stale(folder: Path, stem: str, source: Path, render: Callable[[str], bytes], manifest: Manifest,
-          current: AbstractSet[Path] = frozenset()) -> list[Stale]:
+def stale(
+    folder: Path,
+    stem: str,
+    source: Path,
+    render: Callable[[str], bytes],
+    manifest: Manifest,
+    current: AbstractSet[Path] = frozenset(),
+) -> list[Stale]:
     """The drafts named ``stem`` in ``folder`` that do not show what ``render(kind)``
     (a fresh rendering of the report from ``source``) shows. ``current``: the files just
     written or being printed, which are current by definition."""
@@ -95,8 +114,11 @@ def stale(folder: Path, stem: str, source: Path, render: Callable[[str], bytes],
                 found.append(Stale(path, f"reportgen refresh {shown(path)}", places=places))
         elif kind == PDF:
             if not _printed_from_current(path, word, render, manifest, current, found):
-                command = f"reportgen refresh {shown(word)}" if word.is_file() else \
-                    f"reportgen build {shown(source)} -o {shown(folder)} --to pdf"
+                command = (
+                    f"reportgen refresh {shown(word)}"
+                    if word.is_file()
+                    else f"reportgen build {shown(source)} -o {shown(folder)} --to pdf"
+                )
                 in_conflict = next((s for s in found if s.path == word and s.places), None)
                 if in_conflict is not None:
                     command = f"reportgen build {shown(source)} -o {shown(folder)} --to pdf"
@@ -107,12 +129,18 @@ def stale(folder: Path, stem: str, source: Path, render: Callable[[str], bytes],
                 found.append(Stale(path, f"reportgen build {shown(source)} -o {shown(folder)} --to {PICTURE}{force}"))
         elif _read(path) != render(kind):
             force = " --force" if manifest.state(path) == EDITED else ""
-            found.append(Stale(path, f"reportgen build {shown(source)} -o {shown(folder)} --to {kind.replace(FRAGMENT, HTML)}{force}"))
+            found.append(
+                Stale(
+                    path,
+                    f"reportgen build {shown(source)} -o {shown(folder)} --to {kind.replace(FRAGMENT, HTML)}{force}",
+                )
+            )
     return found
 
 
-def _printed_from_current(pdf: Path, word: Path, render, manifest: Manifest, current: AbstractSet[Path],
-                          stale_so_far: list[Stale]) -> bool:
+def _printed_from_current(
+    pdf: Path, word: Path, render, manifest: Manifest, current: AbstractSet[Path], stale_so_far: list[Stale]
+) -> bool:
     entry = manifest.entry(pdf)
     printed = entry.get("printed_from")
     if not printed:
@@ -146,6 +174,9 @@ def _read(path: Path) -> bytes | None:
 
 def describe(stale_drafts: list[Stale]) -> list[str]:
     """One line per stale draft, in Chinese, naming it by its kind."""
-    return [f"{NAMES.get(kind_of(s.path), '草稿')} {s.path.name} 还是旧的数字，请运行：{s.command}"
-            if not (s.places or s.conflicts) else f"{NAMES.get(kind_of(s.path), '草稿')} {s.path.name} 还是旧的数字：{s.advice}"
-            for s in stale_drafts]
+    return [
+        f"{NAMES.get(kind_of(s.path), '草稿')} {s.path.name} 还是旧的数字，请运行：{s.command}"
+        if not (s.places or s.conflicts)
+        else f"{NAMES.get(kind_of(s.path), '草稿')} {s.path.name} 还是旧的数字：{s.advice}"
+        for s in stale_drafts
+    ]

@@ -51,7 +51,7 @@ def hand_out(source: Path, kind: str, drafts: Path | None) -> tuple[str, bytes]:
     name, data = draft_file(source, kind)
     if kind in (DOCX, MD) and drafts is not None:
         entry = {"kind": kind, **marker_record(kind, data)}
-        lines = _handed_out(drafts)[-(KEPT - 1):] + [entry]
+        lines = _handed_out(drafts)[-(KEPT - 1) :] + [entry]
         try:
             _drafts_folder(drafts)
             write_atomic(drafts / HANDED_OUT, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in lines).encode())

@@ -37,12 +37,16 @@ def import_reports(path: Path) -> list[Imported]:
         raise ImportProblem(f"{path}：这是 {problem.year} 年度的报告。{year_problem(problem.year)}") from None
     except Merged as merged:
         whose = f"（读到的第一个标题是{merged.agency}的）" if merged.agency else ""
-        raise ImportProblem(f"{path}：其中似乎有 {merged.count} 份报告{whose}，但分不清每一份从哪里开始"
-                            "（没有在各自的表格前找到“某某机关某年政府信息公开工作年度报告”这样的标题），没有导入，"
-                            "以免把一份报告的数字记在另一个机关名下。请把每份报告分别保存为一个文件后再导入。") from None
+        raise ImportProblem(
+            f"{path}：其中似乎有 {merged.count} 份报告{whose}，但分不清每一份从哪里开始"
+            "（没有在各自的表格前找到“某某机关某年政府信息公开工作年度报告”这样的标题），没有导入，"
+            "以免把一份报告的数字记在另一个机关名下。请把每份报告分别保存为一个文件后再导入。"
+        ) from None
     except NoReport:
-        raise ImportProblem(f"{path}：没有找到政府信息公开工作年度报告（没有“某某机关某年政府信息公开工作年度报告”"
-                            "这样的标题，或没有法定表格）。") from None
+        raise ImportProblem(
+            f"{path}：没有找到政府信息公开工作年度报告（没有“某某机关某年政府信息公开工作年度报告”"
+            "这样的标题，或没有法定表格）。"
+        ) from None
 
 
 __all__ = ["ImportProblem", "Imported", "SUFFIXES", "import_report", "import_reports"]

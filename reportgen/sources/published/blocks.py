@@ -83,20 +83,35 @@ def expand(rows: list[list[tuple[str, int, int]]], where: str) -> Grid:
 # ligatures (ﬁ) have a compatibility mapping, used as it is.
 _SUPPLEMENT = str.maketrans(
     "⺁⺇⺌⺒⺓⺕⺗⺝⺟⺠⺡⺢⺣⺤⺦⺧⺨⺩⺫⺬⺭⺮⺯⺰⺲⺳⺶⺷⺹⺺⺻⺼⺽⺾⻀⻁⻂⻃⻄⻅⻆⻈⻉⻋⻌⻍⻏⻐⻑⻒⻓⻔⻖⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻬⻮⻰⻳戶",
-    "厂几小巳幺彐心月母民氵氺灬爫丬牜犭王罒示礻竹糹纟罒罓羊羊耂肀聿月臼艹艹虎衤覀西见角讠贝车辶辶阝钅長镸长门阝青韦页风飞食飠饣马骨鬼鱼鸟卤麦黄齐齿龙龟户")
+    "厂几小巳幺彐心月母民氵氺灬爫丬牜犭王罒示礻竹糹纟罒罓羊羊耂肀聿月臼艹艹虎衤覀西见角讠贝车辶辶阝钅長镸长门阝青韦页风飞食飠饣马骨鬼鱼鸟卤麦黄齐齿龙龟户",
+)
 
 
 def ideographs(text: str) -> str:
     """Text as a PDF's characters give it, with radicals and ligatures made the characters
     they stand for (⻔户 → 门户, ⺠ → 民, ⼀ → 一)."""
-    text = "".join(unicodedata.normalize("NFKC", ch) if "\u2f00" <= ch <= "\u2fdf" or "\ufb00" <= ch <= "\ufb06"
-                   else ch for ch in text)
+    text = "".join(
+        unicodedata.normalize("NFKC", ch) if "\u2f00" <= ch <= "\u2fdf" or "\ufb00" <= ch <= "\ufb06" else ch
+        for ch in text
+    )
     return text.translate(_SUPPLEMENT)
 
 
-_PUNCTUATION = str.maketrans({
-    "(": "（", ")": "）", "、": ".", "．": ".", "。": ".", "，": ",", "“": '"', "”": '"', "：": ":", "；": ";", "／": "/",
-})
+_PUNCTUATION = str.maketrans(
+    {
+        "(": "（",
+        ")": "）",
+        "、": ".",
+        "．": ".",
+        "。": ".",
+        "，": ",",
+        "“": '"',
+        "”": '"',
+        "：": ":",
+        "；": ";",
+        "／": "/",
+    }
+)
 
 
 @lru_cache(maxsize=65536)  # labels repeat, in a report and from one report to the next

@@ -36,8 +36,12 @@ def kind_of(grid: Grid, fmt: Format) -> Table | None:
     requests = {normal(row.name.rsplit("／", 1)[-1]) for row in fmt.tables["requests"].rows}
     if len(cells & requests) >= 3:  # a continuation of table 三 on the next page
         return fmt.tables["requests"]
-    if "本年新收" in text or "上年结转政府信息公开申请" in text or "办理结果" in text or \
-            ("申请人情况" in text and "自然人" in text):
+    if (
+        "本年新收" in text
+        or "上年结转政府信息公开申请" in text
+        or "办理结果" in text
+        or ("申请人情况" in text and "自然人" in text)
+    ):
         return fmt.tables["requests"]
     if "行政复议" in text and "行政诉讼" in text:
         return fmt.tables["appeals"]
@@ -179,7 +183,9 @@ def _read_matrix(grid: Grid, table: Table, result: Imported, headers: dict) -> N
                 row_id, exact = match(joined, options)
             if row_id is None:
                 if any(_is_value(c.text) for c in row[first_value:]):
-                    result.problems.append(f"{grid.where}第{r + 1}行：行名“{label}”对不上{table.short_name}的任何一行，没有读取。")
+                    result.problems.append(
+                        f"{grid.where}第{r + 1}行：行名“{label}”对不上{table.short_name}的任何一行，没有读取。"
+                    )
                 continue
         _read_row(row, row_id, columns, table, result, grid.where, r, exact, label)
 
@@ -211,8 +217,10 @@ def match_block_row(label: str, table: Table) -> tuple[str | None, bool]:
     options = {row.id: row.name.rsplit("／", 1)[-1] for row in table.rows}
     row_id, exact = match(label, options)
     if row_id is None:
-        row_id, exact = match(label.replace("行政规范性文件", "规范性文件"),
-                               {k: v.replace("行政规范性文件", "规范性文件") for k, v in options.items()})
+        row_id, exact = match(
+            label.replace("行政规范性文件", "规范性文件"),
+            {k: v.replace("行政规范性文件", "规范性文件") for k, v in options.items()},
+        )
     return row_id, exact
 
 
@@ -245,7 +253,9 @@ def _read_blocks(grid: Grid, table: Table, result: Imported) -> None:
             value = figure(cell.text)
             key = ".".join(p for p in (table.key, row_id, column.id) if p)
             if value is None:
-                result.problems.append(f"{grid.where}第{r + 1}行：{key} 的内容“{cell.text.strip()}”不是数字，没有读取。")
+                result.problems.append(
+                    f"{grid.where}第{r + 1}行：{key} 的内容“{cell.text.strip()}”不是数字，没有读取。"
+                )
                 continue
             result.figures[key] = value
             if not exact:
@@ -265,8 +275,15 @@ def _block_order(header: list[str], columns) -> list:
         for text in header:
             found = next((c for c in columns if normal(c.name) == text), None)
             if found is None:
-                found = next((c for c in columns if difflib.SequenceMatcher(None, normal(c.name), text).ratio()
-                              >= SIMILAR or (text and normal(c.name).startswith(text))), None)
+                found = next(
+                    (
+                        c
+                        for c in columns
+                        if difflib.SequenceMatcher(None, normal(c.name), text).ratio() >= SIMILAR
+                        or (text and normal(c.name).startswith(text))
+                    ),
+                    None,
+                )
             order.append(found if found not in order else None)
         if sum(1 for c in order if c is not None) == len(columns):
             return order

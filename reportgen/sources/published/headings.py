@@ -42,7 +42,7 @@ def _split(norm: str) -> tuple[str, str]:
     match = _NUMBER.match(norm)
     if not match:
         return "", norm
-    return match["section"] or match["theme"], norm[match.end():]
+    return match["section"] or match["theme"], norm[match.end() :]
 
 
 @cache
@@ -76,7 +76,7 @@ def which(line: str, fmt: Format, after: int = -1) -> Heading | None:
     if not norm or len(norm) > 40:
         return None
     number, name = _split(norm)
-    for heading in headings(fmt)[after + 1:]:
+    for heading in headings(fmt)[after + 1 :]:
         if number and number != heading.number:
             continue
         if not number and name not in heading.names:
@@ -86,7 +86,10 @@ def which(line: str, fmt: Format, after: int = -1) -> Heading | None:
     return None
 
 
-_INLINE = re.compile(r"^\s*(?P<head>[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)][^。：:；;，,\n]{2,24}?)\s*[。：:；;．.]\s*(?P<rest>\S.*)$", re.S)
+_INLINE = re.compile(
+    r"^\s*(?P<head>[（(]\s*[一二三四五六七八九十]{1,2}\s*[）)][^。：:；;，,\n]{2,24}?)\s*[。：:；;．.]\s*(?P<rest>\S.*)$",
+    re.S,
+)
 
 
 def inline(paragraph: str, fmt: Format, after: int) -> tuple[Heading, str] | None:
@@ -101,7 +104,7 @@ def inline(paragraph: str, fmt: Format, after: int) -> tuple[Heading, str] | Non
     return heading, match["rest"].strip()
 
 
-_SAME = {".": "[、.．。]", "（": "[（(]", "）": "[）)]", ",": "[，,]", ":": "[：:]", ";": "[；;]", '"': "[“”\"]"}
+_SAME = {".": "[、.．。]", "（": "[（(]", "）": "[）)]", ",": "[，,]", ":": "[：:]", ";": "[；;]", '"': '[“”"]'}
 
 
 def _pattern(number: str, name: str) -> str:
@@ -121,8 +124,11 @@ def _pattern(number: str, name: str) -> str:
 
 @cache
 def _patterns(fmt: Format) -> tuple[tuple[Heading, tuple[re.Pattern, ...]], ...]:
-    return tuple((heading, tuple(re.compile(_pattern(heading.number, name)) for name in heading.names))
-                 for heading in headings(fmt) if heading.number)
+    return tuple(
+        (heading, tuple(re.compile(_pattern(heading.number, name)) for name in heading.names))
+        for heading in headings(fmt)
+        if heading.number
+    )
 
 
 def _search(patterns: tuple[re.Pattern, ...], line: str, start: int) -> re.Match | None:
@@ -143,11 +149,11 @@ def split_run_on(lines: list[str], fmt: Format, longer_than: int = 120) -> list[
             out.append(line)
             continue
         start = 0
-        for heading, patterns in _patterns(fmt)[after + 1:]:
+        for heading, patterns in _patterns(fmt)[after + 1 :]:
             match = _search(patterns, line, start)
             if match is None:
                 continue
-            out += [piece for piece in (line[start:match.start()].strip(), match.group().strip()) if piece]
+            out += [piece for piece in (line[start : match.start()].strip(), match.group().strip()) if piece]
             start = match.end()
             after = heading.order
         if line[start:].strip():

@@ -75,8 +75,12 @@ def _labelled(lines: list[dict], index: int) -> bool:
     if len(line["segments"]) != 1 or not _figures(line):
         return False
     beside = [lines[i] for i in (index - 1, index + 1) if 0 <= i < len(lines)]
-    return any(not _figures(other) and other["x1"] < line["x0"] - 2 * _size(line)
-               and abs(_middle(other) - _middle(line)) < 1.2 * _size(line) for other in beside)
+    return any(
+        not _figures(other)
+        and other["x1"] < line["x0"] - 2 * _size(line)
+        and abs(_middle(other) - _middle(line)) < 1.2 * _size(line)
+        for other in beside
+    )
 
 
 def _table_end(lines: list[dict], start: int) -> int:
@@ -97,8 +101,11 @@ def _table_end(lines: list[dict], start: int) -> int:
             continue
         wrapped = line["x1"] < left and line["top"] - lines[end - 1]["bottom"] < 0.8 * _size(line)
         following = next((at for at in range(end + 1, min(end + 6, len(lines))) if _figures(lines[at])), None)
-        near = following is not None and _aligned(lines[following], centres) and \
-            lines[following]["top"] - line["bottom"] < 4 * _size(line)
+        near = (
+            following is not None
+            and _aligned(lines[following], centres)
+            and lines[following]["top"] - line["bottom"] < 4 * _size(line)
+        )
         if not (wrapped or near):
             break
         end += 1  # a label's next line, or a caption or header inside the table
@@ -118,12 +125,18 @@ def _table(lines: list[dict], start: int, end: int, before: list[dict]) -> list[
     left = min(s["x0"] for line in region for s in _figures(line)) - _size(region[0]) / 2
     figure_rows = [line for line in region if any(s["x0"] >= left for s in _figures(line))]
     size = statistics.median(_size(line) for line in figure_rows)
-    header = [line for line in before[-8:] if not line.get("tabbed") and figure_rows[0]["top"] - line["bottom"] < 8 * size]
+    header = [
+        line for line in before[-8:] if not line.get("tabbed") and figure_rows[0]["top"] - line["bottom"] < 8 * size
+    ]
     columns = _columns(figure_rows, size, [s for line in header for s in line["segments"] if s["x0"] >= left])
     standing = [line for line in region if line not in figure_rows and line["x1"] > left]
     label_lines = [line for line in region if line not in figure_rows and line["x1"] <= left]
-    while before and before[-1].get("x1", left + 1) <= left and not before[-1].get("tabbed") and \
-            figure_rows[0]["top"] - before[-1]["bottom"] < 1.5 * size:
+    while (
+        before
+        and before[-1].get("x1", left + 1) <= left
+        and not before[-1].get("tabbed")
+        and figure_rows[0]["top"] - before[-1]["bottom"] < 1.5 * size
+    ):
         label_lines.insert(0, before.pop())  # the first row's label, wrapped above its figures
     pieces = [s for line in (*figure_rows, *label_lines) for s in line["segments"] if s["x1"] <= left]
     labels = _labels(pieces, figure_rows, size)
@@ -170,7 +183,11 @@ def _cells(pieces: list[dict], size: float) -> list[list[dict]]:
     for piece in sorted(pieces, key=lambda p: (p["top"], p["x0"])):
         for cell in cells:
             last = cell[-1]
-            if piece["x0"] < last["x1"] and last["x0"] < piece["x1"] and 0 <= piece["top"] - last["bottom"] < 0.6 * size:
+            if (
+                piece["x0"] < last["x1"]
+                and last["x0"] < piece["x1"]
+                and 0 <= piece["top"] - last["bottom"] < 0.6 * size
+            ):
                 cell.append(piece)
                 break
         else:
@@ -204,8 +221,11 @@ def _columns(figure_rows: list[dict], size: float, header: list[dict]) -> list[f
         pitch = statistics.median(b - a for a, b in zip(columns, columns[1:]))
         for piece in header:
             centre = _centre(piece)
-            if piece["x1"] - piece["x0"] <= 1.2 * pitch and columns[0] < centre < columns[-1] + pitch and \
-                    all(abs(centre - c) > pitch / 2 for c in columns):
+            if (
+                piece["x1"] - piece["x0"] <= 1.2 * pitch
+                and columns[0] < centre < columns[-1] + pitch
+                and all(abs(centre - c) > pitch / 2 for c in columns)
+            ):
                 columns.append(centre)
                 columns.sort()
     return columns

@@ -16,6 +16,7 @@ from reportgen.errors import InputError
 from reportgen.sources.published import pdfrows
 from reportgen.sources.published.blocks import Cell, Document, Grid, expand, ideographs
 
+
 class ImportProblem(InputError):
     """A published report that cannot be read."""
 
@@ -28,7 +29,9 @@ def read(path: Path) -> Document:
         raise ImportProblem(str(problem)) from None
     suffix = path.suffix.lower()
     if suffix in (".doc", ".wps", ".et", ".xls"):
-        raise ImportProblem(f"{path}：这是旧版 Office/WPS 格式（{suffix}），请在 Word 或 WPS 中“另存为”.docx 后再导入。")
+        raise ImportProblem(
+            f"{path}：这是旧版 Office/WPS 格式（{suffix}），请在 Word 或 WPS 中“另存为”.docx 后再导入。"
+        )
     if suffix == ".pdf" or data.startswith(b"%PDF"):
         return read_pdf(path, data)
     if suffix == ".docx" or (data.startswith(b"PK") and suffix not in (".html", ".htm", ".md", ".txt")):
@@ -70,11 +73,52 @@ def decode(data: bytes, path: Path) -> str:
 
 # ------------------------------------------------------------------ HTML
 
-_SKIP = {"script", "style", "noscript", "template", "head", "iframe", "object", "svg", "button", "select",
-         "input", "textarea", "form"}
-_BREAK_AFTER = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "article", "header",
-                "footer", "nav", "blockquote", "pre", "dt", "dd", "center", "ul", "ol", "table", "td", "th",
-                "caption", "main", "aside", "title"}
+_SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "iframe",
+    "object",
+    "svg",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "form",
+}
+_BREAK_AFTER = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "tr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "blockquote",
+    "pre",
+    "dt",
+    "dd",
+    "center",
+    "ul",
+    "ol",
+    "table",
+    "td",
+    "th",
+    "caption",
+    "main",
+    "aside",
+    "title",
+}
 _MARK = "\ue000表{}\ue000"  # a private-use character: never in a report, allowed in XML
 _EMPTY = "\ue004"  # marks an empty paragraph, which may be a flattened table's blank cell
 _PUBLISHED = ("pubdate", "publishdate", "firstpublishedtime", "publishtime", "articlepubdate", "dcterms.issued")
@@ -312,8 +356,11 @@ def read_pdf(path: Path, data: bytes) -> Document:
                 boxes = [t.bbox for t in tables]
                 outside = [c for c in page.chars if not any(_inside(c, box) for box in boxes)]
                 lines = _lines(outside)
-                lines = [line for at, line in enumerate(lines)  # a page number: a number alone, first or last
-                         if not (at in (0, len(lines) - 1) and _PAGE_NUMBER.match(line["text"]))]
+                lines = [
+                    line
+                    for at, line in enumerate(lines)  # a page number: a number alone, first or last
+                    if not (at in (0, len(lines) - 1) and _PAGE_NUMBER.match(line["text"]))
+                ]
                 for line in pdfrows.rows(lines):  # a table without ruling lines: its rows rebuilt
                     items.append((line["top"], line))
             except Exception:  # pdfminer's many kinds of error for a damaged page
@@ -328,16 +375,22 @@ def read_pdf(path: Path, data: bytes) -> Document:
                     document.blocks.append(item)
                     previous = None
                     continue
-                continues = previous is not None and not item.get("tabbed") and not previous.get("tabbed") \
+                continues = (
+                    previous is not None
+                    and not item.get("tabbed")
+                    and not previous.get("tabbed")
                     and _continues(previous, item, left, right)
+                )
                 if continues and document.blocks and isinstance(document.blocks[-1], str):
                     document.blocks[-1] += item["text"]
                 else:
                     document.blocks.append(item["text"])
                 previous = item
     if not text_seen:
-        raise ImportProblem(f"{path}：PDF 没有文字层（可能是扫描件），无法读取文字和数字。"
-                            "reportgen 不做文字识别（OCR）；请找到报告的 Word 或网页版本导入。")
+        raise ImportProblem(
+            f"{path}：PDF 没有文字层（可能是扫描件），无法读取文字和数字。"
+            "reportgen 不做文字识别（OCR）；请找到报告的 Word 或网页版本导入。"
+        )
     return document
 
 
@@ -371,8 +424,9 @@ def _lines(chars: list[dict]) -> list[dict]:
                 text += " "
             text += char["text"]
             if not index or gap > (char["bottom"] - char["top"]) * 0.6:
-                segments.append({"text": "", "x0": char["x0"], "x1": char["x1"], "top": char["top"],
-                                 "bottom": char["bottom"]})
+                segments.append(
+                    {"text": "", "x0": char["x0"], "x1": char["x1"], "top": char["top"], "bottom": char["bottom"]}
+                )
             segment = segments[-1]
             segment["text"] += char["text"]
             segment["x1"] = char["x1"]
@@ -381,8 +435,16 @@ def _lines(chars: list[dict]) -> list[dict]:
         for segment in segments:
             segment["text"] = _unspace(ideographs(segment["text"])).strip()
         if text:
-            found.append({"text": text, "x0": line[0]["x0"], "x1": line[-1]["x1"], "segments": segments,
-                          "top": min(c["top"] for c in line), "bottom": max(c["bottom"] for c in line)})
+            found.append(
+                {
+                    "text": text,
+                    "x0": line[0]["x0"],
+                    "x1": line[-1]["x1"],
+                    "segments": segments,
+                    "top": min(c["top"] for c in line),
+                    "bottom": max(c["bottom"] for c in line),
+                }
+            )
     return found
 
 
@@ -422,8 +484,12 @@ def _pdf_grid(table, where: str) -> Grid:
         for c, box in enumerate(row):
             if box is not None and (c not in columns or box[2] - box[0] < columns[c][1] - columns[c][0]):
                 columns[c] = (box[0], box[2])
-    origins = [(box, raw[r][c]) for r, row in enumerate(boxes) for c, box in enumerate(row)
-               if box is not None and r < len(raw) and c < len(raw[r])]
+    origins = [
+        (box, raw[r][c])
+        for r, row in enumerate(boxes)
+        for c, box in enumerate(row)
+        if box is not None and r < len(raw) and c < len(raw[r])
+    ]
     rows: list[list[Cell]] = []
     for r, row in enumerate(raw):
         own = [box for box in boxes[r] if box is not None] or [table.rows[r].bbox]

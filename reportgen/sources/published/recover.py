@@ -92,8 +92,10 @@ def _parts(document: Document) -> list[Document]:
     if len(starts) < 2:
         return [document]
     bounds = [0, *starts[1:], len(document.blocks)]
-    return [Document(document.source, document.blocks[a:b], document.flat, dict(document.meta))
-            for a, b in zip(bounds, bounds[1:])]
+    return [
+        Document(document.source, document.blocks[a:b], document.flat, dict(document.meta))
+        for a, b in zip(bounds, bounds[1:])
+    ]
 
 
 def recover(document: Document) -> Imported:
@@ -106,25 +108,31 @@ def recover(document: Document) -> Imported:
     if result.format is None:
         raise NoFormat(result.year)
     fmt = result.format
-    paragraphs = paragraphs[:title_at + 1] + headings.split_run_on(paragraphs[title_at + 1:], fmt)
+    paragraphs = paragraphs[: title_at + 1] + headings.split_run_on(paragraphs[title_at + 1 :], fmt)
     columns: dict[str, dict[int, str]] = {}  # each table's columns, for its continuation pages
     for grid in document.tables():
         grids.read(grid, fmt, result, columns)
-    unread = tuple(key for key in fmt.tables if not any(k.startswith(key + ".") for k in (*result.figures, *result.groups)))
+    unread = tuple(
+        key for key in fmt.tables if not any(k.startswith(key + ".") for k in (*result.figures, *result.groups))
+    )
     if unread:  # tables printed without table markup: read from the text
         lines = [line for line in document.lines() if line.strip() or document.flat]
         lines = headings.split_run_on(lines, fmt)
         stream.read(lines, fmt, result, _regions(lines, fmt), unread)
     texts.read(paragraphs, title_at, fmt, result, document.meta.get("published", ""))
     if not result.kind:
-        result.kind = GOVERNMENT if result.agency.endswith(("人民政府", "人民政府办公室", "人民政府办公厅")) or \
-            "assessment" in result.texts else DEPARTMENT
+        result.kind = (
+            GOVERNMENT
+            if result.agency.endswith(("人民政府", "人民政府办公室", "人民政府办公厅")) or "assessment" in result.texts
+            else DEPARTMENT
+        )
         result.remarks.append(f"报告类别按机关名称判断为“{result.kind}”，请核对。")
     _list_missing(fmt, result)
     result.drafts = drafts.markers(document)
     if result.drafts:
-        result.remarks.append(f"原文中有草稿的标记（{drafts.said(result.drafts)}）：这是一份没有核定的草稿，"
-                              "表格中的数字照原文录入。")
+        result.remarks.append(
+            f"原文中有草稿的标记（{drafts.said(result.drafts)}）：这是一份没有核定的草稿，表格中的数字照原文录入。"
+        )
     return result
 
 
@@ -152,26 +160,31 @@ def _regions(lines: list[str], fmt: Format) -> dict[str, list[str]]:
 _CORE = r"(?:政府)?信息公开(?:工作)?(?:年度报告|年报)"
 _AGENCY_FIRST = re.compile(rf"^(?P<agency>.*?)(?P<year>(?:19|20)\d\d)\s*年度?\s*{_CORE}$")
 _YEAR_FIRST = re.compile(rf"^(?P<year>(?:19|20)\d\d)\s*年度?\s*(?P<agency>.+?){_CORE}$")
-_INSIDE = re.compile(rf"(?:^|(?<=[\s>》|｜:：】\]）)]))(?P<agency>[^\s>》|｜:：】\]。，,]{{0,40}}?)(?P<year>(?:19|20)\d\d)\s*年度?\s*{_CORE}")
+_INSIDE = re.compile(
+    rf"(?:^|(?<=[\s>》|｜:：】\]）)]))(?P<agency>[^\s>》|｜:：】\]。，,]{{0,40}}?)(?P<year>(?:19|20)\d\d)\s*年度?\s*{_CORE}"
+)
 _LABEL = re.compile(r"^(?:标\s*题|题\s*名|名\s*称|文章标题|主\s*题)\s*[:：]\s*")
 
 
 # A path: an ASCII segment beside a separator (zwgk/zfxxgk/…, C:\\…); a stray "/" inside a
 # Chinese name is not one.
-_NOT_A_TITLE = re.compile(r"[A-Za-z0-9_.~%-]/|/[A-Za-z0-9_.~%-]|[A-Za-z0-9_:]\\[A-Za-z0-9_]|https?:|www\.|\.s?html?$|"
-                          r"^(?:发布机构|发文机关|本地目录|原文链接|链接|网址|URL|路径|"
-                          r"来源|信息来源|索引号|发布时间|发布日期|所属栏目|栏目|分类)[:：|]", re.I)
+_NOT_A_TITLE = re.compile(
+    r"[A-Za-z0-9_.~%-]/|/[A-Za-z0-9_.~%-]|[A-Za-z0-9_:]\\[A-Za-z0-9_]|https?:|www\.|\.s?html?$|"
+    r"^(?:发布机构|发文机关|本地目录|原文链接|链接|网址|URL|路径|"
+    r"来源|信息来源|索引号|发布时间|发布日期|所属栏目|栏目|分类)[:：|]",
+    re.I,
+)
 
 
 def _title_of(text: str) -> tuple[str, int] | None:
     """(agency, year) if ``text`` is a report's title. A path, an address or a capture's
     header line other than its 标题 (本地目录：zwgk/…/某局2023年度…) is never one."""
-    text = _LABEL.sub("", re.sub(r"\s+", "", text)).strip("《》“”\"")
+    text = _LABEL.sub("", re.sub(r"\s+", "", text)).strip('《》“”"')
     if _NOT_A_TITLE.search(text):
         return None
     for pattern in (_AGENCY_FIRST, _YEAR_FIRST):
         if match := pattern.match(text):
-            agency = match["agency"].strip("《》“”\"").removesuffix("关于")
+            agency = match["agency"].strip('《》“”"').removesuffix("关于")
             if agency.endswith("人民"):  # 某县人民政府信息公开…: the 政府 belongs to the agency
                 agency += "政府"
             return agency, int(match["year"])
@@ -206,8 +219,12 @@ def titles(document: Document) -> list[tuple[int, tuple[str, int]]]:
             index += 1
             continue
         before = short(index - 1)
-        if title is not None and before is not None and _AGENCY_LINE.match(_LABEL.sub("", before.strip())) \
-                and _title_of(before) is None:  # 某局<br>2025年…年度报告
+        if (
+            title is not None
+            and before is not None
+            and _AGENCY_LINE.match(_LABEL.sub("", before.strip()))
+            and _title_of(before) is None
+        ):  # 某局<br>2025年…年度报告
             joined = _title_of(before + block)
             if joined is not None and joined[0]:
                 found.append((index - 1, joined))
@@ -220,8 +237,12 @@ def titles(document: Document) -> list[tuple[int, tuple[str, int]]]:
                     text = "".join(part for part in parts if part is not None)
                     joined = _title_of(text)
                     start = index
-                    if joined is not None and not joined[0] and before is not None \
-                            and _AGENCY_LINE.match(before.strip()):  # 某局 / 2025年…工作 / 年度报告
+                    if (
+                        joined is not None
+                        and not joined[0]
+                        and before is not None
+                        and _AGENCY_LINE.match(before.strip())
+                    ):  # 某局 / 2025年…工作 / 年度报告
                         joined, start = _title_of(before + text), index - 1
                     if joined is not None and joined[0]:
                         found.append((start, joined))
@@ -238,8 +259,13 @@ def _title(paragraphs: list[str], result: Imported) -> tuple[int | None, list[st
     for index, line in enumerate(paragraphs):
         found = _title_of(line)
         joined = False
-        if found is None and index + 1 < len(paragraphs) and len(line) <= 60 and re.search(r"(?:19|20)\d\d\s*年", line) \
-                and len(paragraphs[index + 1]) <= 20:  # 某局2025年政府信息公开工作 / 年度报告
+        if (
+            found is None
+            and index + 1 < len(paragraphs)
+            and len(line) <= 60
+            and re.search(r"(?:19|20)\d\d\s*年", line)
+            and len(paragraphs[index + 1]) <= 20
+        ):  # 某局2025年政府信息公开工作 / 年度报告
             found = _title_of(line + paragraphs[index + 1]) or found
             joined = found is not None and found[0] != ""
         if found is None or (not found[0] and not (index and len(paragraphs[index - 1]) <= 40)):
@@ -249,15 +275,20 @@ def _title(paragraphs: list[str], result: Imported) -> tuple[int | None, list[st
             agency = _LABEL.sub("", re.sub(r"\s+", "", paragraphs[index - 1]))
         result.agency, result.year = agency, year
         if joined:
-            paragraphs = paragraphs[:index] + [line + paragraphs[index + 1]] + paragraphs[index + 2:]
+            paragraphs = paragraphs[:index] + [line + paragraphs[index + 1]] + paragraphs[index + 2 :]
         return index, paragraphs
     for index, line in enumerate(paragraphs):  # a page saved as text: the title inside a line
         match = _INSIDE.search(line)
         if match and match["agency"] and (found := _title_of(match.group())) and found[0]:
             result.agency, result.year = found
-            pieces = [line[:match.start()].strip(), match.group(), line[match.end():].strip()]
-            paragraphs = paragraphs[:index] + [p for p in pieces[:1] if p] + pieces[1:2] + \
-                [p for p in pieces[2:] if p] + paragraphs[index + 1:]
+            pieces = [line[: match.start()].strip(), match.group(), line[match.end() :].strip()]
+            paragraphs = (
+                paragraphs[:index]
+                + [p for p in pieces[:1] if p]
+                + pieces[1:2]
+                + [p for p in pieces[2:] if p]
+                + paragraphs[index + 1 :]
+            )
             return index + (1 if pieces[0] else 0), paragraphs
     return None, paragraphs
 
@@ -267,8 +298,9 @@ _SIGNS_2021 = ("本年制发件数", "现行有效件数", "本年处理决定�
 
 
 def _choose_format(document: Document, result: Imported) -> Format | None:
-    text = normal(" ".join(
-        [*document.paragraphs(), *(c.text for g in document.tables() for row in g.rows for c in row)]))
+    text = normal(
+        " ".join([*document.paragraphs(), *(c.text for g in document.tables() for row in g.rows for c in row)])
+    )
     score = {"2019": sum(normal(s) in text for s in _SIGNS_2019), "2021": sum(normal(s) in text for s in _SIGNS_2021)}
     by_year = statutory.format_for_year(result.year) if statutory.EARLIEST_YEAR <= result.year else None
     formats = statutory.formats()
@@ -287,9 +319,14 @@ def _choose_format(document: Document, result: Imported) -> Format | None:
 
 def _list_missing(fmt: Format, result: Imported) -> None:
     computed = totals.computed_keys(fmt)
-    missing = [cell for cell in fmt.cells()
-               if cell.key not in result.figures and cell.key not in computed and not result.in_stated_group(cell.key)
-               and cell.key not in result.explained]
+    missing = [
+        cell
+        for cell in fmt.cells()
+        if cell.key not in result.figures
+        and cell.key not in computed
+        and not result.in_stated_group(cell.key)
+        and cell.key not in result.explained
+    ]
     tables: dict[str, list[str]] = {}
     for cell in missing:
         tables.setdefault(cell.table.short_name, []).append(cell.short_name)

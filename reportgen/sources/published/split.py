@@ -56,10 +56,11 @@ def cut(run: str, count: int, sums: Sequence[Sum] = ()) -> Cut:
     # Cells left blank leave no digits: cuts with some blank cells are possible as well.
     # With one digit per cell that does not add up, the published total may be wrong.
     totals = {total for total, _ in sums}
-    blanked = [c for c in _cuts(digits, count, sums, {i for i in range(count) if i not in totals})
-               if "" in c] if sums else []
+    blanked = (
+        [c for c in _cuts(digits, count, sums, {i for i in range(count) if i not in totals}) if "" in c] if sums else []
+    )
     options = [*found, *([single] if single is not None else []), *blanked]
-    return Cut(tuple(options[:LIMIT + 1]))
+    return Cut(tuple(options[: LIMIT + 1]))
 
 
 def _cuts(digits: str, count: int, sums: Sequence[Sum], may_be_blank: set[int]) -> list[tuple]:
@@ -93,7 +94,7 @@ def _cuts(digits: str, count: int, sums: Sequence[Sum], may_be_blank: set[int]) 
         options: list[tuple[int | str, int]] = []  # a cell's value, or "" for a blank cell
         if left:
             longest = 1 if digits[start] == "0" else min(MAX_DIGITS, left)
-            options = [(int(digits[start:start + n]), n) for n in range(1, longest + 1)]
+            options = [(int(digits[start : start + n]), n) for n in range(1, longest + 1)]
         if index in may_be_blank:
             options.append(("", 0))
         found: list[tuple] = []
@@ -109,12 +110,15 @@ def _cuts(digits: str, count: int, sums: Sequence[Sum], may_be_blank: set[int]) 
     if later:
         plain = lambda v: 0 if v == "" else v  # noqa: E731
         cuts = tuple(c for c in cuts if all(plain(c[t]) == sum(plain(c[p]) for p in ps) for t, ps in later))
-    return list(cuts[:LIMIT + 1])
+    return list(cuts[: LIMIT + 1])
 
 
-def settle(options: dict[str, tuple[dict[str, object], ...]], known: dict[str, object],
-           sums: Sequence[tuple[str, tuple[str, ...]]], balances: Sequence[tuple[tuple[str, ...], tuple[str, ...]]],
-           ) -> dict[str, dict[str, object]]:
+def settle(
+    options: dict[str, tuple[dict[str, object], ...]],
+    known: dict[str, object],
+    sums: Sequence[tuple[str, tuple[str, ...]]],
+    balances: Sequence[tuple[tuple[str, ...], tuple[str, ...]]],
+) -> dict[str, dict[str, object]]:
     """The rows among ``options`` (row → its possible cuts, as {cell key: figure}) that the
     table's rules across rows settle, given the figures ``known``: each row whose cut is the
     same in every combination in which all ``sums`` (total key, part keys) and ``balances``
@@ -150,14 +154,18 @@ def settle(options: dict[str, tuple[dict[str, object], ...]], known: dict[str, o
             for key in cells:
                 for index, _ in touches.get(key, ()):
                     total = totals[index]
-                    if total is not None and (added[index] > total or
-                                              (counted[index] == len(sums[index][1]) and added[index] != total)):
+                    if total is not None and (
+                        added[index] > total or (counted[index] == len(sums[index][1]) and added[index] != total)
+                    ):
                         fine = False
         return fine
 
     def balanced() -> bool:
-        return all(sum(plain(figures[k]) for k in left) == sum(plain(figures[k]) for k in right)
-                   for left, right in balances if all(k in figures for k in (*left, *right)))
+        return all(
+            sum(plain(figures[k]) for k in left) == sum(plain(figures[k]) for k in right)
+            for left, right in balances
+            if all(k in figures for k in (*left, *right))
+        )
 
     def walk(index: int, chosen: tuple[int, ...]) -> None:
         if index == len(rows):
@@ -178,5 +186,8 @@ def settle(options: dict[str, tuple[dict[str, object], ...]], known: dict[str, o
     walk(0, ())
     if not fitting or len(fitting) > LIMIT or work[0] < 0:  # none, too many, or not all tried
         return {}
-    return {row: options[row][fitting[0][i]] for i, row in enumerate(rows)
-            if all(choice[i] == fitting[0][i] for choice in fitting)}
+    return {
+        row: options[row][fitting[0][i]]
+        for i, row in enumerate(rows)
+        if all(choice[i] == fitting[0][i] for choice in fitting)
+    }

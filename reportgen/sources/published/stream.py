@@ -93,14 +93,14 @@ def _pieces(text: str) -> list[Token]:
     for match in _RUN.finditer(text):
         run = match.group()
         end = match.end()
-        after = text[end:end + 2]
+        after = text[end : end + 2]
         if len(after) == 2 and after[0] in ".、" and not after[1].isdigit() and run.rstrip()[-1:].isdigit():
             head = run.rstrip()
             run, ordinal = head[:-1], head[-1] + "."
             end += 1
         else:
             ordinal = ""
-        before = carry + text[start:match.start()]
+        before = carry + text[start : match.start()]
         run = run.strip(" ,")
         if run:
             if before:
@@ -168,7 +168,11 @@ def _label_at_end(text: str, options: tuple[Option, ...]) -> tuple[Option, bool,
             for size in (len(variant) - 1, len(variant), len(variant) + 1):
                 tail = norm[-size:]
                 matcher = difflib.SequenceMatcher(None, tail, variant)
-                if matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR and matcher.ratio() > best:
+                if (
+                    matcher.real_quick_ratio() >= SIMILAR
+                    and matcher.quick_ratio() >= SIMILAR
+                    and matcher.ratio() > best
+                ):
                     best, length = matcher.ratio(), size
         if best >= SIMILAR:
             scored.append((best, option, length))
@@ -292,8 +296,13 @@ def _plain(value) -> Number:
 # ------------------------------------------------------------------ reading a table
 
 
-def read(lines: list[str], fmt: Format, result: Imported, regions: dict[str, list[str]] | None = None,
-         tables: tuple[str, ...] | None = None) -> None:
+def read(
+    lines: list[str],
+    fmt: Format,
+    result: Imported,
+    regions: dict[str, list[str]] | None = None,
+    tables: tuple[str, ...] | None = None,
+) -> None:
     """Read the statutory tables (by default every one) from text lines; ``regions``: each
     table's own lines, where its section's heading was found."""
     for table in fmt.tables.values():
@@ -324,11 +333,22 @@ def _read_rows(stream: list[Token], fmt: Format, table: Table, result: Imported)
         option, exact, length = matched
         items = _items(stream, index + 1)
         columns = _columns(table, option)
-        found.append(_Found(index, option, exact, _tail(token.text, length), items, cuts(items, len(columns), _row_sums(fmt, table, columns))))
+        found.append(
+            _Found(
+                index,
+                option,
+                exact,
+                _tail(token.text, length),
+                items,
+                cuts(items, len(columns), _row_sums(fmt, table, columns)),
+            )
+        )
     chosen = _best_order(found)
-    if chosen and (shuffled := _columns_out_of_order(stream[:chosen[0].at + 1], table)):
-        result.problems.append(f"{table.short_name}的栏目顺序与法定格式不同（{shuffled}），文字中看不出每个数属于哪一栏，"
-                               f"没有读取（写成“未读出”），请对照原文填上。")
+    if chosen and (shuffled := _columns_out_of_order(stream[: chosen[0].at + 1], table)):
+        result.problems.append(
+            f"{table.short_name}的栏目顺序与法定格式不同（{shuffled}），文字中看不出每个数属于哪一栏，"
+            f"没有读取（写成“未读出”），请对照原文填上。"
+        )
         return
     certain: dict[str, object] = {}
     open_rows: dict[str, tuple[dict[str, object], ...]] = {}
@@ -342,20 +362,37 @@ def _read_rows(stream: list[Token], fmt: Format, table: Table, result: Imported)
         if len(row.cuts) == 1:
             certain.update(zip(keys, row.cuts[0]))
         elif row.cuts:
-            open_rows[row.option.id] = tuple(dict(zip(keys, c)) for c in row.cuts[:split.LIMIT])
+            open_rows[row.option.id] = tuple(dict(zip(keys, c)) for c in row.cuts[: split.LIMIT])
         else:
-            _unread(result, table, row, keys, "拆不出与原文总计相符的一组数" if _is_run(row) else
-                    f"读到 {sum(1 for i in row.items if i.kind != BLANK)} 个数，应有 {len(columns)} 个")
-    settled = split.settle(open_rows, {k: _plain(v) for k, v in certain.items()}, *_column_rules(fmt, table)) \
-        if open_rows else {}
+            _unread(
+                result,
+                table,
+                row,
+                keys,
+                "拆不出与原文总计相符的一组数"
+                if _is_run(row)
+                else f"读到 {sum(1 for i in row.items if i.kind != BLANK)} 个数，应有 {len(columns)} 个",
+            )
+    settled = (
+        split.settle(open_rows, {k: _plain(v) for k, v in certain.items()}, *_column_rules(fmt, table))
+        if open_rows
+        else {}
+    )
     for row_id, cells in settled.items():
         certain.update(cells)
-        result.remarks.append(f"{table.short_name}“{by_id[row_id].option.label}”一行的数字连在一起，按本表各列的合计拆开，请核对。")
+        result.remarks.append(
+            f"{table.short_name}“{by_id[row_id].option.label}”一行的数字连在一起，按本表各列的合计拆开，请核对。"
+        )
     for row_id in open_rows.keys() - settled.keys():
         row = by_id[row_id]
         shown = "、".join("／".join(str(v) for v in c) for c in row.cuts[:2])
-        _unread(result, table, row, [_key(table, row_id, c) for c in _columns(table, row.option)],
-                f"可以有几种拆法（如 {shown}）")
+        _unread(
+            result,
+            table,
+            row,
+            [_key(table, row_id, c) for c in _columns(table, row.option)],
+            f"可以有几种拆法（如 {shown}）",
+        )
     for key, value in certain.items():
         if key.startswith("group:"):
             result.groups[key[6:]] = value
@@ -381,8 +418,11 @@ def _columns_out_of_order(header: list[Token], table: Table) -> str:
         # a column told by the first two characters of its name, found once in the text and
         # in no other heading (其他 is also in 法人或其他组织)
         heads = [name[:2] for name in names]
-        found = [(text.find(head), name) for head, name in zip(heads, names)
-                 if text.count(head) == 1 and not any(head in label for label in labels - {name})]
+        found = [
+            (text.find(head), name)
+            for head, name in zip(heads, names)
+            if text.count(head) == 1 and not any(head in label for label in labels - {name})
+        ]
         if len(found) >= 3 and [at for at, _ in found] != sorted(at for at, _ in found):
             return "、".join(name for _, name in sorted(found))
     return ""
@@ -400,18 +440,26 @@ def _is_run(row: _Found) -> bool:
 
 def _unread(result: Imported, table: Table, row: _Found, keys: list[str], why: str) -> None:
     shown = " ".join(item.text if item.kind != BLANK else "□" for item in row.items)[:60]
-    result.problems.append(f"{table.short_name}“{row.option.label.rsplit('／', 1)[-1]}”一行：原文为“{shown}”，{why}，"
-                           f"没有读取（写成“未读出”），请对照原文填上。")
+    result.problems.append(
+        f"{table.short_name}“{row.option.label.rsplit('／', 1)[-1]}”一行：原文为“{shown}”，{why}，"
+        f"没有读取（写成“未读出”），请对照原文填上。"
+    )
     result.explained.update(k.removeprefix("group:") for k in keys)
 
 
 def _column_rules(fmt: Format, table: Table):
     """The table's rules across rows, by cell key: the sums (（七）总计 = the rows above it,
     in each column) and the balances (R1)."""
-    sums = [(c.total.key, tuple(p.key for p in c.parts)) for c in totals.checks(fmt).sums
-            if c.total.table is table and c.rule.along == "rows"]
-    balances = [(tuple(c.key for c in b.left), tuple(c.key for c in b.right)) for b in totals.checks(fmt).balances
-                if b.left[0].table is table]
+    sums = [
+        (c.total.key, tuple(p.key for p in c.parts))
+        for c in totals.checks(fmt).sums
+        if c.total.table is table and c.rule.along == "rows"
+    ]
+    balances = [
+        (tuple(c.key for c in b.left), tuple(c.key for c in b.right))
+        for b in totals.checks(fmt).balances
+        if b.left[0].table is table
+    ]
     return sums, balances
 
 
@@ -438,7 +486,9 @@ def _read_single_row(stream: list[Token], fmt: Format, table: Table, result: Imp
         if found or digits >= len(columns):  # the row, but not to be read with certainty
             shown = " ".join(i.text if i.kind != BLANK else "□" for i in items)[:60]
             why = "可以有几种拆法" if found else "拆不出与原文总计相符的一组数"
-            result.problems.append(f"{table.short_name}：原文为“{shown}”，{why}，没有读取（写成“未读出”），请对照原文填上。")
+            result.problems.append(
+                f"{table.short_name}：原文为“{shown}”，{why}，没有读取（写成“未读出”），请对照原文填上。"
+            )
             result.explained.update(f"{table.key}.{c}" for c in columns)
             return
         index += len(items)
