@@ -134,14 +134,9 @@ class _Shape:
             if char == "#":
                 break
             if char in "\"'":
-                triple = line[i : i + 3]
-                if triple in ('"""', "'''"):
-                    end = line.find(triple, i + 3)
-                    if end < 0:
-                        return triple
-                    i = end + 3
-                else:
-                    i = _skip_string(line, i)
+                i, unclosed = _past_string(line, i)
+                if unclosed:
+                    return unclosed
                 continue
             if expect_key and not char.isspace():
                 expect_key = False
@@ -357,14 +352,9 @@ def _scan_line(line: str, table: tuple[str, ...], number: int, lines: dict[str, 
         if char == "#":
             break
         if char in "\"'":
-            triple = line[i : i + 3]
-            if triple in ('"""', "'''"):
-                end = line.find(triple, i + 3)
-                if end < 0:
-                    return triple
-                i = end + 3
-            else:
-                i = _skip_string(line, i)
+            i, unclosed = _past_string(line, i)
+            if unclosed:
+                return unclosed
             continue
         if char == "{":
             stack.append(last_key)
@@ -390,6 +380,16 @@ def _find_equals(line: str, start: int) -> int | None:
             return None
         i += 1
     return None
+
+
+def _past_string(line: str, i: int) -> tuple[int, str]:
+    """Where the string starting at ``line[i]`` ends, and "" — or, for a multi-line string
+    that does not close on this line, (-1, its triple quote)."""
+    triple = line[i : i + 3]
+    if triple in ('"""', "'''"):
+        end = line.find(triple, i + 3)
+        return (-1, triple) if end < 0 else (end + 3, "")
+    return _skip_string(line, i), ""
 
 
 def _skip_string(line: str, start: int) -> int:
