@@ -91,6 +91,23 @@ def test_a_worker_that_dies_leaves_its_items_reported_as_not_done(spawn_only):
     assert results == ["lost", "lost", "lost"]
 
 
+def test_a_spawned_worker_writes_only_inside_the_folder_it_was_told_to_use(tmp_path, spawn_only):
+    """The confinement of writes (output/writing.py) set by a command goes with the work
+    into spawned workers, which do not inherit the parent's context."""
+    from reportgen.output.writing import confined
+
+    with confined(tmp_path):
+        results = pool.map(_confinement, [0, 1], 2, lost=lambda item: "lost")
+    assert spawn_only == ["spawn"]
+    assert results == [str(tmp_path.resolve())] * 2
+
+
+def _confinement(_item) -> str:
+    from reportgen.output.writing import confinement
+
+    return str(confinement())
+
+
 # ------------------------------------------------------------------ Ctrl-C and a killed parent, under spawn
 
 SPAWNED = (

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from multiprocessing import connection as connections
 from typing import Any, cast
 
+from reportgen.output.writing import confined, confinement
+
 IN_HAND = 2  # items sent ahead to one worker
 
 
@@ -105,7 +107,11 @@ def run(
     in_hand: dict = {}
     for _ in range(jobs):
         parent_end, child_end = ctx.Pipe()
-        process = ctx.Process(target=worker_main, args=(child_end, prepare, prepare_args, work), daemon=True)
+        # the folder writes are confined to goes with the work: a spawned worker does not
+        # inherit the parent's context (a forked one would)
+        process = ctx.Process(
+            target=worker_main, args=(child_end, prepare, prepare_args, work, confinement()), daemon=True
+        )
         _start(process)
         child_end.close()
         workers.append((parent_end, process))
@@ -186,7 +192,7 @@ def map(work: Callable[[Any], Any], items: Iterable[Any], jobs: int | None, lost
 # ------------------------------------------------------------------ in the worker
 
 
-def worker_main(connection, prepare, prepare_args, work) -> None:
+def worker_main(connection, prepare, prepare_args, work, root=None) -> None:
     """A worker process: prepare once, then do the items it is sent until told to stop.
 
     Ctrl-C is the parent's business: the worker ignores SIGINT, so that the parent can let
@@ -196,6 +202,9 @@ def worker_main(connection, prepare, prepare_args, work) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     try:
+        held = confined(root) if root is not None else None  # kept: the worker's life long
+        if held is not None:
+            held.__enter__()  # never left: the worker ends with os._exit below
         prepare(*prepare_args)
         while True:
             item = connection.recv()
