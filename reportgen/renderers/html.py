@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError as JinjaError
+from jinja2 import TemplateError as JinjaError
 from markupsafe import Markup, escape
 
 from reportgen.draft.report_draft import TABLE, Draft, PrintedTable
@@ -103,19 +103,8 @@ def _skeleton(grid: Grid, label: str) -> Skeleton:
     return Skeleton("\n".join(lines), len(grid.values))
 
 
-@lru_cache(maxsize=8)
 def _template(path: Path):
-    env = Environment(
-        loader=FileSystemLoader(str(path.parent)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    try:
-        return env.get_template(path.name)
-    except JinjaError as problem:
-        raise TemplateError(f"网页模板 {path} 有错误：{problem}") from None
+    return template_folder.jinja(path, "网页模板")
 
 
 def render(draft: Draft, folder: Path, page: bool = True) -> str:

@@ -19,13 +19,11 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError as JinjaError
 
 from reportgen.draft.report_draft import title_lines
-from reportgen.errors import TemplateError
 from reportgen.model import UNREAD, Report, format_number
 from reportgen.model.names import Unread, lookup, names, with_year_on_year
 from reportgen.model.totals import completed
@@ -440,21 +438,4 @@ def fragment(drawn: Picture, image: str, folder: Path | None = None) -> str:
 
 def _template(name: str, folder: Path | None):
     path = template_folder.path_of(name, folder) if folder else template_folder.shipped() / name
-    return _compiled(str(path))
-
-
-@lru_cache(maxsize=8)
-def _compiled(path: str):
-    where = Path(path)
-    env = Environment(
-        loader=FileSystemLoader(str(where.parent)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    try:
-        return env.get_template(where.name)
-    except JinjaError as problem:
-        raise TemplateError(f"图解模板 {where} 有错误：{problem}") from None
+    return template_folder.jinja(path, "图解模板", True)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError as JinjaError
+from jinja2 import TemplateError as JinjaError
 from markupsafe import Markup, escape
 
 from reportgen.renderers import templates as template_folder
@@ -59,21 +59,8 @@ def _html_skeleton(grid: Grid) -> Skeleton:
     return Skeleton("\n".join(lines), len(grid.values))
 
 
-@lru_cache(maxsize=8)
 def _template(folder: Path):
-    env = Environment(
-        loader=FileSystemLoader(str(folder)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["md"] = md
-    try:
-        return env.get_template(template_folder.MARKDOWN)
-    except JinjaError as problem:
-        raise TemplateError(f"Markdown 模板 {folder / template_folder.MARKDOWN} 有错误：{problem}") from None
+    return template_folder.jinja(folder / template_folder.MARKDOWN, "Markdown 模板", True, (("md", md),))
 
 
 class _Marks:
