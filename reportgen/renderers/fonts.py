@@ -143,6 +143,12 @@ def follow_roles(root, fonts: Fonts) -> None:
 
 def _east_asian(element, font: str) -> None:
     """Set the East Asian font of a style (or of the document's defaults)."""
+    run_fonts(element).set(f"{_W}eastAsia", font)
+
+
+def run_fonts(element):
+    """The ``w:rFonts`` of a style (or of the document's defaults), made with its ``w:rPr``
+    where missing; ``.getparent()`` is the ``w:rPr``."""
     from lxml import (
         etree,  # imported when first used: start-up time (the command line reads the presets)
     )
@@ -154,4 +160,4 @@ def _east_asian(element, font: str) -> None:
     if rfonts is None:
         rfonts = etree.Element(f"{_W}rFonts")
         rpr.insert(0, rfonts)
-    rfonts.set(f"{_W}eastAsia", font)
+    return rfonts

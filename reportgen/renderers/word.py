@@ -30,7 +30,7 @@ from jinja2 import Environment, StrictUndefined, Template, TemplateError as Jinj
 from lxml import etree
 from markupsafe import Markup, escape
 
-from reportgen.renderers.fonts import Fonts, follow_roles, font_table_entry
+from reportgen.renderers.fonts import Fonts, follow_roles, font_table_entry, run_fonts
 from reportgen.draft.report_draft import PARAGRAPH, TABLE, Draft, PrintedTable
 from reportgen import untrusted
 from reportgen.errors import InputError, RenderError, TemplateError
@@ -106,13 +106,8 @@ def fix_fonts(styles_xml: bytes, fonts: Fonts) -> tuple[bytes, dict[str, str]]:
     for role in STYLE_ROLES:
         font = getattr(fonts, role)
         style = found[role]
-        rpr = style.find(f"{W}rPr")
-        if rpr is None:
-            rpr = etree.SubElement(style, f"{W}rPr")
-        rfonts = rpr.find(f"{W}rFonts")
-        if rfonts is None:
-            rfonts = etree.Element(f"{W}rFonts")
-            rpr.insert(0, rfonts)
+        rfonts = run_fonts(style)
+        rpr = rfonts.getparent()
         if font:
             rfonts.set(f"{W}eastAsia", font)
         elif not rfonts.get(f"{W}eastAsia"):
