@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,3 +66,27 @@ def axe_violations(browser) -> tuple[list[str], str]:
     )
     violations = json.loads(results)
     return [v["id"] for v in violations], json.dumps(violations, ensure_ascii=False)[:2000]
+
+
+@contextmanager
+def serving(folder: Path):
+    """``reportgen serve FOLDER`` itself, in a process of its own, on a free port: its
+    address with the token, once the page can answer; the page stopped afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "serve", folder, "--port", str(port), "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line, deadline = "", time.monotonic() + 60
+        while "token=" not in line and time.monotonic() < deadline:
+            line = process.stdout.readline()
+        assert "token=" in line, process.stderr.read() if process.poll() is not None else "no address printed"
+        yield line.strip()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

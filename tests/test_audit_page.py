@@ -5,8 +5,6 @@ open and fixed findings of its 整改台账 and its notice to download; in Chrom
 from __future__ import annotations
 
 import random
-import socket
-import subprocess
 import sys
 import time
 import warnings
@@ -14,7 +12,7 @@ from urllib.parse import quote
 
 import docx
 import pytest
-from browser_helpers import axe_violations, chromium
+from browser_helpers import axe_violations, chromium, serving
 from cli_helpers import run
 from conftest import REPO
 
@@ -98,23 +96,8 @@ def _rows(page: str, labelled: str) -> list[list[str]]:
 
 @pytest.fixture
 def served(audit_folder):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reportgen", "serve", audit_folder, "--port", str(port), "--no-browser"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = ""
-    deadline = time.monotonic() + 30
-    while "token=" not in line and time.monotonic() < deadline:
-        line = process.stdout.readline()
-    assert "token=" in line
-    yield line.strip()
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(audit_folder) as address:
+        yield address
 
 
 @pytest.mark.parametrize("width", [1280, 375])

@@ -8,16 +8,14 @@ Chinese; result pages that say what the command line says; version control not t
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import sys
 import time
 import warnings
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from browser_helpers import axe_violations, chromium
+from browser_helpers import axe_violations, chromium, serving
 from city_helpers import make_city
 from conftest import DATA
 
@@ -37,29 +35,10 @@ def city(tmp_path_factory):
     return made
 
 
-def serve(folder: Path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reportgen", "serve", folder, "--port", str(port), "--no-browser"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line, deadline = "", time.monotonic() + 60
-    while "token=" not in line and time.monotonic() < deadline:
-        line = process.stdout.readline()
-    assert "token=" in line, process.stderr.read() if process.poll() is not None else "no address printed"
-    return process, line.strip()
-
-
 @pytest.fixture(scope="module")
 def served(city):
-    process, address = serve(city.data)
-    yield address
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(city.data) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from urllib.parse import quote
 import docx
 import jsonschema
 import pytest
-from browser_helpers import axe_violations, chromium
+from browser_helpers import axe_violations, chromium, serving
 from conftest import DATA, INTERLEAVED_TASKS as INTERLEAVED, REPO
 
 from reportgen.web.app import create_app
@@ -395,23 +395,8 @@ def _version(text: str) -> str:
 @pytest.fixture
 def served(folder):
     """``reportgen serve`` itself, in a process of its own: its address with the token."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "reportgen", "serve", folder, "--port", str(port), "--no-browser"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = ""
-    deadline = time.monotonic() + 30
-    while "token=" not in line and time.monotonic() < deadline:
-        line = process.stdout.readline()
-    assert "token=" in line, process.stderr.read() if process.poll() is not None else "no address printed"
-    yield line.strip()
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(folder) as address:
+        yield address
 
 
 @pytest.fixture
