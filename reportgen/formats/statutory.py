@@ -311,6 +311,17 @@ class Format:
     def cell_by_key(self) -> dict[str, Cell]:
         return _cell_index(self)
 
+    def __reduce_ex__(self, protocol):
+        # A shipped format is one object in every process: pickled as its id, it comes back
+        # from a worker (spawn or fork) as the parent's own, so formats compare with ``is``.
+        if formats().get(self.id) is self:
+            return (_shipped, (self.id,))
+        return super().__reduce_ex__(protocol)
+
+
+def _shipped(format_id: str) -> Format:
+    return formats()[format_id]
+
 
 @cache
 def _table_cells(table: Table) -> tuple[Cell, ...]:

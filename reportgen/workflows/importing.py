@@ -328,7 +328,7 @@ def _rank(path: Path) -> int:
 def _differences(one: Imported, other: Imported) -> list[str]:
     """The cells two copies of a report both state, with different figures."""
     fmt = one.known_format()
-    cells = fmt.cell_by_key() if fmt.id == other.known_format().id else {}  # by id: copies read in other processes
+    cells = fmt.cell_by_key() if fmt is other.known_format() else {}
     return [
         f"{cells[key].table.short_name}“{cells[key].short_name}”（{one.figures[key]}／{other.figures[key]}）"
         for key in cells
