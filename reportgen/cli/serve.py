@@ -50,6 +50,11 @@ def serve(
     from reportgen.web.app import create_app
     from reportgen.web.security import new_token, server_settings
 
+    class _Server(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets)
+            _release_ctrl_c()  # uvicorn's own handler is in place: a Ctrl-C held meanwhile ends the page now
+
     if not folder.is_dir():
         raise UsageError(f"{folder} 不是文件夹。")
     options.roster(roster)  # a bad roster said now, not on the page
@@ -73,18 +78,38 @@ def serve(
     )
     # Ctrl-C before the server has started leaves its coroutine unawaited: nothing to say.
     warnings.filterwarnings("ignore", message="coroutine 'Server.serve' was never awaited")
+    # Ctrl-C is held from the moment the address is said until uvicorn can take it: one
+    # arriving while the server is still importing its parts can interrupt an import inside
+    # Python's module lock and leave the process hanging (seen once in a CI run).
+    _hold_ctrl_c()
     try:  # Ctrl-C is how the page is meant to end (uvicorn raises it again once closed)
         echo(
             f"reportgen 网页已在本机启动（只有这台电脑能打开）：\n  {address}\n文件夹：{folder.resolve()}\n按 Ctrl-C 结束。"
         )
         if not no_browser:
             webbrowser.open(address)
-        uvicorn.Server(config).run(sockets=[listener])
+        _Server(config).run(sockets=[listener])
     except KeyboardInterrupt:
         pass
     echo("reportgen 网页已停止。")
     _end_even_if_work_is_stuck()
     return 0
+
+
+def _hold_ctrl_c() -> None:
+    """Block SIGINT in this thread (where the platform can: POSIX); it stays pending."""
+    import signal
+
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _release_ctrl_c() -> None:
+    """Unblock SIGINT: one that came while it was held is delivered now."""
+    import signal
+
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _end_even_if_work_is_stuck() -> None:
