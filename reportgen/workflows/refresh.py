@@ -171,7 +171,8 @@ def _recorded_source(path: Path, manifest: Manifest) -> Path:
             f"找不到生成 {path.name} 时的数据文件：{source}（生成记录中写的是相对于草稿所在文件夹的位置）。"
             f"草稿文件夹和数据文件夹要一起复制或移动；数据文件移到了别处时，{how}"
         )
-    return source
+    plain = Path(os.path.normpath(source))  # out/../data/x.toml → data/x.toml, as every message names it
+    return plain if plain.is_file() and os.path.samefile(plain, source) else source
 
 
 def _same_report(path: Path, report, entry: dict, merged, force: bool) -> None:
